@@ -1,0 +1,40 @@
+"""The base of every domain event: identity, time, correlation; frozen and tolerant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from storefront_events.values import UtcDatetime
+
+#: Fields carried by the CloudEvents envelope rather than by its `data`.
+ENVELOPE_FIELDS = frozenset({"event_id", "occurred_at", "correlation_id", "event_type", "schema_version"})
+
+
+class Event(BaseModel):
+    """A fact that happened in one service, published for the others.
+
+    Subclasses declare `event_type: Literal["entity.past_verb"]` and
+    `schema_version: Literal[n]`; together they form the CloudEvents type
+    `storefronts.<event_type>.v<schema_version>` (see `ce_type`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; consumers de-duplicate on it")
+    occurred_at: UtcDatetime = Field(
+        default_factory=lambda: datetime.now(UTC), description="When the fact happened (UTC)"
+    )
+    correlation_id: str | None = Field(
+        default=None, description="Id shared by every event caused by one request (e.g. the HTTP request id)"
+    )
+
+    @classmethod
+    def ce_type(cls) -> str:
+        """CloudEvents `type` of this event class, e.g. `storefronts.client.created.v1`."""
+        fields = cls.model_fields
+        if "event_type" not in fields or "schema_version" not in fields:
+            raise TypeError(f"{cls.__name__} is not a concrete event (no event_type/schema_version)")
+        return f"storefronts.{fields['event_type'].default}.v{fields['schema_version'].default}"

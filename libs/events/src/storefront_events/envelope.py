@@ -1,0 +1,85 @@
+"""CloudEvents 1.0 structured mode over Kafka: the record value is the JSON envelope.
+
+Producers send `encode(event, source=...)` with `KAFKA_HEADERS` and key `topic_of(event).key_for(event)`;
+consumers call `decode(record.value)` and dispatch on the returned event's class or `event_type`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from storefront_events.base import ENVELOPE_FIELDS, Event
+from storefront_events.catalog import EVENT_TYPES
+from storefront_events.errors import MalformedEvent, UnknownEventType
+from storefront_events.values import UtcDatetime
+
+CONTENT_TYPE = "application/cloudevents+json"
+#: Headers of every Kafka record carrying an event.
+KAFKA_HEADERS: list[tuple[str, bytes]] = [("content-type", CONTENT_TYPE.encode())]
+
+
+class CloudEvent(BaseModel):
+    """The CloudEvents 1.0 envelope of one event (structured JSON mode)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(description="The event's event_id")
+    source: str = Field(description="Producing service, e.g. /client-service")
+    type: str = Field(description="storefronts.<event_type>.v<schema_version>")
+    time: UtcDatetime = Field(description="The event's occurred_at")
+    subject: str | None = Field(default=None, description="What the event is about, e.g. the aggregate id")
+    datacontenttype: Literal["application/json"] = "application/json"
+    correlationid: str | None = Field(default=None, description="Extension attribute: the correlation_id")
+    data: dict[str, Any]
+
+
+def to_cloudevent(event: Event, *, source: str, subject: str | None = None) -> CloudEvent:
+    """Wrap `event` in its envelope; `source` names the producing service."""
+    return CloudEvent(
+        id=str(event.event_id),
+        source=source,
+        type=event.ce_type(),
+        time=event.occurred_at,
+        subject=subject,
+        correlationid=event.correlation_id,
+        data=event.model_dump(mode="json", exclude=set(ENVELOPE_FIELDS)),
+    )
+
+
+def encode(event: Event, *, source: str, subject: str | None = None) -> bytes:
+    """The Kafka record value of `event`: the JSON envelope, absent optional attributes omitted."""
+    envelope = to_cloudevent(event, source=source, subject=subject).model_dump(mode="json")
+    envelope = {name: value for name, value in envelope.items() if value is not None}
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode(raw: bytes | str | dict) -> Event:
+    """The event in a Kafka record value (or an already parsed envelope).
+
+    Raises UnknownEventType for a type not in the catalog, MalformedEvent for anything else wrong.
+    Unknown attributes and data fields are ignored.
+    """
+    if isinstance(raw, bytes | str):
+        try:
+            raw = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise MalformedEvent(f"not JSON: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise MalformedEvent(f"envelope is a {type(raw).__name__}, not an object")
+    try:
+        envelope = CloudEvent.model_validate(raw)
+    except ValidationError as exc:
+        raise MalformedEvent(f"invalid CloudEvent: {exc}") from exc
+    cls = EVENT_TYPES.get(envelope.type)
+    if cls is None:
+        raise UnknownEventType(envelope.type)
+    data = {name: value for name, value in envelope.data.items() if name not in ENVELOPE_FIELDS}
+    data |= {"event_id": envelope.id, "occurred_at": envelope.time, "correlation_id": envelope.correlationid}
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise MalformedEvent(f"invalid {envelope.type} data: {exc}") from exc

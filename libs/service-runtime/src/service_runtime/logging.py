@@ -1,0 +1,33 @@
+"""structlog set-up: one JSON line per log event, with the correlation and event ids
+bound in context variables by the HTTP middleware and the consumer runtime."""
+
+import logging
+import sys
+
+import structlog
+
+
+def configure_logging(service_name: str, *, level: str = "INFO", json: bool = True) -> None:
+    renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.dict_tracebacks,
+            _add_service(service_name),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+def _add_service(service_name: str):
+    def processor(_logger, _name, event_dict):
+        event_dict.setdefault("service", service_name)
+        return event_dict
+
+    return processor

@@ -1,0 +1,81 @@
+"""The service's connection to Kafka: a FastStream broker for its subscribers and one
+idempotent producer (acks=all) for the outbox relay and dead letters."""
+
+import asyncio
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker, KafkaRouter
+from storefront_events import ALL_TOPICS
+
+from service_runtime.kafka_admin import ensure_topics
+from service_runtime.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+
+class Messaging:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            client_id=settings.service_name,
+            enable_idempotence=True,
+            logger=None,
+        )
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            client_id=f"{settings.service_name}-relay",
+            enable_idempotence=True,  # forces acks=all; one batch per partition in flight keeps key order
+            acks="all",
+            linger_ms=5,
+            request_timeout_ms=30000,
+        )
+        self.dead_letter_topics: set[str] = set()
+        self._producer_started = False
+        self._broker_started = False
+
+    def include(self, router: KafkaRouter) -> None:
+        self.broker.include_router(router)
+
+    def topics_to_create(self) -> dict[str, int]:
+        wanted = {self.settings.topic(t.name): t.partitions for t in ALL_TOPICS}
+        wanted.update({name: 1 for name in self.dead_letter_topics})
+        return wanted
+
+    async def start_producer(self) -> None:
+        await _until_ready(lambda: ensure_topics(self.settings.kafka_bootstrap, self.topics_to_create()))
+        await _until_ready(self.producer.start)
+        self._producer_started = True
+
+    async def start_consumers(self) -> None:
+        await self.broker.start()
+        self._broker_started = True
+
+    async def stop(self) -> None:
+        if self._broker_started:
+            await self.broker.stop()
+        if self._producer_started:
+            await self.producer.stop()
+
+    async def ready(self) -> bool:
+        if not self._producer_started:
+            return False
+        try:
+            await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=3)
+        except Exception:
+            return False
+        return True
+
+
+async def _until_ready(start, attempts: int = 30) -> None:
+    """Kafka may still be booting when a service starts: retry with a short backoff."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await start()
+            return
+        except Exception as error:
+            if attempt == attempts:
+                raise
+            log.warning("kafka.not_ready", attempt=attempt, error=str(error))
+            await asyncio.sleep(min(0.5 * attempt, 3))

@@ -1,0 +1,82 @@
+"""Small async helpers the tests of every service use."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
+from storefront_events import Event, decode
+
+
+async def eventually(check: Callable[[], Awaitable[object]], *, timeout: float = 30, interval: float = 0.1):
+    """Retries ``check`` until it returns a truthy value without raising; returns that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = await check()
+            if result:
+                return result
+            error: BaseException | None = None
+        except AssertionError as failed:
+            error = failed
+        if time.monotonic() > deadline:
+            if error:
+                raise error
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)
+
+
+async def create_database(server_url: str) -> str:
+    """A fresh, empty PostgreSQL database on the test server; returns its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(server_url: str, database_url: str) -> None:
+    name = database_url.rsplit("/", 1)[1]
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def read_topic(bootstrap: str, topic: str, *, count: int, timeout: float = 30) -> list[tuple[bytes | None, Event | bytes, dict]]:
+    """Reads ``count`` records from the start of ``topic``: (key, decoded event or raw value, headers)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    records: list = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(records) < count and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for messages in batch.values():
+                for message in messages:
+                    try:
+                        value: Event | bytes = decode(message.value)
+                    except ValueError:
+                        value = message.value
+                    records.append((message.key, value, {k: v for k, v in message.headers}))
+    finally:
+        await consumer.stop()
+    return records
+
+
+@asynccontextmanager
+async def running(app: FastAPI):
+    """Runs the app's lifespan (database, Kafka, relay, consumers) and yields an HTTP client on it."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client

@@ -1,0 +1,94 @@
+"""Use cases of the client service: load → decide → save → emit → commit."""
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from storefront_events import ClientArchived as ClientArchivedEvent
+from storefront_events import ClientCreated, ClientUpdated
+
+from client import domain
+from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.domain import Client, ClientNotFound, DuplicateReference
+from client.ports import Clock
+
+
+async def create_client(cmd: CreateClient, *, uow, clock: Clock) -> Client:
+    """Creates a client. The name is required (spaces trimmed); the client reference ID
+    is optional and unique among all clients, ignoring case; the description is optional."""
+    client = domain.new_client(
+        str(uuid.uuid4()), name=cmd.name, reference_id=cmd.reference_id, description=cmd.description, now=clock.now()
+    )
+    async with uow:
+        if client.reference_id and await uow.clients.reference_taken(client.reference_id):
+            raise _duplicate(client.reference_id)
+        uow.clients.add(client)
+        uow.outbox.add(ClientCreated(**_state(client)))
+        await _commit(uow, client.reference_id)
+    return client
+
+
+async def update_client(cmd: UpdateClient, *, uow, clock: Clock) -> Client:
+    """Changes name, reference ID or description of a client that is not archived."""
+    async with uow:
+        client = await _load(uow, cmd.client_id)
+        updated = domain.update_client(client, cmd.changes, now=clock.now())
+        if updated == client:
+            return client
+        if updated.reference_id and updated.reference_id != client.reference_id:
+            if await uow.clients.reference_taken(updated.reference_id, other_than=client.id):
+                raise _duplicate(updated.reference_id)
+        await uow.clients.save(updated)
+        uow.outbox.add(ClientUpdated(**_state(updated)))
+        await _commit(uow, updated.reference_id)
+    return updated
+
+
+async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
+    """Archives a client: it stays readable, can no longer change, and the other services
+    stop taking work for it."""
+    async with uow:
+        client = await _load(uow, cmd.client_id)
+        archived = domain.archive_client(client, now=clock.now())
+        await uow.clients.save(archived)
+        uow.outbox.add(ClientArchivedEvent(client_id=archived.id, name=archived.name, reference_id=archived.reference_id))
+        await uow.commit()
+    return archived
+
+
+async def get_client(client_id: str, *, uow) -> Client:
+    async with uow:
+        return await _load(uow, client_id)
+
+
+async def list_clients(*, uow, text: str | None, status: str, after: tuple[str, str] | None, limit: int) -> list[Client]:
+    async with uow:
+        return await uow.clients.search(text=text, status=status, after=after, limit=limit)
+
+
+async def _load(uow, client_id: str) -> Client:
+    client = await uow.clients.get(client_id)
+    if client is None:
+        raise ClientNotFound(f"No client with id '{client_id}'.")
+    return client
+
+
+async def _commit(uow, reference_id: str | None) -> None:
+    try:
+        await uow.commit()
+    except IntegrityError as error:  # a concurrent request took the same reference first
+        raise _duplicate(reference_id or "") from error
+
+
+def _duplicate(reference_id: str) -> DuplicateReference:
+    return DuplicateReference(f"The client reference ID '{reference_id}' is already used by another client.",
+                              field="reference_id")
+
+
+def _state(client: Client) -> dict:
+    return {
+        "client_id": client.id,
+        "name": client.name,
+        "reference_id": client.reference_id,
+        "description": client.description,
+        "archived": client.archived,
+    }
