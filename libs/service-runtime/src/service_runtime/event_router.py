@@ -27,6 +27,7 @@ from prometheus_client import Counter
 from sqlalchemy.exc import DBAPIError, OperationalError
 from storefront_events import ContractError, Event, Topic, decode
 
+from service_runtime.faults import crash_point
 from service_runtime.messaging import Messaging
 from service_runtime.settings import ServiceSettings
 from service_runtime.unit_of_work import Applying, SqlUnitOfWork
@@ -118,6 +119,7 @@ class _Delivery:
         while True:
             try:
                 outcome = await self._apply_once(event)
+                crash_point("consumer.after_commit")
                 await message.ack()
                 CONSUMED.labels(self.topic, self.group, outcome).inc()
                 log.info("event.applied" if outcome == "applied" else "event.duplicate", event_type=event.event_type)

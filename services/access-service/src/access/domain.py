@@ -1,0 +1,14 @@
+"""Access rules. Pure Python: no I/O."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KnownClient:
+    """What access keeps of a client (fed by the client service's events)."""
+
+    id: str
+    name: str
+    reference_id: str | None
+    archived: bool
+    version: str  # id of the last event applied, for tracing

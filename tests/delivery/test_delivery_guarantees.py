@@ -1,0 +1,138 @@
+"""The delivery rules of ARCHITECTURE.md, shown with client-service publishing and
+access-service consuming, each its own process, on the real Kafka and PostgreSQL."""
+
+import asyncio
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+from storefront_events import CLIENTS_V1, ClientCreated, encode
+
+from service_runtime.faults import CRASH_EXIT_CODE
+from service_runtime.testing.helpers import eventually, read_topic
+
+
+async def _read_model(access_db: str) -> dict[str, tuple[str, int]]:
+    connection = await asyncpg.connect(access_db)
+    try:
+        rows = await connection.fetch("SELECT id, name, applied_count FROM known_clients")
+        return {r["id"]: (r["name"], r["applied_count"]) for r in rows}
+    except asyncpg.UndefinedTableError:
+        return {}
+    finally:
+        await connection.close()
+
+
+async def _applied_events(access_db: str) -> int:
+    connection = await asyncpg.connect(access_db)
+    try:
+        return await connection.fetchval("SELECT count(*) FROM applied_events")
+    finally:
+        await connection.close()
+
+
+async def _create_client(base_url: str, headers, name: str) -> str:
+    async with httpx.AsyncClient(base_url=base_url, headers=headers) as http:
+        response = await http.post("/clients", json={"name": name})
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+
+async def test_events_reach_the_other_process_once_each_in_key_order(launch, databases, token_mint, stack, topic_prefix):
+    client_service = launch("client")
+    launch("access")
+    operator = token_mint.headers("operator")
+    renames = 6
+    async with httpx.AsyncClient(base_url=client_service.url, headers=operator) as http:
+        ids = [(await http.post("/clients", json={"name": f"Client {i}"})).json()["id"] for i in range(4)]
+
+        async def rename(client_id: str) -> None:
+            for version in range(1, renames + 1):
+                response = await http.patch(f"/clients/{client_id}", json={"name": f"{client_id[:8]} v{version}"})
+                assert response.status_code == 200, response.text
+
+        await asyncio.gather(*(rename(client_id) for client_id in ids))
+
+    expected = {client_id: (f"{client_id[:8]} v{renames}", 1 + renames) for client_id in ids}
+    await eventually(lambda: _matches(databases["access"], expected), timeout=60)
+    assert await _applied_events(databases["access"]) == len(ids) * (1 + renames)
+
+    records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=len(ids) * (1 + renames))
+    for client_id in ids:
+        names = [event.name for key, event, _ in records if key == client_id.encode()]
+        assert names == [names[0]] + [f"{client_id[:8]} v{v}" for v in range(1, renames + 1)]
+
+
+async def _matches(access_db: str, expected: dict) -> bool:
+    return await _read_model(access_db) == expected
+
+
+async def test_relay_killed_after_commit_before_publish_publishes_on_restart(launch, databases, token_mint, stack, topic_prefix):
+    launch("access")
+    silent = launch("client", RELAY_ENABLED="false")
+    client_id = await _create_client(silent.url, token_mint.headers("operator"), "Committed, not yet published")
+    silent.kill()
+    assert await _read_model(databases["access"]) == {}
+
+    launch("client")
+    await eventually(lambda: _matches(databases["access"], {client_id: ("Committed, not yet published", 1)}), timeout=60)
+    records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=1)
+    assert len(records) == 1
+
+
+async def test_relay_killed_after_publish_before_marking_is_applied_once(launch, databases, token_mint, stack, topic_prefix):
+    launch("access")
+    crashing = launch("client", STOREFRONTS_CRASH_AT="relay.after_publish")
+    async with httpx.AsyncClient(base_url=crashing.url, headers=token_mint.headers("operator")) as http:
+        try:
+            response = await http.post("/clients", json={"name": "Published twice"})
+            client_id = response.json()["id"]
+        except httpx.HTTPError:
+            client_id = None
+    assert crashing.wait_exit(timeout=30) == CRASH_EXIT_CODE
+
+    launch("client")
+    records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=2, timeout=60)
+    assert len(records) == 2 and records[0][1].event_id == records[1][1].event_id  # re-published once
+    client_id = client_id or records[0][1].client_id
+    await eventually(lambda: _matches(databases["access"], {client_id: ("Published twice", 1)}), timeout=60)
+    assert await _applied_events(databases["access"]) == 1
+
+
+async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(launch, databases, token_mint):
+    client_service = launch("client")
+    crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.after_commit")
+    client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Applied before the crash")
+    assert crashing.wait_exit(timeout=60) == CRASH_EXIT_CODE
+    assert await _read_model(databases["access"]) == {client_id: ("Applied before the crash", 1)}
+
+    launch("access")
+    second = await _create_client(client_service.url, token_mint.headers("operator"), "After the restart")
+    await eventually(lambda: _matches(databases["access"], {
+        client_id: ("Applied before the crash", 1), second: ("After the restart", 1)}), timeout=60)
+    assert await _applied_events(databases["access"]) == 2
+
+
+async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(launch, databases, stack, topic_prefix):
+    launch("access")
+    topic = topic_prefix + CLIENTS_V1.name
+    poison = ClientCreated(client_id="c-poison", name="x" * 500, reference_id=None, description=None)
+    healthy = ClientCreated(client_id="c-healthy", name="Healthy", reference_id=None, description=None)
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        # One key, so one partition: the healthy event waits behind the poison one.
+        for event in (poison, healthy):
+            await producer.send_and_wait(topic, encode(event, source="/test"), key=b"one-partition")
+        await producer.send_and_wait(topic, b"{not json", key=b"one-partition")
+    finally:
+        await producer.stop()
+
+    await eventually(lambda: _matches(databases["access"], {"c-healthy": ("Healthy", 1)}), timeout=60)
+    dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=2, timeout=60)
+    assert len(dead) == 2
+    first_headers = dead[0][2]
+    assert dead[0][1].event_id == poison.event_id
+    assert int(first_headers["dlq.attempts"]) == 3
+    assert b"too long" in first_headers["dlq.error"] or b"StringDataRightTruncation" in first_headers["dlq.error"]
+    assert dead[1][1] == b"{not json" and dead[1][2]["dlq.error_type"] == b"MalformedEvent"
