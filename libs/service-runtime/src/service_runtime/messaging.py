@@ -23,14 +23,7 @@ class Messaging:
             enable_idempotence=True,
             logger=None,
         )
-        self.producer = AIOKafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap,
-            client_id=f"{settings.service_name}-relay",
-            enable_idempotence=True,  # forces acks=all; one batch per partition in flight keeps key order
-            acks="all",
-            linger_ms=5,
-            request_timeout_ms=30000,
-        )
+        self._producer: AIOKafkaProducer | None = None
         self.dead_letter_topics: set[str] = set()
         self._producer_started = False
         self._broker_started = False
@@ -43,10 +36,32 @@ class Messaging:
         wanted.update({name: 1 for name in self.dead_letter_topics})
         return wanted
 
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("the producer starts with the service (Messaging.start_producer)")
+        return self._producer
+
     async def start_producer(self) -> None:
         await _until_ready(lambda: ensure_topics(self.settings.kafka_bootstrap, self.topics_to_create()))
-        await _until_ready(self.producer.start)
+        await _until_ready(self._start_new_producer)
         self._producer_started = True
+
+    async def _start_new_producer(self) -> None:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            client_id=f"{self.settings.service_name}-relay",
+            enable_idempotence=True,  # forces acks=all; one batch per partition in flight keeps key order
+            acks="all",
+            linger_ms=5,
+            request_timeout_ms=30000,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        self._producer = producer
 
     async def start_consumers(self) -> None:
         await self.broker.start()

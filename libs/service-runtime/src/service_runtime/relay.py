@@ -11,12 +11,12 @@ import asyncio
 from datetime import UTC, datetime
 
 import structlog
-from aiokafka import AIOKafkaProducer
 from prometheus_client import Counter, Gauge
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from service_runtime.faults import crash_point
+from service_runtime.messaging import Messaging
 from service_runtime.outbox import OutboxMessage
 from service_runtime.settings import ServiceSettings
 
@@ -33,14 +33,14 @@ class OutboxRelay:
         self,
         engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
-        producer: AIOKafkaProducer,
+        messaging: Messaging,
         settings: ServiceSettings,
         *,
         batch_size: int = 500,
     ) -> None:
         self._engine = engine
         self._sessions = sessions
-        self._producer = producer
+        self._messaging = messaging
         self._settings = settings
         self._batch_size = batch_size
         self._wake = asyncio.Event()
@@ -104,7 +104,7 @@ class OutboxRelay:
                 PENDING.set(0)
                 return 0
             deliveries = [
-                await self._producer.send(
+                await self._messaging.producer.send(
                     self._settings.topic(row.topic),
                     value=row.payload.encode(),
                     key=row.message_key.encode(),

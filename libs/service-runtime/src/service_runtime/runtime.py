@@ -36,7 +36,7 @@ class Runtime:
         self.engine = create_engine(settings.effective_database_url())
         self.sessions = session_factory(self.engine)
         self.messaging = Messaging(settings)
-        self.relay = OutboxRelay(self.engine, self.sessions, self.messaging.producer, settings)
+        self.relay = OutboxRelay(self.engine, self.sessions, self.messaging, settings)
         self.verifier = JwtVerifier(
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,

@@ -1,0 +1,55 @@
+# Storefronts order intake — the two commands: `make up` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PYTEST := $(PY) -m pytest
+UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
+
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean
+
+install: ## virtualenv with every package, Kafka jars (what a fresh machine lacks)
+	@command -v uv >/dev/null || python3 -m pip install --quiet uv
+	uv sync --all-packages --frozen --quiet
+	deploy/kafka.sh fetch
+
+up: install ## Kafka, the SMTP catcher and every service, on this machine
+	deploy/kafka.sh start
+	deploy/smtp.sh start
+	deploy/services.sh start
+	@echo "Mail received by the SMTP catcher: var/run/mail/*.eml — logs: var/run/services/"
+
+down: ## stop the services, the SMTP catcher and Kafka
+	deploy/services.sh stop
+	deploy/smtp.sh stop
+	deploy/kafka.sh stop
+
+status:
+	deploy/services.sh status
+	deploy/stack.sh status
+
+infra-up: ## Kafka, PostgreSQL, Redis and the SMTP catcher for tests (see deploy/)
+	deploy/stack.sh up
+
+infra-down:
+	deploy/stack.sh down
+
+test: install infra-up lint ## every test, with the real Kafka, PostgreSQL, Redis and SMTP started once
+	$(PY) -m storefront_events.schemas check
+	set -a && source var/run/stack.env && set +a && $(PYTEST) libs services tests
+
+test-unit: install ## no infrastructure
+	$(PYTEST) $(UNIT_PATHS)
+
+test-integration: install infra-up
+	set -a && source var/run/stack.env && set +a && $(PYTEST) $(wildcard services/*/tests/integration) tests/delivery
+
+lint: ## one-way imports inside every service (entrypoints → handlers → domain)
+	.venv/bin/lint-imports
+
+schemas: ## regenerate the events' JSON Schemas and CATALOG.md after changing libs/events
+	$(PY) -m storefront_events.schemas write
+
+docs: ## OpenAPI and AsyncAPI documents of every service into docs/api/
+	$(PY) -m service_runtime.docs docs/api
+
+clean: down
+	rm -rf var/data

@@ -1,0 +1,7 @@
+import uvicorn
+
+from connector.main import create_app
+from connector.settings import Settings
+
+settings = Settings()
+uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, log_config=None)

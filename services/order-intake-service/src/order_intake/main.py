@@ -1,0 +1,18 @@
+"""``python -m order_intake`` or ``uvicorn order_intake.main:create_app --factory``."""
+
+from fastapi import FastAPI
+
+from order_intake.bootstrap import build
+from order_intake.settings import Settings
+from service_runtime.http import create_api
+from service_runtime.logging import configure_logging
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+
+    async def build_runtime():
+        return build(settings)
+
+    return create_api(build_runtime, title="Order intake service", routers=[], description="Orders resolved to production lines, manual orders, CSV imports and order status.")
