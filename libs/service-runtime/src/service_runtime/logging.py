@@ -8,15 +8,17 @@ import structlog
 
 
 def configure_logging(service_name: str, *, level: str = "INFO", json: bool = True) -> None:
-    renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    # JSON lines carry tracebacks as data; the console renderer prints them itself.
+    tail = [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()] if json else [
+        structlog.dev.ConsoleRenderer()
+    ]
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.dict_tracebacks,
             _add_service(service_name),
-            renderer,
+            *tail,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping()[level.upper()]),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),

@@ -1,16 +1,20 @@
-"""Two services as separate OS processes on the real Kafka and PostgreSQL."""
+"""Services as separate OS processes on the real Kafka, PostgreSQL and SMTP server
+(delivery and end-to-end tests)."""
 
 import json
 
 import pytest
 
+from service_runtime.secrets import SecretBox
 from service_runtime.testing.helpers import create_database, drop_database
 from service_runtime.testing.processes import ServiceProcess, free_port
+
+PACKAGES = {"client": "client", "access": "access", "notifier": "notifier"}
 
 
 @pytest.fixture
 async def databases(stack):
-    urls = {name: await create_database(stack.postgres_url) for name in ("client", "access")}
+    urls = {name: await create_database(stack.postgres_url) for name in PACKAGES}
     yield urls
     for url in urls.values():
         await drop_database(stack.postgres_url, url)
@@ -18,8 +22,10 @@ async def databases(stack):
 
 @pytest.fixture
 def launch(stack, topic_prefix, token_mint, databases, tmp_path):
-    """launch("client") / launch("access", crash_at=...) → a started ServiceProcess."""
+    """launch("client") / launch("access", STOREFRONTS_CRASH_AT=...) → a started ServiceProcess.
+    Settings without a STOREFRONTS_ prefix get the service's own prefix (RELAY_ENABLED → CLIENT_RELAY_ENABLED)."""
     started: list[ServiceProcess] = []
+    secret_keys = json.dumps([SecretBox.generate_key()])
 
     def _launch(service: str, *, wait: bool = True, **extra: str) -> ServiceProcess:
         prefix = service.upper()
@@ -31,10 +37,12 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
             "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap,
             "STOREFRONTS_TOPIC_PREFIX": topic_prefix,
             "STOREFRONTS_JWKS_JSON": json.dumps(token_mint.jwks),
+            "STOREFRONTS_SECRET_KEYS": secret_keys,
+            "STOREFRONTS_REDIS_URL": stack.redis_url,
             "STOREFRONTS_LOG_JSON": "true",
         }
         env.update({k if k.startswith("STOREFRONTS_") else f"{prefix}_{k}": v for k, v in extra.items()})
-        process = ServiceProcess(service, env=env, port=port, log_path=tmp_path / f"{service}-{len(started)}.log")
+        process = ServiceProcess(PACKAGES[service], env=env, port=port, log_path=tmp_path / f"{service}-{len(started)}.log")
         process.start(wait=wait)
         started.append(process)
         return process

@@ -1,0 +1,17 @@
+"""Kafka subscribers of the notifier. Thin: hand the event to a handler, then wake delivery."""
+
+from storefront_events import ACCESS_V1, UserInvited
+
+from notifier import handlers
+
+GROUP = "notifier-service"
+
+
+def register_consumers(runtime) -> None:
+    """``runtime`` is the NotifierRuntime: its event router, clock and email delivery."""
+
+    @runtime.events.on(ACCESS_V1, group=GROUP, events=(UserInvited,))
+    async def on_user_invited(event: UserInvited, *, uow) -> None:
+        """Queues the invitation email of an invited (or re-invited) user."""
+        if await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock):
+            runtime.delivery.wake()

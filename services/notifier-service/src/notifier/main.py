@@ -1,0 +1,24 @@
+"""``python -m notifier`` or ``uvicorn notifier.main:create_app --factory``."""
+
+from fastapi import FastAPI
+
+from notifier.bootstrap import build
+from notifier.entrypoints.api import router
+from notifier.entrypoints.consumers import register_consumers
+from notifier.settings import NotifierSettings
+from service_runtime.http import create_api
+from service_runtime.logging import configure_logging
+
+
+def create_app(settings: NotifierSettings | None = None) -> FastAPI:
+    settings = settings or NotifierSettings()
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+
+    async def build_runtime():
+        runtime = build(settings)
+        register_consumers(runtime)
+        return runtime
+
+    return create_api(build_runtime, title="Notifier service", routers=[router],
+                      description="Emails to users (the invitation email), sent over SMTP and retried until "
+                                  "the mail server has them; the delivery log for operators and client admins.")

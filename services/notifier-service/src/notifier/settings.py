@@ -1,0 +1,22 @@
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from service_runtime.settings import ServiceSettings
+
+
+class NotifierSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFIER_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "notifier-service"
+    port: int = 8006
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    smtp_from: str = "Storefronts <no-reply@storefronts.example>"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10
+    delivery_enabled: bool = True
+    sweep_seconds: float = Field(default=5, gt=0, description="How often pending emails are looked at unwoken")
+    retry_base_seconds: float = Field(default=2, gt=0, description="Wait after a first failed attempt; then doubles")
+    retry_max_seconds: float = Field(default=300, gt=0, description="Longest wait between two attempts")

@@ -1,0 +1,84 @@
+"""Steps 1 and 2 of the operator's guide and 'managing user access', end to end: client,
+access and notifier services as processes, real Kafka, PostgreSQL, Redis and SMTP."""
+
+import email
+import email.policy
+import re
+import uuid
+from pathlib import Path
+
+import httpx
+
+from service_runtime.testing.helpers import eventually
+
+
+def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
+    found = []
+    for path in sorted(maildir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if address in str(message.get("To", "")):
+            found.append(message)
+    return found
+
+
+def _accept_token(message: email.message.EmailMessage) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"token=([A-Za-z0-9_\-]+)", text).group(1)
+
+
+async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_manager(launch, stack):
+    run = uuid.uuid4().hex[:8]
+    admin_email, manager_email = f"ada-{run}@acme.example", f"olga-{run}@acme.example"
+    access = launch("access", BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
+                    BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough")
+    jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
+    clients = launch("client", **jwks)
+    launch("notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+
+    async with httpx.AsyncClient(timeout=20) as http:
+        login = await http.post(f"{access.url}/auth/login", json={
+            "email": f"ops-{run}@provider.example", "password": "operator passphrase long enough"})
+        assert login.status_code == 200, login.text
+        operator = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+        created = await http.post(f"{clients.url}/clients", headers=operator, json={"name": f"Acme {run}", "reference_id": f"ACME-{run}"})
+        assert created.status_code == 201, created.text
+        client_id = created.json()["id"]
+
+        async def grant():
+            response = await http.put(f"{access.url}/clients/{client_id}/storefront-access", headers=operator, json={
+                "enabled": True, "admin_email": admin_email.upper(), "admin_first_name": "Ada", "admin_last_name": "Lovelace"})
+            return response if response.status_code == 200 else None  # 404 until ClientCreated arrived
+
+        granted = await eventually(grant, timeout=30)
+        assert granted.json()["admin"]["status"] == "invitation_sent"
+        assert granted.json()["admin"]["email"] == admin_email
+
+        [invitation] = await eventually(lambda: _async(_mails_to(stack.maildir, admin_email)), timeout=30)
+        assert admin_email in invitation.get_body(preferencelist=("plain",)).get_content()
+        accepted = await http.post(f"{access.url}/invitations/accept", json={
+            "token": _accept_token(invitation), "password": "correct horse battery staple"})
+        assert accepted.status_code == 200, accepted.text
+
+        admin_login = await http.post(f"{access.url}/auth/login", json={"email": admin_email, "password": "correct horse battery staple"})
+        assert admin_login.status_code == 200, admin_login.text
+        admin = {"Authorization": f"Bearer {admin_login.json()['access_token']}"}
+
+        added = await http.post(f"{access.url}/clients/{client_id}/users", headers=admin, json={
+            "email": manager_email, "first_name": "Olga", "last_name": "Orders", "role": "order_manager"})
+        assert added.status_code == 201, added.text
+
+        [manager_mail] = await eventually(lambda: _async(_mails_to(stack.maildir, manager_email)), timeout=30)
+        assert "token=" in manager_mail.get_body(preferencelist=("plain",)).get_content()
+
+        users = (await http.get(f"{access.url}/clients/{client_id}/users", headers=admin)).json()["items"]
+        assert {u["email"]: u["status"] for u in users} == {admin_email: "active", manager_email: "invitation_sent"}
+        state = (await http.get(f"{access.url}/clients/{client_id}/storefront-access", headers=operator)).json()
+        assert state["enabled"] is True and state["admin"]["status"] == "active"
+
+        # the admin's token cannot reach the operator-only client service
+        assert (await http.get(f"{clients.url}/clients", headers=admin)).status_code == 403
+
+
+async def _async(value):
+    return value
