@@ -2,12 +2,17 @@
 access-service consuming, each its own process, on the real Kafka and PostgreSQL."""
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 from storefront_events import CLIENTS_V1, ClientCreated, encode
 
+from service_runtime.dead_letters import replay
 from service_runtime.faults import CRASH_EXIT_CODE
 from service_runtime.testing.helpers import eventually, read_topic
 
@@ -136,3 +141,31 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
     assert int(first_headers["dlq.attempts"]) == 3
     assert b"too long" in first_headers["dlq.error"] or b"StringDataRightTruncation" in first_headers["dlq.error"]
     assert dead[1][1] == b"{not json" and dead[1][2]["dlq.error_type"] == b"MalformedEvent"
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "service_runtime.dead_letters", "list", CLIENTS_V1.dead_letter("access-service")],
+        env={**os.environ, "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap, "STOREFRONTS_TOPIC_PREFIX": topic_prefix},
+        capture_output=True, text=True, check=True,
+    )
+    summaries = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [s["error_type"] for s in summaries] == [first_headers["dlq.error_type"].decode(), "MalformedEvent"]
+    assert summaries[0]["original_topic"] == topic and summaries[0]["attempts"] == "3"
+
+
+async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, databases, stack, topic_prefix):
+    """A message dead-lettered while its cause stood (here: published before its topic's
+    consumer could apply it) goes back to its topic with the ops command and is applied."""
+    launch("access")
+    dead_topic = topic_prefix + CLIENTS_V1.dead_letter("access-service")
+    event = ClientCreated(client_id="c-replayed", name="Replayed", reference_id=None, description=None)
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(dead_topic, encode(event, source="/test"), key=b"c-replayed", headers=[
+            ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()), ("dlq.error_type", b"OperationalError")])
+    finally:
+        await producer.stop()
+
+    replayed = await replay(stack.kafka_bootstrap, dead_topic)
+    assert [letter.key for letter in replayed] == ["c-replayed"]
+    await eventually(lambda: _matches(databases["access"], {"c-replayed": ("Replayed", 1)}), timeout=60)

@@ -1,0 +1,121 @@
+"""Ops command for dead-letter topics: list what failed and why, and replay messages
+to the topic they came from once the cause is fixed (consumers are idempotent, so a
+replay of an event already applied changes nothing).
+
+    python -m service_runtime.dead_letters list   clients.v1.dlq.access-service
+    python -m service_runtime.dead_letters replay clients.v1.dlq.access-service [--offset N ...]
+
+The Kafka address and topic prefix come from STOREFRONTS_KAFKA_BOOTSTRAP and
+STOREFRONTS_TOPIC_PREFIX, as for the services."""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    offset: int
+    key: str | None
+    original_topic: str
+    original_offset: str
+    group: str
+    attempts: str
+    error_type: str
+    error: str
+    failed_at: str
+    value: bytes
+
+    def summary(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k != "value"}
+
+
+async def read_dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic)]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        letters: list[DeadLetter] = []
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                letters.extend(_letter(record) for record in records)
+        return letters
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        [description] = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if description.get("error_code"):
+        return []
+    return sorted(p["partition"] for p in description["partitions"])
+
+
+def _letter(record) -> DeadLetter:
+    headers = {k: v.decode(errors="replace") for k, v in record.headers}
+    return DeadLetter(
+        offset=record.offset,
+        key=record.key.decode(errors="replace") if record.key else None,
+        original_topic=headers.get("dlq.original_topic", ""),
+        original_offset=headers.get("dlq.original_offset", ""),
+        group=headers.get("dlq.group", ""),
+        attempts=headers.get("dlq.attempts", ""),
+        error_type=headers.get("dlq.error_type", ""),
+        error=headers.get("dlq.error", ""),
+        failed_at=headers.get("dlq.failed_at", ""),
+        value=record.value,
+    )
+
+
+async def replay(bootstrap: str, topic: str, offsets: set[int] | None = None) -> list[DeadLetter]:
+    """Publishes the chosen dead letters (all when no offsets) back to their original topic."""
+    chosen = [d for d in await read_dead_letters(bootstrap, topic) if offsets is None or d.offset in offsets]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for letter in chosen:
+            await producer.send_and_wait(
+                letter.original_topic, letter.value, key=letter.key.encode() if letter.key else None,
+                headers=[("content-type", b"application/cloudevents+json"), ("dlq.replayed_from", topic.encode())],
+            )
+    finally:
+        await producer.stop()
+    return chosen
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service_runtime.dead_letters", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("list", "replay"))
+    parser.add_argument("topic", help="dead-letter topic, e.g. clients.v1.dlq.access-service (without the prefix)")
+    parser.add_argument("--offset", type=int, action="append", help="replay only these offsets")
+    args = parser.parse_args(argv)
+    bootstrap = os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    topic = os.environ.get("STOREFRONTS_TOPIC_PREFIX", "") + args.topic
+    if args.command == "list":
+        letters = asyncio.run(read_dead_letters(bootstrap, topic))
+    else:
+        letters = asyncio.run(replay(bootstrap, topic, set(args.offset) if args.offset else None))
+    for letter in letters:
+        print(json.dumps(letter.summary()))
+    print(f"{len(letters)} dead letters {'listed' if args.command == 'list' else 'replayed'} from {topic}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
