@@ -11,13 +11,17 @@ install: ## virtualenv with every package, Kafka jars (what a fresh machine lack
 	uv sync --all-packages --frozen --quiet
 	deploy/kafka.sh fetch
 
-up: install ## Kafka, the SMTP catcher and every service, on this machine
+up: install ## Kafka, the SMTP catcher, every service and the gateway, on this machine
 	deploy/kafka.sh start
 	deploy/smtp.sh start
 	deploy/services.sh start
+	deploy/gateway.sh install || echo "no gateway: nginx could not be installed (services still answer on their ports)"
+	deploy/gateway.sh start
+	@echo "Gateway: http://127.0.0.1:8080 (every API behind one address)"
 	@echo "Mail received by the SMTP catcher: var/run/mail/*.eml — logs: var/run/services/"
 
-down: ## stop the services, the SMTP catcher and Kafka
+down: ## stop the gateway, the services, the SMTP catcher and Kafka
+	deploy/gateway.sh stop
 	deploy/services.sh stop
 	deploy/smtp.sh stop
 	deploy/kafka.sh stop
