@@ -45,7 +45,9 @@ async def _create_client(base_url: str, headers, name: str) -> str:
 
 async def test_events_reach_the_other_process_once_each_in_key_order(launch, databases, token_mint, stack, topic_prefix):
     client_service = launch("client")
-    launch("access")
+    access = launch("access")
+    readiness = httpx.get(f"{access.url}/readyz").json()
+    assert readiness["checks"] == {"database": True, "kafka": True, "consumers": True}
     operator = token_mint.headers("operator")
     renames = 6
     async with httpx.AsyncClient(base_url=client_service.url, headers=operator) as http:

@@ -59,6 +59,7 @@ class EventRouter:
         self.messaging = messaging
         self.uow_factory = uow_factory
         self.router = KafkaRouter()
+        self.subscribed: list[str] = []
 
     def on(self, topic: Topic, *, group: str, events: tuple[type[Event], ...]) -> Callable[[Handler], Handler]:
         topic_name = self.settings.topic(topic.name)
@@ -82,6 +83,7 @@ class EventRouter:
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
             )(subscriber)
+            self.subscribed.append(f"{topic_name}:{group_id}")
             return handler
 
         return register

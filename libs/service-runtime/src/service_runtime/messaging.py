@@ -73,6 +73,17 @@ class Messaging:
         if self._producer_started:
             await self.producer.stop()
 
+    def consumers_alive(self) -> bool:
+        """Every subscriber runs and its consume loop has not died (a consumer can stay
+        stuck after a broker restart without any other signal)."""
+        if not self._broker_started:
+            return False
+        for subscriber in self.broker.subscribers:
+            tasks = getattr(subscriber, "tasks", [])
+            if not subscriber.running or any(task.done() for task in tasks):
+                return False
+        return True
+
     async def ready(self) -> bool:
         if not self._producer_started:
             return False

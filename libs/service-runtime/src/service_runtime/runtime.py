@@ -84,4 +84,7 @@ class Runtime:
             database = True
         except Exception:
             database = False
-        return {"database": database, "kafka": await self.messaging.ready()}
+        checks = {"database": database, "kafka": await self.messaging.ready()}
+        if self.settings.consumers_enabled and self.events.subscribed:
+            checks["consumers"] = self.messaging.consumers_alive()
+        return checks
