@@ -1,7 +1,8 @@
-import uvicorn
+"""``python -m access`` serves; ``python -m access rotate-key`` and
+``python -m access create-operator --email ... --password ...`` are the admin commands."""
 
-from access.main import create_app
-from access.settings import AccessSettings
+import sys
 
-settings = AccessSettings()
-uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, log_config=None)
+from access.cli import main
+
+sys.exit(main(sys.argv[1:]))

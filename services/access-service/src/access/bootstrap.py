@@ -1,12 +1,73 @@
-"""Composition root: settings → runtime (database, Kafka, relay, consumers)."""
+"""Composition root: settings → runtime (database, Kafka, relay, consumers) plus what
+access adds: signing keys, password hashing, the login limiter, token revocation."""
 
+import json
+
+import structlog
+from redis.asyncio import Redis
+
+from access.adapters.clock import SystemClock
 from access.adapters.db import MIGRATIONS, AccessUnitOfWork
+from access.adapters.keys import SigningKeys, dev_secret_box
+from access.adapters.limiter import MemoryLoginLimiter, RedisLoginLimiter
+from access.adapters.passwords import Argon2Passwords
+from access.adapters.revocations import DbRevocations
 from access.entrypoints.consumers import register_consumers
+from access.handlers.auth import create_operator
+from access.handlers.invitations import InvitationPolicy
 from access.settings import AccessSettings
 from service_runtime.runtime import Runtime
 
+log = structlog.get_logger()
 
-def build(settings: AccessSettings) -> Runtime:
-    runtime = Runtime(settings, migrations=MIGRATIONS, unit_of_work=AccessUnitOfWork)
+
+class AccessRuntime(Runtime):
+    settings: AccessSettings
+
+    def __init__(self, settings: AccessSettings) -> None:
+        super().__init__(settings, migrations=MIGRATIONS, unit_of_work=AccessUnitOfWork)
+        self.clock = SystemClock()
+        self.passwords = Argon2Passwords()
+        self.policy = InvitationPolicy(public_url=settings.public_url, days=settings.invitation_days)
+        self.keys = SigningKeys(self.sessions, box=self.secrets or dev_secret_box(settings.dev_key_file),
+                                clock=self.clock, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                token_seconds=settings.access_token_seconds, rotation_days=settings.key_rotation_days)
+        self.keys.on_change = self._trust
+        self.revocations = DbRevocations(self.sessions)
+        limits = {"per_account": settings.login_failures_per_account,
+                  "per_source": settings.login_failures_per_source, "window": settings.login_window_seconds}
+        if settings.redis_url:
+            self.limiter = RedisLoginLimiter(Redis.from_url(settings.redis_url), namespace=f"{settings.topic_prefix}access:",
+                                             **limits)
+        else:
+            self.limiter = MemoryLoginLimiter(**limits)
+
+    def _trust(self, own: dict) -> None:
+        """This service verifies its own tokens from its own keys (no HTTP to itself), plus a
+        static JWKS when configured (tests, offline tools)."""
+        static = json.loads(self.settings.jwks_json) if self.settings.jwks_json else {"keys": []}
+        self.verifier.use_jwks({"keys": [*own["keys"], *static.get("keys", [])]})
+
+    async def start(self) -> None:
+        await super().start()
+        await self.keys.ensure_current()
+        await self.bootstrap_operator()
+
+    async def bootstrap_operator(self) -> None:
+        email, password = self.settings.bootstrap_operator_email, self.settings.bootstrap_operator_password.get_secret_value()
+        if email and password:
+            await create_operator(email, password, first_name="Storefronts", last_name="Operator", uow=self.uow(),
+                                  passwords=self.passwords, replace_password=False)
+            log.info("operator.bootstrapped")
+
+    async def stop(self) -> None:
+        try:
+            await self.limiter.close()
+        finally:
+            await super().stop()
+
+
+def build(settings: AccessSettings) -> AccessRuntime:
+    runtime = AccessRuntime(settings)
     register_consumers(runtime)
     return runtime

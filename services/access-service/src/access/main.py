@@ -1,11 +1,14 @@
 """``python -m access`` or ``uvicorn access.main:create_app --factory``."""
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from access.bootstrap import build
+from access.domain.errors import TooManyAttempts
+from access.entrypoints import access_api, auth_api, users_api
 from access.settings import AccessSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
+from service_runtime.problems import problem
 
 
 def create_app(settings: AccessSettings | None = None) -> FastAPI:
@@ -15,5 +18,17 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
     async def build_runtime():
         return build(settings)
 
-    return create_api(build_runtime, title="Access service", routers=[],
-                      description="Storefronts access: accounts, invitations, login, users and roles.")
+    async def on_started(app: FastAPI, runtime) -> None:
+        app.state.revocations = runtime.revocations
+
+    app = create_api(build_runtime, title="Access service", on_started=on_started,
+                     routers=[access_api.router, auth_api.router, users_api.router],
+                     description="Storefronts access: accounts, invitations, login, users and roles.")
+    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
+    return app
+
+
+async def _too_many_attempts(request: Request, error: TooManyAttempts):
+    wait = int(error.extensions.get("retry_after", 60))
+    return problem(error.status, title=error.title, detail=error.detail, instance=request.url.path,
+                   headers={"Retry-After": str(wait)}, retry_after=wait)

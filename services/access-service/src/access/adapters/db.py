@@ -1,25 +1,31 @@
-"""Access tables, repositories, unit of work and migrations."""
+"""Repositories over the access tables, the unit of work and the migrations."""
 
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
 
-from access.domain import KnownClient
+from access.adapters.tables import (
+    InvitationRow,
+    KnownClientRow,
+    RefreshTokenRow,
+    SessionRow,
+    SigningKeyRow,
+    StorefrontAccessRow,
+    UserRow,
+    utc,
+)
+from access.domain import Invitation, KnownClient, StorefrontAccess, User
+from access.domain.sessions import RefreshToken, Session
 from service_runtime.migrations import Migration, create_tables
 from service_runtime.unit_of_work import SqlUnitOfWork
 
-
-class KnownClientRow(SQLModel, table=True):
-    __tablename__ = "known_clients"
-
-    id: str = Field(primary_key=True, max_length=36)
-    name: str = Field(max_length=200)
-    reference_id: str | None = Field(default=None, max_length=64)
-    archived: bool = False
-    version: str = Field(max_length=64)
-    applied_count: int = Field(default=1, description="How many client events were applied (tests count duplicates)")
-
-
-MIGRATIONS = (Migration("access-0001-known-clients", create_tables(KnownClientRow)),)
+MIGRATIONS = (
+    Migration("access-0001-known-clients", create_tables(KnownClientRow)),
+    Migration("access-0002-accounts", create_tables(StorefrontAccessRow, UserRow, InvitationRow, SessionRow,
+                                                    RefreshTokenRow, SigningKeyRow)),
+)
 
 
 class SqlKnownClients:
@@ -40,6 +46,126 @@ class SqlKnownClients:
         row.applied_count += 1
 
 
+class SqlStorefrontAccess:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, client_id: str) -> StorefrontAccess | None:
+        row = await self._session.get(StorefrontAccessRow, client_id)
+        return StorefrontAccess(row.client_id, row.enabled, row.admin_user_id, row.locale) if row else None  # type: ignore[arg-type]
+
+    async def put(self, access: StorefrontAccess) -> None:
+        row = await self._session.get(StorefrontAccessRow, access.client_id)
+        if row is None:
+            row = StorefrontAccessRow(client_id=access.client_id, enabled=access.enabled, admin_user_id=access.admin_user_id)
+            self._session.add(row)
+        row.enabled, row.admin_user_id, row.locale = access.enabled, access.admin_user_id, access.locale
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, client_id=row.client_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
+                role=row.role, store_ids=tuple(json.loads(row.store_ids)), status=row.status,  # type: ignore[arg-type]
+                password_hash=row.password_hash)
+
+
+class SqlUsers:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: str) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    async def by_email(self, email: str) -> User | None:
+        row = (await self._session.execute(select(UserRow).where(UserRow.email_key == email))).scalar_one_or_none()
+        return _user(row) if row else None
+
+    async def of_client(self, client_id: str) -> list[User]:
+        query = select(UserRow).where(UserRow.client_id == client_id, UserRow.status != "removed").order_by(UserRow.email)
+        return [_user(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def put(self, user: User) -> None:
+        row = await self._session.get(UserRow, user.id)
+        if row is None:
+            row = UserRow(id=user.id, email=user.email, first_name="", last_name="", role=user.role, status=user.status)
+            self._session.add(row)
+        row.client_id, row.email, row.first_name, row.last_name = user.client_id, user.email, user.first_name, user.last_name
+        row.email_key = None if user.status == "removed" else user.email
+        row.role, row.store_ids, row.status = user.role, json.dumps(list(user.store_ids)), user.status
+        row.password_hash = user.password_hash
+
+
+def _invitation(row: InvitationRow) -> Invitation:
+    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at))
+
+
+class SqlInvitations:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_token_hash(self, token_hash: str) -> Invitation | None:
+        query = select(InvitationRow).where(InvitationRow.token_hash == token_hash)
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return _invitation(row) if row else None
+
+    async def revoke_pending(self, user_id: str, now: datetime) -> None:
+        await self._session.execute(
+            update(InvitationRow)
+            .where(InvitationRow.user_id == user_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=now)
+        )
+
+    async def put(self, invitation: Invitation) -> None:
+        row = await self._session.get(InvitationRow, invitation.id)
+        if row is None:
+            row = InvitationRow(id=invitation.id, user_id=invitation.user_id, token_hash=invitation.token_hash,
+                                expires_at=invitation.expires_at)
+            self._session.add(row)
+        row.used_at, row.revoked_at = invitation.used_at, invitation.revoked_at
+
+
+class SqlSessions:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, session_id: str) -> Session | None:
+        row = await self._session.get(SessionRow, session_id)
+        if row is None:
+            return None
+        return Session(row.id, row.user_id, utc(row.created_at), utc(row.expires_at), utc(row.revoked_at))
+
+    def add(self, session: Session) -> None:
+        self._session.add(SessionRow(id=session.id, user_id=session.user_id, created_at=session.created_at,
+                                     expires_at=session.expires_at))
+
+    async def revoke(self, session_id: str, now: datetime) -> None:
+        await self._session.execute(update(SessionRow).where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+                                    .values(revoked_at=now))
+
+    async def revoke_all_of(self, user_id: str, now: datetime) -> None:
+        await self._session.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+                                    .values(revoked_at=now))
+
+    def add_refresh(self, token: RefreshToken) -> None:
+        self._session.add(RefreshTokenRow(token_hash=token.token_hash, session_id=token.session_id))
+
+    async def refresh_token(self, token_hash: str) -> RefreshToken | None:
+        row = await self._session.get(RefreshTokenRow, token_hash)
+        return RefreshToken(row.token_hash, row.session_id, utc(row.used_at)) if row else None
+
+    async def use_refresh(self, token_hash: str, now: datetime) -> bool:
+        """Marks the token used; False when another request used it first (a reuse)."""
+        result = await self._session.execute(
+            update(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash, RefreshTokenRow.used_at.is_(None))  # type: ignore[union-attr]
+            .values(used_at=now)
+        )
+        return result.rowcount == 1
+
+
 class AccessUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.clients = SqlKnownClients(session)
+        self.access = SqlStorefrontAccess(session)
+        self.users = SqlUsers(session)
+        self.invitations = SqlInvitations(session)
+        self.sessions = SqlSessions(session)

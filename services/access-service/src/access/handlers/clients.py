@@ -1,5 +1,3 @@
-"""Use cases of the access service."""
-
 from storefront_events import ClientArchived, ClientCreated, ClientUpdated
 
 from access.domain import KnownClient

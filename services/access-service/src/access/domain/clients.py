@@ -1,5 +1,3 @@
-"""Access rules. Pure Python: no I/O."""
-
 from dataclasses import dataclass
 
 

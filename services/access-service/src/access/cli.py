@@ -1,0 +1,59 @@
+"""Command line of the access service."""
+
+import argparse
+import asyncio
+import os
+
+from access.settings import AccessSettings
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m access")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="Serve the HTTP API and the consumers (the default)")
+    commands.add_parser("rotate-key", help="Add a new token signing key; the previous one is retired")
+    operator = commands.add_parser("create-operator", help="Create an operator, or reset an operator's password")
+    operator.add_argument("--email", required=True)
+    operator.add_argument("--password", default=os.environ.get("ACCESS_OPERATOR_PASSWORD"),
+                          help="or ACCESS_OPERATOR_PASSWORD")
+    operator.add_argument("--first-name", default="Storefronts")
+    operator.add_argument("--last-name", default="Operator")
+    args = parser.parse_args(argv)
+    settings = AccessSettings()
+    if args.command in (None, "serve"):
+        return _serve(settings)
+    if args.command == "create-operator" and not args.password:
+        parser.error("--password or ACCESS_OPERATOR_PASSWORD is required")
+    return asyncio.run(_admin(settings, args))
+
+
+def _serve(settings: AccessSettings) -> int:
+    import uvicorn
+
+    from access.main import create_app
+
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, log_config=None)
+    return 0
+
+
+async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
+    from access.bootstrap import build
+    from service_runtime.problems import DomainError
+    from access.handlers.auth import create_operator
+
+    runtime = build(settings)
+    try:
+        await runtime.migrate()
+        if args.command == "rotate-key":
+            print(f"new signing key: {await runtime.keys.rotate()}")
+        else:
+            user = await create_operator(args.email, args.password, first_name=args.first_name,
+                                         last_name=args.last_name, uow=runtime.uow(), passwords=runtime.passwords)
+            print(f"operator {user.email} ({user.id}) is active")
+    except DomainError as error:
+        print(f"error: {error.detail}")
+        return 1
+    finally:
+        await runtime.limiter.close()
+        await runtime.engine.dispose()
+    return 0

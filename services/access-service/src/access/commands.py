@@ -1,0 +1,48 @@
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SetStorefrontAccess:
+    client_id: str
+    enabled: bool
+    admin_email: str | None = None
+    admin_first_name: str | None = None
+    admin_last_name: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class AcceptInvitation:
+    token: str
+    password: str
+
+
+@dataclass(frozen=True)
+class LogIn:
+    email: str
+    password: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AddUser:
+    client_id: str
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    store_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ChangeUser:
+    client_id: str
+    user_id: str
+    role: str | None = None
+    store_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RemoveUser:
+    client_id: str
+    user_id: str

@@ -1,0 +1,24 @@
+"""Access rules. Pure Python: no I/O, no framework, no libs/events."""
+
+from access.domain.access import StorefrontAccess
+from access.domain.clients import KnownClient
+from access.domain.errors import (
+    AccessDisabled,
+    ClientArchived,
+    ClientNotFound,
+    EmailTaken,
+    InvalidInvitation,
+    InvalidUser,
+    LastAdmin,
+    LoginFailed,
+    UserNotFound,
+    WeakPassword,
+)
+from access.domain.invitations import Invitation
+from access.domain.users import CLIENT_ROLES, User
+
+__all__ = [
+    "CLIENT_ROLES", "AccessDisabled", "ClientArchived", "ClientNotFound", "EmailTaken", "Invitation",
+    "InvalidInvitation", "InvalidUser", "KnownClient", "LastAdmin", "LoginFailed", "StorefrontAccess", "User",
+    "UserNotFound", "WeakPassword",
+]

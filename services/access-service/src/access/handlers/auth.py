@@ -1,0 +1,115 @@
+"""Login, refresh, logout and operator accounts."""
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from access.commands import LogIn
+from access.domain import EmailTaken, LoginFailed, User
+from access.domain.errors import SessionEnded, TooManyAttempts
+from access.domain.invitations import hash_token, new_token
+from access.domain.passwords import check_password
+from access.domain.sessions import RefreshToken, Session
+from access.domain.users import clean_email, new_user
+from access.ports import Clock, LoginLimiter, PasswordHasher, TokenIssuer
+
+LOGIN_FAILED = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    user: User
+
+
+async def log_in(cmd: LogIn, *, uow, clock: Clock, passwords: PasswordHasher, tokens: TokenIssuer,
+                 limiter: LoginLimiter, session_days: int) -> Tokens:
+    """Email + password → an access token and a refresh token. Unknown email, wrong password,
+    a user not yet active or removed, and a client whose access is off all get the same 401.
+    After too many failures for the account or the source, 429 until the window passes."""
+    email = cmd.email.strip().lower()
+    if wait := await limiter.retry_after(account=email, source=cmd.source):
+        raise TooManyAttempts("Too many failed sign-in attempts. Try again later.", retry_after=wait)
+    now = clock.now()
+    async with uow:
+        user = await uow.users.by_email(email)
+        matches = await asyncio.to_thread(passwords.verify, user.password_hash if user else None, cmd.password)
+        if user is None or not matches or not await _may_sign_in(uow, user):
+            await limiter.failed(account=email, source=cmd.source)
+            raise LoginFailed(LOGIN_FAILED)
+        session = Session(str(uuid.uuid4()), user.id, now, now + timedelta(days=session_days))
+        uow.sessions.add(session)
+        refresh = new_token()
+        uow.sessions.add_refresh(RefreshToken(hash_token(refresh), session.id))
+        await uow.commit()
+    await limiter.succeeded(account=email)
+    access_token, ttl = await tokens.issue(user, session_id=session.id)
+    return Tokens(access_token, ttl, refresh, user)
+
+
+async def refresh_session(refresh_token: str, *, uow, clock: Clock, tokens: TokenIssuer) -> Tokens:
+    """Each refresh token works once and is replaced by a new one. Presenting a used one
+    again means it leaked: the whole session ends."""
+    now = clock.now()
+    token_hash = hash_token(refresh_token)
+    async with uow:
+        known = await uow.sessions.refresh_token(token_hash)
+        session = await uow.sessions.get(known.session_id) if known else None
+        if known is None or session is None:
+            raise SessionEnded("The refresh token is not valid.")
+        if known.used_at is not None or not await uow.sessions.use_refresh(token_hash, now):
+            await uow.sessions.revoke(session.id, now)
+            await uow.commit()
+            raise SessionEnded("This refresh token was already used; the session has been ended for safety.")
+        user = await uow.users.get(session.user_id)
+        if not session.alive(now) or user is None or not await _may_sign_in(uow, user):
+            raise SessionEnded("The session has ended; sign in again.")
+        fresh = new_token()
+        uow.sessions.add_refresh(RefreshToken(hash_token(fresh), session.id))
+        await uow.commit()
+    access_token, ttl = await tokens.issue(user, session_id=session.id)
+    return Tokens(access_token, ttl, fresh, user)
+
+
+async def log_out(session_id: str | None, *, uow, clock: Clock) -> None:
+    """Ends the session: its access tokens are refused at once and its refresh token stops working."""
+    if not session_id:
+        return
+    async with uow:
+        await uow.sessions.revoke(session_id, clock.now())
+        await uow.commit()
+
+
+async def get_user(user_id: str, *, uow) -> User | None:
+    async with uow:
+        return await uow.users.get(user_id)
+
+
+async def create_operator(email: str, password: str, *, first_name: str, last_name: str, uow,
+                          passwords: PasswordHasher, replace_password: bool = True) -> User:
+    """Creates an active operator (the print provider's staff), or sets the password of an existing one."""
+    operator = new_user(str(uuid.uuid4()), client_id=None, email=email, first_name=first_name,
+                        last_name=last_name, role="operator")
+    check_password(password, email=operator.email)
+    async with uow:
+        existing = await uow.users.by_email(clean_email(email))
+        if existing is not None and existing.role != "operator":
+            raise EmailTaken(f"The email '{operator.email}' belongs to a client user.", field="email")
+        if existing is not None and not replace_password:
+            return existing
+        user = (existing or operator).activated(passwords.hash(password))
+        await uow.users.put(user)
+        await uow.commit()
+    return user
+
+
+async def _may_sign_in(uow, user: User) -> bool:
+    if user.status != "active":
+        return False
+    if user.client_id is None:
+        return user.role == "operator"
+    access = await uow.access.get(user.client_id)
+    return access is not None and access.enabled

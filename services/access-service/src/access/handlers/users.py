@@ -1,0 +1,102 @@
+"""A client's admin manages the users of the client account."""
+
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from storefront_events import UserRemoved, UserRoleChanged
+
+from access.commands import AddUser, ChangeUser, RemoveUser
+from access.domain import AccessDisabled, ClientNotFound, EmailTaken, User, UserNotFound
+from access.domain.users import change_role, ensure_not_last_admin, new_user
+from access.handlers.invitations import InvitationPolicy, send_invitation
+from access.ports import Clock
+
+
+async def list_users(client_id: str, *, uow) -> list[User]:
+    async with uow:
+        await _enabled_access(uow, client_id)
+        return await uow.users.of_client(client_id)
+
+
+async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
+    """Adds a user with a role (store managers with the ids of their stores) and invites them.
+    The email must not belong to another Storefronts user."""
+    user = new_user(str(uuid.uuid4()), client_id=cmd.client_id, email=cmd.email, first_name=cmd.first_name,
+                    last_name=cmd.last_name, role=cmd.role, store_ids=cmd.store_ids)
+    try:
+        async with uow:
+            access = await _enabled_access(uow, cmd.client_id)
+            if await uow.users.by_email(user.email):
+                raise _taken(user.email)
+            await uow.users.put(user)
+            client = await uow.clients.get(cmd.client_id)
+            await send_invitation(uow, user, client, locale=access.locale, resend=False, clock=clock, policy=policy)
+            await uow.commit()
+    except IntegrityError as error:  # a concurrent request took the email first
+        raise _taken(user.email) from error
+    return user
+
+
+async def change_user(cmd: ChangeUser, *, uow) -> User:
+    """Changes a user's role or stores. The client's last active admin cannot be demoted."""
+    async with uow:
+        await _enabled_access(uow, cmd.client_id)
+        user = await _user(uow, cmd.client_id, cmd.user_id)
+        role = cmd.role or user.role
+        store_ids = cmd.store_ids if cmd.store_ids is not None else (user.store_ids if role == user.role else ())
+        changed = change_role(user, role, store_ids, others=await uow.users.of_client(cmd.client_id))
+        if changed == user:
+            return user
+        await uow.users.put(changed)
+        uow.outbox.add(UserRoleChanged(client_id=cmd.client_id, user_id=user.id, email=user.email,
+                                       role=changed.role, store_ids=list(changed.store_ids)))
+        await uow.commit()
+    return changed
+
+
+async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
+    """Removes a user: their sessions end and their pending invitation stops working at once.
+    The client's last active admin cannot be removed."""
+    now = clock.now()
+    async with uow:
+        await _enabled_access(uow, cmd.client_id)
+        user = await _user(uow, cmd.client_id, cmd.user_id)
+        ensure_not_last_admin(user, await uow.users.of_client(cmd.client_id))
+        await uow.users.put(user.removed())
+        await uow.sessions.revoke_all_of(user.id, now)
+        await uow.invitations.revoke_pending(user.id, now)
+        uow.outbox.add(UserRemoved(client_id=cmd.client_id, user_id=user.id, email=user.email))
+        await uow.commit()
+
+
+async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
+    """A new link for a user who has not accepted yet; the previous link stops working."""
+    async with uow:
+        access = await _enabled_access(uow, client_id)
+        user = await _user(uow, client_id, user_id)
+        if user.status != "invitation_sent":
+            raise UserNotFound("This user has no pending invitation.")
+        client = await uow.clients.get(client_id)
+        await send_invitation(uow, user, client, locale=access.locale, resend=True, clock=clock, policy=policy)
+        await uow.commit()
+    return user
+
+
+async def _enabled_access(uow, client_id: str):
+    if await uow.clients.get(client_id) is None:
+        raise ClientNotFound(f"No client with id '{client_id}'.")
+    access = await uow.access.get(client_id)
+    if access is None or not access.enabled:
+        raise AccessDisabled("Storefronts access of this client is turned off.")
+    return access
+
+
+async def _user(uow, client_id: str, user_id: str) -> User:
+    user = await uow.users.get(user_id)
+    if user is None or user.client_id != client_id or user.status == "removed":
+        raise UserNotFound(f"No user with id '{user_id}' in this client.")
+    return user
+
+
+def _taken(email: str) -> EmailTaken:
+    return EmailTaken(f"The email '{email}' already belongs to a Storefronts user.", field="email")
