@@ -27,9 +27,9 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
     started: list[ServiceProcess] = []
     secret_keys = json.dumps([SecretBox.generate_key()])
 
-    def _launch(service: str, *, wait: bool = True, **extra: str) -> ServiceProcess:
+    def _launch(service: str, *, wait: bool = True, port: int | None = None, **extra: str) -> ServiceProcess:
         prefix = service.upper()
-        port = free_port()
+        port = port or free_port()
         env = {
             f"{prefix}_DATABASE_URL": databases[service],
             f"{prefix}_PORT": str(port),

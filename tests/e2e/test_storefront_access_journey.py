@@ -6,8 +6,11 @@ import email.policy
 import re
 import uuid
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
+
+from service_runtime.testing.processes import free_port
 
 from service_runtime.testing.helpers import eventually
 
@@ -21,15 +24,17 @@ def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
     return found
 
 
-def _accept_token(message: email.message.EmailMessage) -> str:
+def _accept_link(message: email.message.EmailMessage) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"token=([A-Za-z0-9_\-]+)", text).group(1)
+    return re.search(r"(http://\S+/invitations/accept\?token=[A-Za-z0-9_\-]+)", text).group(1)
 
 
 async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_manager(launch, stack):
     run = uuid.uuid4().hex[:8]
     admin_email, manager_email = f"ada-{run}@acme.example", f"olga-{run}@acme.example"
-    access = launch("access", BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
+    access_port = free_port()
+    access = launch("access", port=access_port, PUBLIC_URL=f"http://127.0.0.1:{access_port}",
+                    BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
                     BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough")
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     clients = launch("client", **jwks)
@@ -56,9 +61,12 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
 
         [invitation] = await eventually(lambda: _async(_mails_to(stack.maildir, admin_email)), timeout=30)
         assert admin_email in invitation.get_body(preferencelist=("plain",)).get_content()
-        accepted = await http.post(f"{access.url}/invitations/accept", json={
-            "token": _accept_token(invitation), "password": "correct horse battery staple"})
-        assert accepted.status_code == 200, accepted.text
+        link = _accept_link(invitation)
+        page = await http.get(link)  # what the person opens
+        assert page.status_code == 200 and "Activate my account" in page.text
+        token = link.split("token=")[1]
+        accepted = await http.post(urljoin(link, "accept"), json={"token": token, "password": "correct horse battery staple"})
+        assert accepted.status_code == 200, accepted.text  # what the page posts
 
         admin_login = await http.post(f"{access.url}/auth/login", json={"email": admin_email, "password": "correct horse battery staple"})
         assert admin_login.status_code == 200, admin_login.text

@@ -9,7 +9,7 @@ class AccessSettings(ServiceSettings):
 
     service_name: str = "access-service"
     port: int = 8002
-    public_url: str = Field(default="http://127.0.0.1:8080/storefronts", description="Base of the links in emails")
+    public_url: str = Field(default="http://127.0.0.1:8080", description="Base of the links in emails (the gateway)")
     invitation_days: int = Field(default=7, ge=1)
     access_token_seconds: int = Field(default=900, ge=30, description="Lifetime of access JWTs")
     session_days: int = Field(default=30, ge=1, description="A login lasts this long, refreshed or not")
