@@ -1,5 +1,4 @@
 import importlib.util
-import json
 from pathlib import Path
 
 import pytest
@@ -35,19 +34,9 @@ def uow():
 
 
 @pytest.fixture
-def notifier_settings(stack, postgres_url, topic_prefix, token_mint) -> NotifierSettings:
-    return NotifierSettings(
-        database_url=postgres_url,
-        kafka_bootstrap=stack.kafka_bootstrap,
-        topic_prefix=topic_prefix,
-        jwks_json=json.dumps(token_mint.jwks),
-        log_json=False,
-        relay_poll_seconds=0.1,
-        smtp_host=stack.smtp_host,
-        smtp_port=stack.smtp_port,
-        sweep_seconds=0.2,
-        retry_base_seconds=0.5,
-    )
+def notifier_settings(service_settings, stack) -> NotifierSettings:
+    return service_settings(NotifierSettings, smtp_host=stack.smtp_host, smtp_port=stack.smtp_port,
+                            sweep_seconds=0.2, retry_base_seconds=0.5)
 
 
 @pytest.fixture
@@ -55,7 +44,3 @@ async def api(notifier_settings):
     async with running(create_app(notifier_settings)) as http:
         yield http
 
-
-@pytest.fixture
-def operator(token_mint) -> dict[str, str]:
-    return token_mint.headers("operator")

@@ -15,6 +15,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from service_runtime.background import BackgroundTask
 from service_runtime.faults import crash_point
 from service_runtime.messaging import Messaging
 from service_runtime.outbox import OutboxMessage
@@ -28,7 +29,9 @@ PENDING = Gauge("storefronts_outbox_pending", "Outbox rows not yet published")
 _LEASE_ID = 7_340_002
 
 
-class OutboxRelay:
+class OutboxRelay(BackgroundTask):
+    name = "outbox-relay"
+
     def __init__(
         self,
         engine: AsyncEngine,
@@ -38,29 +41,14 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
     ) -> None:
+        super().__init__()
         self._engine = engine
         self._sessions = sessions
         self._messaging = messaging
         self._settings = settings
         self._batch_size = batch_size
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task | None = None
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-
-    async def _run(self) -> None:
+    async def run(self) -> None:
         if self._engine.dialect.name == "postgresql":
             async with self._engine.connect() as lease:
                 while not await lease.scalar(text("SELECT pg_try_advisory_lock(:id)"), {"id": _LEASE_ID}):
@@ -84,11 +72,7 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 10)
                 continue
             if published < self._batch_size:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._settings.relay_poll_seconds)
-                except TimeoutError:
-                    pass
+                await self.sleep(self._settings.relay_poll_seconds)
 
     async def publish_pending(self) -> int:
         async with self._sessions() as session:

@@ -5,8 +5,8 @@ from connector.settings import Settings
 from service_runtime.testing.helpers import running
 
 
-async def test_starts_migrated_and_ready(stack, postgres_url, topic_prefix):
-    settings = Settings(database_url=postgres_url, kafka_bootstrap=stack.kafka_bootstrap, topic_prefix=topic_prefix, log_json=False)
+async def test_starts_migrated_and_ready(service_settings):
+    settings = service_settings(Settings)
     async with running(create_app(settings)) as http:
         ready = await http.get("/readyz")
         assert ready.status_code == 200

@@ -30,3 +30,30 @@ def topic_prefix() -> str:
 @pytest.fixture(scope="session")
 def token_mint() -> TokenMint:
     return TokenMint()
+
+
+@pytest.fixture
+def service_settings(stack, postgres_url, topic_prefix, token_mint):
+    """service_settings(SettingsClass, **overrides): a service's settings on the real stack,
+    with its own fresh database and topic prefix, trusting the test's token mint."""
+    import json
+
+    def build(settings_class, **overrides):
+        values = {
+            "database_url": postgres_url,
+            "kafka_bootstrap": stack.kafka_bootstrap,
+            "topic_prefix": topic_prefix,
+            "jwks_json": json.dumps(token_mint.jwks),
+            "redis_url": stack.redis_url,
+            "log_json": False,
+            "relay_poll_seconds": 0.1,
+        }
+        return settings_class(**(values | overrides))
+
+    return build
+
+
+@pytest.fixture
+def operator(token_mint) -> dict[str, str]:
+    """Authorization headers of a print-provider operator."""
+    return token_mint.headers("operator")
