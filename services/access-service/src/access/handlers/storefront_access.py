@@ -48,7 +48,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
                 access = access.switched(False)
                 admin = await uow.users.get(access.admin_user_id)
                 await uow.access.put(access)
-                uow.outbox.add(_granted(access, admin))
+                uow.outbox.add(granted(access, admin))
             else:
                 admin = await uow.users.get(access.admin_user_id) if access else None
             await uow.commit()
@@ -80,14 +80,14 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
                 return access, admin
             access = StorefrontAccess(client.id, True, admin.id, locale)  # type: ignore[arg-type]
             await uow.access.put(access)
-            uow.outbox.add(_granted(access, admin))
+            uow.outbox.add(granted(access, admin))
             return access, admin
     if await uow.users.by_email(candidate.email):
         raise _taken(candidate.email)
     access = StorefrontAccess(client.id, True, candidate.id, locale)  # type: ignore[arg-type]
     await uow.users.put(candidate)
     await uow.access.put(access)
-    uow.outbox.add(_granted(access, candidate))
+    uow.outbox.add(granted(access, candidate))
     await send_invitation(uow, candidate, client, locale=locale, resend=False, clock=clock, policy=policy)
     return access, candidate
 
@@ -122,7 +122,7 @@ async def _client(uow, client_id: str) -> KnownClient:
     return client
 
 
-def _granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:
+def granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:
     return StorefrontAccessGranted(client_id=access.client_id, enabled=access.enabled, admin_user_id=admin.id,
                                    admin_email=admin.email, admin_first_name=admin.first_name,
                                    admin_last_name=admin.last_name)
