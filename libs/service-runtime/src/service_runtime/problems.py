@@ -9,42 +9,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service_runtime.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+
+__all__ = ["Conflict", "DomainError", "Forbidden", "NotFound", "Unauthorized", "install_problem_handlers", "problem"]
+
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger()
-
-
-class DomainError(Exception):
-    """Base of the business rule violations a service reports to its callers.
-    Subclasses set ``status`` and ``title``; the message is the detail."""
-
-    status: int = 400
-    title: str = "Request refused"
-    type: str = "about:blank"
-
-    def __init__(self, detail: str, **extensions: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extensions = extensions
-
-
-class NotFound(DomainError):
-    status = 404
-    title = "Not found"
-
-
-class Conflict(DomainError):
-    status = 409
-    title = "Conflict"
-
-
-class Forbidden(DomainError):
-    status = 403
-    title = "Forbidden"
-
-
-class Unauthorized(DomainError):
-    status = 401
-    title = "Unauthorized"
 
 
 def problem(status: int, *, title: str | None = None, detail: str | None = None, instance: str | None = None,

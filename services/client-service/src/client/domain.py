@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from service_runtime.problems import Conflict, DomainError, NotFound
+from service_runtime.errors import Conflict, DomainError, NotFound
 
 NAME_MAX = 200
 REFERENCE_MAX = 64

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from service_runtime.problems import DomainError
+from service_runtime.errors import DomainError
 
 PENDING = "pending"
 SENT = "sent"

@@ -1,4 +1,4 @@
-from service_runtime.problems import Conflict, DomainError, NotFound, Unauthorized
+from service_runtime.errors import Conflict, DomainError, NotFound, Unauthorized
 
 
 class InvalidUser(DomainError):
