@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 
 import asyncpg
 import httpx
@@ -171,3 +172,27 @@ async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, da
     replayed = await replay(stack.kafka_bootstrap, dead_topic)
     assert [letter.key for letter in replayed] == ["c-replayed"]
     await eventually(lambda: _matches(databases["access"], {"c-replayed": ("Replayed", 1)}), timeout=60)
+
+
+async def test_one_correlation_id_follows_a_request_into_the_other_services_logs(launch, token_mint, tmp_path):
+    client_service = launch("client")
+    access = launch("access")
+    correlation_id = f"trace-{uuid.uuid4().hex[:12]}"
+    async with httpx.AsyncClient(base_url=client_service.url, headers=token_mint.headers("operator")) as http:
+        response = await http.post("/clients", json={"name": "Traced"}, headers={"X-Correlation-ID": correlation_id})
+    assert response.headers["x-correlation-id"] == correlation_id
+    client_id = response.json()["id"]
+
+    async def applied_line():
+        for line in access.log_path.read_text().splitlines():
+            if line.startswith("{") and correlation_id in line:
+                entry = json.loads(line)
+                if entry.get("event") == "event.applied":
+                    return entry
+        return None
+
+    entry = await eventually(applied_line, timeout=30)
+    assert entry["service"] == "access-service" and entry["correlation_id"] == correlation_id
+    records = await read_topic(access.env["STOREFRONTS_KAFKA_BOOTSTRAP"],
+                               access.env["STOREFRONTS_TOPIC_PREFIX"] + CLIENTS_V1.name, count=1)
+    assert entry["event_id"] == str(records[0][1].event_id) and records[0][1].client_id == client_id

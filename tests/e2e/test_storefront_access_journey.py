@@ -10,6 +10,9 @@ from urllib.parse import urljoin
 
 import httpx
 
+from storefront_events import ACCESS_V1, CLIENTS_V1, NOTIFICATIONS_V1
+
+from service_runtime.testing.helpers import assert_conforms_to_contract, read_raw
 from service_runtime.testing.processes import free_port
 
 from service_runtime.testing.helpers import eventually
@@ -29,7 +32,7 @@ def _accept_link(message: email.message.EmailMessage) -> str:
     return re.search(r"(http://\S+/invitations/accept\?token=[A-Za-z0-9_\-]+)", text).group(1)
 
 
-async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_manager(launch, stack):
+async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_manager(launch, stack, topic_prefix):
     run = uuid.uuid4().hex[:8]
     admin_email, manager_email = f"ada-{run}@acme.example", f"olga-{run}@acme.example"
     access_port = free_port()
@@ -86,6 +89,13 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
 
         # the admin's token cannot reach the operator-only client service
         assert (await http.get(f"{clients.url}/clients", headers=admin)).status_code == 403
+
+    # every event the three services published is what libs/events/schemas promised
+    for topic, count in ((CLIENTS_V1, 1), (ACCESS_V1, 4), (NOTIFICATIONS_V1, 2)):
+        values = await read_raw(stack.kafka_bootstrap, topic_prefix + topic.name, count=count)
+        assert len(values) == count, topic.name
+        for value in values:
+            assert_conforms_to_contract(value)
 
 
 async def _async(value):

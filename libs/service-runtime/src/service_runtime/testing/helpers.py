@@ -80,3 +80,33 @@ async def running(app: FastAPI):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client
+
+
+def assert_conforms_to_contract(value: bytes) -> None:
+    """The record is a CloudEvent whose envelope and data validate against the JSON Schemas
+    committed in libs/events/schemas (what consumers were promised)."""
+    import json
+
+    import jsonschema
+    from storefront_events.schemas import SCHEMA_DIR
+
+    envelope = json.loads(value)
+    jsonschema.validate(envelope, json.loads((SCHEMA_DIR / "envelope.json").read_text()))
+    data_schema = json.loads((SCHEMA_DIR / f"{envelope['type']}.json").read_text())
+    jsonschema.validate(envelope["data"], data_schema)
+
+
+async def read_raw(bootstrap: str, topic: str, *, count: int, timeout: float = 30) -> list[bytes]:
+    """The values of the first ``count`` records of ``topic``, undecoded."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    values: list[bytes] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(values) < count and time.monotonic() < deadline:
+            for messages in (await consumer.getmany(timeout_ms=500)).values():
+                values.extend(m.value for m in messages)
+    finally:
+        await consumer.stop()
+    return values
