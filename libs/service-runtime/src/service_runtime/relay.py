@@ -14,6 +14,7 @@ import structlog
 from prometheus_client import Counter, Gauge
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from storefront_events import KAFKA_HEADERS
 
 from service_runtime.background import BackgroundTask
 from service_runtime.faults import crash_point
@@ -92,7 +93,7 @@ class OutboxRelay(BackgroundTask):
                     self._settings.topic(row.topic),
                     value=row.payload.encode(),
                     key=row.message_key.encode(),
-                    headers=[("content-type", b"application/cloudevents+json")],
+                    headers=KAFKA_HEADERS,
                 )
                 for row in rows
             ]
