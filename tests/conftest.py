@@ -3,6 +3,7 @@
 
 import json
 
+import asyncpg
 import pytest
 
 from service_runtime.secrets import SecretBox
@@ -50,3 +51,34 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
     yield _launch
     for process in started:
         process.stop()
+
+
+@pytest.fixture
+def access_read_model(databases):
+    """access_read_model() → {client id: (name, times applied)} from the access service's database."""
+
+    async def read() -> dict[str, tuple[str, int]]:
+        connection = await asyncpg.connect(databases["access"])
+        try:
+            rows = await connection.fetch("SELECT id, name, applied_count FROM known_clients")
+            return {r["id"]: (r["name"], r["applied_count"]) for r in rows}
+        except asyncpg.UndefinedTableError:
+            return {}
+        finally:
+            await connection.close()
+
+    return read
+
+
+@pytest.fixture
+def applied_events(databases):
+    """applied_events() → how many events the access service recorded as applied."""
+
+    async def count() -> int:
+        connection = await asyncpg.connect(databases["access"])
+        try:
+            return await connection.fetchval("SELECT count(*) FROM applied_events")
+        finally:
+            await connection.close()
+
+    return count

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import uuid
 
-import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 from storefront_events import CLIENTS_V1, ClientCreated, encode
@@ -18,23 +17,8 @@ from service_runtime.faults import CRASH_EXIT_CODE
 from service_runtime.testing.helpers import eventually, read_topic
 
 
-async def _read_model(access_db: str) -> dict[str, tuple[str, int]]:
-    connection = await asyncpg.connect(access_db)
-    try:
-        rows = await connection.fetch("SELECT id, name, applied_count FROM known_clients")
-        return {r["id"]: (r["name"], r["applied_count"]) for r in rows}
-    except asyncpg.UndefinedTableError:
-        return {}
-    finally:
-        await connection.close()
-
-
-async def _applied_events(access_db: str) -> int:
-    connection = await asyncpg.connect(access_db)
-    try:
-        return await connection.fetchval("SELECT count(*) FROM applied_events")
-    finally:
-        await connection.close()
+async def _is(read_model, expected: dict) -> bool:
+    return await read_model() == expected
 
 
 async def _create_client(base_url: str, headers, name: str) -> str:
@@ -44,7 +28,7 @@ async def _create_client(base_url: str, headers, name: str) -> str:
         return response.json()["id"]
 
 
-async def test_events_reach_the_other_process_once_each_in_key_order(launch, databases, token_mint, stack, topic_prefix):
+async def test_events_reach_the_other_process_once_each_in_key_order(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
     client_service = launch("client")
     access = launch("access")
     readiness = httpx.get(f"{access.url}/readyz").json()
@@ -62,8 +46,8 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, dat
         await asyncio.gather(*(rename(client_id) for client_id in ids))
 
     expected = {client_id: (f"{client_id[:8]} v{renames}", 1 + renames) for client_id in ids}
-    await eventually(lambda: _matches(databases["access"], expected), timeout=60)
-    assert await _applied_events(databases["access"]) == len(ids) * (1 + renames)
+    await eventually(lambda: _is(access_read_model, expected), timeout=60)
+    assert await applied_events() == len(ids) * (1 + renames)
 
     records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=len(ids) * (1 + renames))
     for client_id in ids:
@@ -71,24 +55,20 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, dat
         assert names == [names[0]] + [f"{client_id[:8]} v{v}" for v in range(1, renames + 1)]
 
 
-async def _matches(access_db: str, expected: dict) -> bool:
-    return await _read_model(access_db) == expected
-
-
-async def test_relay_killed_after_commit_before_publish_publishes_on_restart(launch, databases, token_mint, stack, topic_prefix):
+async def test_relay_killed_after_commit_before_publish_publishes_on_restart(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
     launch("access")
     silent = launch("client", RELAY_ENABLED="false")
     client_id = await _create_client(silent.url, token_mint.headers("operator"), "Committed, not yet published")
     silent.kill()
-    assert await _read_model(databases["access"]) == {}
+    assert await access_read_model() == {}
 
     launch("client")
-    await eventually(lambda: _matches(databases["access"], {client_id: ("Committed, not yet published", 1)}), timeout=60)
+    await eventually(lambda: _is(access_read_model, {client_id: ("Committed, not yet published", 1)}), timeout=60)
     records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=1)
     assert len(records) == 1
 
 
-async def test_relay_killed_after_publish_before_marking_is_applied_once(launch, databases, token_mint, stack, topic_prefix):
+async def test_relay_killed_after_publish_before_marking_is_applied_once(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
     launch("access")
     crashing = launch("client", STOREFRONTS_CRASH_AT="relay.after_publish")
     async with httpx.AsyncClient(base_url=crashing.url, headers=token_mint.headers("operator")) as http:
@@ -103,25 +83,25 @@ async def test_relay_killed_after_publish_before_marking_is_applied_once(launch,
     records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=2, timeout=60)
     assert len(records) == 2 and records[0][1].event_id == records[1][1].event_id  # re-published once
     client_id = client_id or records[0][1].client_id
-    await eventually(lambda: _matches(databases["access"], {client_id: ("Published twice", 1)}), timeout=60)
-    assert await _applied_events(databases["access"]) == 1
+    await eventually(lambda: _is(access_read_model, {client_id: ("Published twice", 1)}), timeout=60)
+    assert await applied_events() == 1
 
 
-async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(launch, databases, token_mint):
+async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(launch, access_read_model, applied_events, token_mint):
     client_service = launch("client")
     crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.after_commit")
     client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Applied before the crash")
     assert crashing.wait_exit(timeout=60) == CRASH_EXIT_CODE
-    assert await _read_model(databases["access"]) == {client_id: ("Applied before the crash", 1)}
+    assert await access_read_model() == {client_id: ("Applied before the crash", 1)}
 
     launch("access")
     second = await _create_client(client_service.url, token_mint.headers("operator"), "After the restart")
-    await eventually(lambda: _matches(databases["access"], {
+    await eventually(lambda: _is(access_read_model, {
         client_id: ("Applied before the crash", 1), second: ("After the restart", 1)}), timeout=60)
-    assert await _applied_events(databases["access"]) == 2
+    assert await applied_events() == 2
 
 
-async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(launch, databases, stack, topic_prefix):
+async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(launch, access_read_model, applied_events, stack, topic_prefix):
     launch("access")
     topic = topic_prefix + CLIENTS_V1.name
     poison = ClientCreated(client_id="c-poison", name="x" * 500, reference_id=None, description=None)
@@ -136,7 +116,7 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
     finally:
         await producer.stop()
 
-    await eventually(lambda: _matches(databases["access"], {"c-healthy": ("Healthy", 1)}), timeout=60)
+    await eventually(lambda: _is(access_read_model, {"c-healthy": ("Healthy", 1)}), timeout=60)
     dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=2, timeout=60)
     assert len(dead) == 2
     first_headers = dead[0][2]
@@ -155,7 +135,7 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
     assert summaries[0]["original_topic"] == topic and summaries[0]["attempts"] == "3"
 
 
-async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, databases, stack, topic_prefix):
+async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, access_read_model, applied_events, stack, topic_prefix):
     """A message dead-lettered while its cause stood (here: published before its topic's
     consumer could apply it) goes back to its topic with the ops command and is applied."""
     launch("access")
@@ -171,7 +151,7 @@ async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, da
 
     replayed = await replay(stack.kafka_bootstrap, dead_topic)
     assert [letter.key for letter in replayed] == ["c-replayed"]
-    await eventually(lambda: _matches(databases["access"], {"c-replayed": ("Replayed", 1)}), timeout=60)
+    await eventually(lambda: _is(access_read_model, {"c-replayed": ("Replayed", 1)}), timeout=60)
 
 
 async def test_one_correlation_id_follows_a_request_into_the_other_services_logs(launch, token_mint, tmp_path):

@@ -18,7 +18,7 @@ class Messaging:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            settings.kafka_bootstrap.split(","),  # FastStream takes "a,b,c" as one host name
             client_id=settings.service_name,
             enable_idempotence=True,
             logger=None,
