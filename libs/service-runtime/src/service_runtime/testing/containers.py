@@ -8,11 +8,11 @@ from service_runtime.testing.infra import REPO, Stack
 
 
 def start_containers() -> Stack:
-    from testcontainers.kafka import KafkaContainer
-    from testcontainers.postgres import PostgresContainer
-    from testcontainers.redis import RedisContainer
+    from testcontainers.community.kafka import KafkaContainer
+    from testcontainers.community.postgres import PostgresContainer
+    from testcontainers.community.redis import RedisContainer
 
-    kafka = KafkaContainer("apache/kafka:4.1.1").with_kraft()
+    kafka = KafkaContainer("confluentinc/cp-kafka:7.8.0").with_kraft()  # the image testcontainers knows how to wait for
     postgres = PostgresContainer("postgres:16-alpine", username="postgres", password="postgres")
     redis = RedisContainer("redis:7-alpine")
     for container in (kafka, postgres, redis):
