@@ -41,7 +41,7 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
                     BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough")
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     clients = launch("client", **jwks)
-    launch("notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+    notifier = launch("notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
 
     async with httpx.AsyncClient(timeout=20) as http:
         login = await http.post(f"{access.url}/auth/login", json={
@@ -90,8 +90,17 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
         # the admin's token cannot reach the operator-only client service
         assert (await http.get(f"{clients.url}/clients", headers=admin)).status_code == 403
 
+        # access turned off: the admin's still-valid token stops working in the other services too
+        assert (await http.get(f"{notifier.url}/emails", headers=admin)).status_code == 200
+        off = await http.put(f"{access.url}/clients/{client_id}/storefront-access", headers=operator, json={"enabled": False})
+        assert off.status_code == 200, off.text
+
+        async def refused():
+            return (await http.get(f"{notifier.url}/emails", headers=admin)).status_code == 401
+        await eventually(refused, timeout=30)
+
     # every event the three services published is what libs/events/schemas promised
-    for topic, count in ((CLIENTS_V1, 1), (ACCESS_V1, 4), (NOTIFICATIONS_V1, 2)):
+    for topic, count in ((CLIENTS_V1, 1), (ACCESS_V1, 5), (NOTIFICATIONS_V1, 2)):
         values = await read_raw(stack.kafka_bootstrap, topic_prefix + topic.name, count=count)
         assert len(values) == count, topic.name
         for value in values:

@@ -6,6 +6,7 @@ Tokens carry ``sub``, ``role``, ``client_id`` (absent for operators) and ``store
 import asyncio
 import json
 import time
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import httpx
@@ -25,6 +26,7 @@ class Principal(BaseModel):
     client_id: str | None = None
     store_ids: tuple[str, ...] = ()
     session_id: str | None = None
+    issued_at: datetime | None = None
 
     @property
     def is_operator(self) -> bool:
@@ -87,7 +89,8 @@ class JwtVerifier:
             raise Unauthorized("The token is invalid.") from error
         try:
             return Principal(subject=claims["sub"], role=claims.get("role"), client_id=claims.get("client_id"),
-                             store_ids=tuple(claims.get("store_ids") or ()), session_id=claims.get("sid"))
+                             store_ids=tuple(claims.get("store_ids") or ()), session_id=claims.get("sid"),
+                             issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None)
         except ValueError as error:
             raise Unauthorized("The token carries no valid role.") from error
 

@@ -30,6 +30,7 @@ def create_api(
         runtime = await build_runtime()
         app.state.runtime = runtime
         app.state.verifier = runtime.verifier
+        app.state.revocations = runtime.revocations
         await runtime.start()
         if on_started is not None:
             await on_started(app, runtime)

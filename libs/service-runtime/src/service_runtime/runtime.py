@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 import structlog
+from storefront_events import ACCESS_V1
 
 from service_runtime.auth import JwtVerifier
 from service_runtime.database import create_engine, ping, session_factory
@@ -15,6 +16,7 @@ from service_runtime.messaging import Messaging
 from service_runtime.migrations import Migration, create_tables, migrate
 from service_runtime.outbox import OutboxMessage
 from service_runtime.relay import OutboxRelay
+from service_runtime.revocations import ACCESS_CHANGES, REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
 from service_runtime.secrets import SecretBox
 from service_runtime.settings import ServiceSettings
 from service_runtime.unit_of_work import Applying, SqlUnitOfWork
@@ -31,6 +33,7 @@ class Runtime:
         *,
         migrations: Sequence[Migration],
         unit_of_work: type[SqlUnitOfWork] = SqlUnitOfWork,
+        follow_access_revocations: bool = True,
     ) -> None:
         self.settings = settings
         self.engine = create_engine(settings.effective_database_url())
@@ -49,6 +52,13 @@ class Runtime:
         self._unit_of_work = unit_of_work
         self._migrations = [*RUNTIME_MIGRATIONS, *migrations]
         self._relay_started = False
+        self.revocations = None
+        if follow_access_revocations:
+            self._migrations[len(RUNTIME_MIGRATIONS):len(RUNTIME_MIGRATIONS)] = REVOCATION_MIGRATIONS
+            self.revocations = EventFedRevocations(self.sessions)
+            self.events.on(ACCESS_V1, group=f"{settings.service_name}.revocations", events=ACCESS_CHANGES)(
+                follow_access_change
+            )
 
     def uow(self, applying: Applying | None = None) -> SqlUnitOfWork:
         return self._unit_of_work(

@@ -25,7 +25,8 @@ class AccessRuntime(Runtime):
     settings: AccessSettings
 
     def __init__(self, settings: AccessSettings) -> None:
-        super().__init__(settings, migrations=MIGRATIONS, unit_of_work=AccessUnitOfWork)
+        super().__init__(settings, migrations=MIGRATIONS, unit_of_work=AccessUnitOfWork,
+                         follow_access_revocations=False)  # access knows its users and sessions first-hand
         self.clock = SystemClock()
         self.passwords = Argon2Passwords()
         self.policy = InvitationPolicy(public_url=settings.public_url, days=settings.invitation_days)

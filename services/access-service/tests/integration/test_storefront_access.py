@@ -55,7 +55,7 @@ async def test_access_token_is_signed_by_a_key_published_in_jwks(api, operator, 
     claims = jwt.decode(tokens["access_token"], jwt.PyJWK.from_dict(key).key, algorithms=["RS256"],
                         audience="storefronts", issuer="storefronts-access")
     assert (claims["role"], claims["client_id"], claims["store_ids"]) == ("admin", client_id, [])
-    assert claims["exp"] - claims["iat"] == 900 and claims["sid"]
+    assert claims["exp"] - int(claims["iat"]) == 900 and claims["sid"]
 
 
 async def test_the_read_model_is_fed_by_client_created_on_kafka(api, operator, access_settings):

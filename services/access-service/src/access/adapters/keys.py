@@ -128,9 +128,11 @@ class SigningKeys:
     async def issue(self, user: User, *, session_id: str) -> tuple[str, int]:
         await self._fresh()
         kid, key = self._signing  # type: ignore[misc]
-        now = int(self._clock.now().timestamp())
+        # iat to the millisecond (a NumericDate may have fractions, RFC 7519 §2): the other services
+        # compare it with the moment a user's role changed, often within the same second.
+        now = round(self._clock.now().timestamp(), 3)
         claims = {"iss": self._issuer, "aud": self._audience, "sub": user.id, "iat": now,
-                  "exp": now + self.token_seconds, "jti": uuid.uuid4().hex, "role": user.role,
+                  "exp": int(now) + self.token_seconds, "jti": uuid.uuid4().hex, "role": user.role,
                   "store_ids": list(user.store_ids), "sid": session_id}
         if user.client_id:
             claims["client_id"] = user.client_id

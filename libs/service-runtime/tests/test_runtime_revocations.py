@@ -1,0 +1,58 @@
+"""Which tokens a service stops accepting, learnt from the access service's events."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from storefront_events import StorefrontAccessGranted, UserRemoved, UserRoleChanged
+
+from service_runtime.auth import Principal
+from service_runtime.database import create_engine, session_factory
+from service_runtime.migrations import migrate
+from service_runtime.revocations import REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
+from service_runtime.runtime import RUNTIME_MIGRATIONS
+from service_runtime.unit_of_work import SqlUnitOfWork
+
+CHANGE = datetime(2026, 11, 29, 12, 0, 0, 500000, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sessions(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path}/revocations.db")
+    await migrate(engine, [*RUNTIME_MIGRATIONS, *REVOCATION_MIGRATIONS])
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def _apply(sessions, event) -> None:
+    await follow_access_change(event, uow=SqlUnitOfWork(sessions, source="/test"))
+
+
+def _token(*, user="u1", client="c1", issued=CHANGE - timedelta(minutes=1)) -> Principal:
+    return Principal(subject=user, role="order_manager", client_id=client, issued_at=issued)
+
+
+async def test_a_removed_users_earlier_tokens_stop_working(sessions):
+    revocations = EventFedRevocations(sessions)
+    assert not await revocations.is_revoked(_token())
+    await _apply(sessions, UserRemoved(client_id="c1", user_id="u1", email="u1@x.example", occurred_at=CHANGE))
+    assert await revocations.is_revoked(_token())
+    assert not await revocations.is_revoked(_token(user="u2"))
+
+
+async def test_after_a_role_change_only_tokens_issued_later_work_even_in_the_same_second(sessions):
+    revocations = EventFedRevocations(sessions)
+    await _apply(sessions, UserRoleChanged(client_id="c1", user_id="u1", email="u1@x.example", role="read_only",
+                                           store_ids=[], occurred_at=CHANGE))
+    assert await revocations.is_revoked(_token(issued=CHANGE - timedelta(milliseconds=200)))
+    assert not await revocations.is_revoked(_token(issued=CHANGE + timedelta(milliseconds=200)))
+
+
+async def test_access_off_refuses_every_token_of_the_client_until_it_is_on_again(sessions):
+    revocations = EventFedRevocations(sessions)
+    granted = dict(client_id="c1", admin_user_id="a1", admin_email="a@x.example", admin_first_name="A",
+                   admin_last_name="B")
+    await _apply(sessions, StorefrontAccessGranted(enabled=False, occurred_at=CHANGE, **granted))
+    assert await revocations.is_revoked(_token(issued=CHANGE + timedelta(hours=1)))
+    assert not await revocations.is_revoked(_token(client="c2"))
+    await _apply(sessions, StorefrontAccessGranted(enabled=True, occurred_at=CHANGE + timedelta(hours=2), **granted))
+    assert not await revocations.is_revoked(_token())
