@@ -5,6 +5,7 @@ from notifier.adapters.db import MIGRATIONS, NotifierUnitOfWork
 from notifier.adapters.smtp import SmtpMailer
 from notifier.delivery import EmailDelivery
 from notifier.domain import RetryPolicy
+from notifier.entrypoints.consumers import register_consumers
 from notifier.ports import Clock, Mailer
 from notifier.settings import NotifierSettings
 from service_runtime.runtime import Runtime
@@ -34,4 +35,6 @@ class NotifierRuntime(Runtime):
 
 
 def build(settings: NotifierSettings, *, mailer: Mailer | None = None, clock: Clock | None = None) -> NotifierRuntime:
-    return NotifierRuntime(settings, mailer=mailer or SmtpMailer(settings), clock=clock or SystemClock())
+    runtime = NotifierRuntime(settings, mailer=mailer or SmtpMailer(settings), clock=clock or SystemClock())
+    register_consumers(runtime)
+    return runtime

@@ -4,7 +4,6 @@ from fastapi import FastAPI
 
 from notifier.bootstrap import build
 from notifier.entrypoints.api import router
-from notifier.entrypoints.consumers import register_consumers
 from notifier.settings import NotifierSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
@@ -15,9 +14,7 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
     async def build_runtime():
-        runtime = build(settings)
-        register_consumers(runtime)
-        return runtime
+        return build(settings)
 
     return create_api(build_runtime, title="Notifier service", routers=[router],
                       description="Emails to users (the invitation email), sent over SMTP and retried until "
