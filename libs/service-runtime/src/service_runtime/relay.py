@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import structlog
 from prometheus_client import Counter, Gauge
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storefront_events import KAFKA_HEADERS
 
@@ -113,14 +113,7 @@ class OutboxRelay(BackgroundTask):
                     .values(sent_at=datetime.now(UTC))
                 )
                 await session.commit()
+            PENDING.set(len(rows) - len(sent_ids))
             if len(sent_ids) < len(rows):
                 raise RuntimeError(f"{len(rows) - len(sent_ids)} outbox rows not published")
             return len(sent_ids)
-
-    async def pending(self) -> int:
-        async with self._sessions() as session:
-            count = await session.scalar(
-                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-            )
-        PENDING.set(count or 0)
-        return count or 0

@@ -10,7 +10,6 @@ from notifier.commands import ListEmails
 from notifier.domain import DeliveryFailed, Email, RetryPolicy
 from notifier.ports import Clock, Mailer
 from service_runtime.auth import Principal
-from service_runtime.faults import crash_point
 
 log = structlog.get_logger()
 
@@ -60,7 +59,6 @@ async def send_due_emails(*, uow, mailer: Mailer, clock: Clock, policy: RetryPol
                 log.warning("email.delivery_failed", email_id=email.id, attempts=failed.attempts, error=str(error),
                             next_attempt_at=failed.next_attempt_at.isoformat())
                 return sent
-            crash_point("notifier.after_send")
             delivered = domain.email_sent(email, now=clock.now())
             await uow.emails.save(delivered)
             uow.outbox.add(_email_sent(delivered))
