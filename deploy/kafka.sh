@@ -230,7 +230,7 @@ single_start() {
             share.coordinator.state.topic.replication.factor=1 share.coordinator.state.topic.min.isr=1)"
     format_once "$SINGLE_DIR" "$(cluster_id "$SINGLE_DIR/cluster.id")" --standalone
     log "starting single-node broker (logs: $SINGLE_DIR/server.log)"
-    launch "$SINGLE_DIR" 512m
+    launch "$SINGLE_DIR" "${KAFKA_HEAP:-1g}"  # the distribution default; every test run makes its own topics
     wait_ready "$SINGLE_DIR" "$KAFKA_PORT" "127.0.0.1:$KAFKA_PORT" 1 "$START_TIMEOUT"
     log "ready: bootstrap 127.0.0.1:$KAFKA_PORT (controller 127.0.0.1:$KAFKA_CONTROLLER_PORT, pid $(cat "$SINGLE_DIR/kafka.pid"))"
 }
@@ -284,7 +284,7 @@ node_launch() { # start node N unless it runs; returns 0 if it launched it
     port_free_or_die "$(node_port "$n")" "$(node_cport "$n")"
     node_prepare "$n"
     log "starting node $n (client 127.0.0.1:$(node_port "$n"), controller $(node_cport "$n"), logs $dir/server.log)"
-    launch "$dir" 384m
+    launch "$dir" "${KAFKA_NODE_HEAP:-512m}"
 }
 
 cluster_start() {

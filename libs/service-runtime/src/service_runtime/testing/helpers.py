@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from storefront_events import Event, decode
 
@@ -49,6 +50,18 @@ async def drop_database(server_url: str, database_url: str) -> None:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
+
+
+async def delete_topics(bootstrap: str, prefix: str) -> None:
+    """Deletes every topic whose name starts with ``prefix`` (a test's own topics)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        mine = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if mine:
+            await admin.delete_topics(mine)
+    finally:
+        await admin.close()
 
 
 async def read_topic(bootstrap: str, topic: str, *, count: int, timeout: float = 30) -> list[tuple[bytes | None, Event | bytes, dict]]:

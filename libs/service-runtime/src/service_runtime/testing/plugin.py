@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from service_runtime.testing.helpers import create_database, drop_database
+from service_runtime.testing.helpers import create_database, delete_topics, drop_database
 from service_runtime.testing.infra import Stack, start_stack
 from service_runtime.testing.tokens import TokenMint
 
@@ -22,9 +22,13 @@ async def postgres_url(stack: Stack):
 
 
 @pytest.fixture
-def topic_prefix() -> str:
-    """Topics and consumer groups of one test don't see another test's messages."""
-    return f"t{uuid.uuid4().hex[:10]}."
+async def topic_prefix(stack):
+    """Topics and consumer groups of one test don't see another test's messages; its topics
+    are deleted afterwards, so a long test run does not pile thousands of partitions onto
+    the broker."""
+    prefix = f"t{uuid.uuid4().hex[:10]}."
+    yield prefix
+    await delete_topics(stack.kafka_bootstrap, prefix)
 
 
 @pytest.fixture(scope="session")
