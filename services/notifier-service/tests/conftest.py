@@ -1,21 +1,13 @@
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from notifier.main import create_app
 from notifier.settings import NotifierSettings
-from service_runtime.testing.helpers import running
+from service_runtime.testing.helpers import load_module, running
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fakes = _load("notifier_test_fakes", Path(__file__).parent / "fakes.py")  # tests are not a package (importlib mode)
+fakes = load_module("notifier_test_fakes", Path(__file__).parent / "fakes.py")
 
 
 @pytest.fixture

@@ -120,5 +120,3 @@ def require_roles(*roles: Role):
 
     return check
 
-
-OperatorOnly = Annotated[Principal, Depends(require_roles("operator"))]

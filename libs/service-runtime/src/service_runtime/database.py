@@ -16,10 +16,6 @@ def async_url(url: str) -> str:
     return url
 
 
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def create_engine(url: str) -> AsyncEngine:
     url = async_url(url)
     parsed = make_url(url)

@@ -1,4 +1,3 @@
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -8,10 +7,9 @@ from client import handlers
 from client.commands import ArchiveClient, CreateClient, UpdateClient
 from client.domain import ClientArchived as ClientIsArchived
 from client.domain import ClientNotFound, DuplicateReference
+from service_runtime.testing.helpers import load_module
 
-_spec = importlib.util.spec_from_file_location("client_test_fakes", Path(__file__).parents[1] / "fakes.py")
-fakes = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fakes)  # tests are not a package (pytest importlib mode)
+fakes = load_module("client_test_fakes", Path(__file__).parents[1] / "fakes.py")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import asyncio
 import email
 import email.policy
-import importlib.util
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,17 +11,14 @@ from aiokafka import AIOKafkaProducer
 from storefront_events import ACCESS_V1, KAFKA_HEADERS, NOTIFICATIONS_V1, EmailSent, UserInvited, encode
 
 from notifier.main import create_app
-from service_runtime.testing.helpers import eventually, read_topic, running
+from service_runtime.testing.helpers import eventually, load_module, read_topic, running
 from service_runtime.testing.processes import free_port
 
 REPO = Path(__file__).resolve().parents[4]
 
 
 def _catcher():
-    spec = importlib.util.spec_from_file_location("smtp_catcher", REPO / "deploy" / "smtp_catcher.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("smtp_catcher", REPO / "deploy" / "smtp_catcher.py")
 
 
 def user_invited(to: str, **changes) -> UserInvited:

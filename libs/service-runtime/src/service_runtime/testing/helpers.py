@@ -123,3 +123,14 @@ async def read_raw(bootstrap: str, topic: str, *, count: int, timeout: float = 3
     finally:
         await consumer.stop()
     return values
+
+
+def load_module(name: str, path) -> object:
+    """Imports a file by its path: test folders are not packages (pytest's importlib mode),
+    so a service's tests/fakes.py, or deploy/smtp_catcher.py, are loaded this way."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
