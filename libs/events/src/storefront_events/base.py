@@ -19,6 +19,13 @@ class Event(BaseModel):
     Subclasses declare `event_type: Literal["entity.past_verb"]` and
     `schema_version: Literal[n]`; together they form the CloudEvents type
     `storefronts.<event_type>.v<schema_version>` (see `ce_type`).
+
+    `aggregate_version` orders the events of one aggregate (a client, a client's Storefronts
+    access, a user): it increases by one with each change the producer makes, and the event
+    carries the version the aggregate reached. A consumer applies an event only when its
+    version is newer than the one it holds, so a replayed, retried or reordered event never
+    rolls a read model back. None on events of producers that do not version the aggregate
+    (and on events published before versions existed).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -29,6 +36,12 @@ class Event(BaseModel):
     )
     correlation_id: str | None = Field(
         default=None, description="Id shared by every event caused by one request (e.g. the HTTP request id)"
+    )
+    aggregate_version: int | None = Field(
+        default=None,
+        ge=1,
+        description="Version of the aggregate after this change: increases by one per change of one aggregate; "
+        "consumers skip an event not newer than what they hold. None when the producer does not version it.",
     )
 
     @classmethod
