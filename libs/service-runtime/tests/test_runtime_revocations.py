@@ -1,6 +1,7 @@
 """Which tokens a service stops accepting, learnt from the access service's events."""
 
 from datetime import UTC, datetime, timedelta
+from itertools import permutations
 
 import pytest
 from storefront_events import StorefrontAccessGranted, UserRemoved, UserRoleChanged
@@ -56,3 +57,35 @@ async def test_access_off_refuses_every_token_of_the_client_until_it_is_on_again
     assert not await revocations.is_revoked(_token(client="c2"))
     await _apply(sessions, StorefrontAccessGranted(enabled=True, occurred_at=CHANGE + timedelta(hours=2), **granted))
     assert not await revocations.is_revoked(_token())
+
+
+GRANT = dict(client_id="c1", admin_user_id="a1", admin_email="a@x.example", admin_first_name="A", admin_last_name="B")
+
+
+async def test_an_old_grant_arriving_after_access_was_turned_off_gives_no_token_back(sessions):
+    revocations = EventFedRevocations(sessions)
+    on = StorefrontAccessGranted(enabled=True, occurred_at=CHANGE, aggregate_version=1, **GRANT)
+    off = StorefrontAccessGranted(enabled=False, occurred_at=CHANGE + timedelta(hours=1), aggregate_version=2, **GRANT)
+    await _apply(sessions, off)
+    await _apply(sessions, on)  # late: a dead-letter replay or a relay retry
+    assert await revocations.is_revoked(_token(issued=CHANGE + timedelta(hours=2)))
+
+
+async def test_an_old_role_change_arriving_after_the_removal_does_not_revive_later_tokens(sessions):
+    revocations = EventFedRevocations(sessions)
+    user = dict(client_id="c1", user_id="u1", email="u1@x.example")
+    changed = UserRoleChanged(**user, role="read_only", store_ids=[], occurred_at=CHANGE, aggregate_version=3)
+    removed = UserRemoved(**user, occurred_at=CHANGE + timedelta(hours=1), aggregate_version=4)
+    await _apply(sessions, removed)
+    await _apply(sessions, changed)
+    assert await revocations.is_revoked(_token(issued=CHANGE + timedelta(minutes=30)))  # signed in again after the change
+
+
+@pytest.mark.parametrize("order", list(permutations(range(4))))
+async def test_whatever_the_order_of_arrival_the_newest_access_state_wins(sessions, order):
+    revocations = EventFedRevocations(sessions)
+    history = [StorefrontAccessGranted(enabled=version % 2 == 1, occurred_at=CHANGE + timedelta(hours=version),
+                                       aggregate_version=version, **GRANT) for version in range(1, 5)]
+    for index in order:
+        await _apply(sessions, history[index])
+    assert await revocations.is_revoked(_token(issued=CHANGE + timedelta(hours=5)))  # version 4: off
