@@ -16,7 +16,7 @@ class FakeClientRepository:
     def __init__(self) -> None:
         self.clients = {}
 
-    async def get(self, client_id):
+    async def get(self, client_id, *, for_update=False):
         return self.clients.get(client_id)
 
     async def reference_taken(self, reference_id, *, other_than=None):

@@ -15,7 +15,7 @@ async def known_client(api, *, name: str = "Acme Prints", archived: bool = False
     """Puts a client in the read model through the repository (the Kafka path has its own test)."""
     client_id = str(uuid.uuid4())
     async with api._transport.app.state.runtime.uow() as uow:
-        await uow.clients.put(KnownClient(client_id, name, None, archived, "test"))
+        await uow.clients.put(KnownClient(client_id, name, None, archived, None))
         await uow.commit()
     return client_id
 

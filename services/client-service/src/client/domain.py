@@ -36,6 +36,7 @@ class Client:
     archived: bool
     created_at: datetime
     updated_at: datetime
+    version: int = 1  # raised by one with each change; the client's events carry it
 
 
 def clean_name(name: str) -> str:
@@ -91,10 +92,10 @@ def update_client(client: Client, changes: dict, *, now: datetime) -> Client:
         updated = replace(updated, reference_id=clean_reference(changes["reference_id"]))
     if "description" in changes:
         updated = replace(updated, description=clean_description(changes["description"]))
-    return replace(updated, updated_at=now) if updated != client else client
+    return replace(updated, updated_at=now, version=client.version + 1) if updated != client else client
 
 
 def archive_client(client: Client, *, now: datetime) -> Client:
     if client.archived:
         raise ClientArchived(f"The client '{client.name}' is already archived.")
-    return replace(client, archived=True, updated_at=now)
+    return replace(client, archived=True, updated_at=now, version=client.version + 1)

@@ -30,7 +30,7 @@ async def create_client(cmd: CreateClient, *, uow, clock: Clock) -> Client:
 async def update_client(cmd: UpdateClient, *, uow, clock: Clock) -> Client:
     """Changes name, reference ID or description of a client that is not archived."""
     async with uow:
-        client = await _load(uow, cmd.client_id)
+        client = await _load(uow, cmd.client_id, for_update=True)
         updated = domain.update_client(client, cmd.changes, now=clock.now())
         if updated == client:
             return client
@@ -47,10 +47,11 @@ async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
     """Archives a client: it stays readable, can no longer change, and the other services
     stop taking work for it."""
     async with uow:
-        client = await _load(uow, cmd.client_id)
+        client = await _load(uow, cmd.client_id, for_update=True)
         archived = domain.archive_client(client, now=clock.now())
         await uow.clients.save(archived)
-        uow.outbox.add(ClientArchivedEvent(client_id=archived.id, name=archived.name, reference_id=archived.reference_id))
+        uow.outbox.add(ClientArchivedEvent(client_id=archived.id, name=archived.name, reference_id=archived.reference_id,
+                                           aggregate_version=archived.version))
         await uow.commit()
     return archived
 
@@ -65,8 +66,10 @@ async def list_clients(*, uow, text: str | None, status: str, after: tuple[str, 
         return await uow.clients.search(text=text, status=status, after=after, limit=limit)
 
 
-async def _load(uow, client_id: str) -> Client:
-    client = await uow.clients.get(client_id)
+async def _load(uow, client_id: str, *, for_update: bool = False) -> Client:
+    """`for_update` holds the client's row until commit: two concurrent changes of one
+    client cannot both start from the same version and publish the same version twice."""
+    client = await uow.clients.get(client_id, for_update=for_update)
     if client is None:
         raise ClientNotFound(f"No client with id '{client_id}'.")
     return client
@@ -91,4 +94,5 @@ def _state(client: Client) -> dict:
         "reference_id": client.reference_id,
         "description": client.description,
         "archived": client.archived,
+        "aggregate_version": client.version,
     }

@@ -32,8 +32,8 @@ class SqlKnownClients:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, client_id: str) -> KnownClient | None:
-        row = await self._session.get(KnownClientRow, client_id)
+    async def get(self, client_id: str, *, for_update: bool = False) -> KnownClient | None:
+        row = await self._session.get(KnownClientRow, client_id, with_for_update=for_update)
         return KnownClient(row.id, row.name, row.reference_id, row.archived, row.version) if row else None
 
     async def put(self, client: KnownClient) -> None:
@@ -50,9 +50,11 @@ class SqlStorefrontAccess:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, client_id: str) -> StorefrontAccess | None:
-        row = await self._session.get(StorefrontAccessRow, client_id)
-        return StorefrontAccess(row.client_id, row.enabled, row.admin_user_id, row.locale) if row else None  # type: ignore[arg-type]
+    async def get(self, client_id: str, *, for_update: bool = False) -> StorefrontAccess | None:
+        """`for_update` holds the row until commit (PostgreSQL), so two writers never
+        publish the same version."""
+        row = await self._session.get(StorefrontAccessRow, client_id, with_for_update=for_update)
+        return StorefrontAccess(row.client_id, row.enabled, row.admin_user_id, row.locale, row.version) if row else None  # type: ignore[arg-type]
 
     async def put(self, access: StorefrontAccess) -> None:
         row = await self._session.get(StorefrontAccessRow, access.client_id)
@@ -60,20 +62,23 @@ class SqlStorefrontAccess:
             row = StorefrontAccessRow(client_id=access.client_id, enabled=access.enabled, admin_user_id=access.admin_user_id)
             self._session.add(row)
         row.enabled, row.admin_user_id, row.locale = access.enabled, access.admin_user_id, access.locale
+        row.version = access.version
 
 
 def _user(row: UserRow) -> User:
     return User(id=row.id, client_id=row.client_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
                 role=row.role, store_ids=tuple(json.loads(row.store_ids)), status=row.status,  # type: ignore[arg-type]
-                password_hash=row.password_hash)
+                password_hash=row.password_hash, version=row.version)
 
 
 class SqlUsers:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, user_id: str) -> User | None:
-        row = await self._session.get(UserRow, user_id)
+    async def get(self, user_id: str, *, for_update: bool = False) -> User | None:
+        """`for_update` holds the row until commit (PostgreSQL), so two writers never
+        publish the same version."""
+        row = await self._session.get(UserRow, user_id, with_for_update=for_update)
         return _user(row) if row else None
 
     async def by_email(self, email: str) -> User | None:
@@ -93,6 +98,7 @@ class SqlUsers:
         row.email_key = None if user.status == "removed" else user.email
         row.role, row.store_ids, row.status = user.role, json.dumps(list(user.store_ids)), user.status
         row.password_hash = user.password_hash
+        row.version = user.version
 
 
 def _invitation(row: InvitationRow) -> Invitation:

@@ -24,7 +24,8 @@ class KnownClientRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     reference_id: str | None = Field(default=None, max_length=64)
     archived: bool = False
-    version: str = Field(max_length=64)
+    version: int | None = Field(default=None, nullable=True,
+                                description="aggregate_version of the last client event applied (None before versions)")
     applied_count: int = Field(default=1, description="How many client events were applied (tests count duplicates)")
 
 
@@ -35,6 +36,7 @@ class StorefrontAccessRow(SQLModel, table=True):
     enabled: bool
     admin_user_id: str = Field(max_length=36)
     locale: str = Field(default="en", max_length=8)
+    version: int = Field(default=1, description="Raised by one with each change; StorefrontAccessGranted carries it")
 
 
 class UserRow(SQLModel, table=True):
@@ -51,6 +53,7 @@ class UserRow(SQLModel, table=True):
     store_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     status: str = Field(max_length=20)
     password_hash: str | None = Field(default=None, max_length=300)
+    version: int = Field(default=1, description="Raised by one with each change; the user's events carry it")
 
 
 class InvitationRow(SQLModel, table=True):

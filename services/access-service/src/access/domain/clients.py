@@ -9,4 +9,4 @@ class KnownClient:
     name: str
     reference_id: str | None
     archived: bool
-    version: str  # id of the last event applied, for tracing
+    version: int | None  # aggregate_version of the last client event applied (None before versions)

@@ -25,16 +25,20 @@ class User:
     store_ids: tuple[str, ...] = ()
     status: Status = "invitation_sent"
     password_hash: str | None = None
+    version: int = 1  # raised by one with each change; the user's events carry it
 
     @property
     def is_active_admin(self) -> bool:
         return self.role == "admin" and self.status == "active"
 
     def activated(self, password_hash: str) -> "User":
-        return replace(self, status="active", password_hash=password_hash)
+        return replace(self, status="active", password_hash=password_hash, version=self.version + 1)
 
     def removed(self) -> "User":
-        return replace(self, status="removed", password_hash=None)
+        return replace(self, status="removed", password_hash=None, version=self.version + 1)
+
+    def invited_again(self) -> "User":
+        return replace(self, version=self.version + 1)
 
 
 def clean_email(email: str | None) -> str:
@@ -82,7 +86,7 @@ def new_user(user_id: str, *, client_id: str | None, email: str, first_name: str
 
 def change_role(user: User, role: str, store_ids, *, others: list[User]) -> User:
     """``others`` are the other users of the same client: the last active admin keeps its role."""
-    changed = replace(user, role=role, store_ids=clean_scope(role, store_ids))  # type: ignore[arg-type]
+    changed = replace(user, role=role, store_ids=clean_scope(role, store_ids), version=user.version + 1)  # type: ignore[arg-type]
     if user.is_active_admin and role != "admin":
         ensure_not_last_admin(user, others)
     return changed

@@ -2,18 +2,25 @@ from storefront_events import ClientArchived, ClientCreated, ClientUpdated
 
 from access.domain import KnownClient
 from access.handlers.storefront_access import granted
+from service_runtime.versions import newer_than_held
 
 
 async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived, *, uow) -> None:
     """Keeps the local read model of clients: created and updated clients carry their whole
     state; an archived client keeps its name and is marked archived, and its Storefronts
-    access is turned off (every login and token of the client stops at once)."""
+    access is turned off (every login and token of the client stops at once). An event not
+    newer than the client's version held here (a replay, a late retry) changes nothing."""
     async with uow:
-        current = await uow.clients.get(event.client_id)
+        current = await uow.clients.get(event.client_id, for_update=True)
+        if current is not None and not newer_than_held(event, current.version, read_model="known_clients",
+                                                       aggregate_id=event.client_id):
+            await uow.commit()
+            return
+        version = event.aggregate_version
         if isinstance(event, ClientArchived):
-            client = KnownClient(event.client_id, event.name, event.reference_id, True, str(event.event_id))
+            client = KnownClient(event.client_id, event.name, event.reference_id, True, version)
         else:
-            client = KnownClient(event.client_id, event.name, event.reference_id, event.archived, str(event.event_id))
+            client = KnownClient(event.client_id, event.name, event.reference_id, event.archived, version)
         if current is not None and current.archived and not client.archived:
             client = KnownClient(client.id, client.name, client.reference_id, True, client.version)
         await uow.clients.put(client)
@@ -23,7 +30,7 @@ async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived, *, 
 
 
 async def _turn_access_off(uow, client_id: str) -> None:
-    access = await uow.access.get(client_id)
+    access = await uow.access.get(client_id, for_update=True)
     if access is None or not access.enabled:
         return
     access = access.switched(False)

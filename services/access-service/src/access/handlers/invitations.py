@@ -24,8 +24,12 @@ class InvitationPolicy:
 async def send_invitation(uow, user: User, client: KnownClient, *, locale: str, resend: bool, clock: Clock,
                           policy: InvitationPolicy) -> None:
     """Inside the caller's transaction: earlier links of the user stop working, a new one is
-    stored (hash only) and UserInvited carries the clear link to the notifier."""
+    stored (hash only) and UserInvited carries the clear link to the notifier. A resend is a
+    change of the user (its version goes up), so each UserInvited carries its own version."""
     now = clock.now()
+    if resend:
+        user = user.invited_again()
+        await uow.users.put(user)
     await uow.invitations.revoke_pending(user.id, now)
     invitation, token = new_invitation(str(uuid.uuid4()), user.id, now=now, days=policy.days)
     await uow.invitations.put(invitation)
@@ -33,7 +37,7 @@ async def send_invitation(uow, user: User, client: KnownClient, *, locale: str, 
         client_id=client.id, client_name=client.name, user_id=user.id, email=user.email, first_name=user.first_name,
         last_name=user.last_name, role=user.role, store_ids=list(user.store_ids), invitation_id=invitation.id,
         accept_url=f"{policy.public_url.rstrip('/')}/invitations/accept?token={quote(token)}",
-        expires_at=invitation.expires_at, locale=locale, resend=resend,
+        expires_at=invitation.expires_at, locale=locale, resend=resend, aggregate_version=user.version,
     ))
 
 
@@ -47,7 +51,7 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
         if invitation is None:
             raise UnknownInvitation("This invitation link is not valid.")
         invitation.check_usable(now)
-        user = await uow.users.get(invitation.user_id)
+        user = await uow.users.get(invitation.user_id, for_update=True)
         if user is None or user.status != "invitation_sent":
             raise InvalidInvitation("This invitation is no longer valid.")
         access = await uow.access.get(user.client_id) if user.client_id else None
@@ -58,6 +62,7 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
         user = user.activated(password_hash)
         await uow.users.put(user)
         await uow.invitations.put(invitation.used(now))
-        uow.outbox.add(InvitationAccepted(client_id=user.client_id, user_id=user.id, email=user.email))
+        uow.outbox.add(InvitationAccepted(client_id=user.client_id, user_id=user.id, email=user.email,
+                                          aggregate_version=user.version))
         await uow.commit()
     return user

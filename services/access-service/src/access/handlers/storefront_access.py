@@ -41,7 +41,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
     try:
         async with uow:
             client = await _client(uow, cmd.client_id)
-            access = await uow.access.get(client.id)
+            access = await uow.access.get(client.id, for_update=True)
             if cmd.enabled:
                 access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
             elif access is not None and access.enabled:
@@ -78,13 +78,14 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
                                  field="admin_email")
             if access.enabled and access.locale == locale:
                 return access, admin
-            access = StorefrontAccess(client.id, True, admin.id, locale)  # type: ignore[arg-type]
+            access = access.turned_on(admin.id, locale)  # type: ignore[arg-type]
             await uow.access.put(access)
             uow.outbox.add(granted(access, admin))
             return access, admin
     if await uow.users.by_email(candidate.email):
         raise _taken(candidate.email)
-    access = StorefrontAccess(client.id, True, candidate.id, locale)  # type: ignore[arg-type]
+    access = (access.turned_on(candidate.id, locale) if access is not None  # type: ignore[arg-type]
+              else StorefrontAccess(client.id, True, candidate.id, locale))  # type: ignore[arg-type]
     await uow.users.put(candidate)
     await uow.access.put(access)
     uow.outbox.add(granted(access, candidate))
@@ -105,7 +106,7 @@ async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: 
     async with uow:
         client = await _client(uow, client_id)
         access = await uow.access.get(client_id)
-        admin = await uow.users.get(access.admin_user_id) if access else None
+        admin = await uow.users.get(access.admin_user_id, for_update=True) if access else None
         if access is None or admin is None or admin.status != "invitation_sent":
             raise UserNotFound("This client has no admin waiting for an invitation.")
         if not access.enabled:
@@ -125,7 +126,7 @@ async def _client(uow, client_id: str) -> KnownClient:
 def granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:
     return StorefrontAccessGranted(client_id=access.client_id, enabled=access.enabled, admin_user_id=admin.id,
                                    admin_email=admin.email, admin_first_name=admin.first_name,
-                                   admin_last_name=admin.last_name)
+                                   admin_last_name=admin.last_name, aggregate_version=access.version)
 
 
 def _taken(email: str) -> EmailTaken:

@@ -49,7 +49,8 @@ async def change_user(cmd: ChangeUser, *, uow) -> User:
             return user
         await uow.users.put(changed)
         uow.outbox.add(UserRoleChanged(client_id=cmd.client_id, user_id=user.id, email=user.email,
-                                       role=changed.role, store_ids=list(changed.store_ids)))
+                                       role=changed.role, store_ids=list(changed.store_ids),
+                                       aggregate_version=changed.version))
         await uow.commit()
     return changed
 
@@ -62,10 +63,12 @@ async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
         await _enabled_access(uow, cmd.client_id)
         user = await _user(uow, cmd.client_id, cmd.user_id)
         ensure_not_last_admin(user, await uow.users.of_client(cmd.client_id))
-        await uow.users.put(user.removed())
+        removed = user.removed()
+        await uow.users.put(removed)
         await uow.sessions.revoke_all_of(user.id, now)
         await uow.invitations.revoke_pending(user.id, now)
-        uow.outbox.add(UserRemoved(client_id=cmd.client_id, user_id=user.id, email=user.email))
+        uow.outbox.add(UserRemoved(client_id=cmd.client_id, user_id=user.id, email=user.email,
+                                   aggregate_version=removed.version))
         await uow.commit()
 
 
@@ -92,7 +95,8 @@ async def _enabled_access(uow, client_id: str):
 
 
 async def _user(uow, client_id: str, user_id: str) -> User:
-    user = await uow.users.get(user_id)
+    """Loads the user to change it: its row is held until commit."""
+    user = await uow.users.get(user_id, for_update=True)
     if user is None or user.client_id != client_id or user.status == "removed":
         raise UserNotFound(f"No user with id '{user_id}' in this client.")
     return user

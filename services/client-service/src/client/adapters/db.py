@@ -23,6 +23,7 @@ class ClientRow(SQLModel, table=True):
     archived: bool = Field(default=False, index=True)
     created_at: datetime
     updated_at: datetime
+    version: int = Field(default=1, description="Raised by one with each change; the client's events carry it")
 
 
 MIGRATIONS = (Migration("client-0001-clients", create_tables(ClientRow)),)
@@ -37,20 +38,23 @@ def _to_row(client: Client, row: ClientRow | None = None) -> ClientRow:
     row.description = client.description
     row.archived = client.archived
     row.updated_at = client.updated_at
+    row.version = client.version
     return row
 
 
 def _to_client(row: ClientRow) -> Client:
     return Client(id=row.id, name=row.name, reference_id=row.reference_id, description=row.description,
-                  archived=row.archived, created_at=row.created_at, updated_at=row.updated_at)
+                  archived=row.archived, created_at=row.created_at, updated_at=row.updated_at, version=row.version)
 
 
 class SqlClientRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, client_id: str) -> Client | None:
-        row = await self._session.get(ClientRow, client_id)
+    async def get(self, client_id: str, *, for_update: bool = False) -> Client | None:
+        """`for_update` takes the row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+        unit of work holds the database's write lock from its start)."""
+        row = await self._session.get(ClientRow, client_id, with_for_update=for_update)
         return _to_client(row) if row else None
 
     async def reference_taken(self, reference_id: str, *, other_than: str | None = None) -> bool:
