@@ -3,9 +3,18 @@
 import jwt
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
-from storefront_events import CLIENTS_V1, ClientCreated, InvitationAccepted, StorefrontAccessGranted, UserInvited, encode
+from storefront_events import (
+    CLIENTS_V1,
+    ClientCreated,
+    ClientUpdated,
+    InvitationAccepted,
+    StorefrontAccessGranted,
+    UserInvited,
+    encode,
+)
 
 from access.adapters.tables import InvitationRow, StorefrontAccessRow, UserRow
+from service_runtime.inbox import AppliedEvent
 from service_runtime.outbox import OutboxMessage
 from service_runtime.testing.helpers import eventually
 
@@ -151,3 +160,35 @@ async def test_repeating_the_same_put_changes_nothing(api, operator, access_sett
     before = await _counts(api)
     assert await enable_access(api, operator, client_id, "same@acme.example") == first
     assert await _counts(api) == before
+
+
+async def test_the_read_model_ends_on_the_newest_client_version_whatever_the_order_of_arrival(api, operator, access_settings):
+    client_id = "c-shuffled"
+    state = dict(client_id=client_id, reference_id=None, description=None)
+    history = [ClientCreated(**state, name="Version 1", aggregate_version=1)] + [
+        ClientUpdated(**state, name=f"Version {v}", aggregate_version=v) for v in range(2, 6)]
+    arrival = [history[i] for i in (2, 0, 4, 1, 3)]  # versions 3, 1, 5, 2, 4: one key, so this order
+    skipped_before = await _stale_skips(api)
+    producer = AIOKafkaProducer(bootstrap_servers=access_settings.kafka_bootstrap)
+    await producer.start()
+    try:
+        for event in arrival:
+            await producer.send_and_wait(access_settings.topic(CLIENTS_V1.name), encode(event, source="/client-service"),
+                                         key=client_id.encode())
+    finally:
+        await producer.stop()
+
+    async def all_consumed():
+        async with api._transport.app.state.runtime.sessions() as db:
+            return await db.scalar(select(func.count()).select_from(AppliedEvent)
+                                   .where(AppliedEvent.consumer == access_settings.group("access-service"))) == len(history)
+    await eventually(all_consumed)
+    state = (await api.get(f"/clients/{client_id}/storefront-access", headers=operator)).json()
+    assert state["client_name"] == "Version 5"
+    assert await _stale_skips(api) - skipped_before == 3  # versions 1, 2 and 4 came after a newer one
+
+
+async def _stale_skips(api) -> float:
+    metrics = (await api.get("/metrics")).text.splitlines()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics
+               if line.startswith("storefronts_stale_events_skipped_total{") and 'read_model="known_clients"' in line)

@@ -1,5 +1,7 @@
 """The client API against real PostgreSQL and Kafka."""
 
+import asyncio
+
 from sqlalchemy import func, select
 from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientUpdated
 
@@ -121,3 +123,19 @@ async def test_only_operators_reach_clients(api, token_mint):
         assert response.status_code == 403, role
     expired = token_mint.headers("operator", ttl=-10)
     assert (await api.get("/clients", headers=expired)).status_code == 401
+
+
+async def test_concurrent_updates_of_one_client_publish_distinct_consecutive_versions(api, operator, client_settings):
+    client = await _create(api, operator, name="Contended")
+    writers = 8
+
+    async def rename(i: int) -> None:
+        response = await api.patch(f"/clients/{client['id']}", json={"name": f"Contended {i}"}, headers=operator)
+        assert response.status_code == 200, response.text
+
+    await asyncio.gather(*(rename(i) for i in range(writers)))
+
+    records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=1 + writers)
+    assert [event.aggregate_version for _, event, _ in records] == list(range(1, 2 + writers))
+    fetched = (await api.get(f"/clients/{client['id']}", headers=operator)).json()
+    assert fetched["name"] == records[-1][1].name  # the last version published is the state kept
