@@ -176,3 +176,36 @@ async def test_one_correlation_id_follows_a_request_into_the_other_services_logs
     records = await read_topic(access.env["STOREFRONTS_KAFKA_BOOTSTRAP"],
                                access.env["STOREFRONTS_TOPIC_PREFIX"] + CLIENTS_V1.name, count=1)
     assert entry["event_id"] == str(records[0][1].event_id) and records[0][1].client_id == client_id
+
+
+async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothing(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
+    """Version 2 of a client failed and went to the dead-letter topic; version 3 was applied
+    meanwhile. Replaying version 2 once its cause is gone must not roll the client back."""
+    client_service = launch("client")
+    launch("access")
+    async with httpx.AsyncClient(base_url=client_service.url, headers=token_mint.headers("operator")) as http:
+        client_id = (await http.post("/clients", json={"name": "Version 1"})).json()["id"]
+        for name in ("Version 2", "Version 3"):
+            assert (await http.patch(f"/clients/{client_id}", json={"name": name})).status_code == 200
+    await eventually(lambda: _is(access_read_model, {client_id: ("Version 3", 3)}), timeout=60)
+
+    records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=3)
+    version_2 = records[1][1]
+    assert version_2.aggregate_version == 2
+    dead = version_2.model_copy(update={"event_id": uuid.uuid4()})  # the copy that failed, never applied here
+    dead_topic = topic_prefix + CLIENTS_V1.dead_letter("access-service")
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(dead_topic, encode(dead, source="/client-service"), key=client_id.encode(), headers=[
+            ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()), ("dlq.error_type", b"OperationalError")])
+    finally:
+        await producer.stop()
+
+    await replay(stack.kafka_bootstrap, dead_topic)
+    await eventually(lambda: _has_count(applied_events, 4), timeout=60)  # consumed, recorded, skipped
+    assert await access_read_model() == {client_id: ("Version 3", 3)}
+
+
+async def _has_count(applied_events, expected: int) -> bool:
+    return await applied_events() == expected
