@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean migration migrations-initial
 
 install: ## virtualenv with every package, Kafka jars (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -51,6 +51,15 @@ lint: ## one-way imports inside every service (entrypoints → handlers → doma
 
 schemas: ## regenerate the events' JSON Schemas and CATALOG.md after changing libs/events
 	$(PY) -m storefront_events.schemas write
+
+SERVICES := client access notifier connector mapping order-intake
+
+migration: ## a new Alembic revision after a model change: make migration SERVICE=access MSG="users: add a locale"
+	@test -n "$(SERVICE)" && test -n "$(MSG)" || { echo 'usage: make migration SERVICE=<service> MSG="what changed"'; exit 2; }
+	$(PY) -m service_runtime.migrations revision $(SERVICE) -m "$(MSG)"
+
+migrations-initial: ## rewrite every service's history as one 0001 from today's models (before the first release only)
+	for service in $(SERVICES); do $(PY) -m service_runtime.migrations initial $$service || exit 1; done
 
 docs: ## OpenAPI and AsyncAPI documents of every service into docs/api/
 	$(PY) -m service_runtime.docs docs/api

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from storefront_events import ClientCreated, ClientUpdated, decode
 
 from service_runtime.database import create_engine, session_factory
-from service_runtime.migrations import migrate
+from service_runtime.migrations import RUNTIME_TABLES
 from service_runtime.outbox import OutboxMessage
 from service_runtime.relay import OutboxRelay
-from service_runtime.runtime import RUNTIME_MIGRATIONS
 from service_runtime.settings import ServiceSettings
+from service_runtime.testing.helpers import create_tables
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 
@@ -38,7 +38,7 @@ class FakeMessaging:
 @pytest.fixture
 async def setup(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path}/relay.db")
-    await migrate(engine, RUNTIME_MIGRATIONS)
+    await create_tables(engine, *RUNTIME_TABLES)
     sessions = session_factory(engine)
     messaging = FakeMessaging()
     relay = OutboxRelay(engine, sessions, messaging, ServiceSettings(topic_prefix="p."))

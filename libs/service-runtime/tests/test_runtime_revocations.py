@@ -8,9 +8,9 @@ from storefront_events import StorefrontAccessGranted, UserRemoved, UserRoleChan
 
 from service_runtime.auth import Principal
 from service_runtime.database import create_engine, session_factory
-from service_runtime.migrations import migrate
-from service_runtime.revocations import REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
-from service_runtime.runtime import RUNTIME_MIGRATIONS
+from service_runtime.migrations import REVOCATION_TABLES, RUNTIME_TABLES
+from service_runtime.revocations import EventFedRevocations, follow_access_change
+from service_runtime.testing.helpers import create_tables
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 CHANGE = datetime(2026, 11, 29, 12, 0, 0, 500000, tzinfo=UTC)
@@ -19,7 +19,7 @@ CHANGE = datetime(2026, 11, 29, 12, 0, 0, 500000, tzinfo=UTC)
 @pytest.fixture
 async def sessions(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path}/revocations.db")
-    await migrate(engine, [*RUNTIME_MIGRATIONS, *REVOCATION_MIGRATIONS])
+    await create_tables(engine, *RUNTIME_TABLES, *REVOCATION_TABLES)
     yield session_factory(engine)
     await engine.dispose()
 

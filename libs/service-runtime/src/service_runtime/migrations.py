@@ -1,59 +1,245 @@
-"""A small, ordered schema migration runner (one list per service).
+"""Schema migrations with Alembic: one migration history per service.
 
-Each migration runs once, in order, inside a transaction, and is recorded in
-``schema_migrations``. On PostgreSQL an advisory lock keeps two processes of the same
-service from migrating at once."""
+A service keeps its history in ``src/<package>/migrations/`` (``env.py``,
+``script.py.mako``, ``versions/NNNN_<slug>.py``) and names its own tables in
+``adapters/db.py``: ``MIGRATIONS = Migrations(<that folder>, tables=(...))``. The
+runtime's tables (outbox, inbox, and the revocations read model for the services that
+follow access.v1) belong to every service's metadata, so they are in every history.
 
-from collections.abc import Callable, Sequence
+``Runtime.start()`` upgrades the database to head (async engine, SQLite or PostgreSQL;
+on PostgreSQL under an advisory lock per service, so two processes never migrate at
+once). The same from the command line (the service's settings give the database)::
+
+    python -m service_runtime.migrations upgrade client
+    python -m service_runtime.migrations revision access -m "users: add a locale"   # after a model change
+    python -m service_runtime.migrations check notifier    # exit 1 when the models differ from head
+    python -m service_runtime.migrations initial client    # rewrite 0001 from the models (unreleased histories only)
+
+``revision`` and ``initial`` autogenerate against a scratch SQLite database migrated to
+the current head, so they need no running database; revisions are written in batch mode
+(``render_as_batch``), which SQLite needs to alter tables and PostgreSQL runs as plain
+ALTERs. A database made by the runner this module replaced (a ``schema_migrations``
+table and no ``alembic_version``) is refused with ``LegacySchema``: it is not upgraded
+in place.
+"""
+
+import argparse
+import asyncio
+import importlib
+import sys
+import tempfile
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
 
 import structlog
-from sqlalchemy import Connection, text
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, MetaData, TypeDecorator, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
+from service_runtime.database import create_engine
+from service_runtime.inbox import AppliedEvent
+from service_runtime.outbox import OutboxMessage
+from service_runtime.revocations import RevokedAccess
+
 log = structlog.get_logger()
 
-_LOCK_ID = 7_340_001
+RUNTIME_TABLES: tuple[type[SQLModel], ...] = (OutboxMessage, AppliedEvent)
+REVOCATION_TABLES: tuple[type[SQLModel], ...] = (RevokedAccess,)
+
+
+class LegacySchema(RuntimeError):
+    """The database was made by the pre-Alembic runner (``schema_migrations``)."""
+
+
+def metadata_of(*models: type[SQLModel]) -> MetaData:
+    """The given tables, copied onto a metadata of their own."""
+    metadata = MetaData()
+    for model in models:
+        model.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
+    return metadata
 
 
 @dataclass(frozen=True)
-class Migration:
-    id: str
-    upgrade: Callable[[Connection], None]
+class Migrations:
+    """A service's migration history and the tables it owns (besides the runtime's)."""
+
+    directory: Path
+    tables: tuple[type[SQLModel], ...] = ()
+
+    def metadata(self, *, revocations: bool) -> MetaData:
+        """The service's tables on a metadata of their own: SQLModel's shared metadata
+        holds every imported service's tables, this one only what the service migrates."""
+        return metadata_of(*RUNTIME_TABLES, *(REVOCATION_TABLES if revocations else ()), *self.tables)
+
+    def config(self, metadata: MetaData) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(self.directory))
+        config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+        config.attributes["metadata"] = metadata
+        return config
 
 
-def create_tables(*models: type[SQLModel]) -> Callable[[Connection], None]:
-    """An upgrade step creating the given tables as declared (use for a table's first version)."""
+def run_env() -> None:
+    """The body of every service's ``migrations/env.py``: migrate on the connection the
+    runtime hands over (never from alembic.ini, which services do not have)."""
+    from alembic import context
 
-    def upgrade(connection: Connection) -> None:
-        SQLModel.metadata.create_all(connection, tables=[m.__table__ for m in models])  # type: ignore[attr-defined]
-
-    return upgrade
-
-
-async def migrate(engine: AsyncEngine, migrations: Sequence[Migration]) -> list[str]:
-    async with engine.begin() as connection:
-        return await connection.run_sync(_apply, list(migrations))
-
-
-def _apply(connection: Connection, migrations: list[Migration]) -> list[str]:
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-    connection.execute(
-        text("CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR(200) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)")
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise SystemExit("Run migrations with `python -m service_runtime.migrations`, not the alembic command.")
+    context.configure(
+        connection=connection,
+        target_metadata=config.attributes["metadata"],
+        render_as_batch=True,
+        compare_type=True,
+        process_revision_directives=_refuse_empty_revision,
+        render_item=_plain_types,
     )
-    done = {row[0] for row in connection.execute(text("SELECT id FROM schema_migrations"))}
-    applied = []
-    for migration in migrations:
-        if migration.id in done:
-            continue
-        migration.upgrade(connection)
-        connection.execute(
-            text("INSERT INTO schema_migrations (id, applied_at) VALUES (:id, :at)"),
-            {"id": migration.id, "at": datetime.now(UTC).isoformat()},
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _plain_types(kind: str, value, autogen_context) -> str | Literal[False]:
+    """Revisions name SQLAlchemy's own types (String, DateTime), not the model library's
+    wrappers around them: a revision must mean the same thing when the library changes."""
+    if kind == "type" and isinstance(value, TypeDecorator):
+        return f"sa.{value.impl_instance!r}"
+    return False
+
+
+def _refuse_empty_revision(context, revision, directives) -> None:
+    """A revision with nothing in it is not written (the models did not change)."""
+    if directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        context.config.attributes["empty"] = True
+
+
+def lock_id(service: str) -> int:
+    return zlib.crc32(f"storefronts-migrations:{service}".encode())
+
+
+async def upgrade(engine: AsyncEngine, migrations: Migrations, metadata: MetaData, *, service: str,
+                  revision: str = "head") -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade, migrations.config(metadata), service, revision)
+
+
+def _upgrade(connection: Connection, config: Config, service: str, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id(service)})
+    tables = set(inspect(connection).get_table_names())
+    if "schema_migrations" in tables and "alembic_version" not in tables:
+        raise LegacySchema(
+            f"The {service} database was made by the old migration runner (it has a schema_migrations table) "
+            "and cannot be upgraded in place. Export what you need, then drop the database (with SQLite: delete "
+            "its file under var/data/) and start the service again."
         )
-        applied.append(migration.id)
-        log.info("schema.migrated", migration=migration.id)
-    return applied
+    before = MigrationContext.configure(connection).get_current_revision()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+    after = MigrationContext.configure(connection).get_current_revision()
+    if after != before:
+        log.info("schema.migrated", service=service, revision=after, previous=before)
+
+
+async def differences(engine: AsyncEngine, metadata: MetaData) -> list:
+    """What autogenerate finds between the models and the database (empty: they match)."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_differences, metadata)
+
+
+def _differences(connection: Connection, metadata: MetaData) -> list:
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+    return compare_metadata(context, metadata)
+
+
+async def new_revision(migrations: Migrations, metadata: MetaData, *, message: str, initial: bool = False) -> Path | None:
+    """Autogenerates the next revision (``initial``: rewrites the history as one 0001) from
+    the models, against a scratch SQLite database at the current head. None: no change."""
+    versions = migrations.directory / "versions"
+    versions.mkdir(exist_ok=True)
+    if initial:
+        for old in versions.glob("*.py"):
+            old.unlink()
+    config = migrations.config(metadata)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    rev_id = f"{int(head) + 1:04d}" if head else "0001"
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = create_engine(f"sqlite:///{scratch}/scratch.db")
+        try:
+            await upgrade(engine, migrations, metadata, service="scratch")
+            async with engine.begin() as connection:
+                await connection.run_sync(_revision, config, message, rev_id)
+        finally:
+            await engine.dispose()
+    if config.attributes.get("empty"):
+        return None
+    return next(versions.glob(f"{rev_id}_*.py"))
+
+
+def _revision(connection: Connection, config: Config, message: str, rev_id: str) -> None:
+    config.attributes["connection"] = connection
+    command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service_runtime.migrations", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("upgrade", "revision", "check", "initial"))
+    parser.add_argument("service", help="client, access, notifier, connector, mapping or order-intake")
+    parser.add_argument("-m", "--message", help="what changed (revision)")
+    args = parser.parse_args(argv)
+    runtime = _runtime_of(args.service)
+    if args.command == "revision" and not args.message:
+        parser.error("revision needs -m/--message")
+    return asyncio.run(_run(runtime, args))
+
+
+async def _run(runtime, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "upgrade":
+            await runtime.migrate()
+            print(f"{runtime.settings.service_name}: database at head")
+        elif args.command == "check":
+            found = await differences(runtime.engine, runtime.metadata)
+            for difference in found:
+                print(difference)
+            print(f"{runtime.settings.service_name}: {'models differ from the database' if found else 'models match'}")
+            return 1 if found else 0
+        else:
+            written = await new_revision(runtime.migrations, runtime.metadata, message=args.message or "initial",
+                                         initial=args.command == "initial")
+            print(f"wrote {written}" if written else "no model change: no revision written")
+    except LegacySchema as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await runtime.engine.dispose()
+    return 0
+
+
+def _runtime_of(service: str):
+    """The service's own runtime, built by its bootstrap from its settings (environment)."""
+    from service_runtime.settings import ServiceSettings
+
+    package = service.removesuffix("-service").replace("-", "_")
+    settings_module = importlib.import_module(f"{package}.settings")
+    [settings_class] = [value for value in vars(settings_module).values()
+                        if isinstance(value, type) and issubclass(value, ServiceSettings)
+                        and value is not ServiceSettings and value.__module__ == settings_module.__name__]
+    return importlib.import_module(f"{package}.bootstrap").build(settings_class())
+
+
+if __name__ == "__main__":
+    # run as the imported module, so its LegacySchema is the one the runtime raises
+    from service_runtime.migrations import main as imported_main
+
+    sys.exit(imported_main(sys.argv[1:]))

@@ -10,7 +10,6 @@ from sqlmodel import Field, SQLModel
 from storefront_events import StorefrontAccessGranted, UserRemoved, UserRoleChanged
 
 from service_runtime.auth import Principal
-from service_runtime.migrations import Migration, create_tables
 from service_runtime.versions import newer_than_held
 
 
@@ -27,7 +26,6 @@ class RevokedAccess(SQLModel, table=True):
                                 description="aggregate_version of the last event applied (None before versions)")
 
 
-REVOCATION_MIGRATIONS = (Migration("runtime-0002-revoked-access", create_tables(RevokedAccess)),)
 ACCESS_CHANGES = (UserRemoved, UserRoleChanged, StorefrontAccessGranted)
 
 

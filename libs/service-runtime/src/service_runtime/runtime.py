@@ -3,7 +3,6 @@ relay, event router, token verifier, secret box. Built from settings, never at i
 started and stopped by the API lifespan (or a test)."""
 
 import json
-from collections.abc import Sequence
 
 import structlog
 from storefront_events import ACCESS_V1
@@ -11,19 +10,15 @@ from storefront_events import ACCESS_V1
 from service_runtime.auth import JwtVerifier
 from service_runtime.database import create_engine, ping, session_factory
 from service_runtime.event_router import EventRouter
-from service_runtime.inbox import AppliedEvent
 from service_runtime.messaging import Messaging
-from service_runtime.migrations import Migration, create_tables, migrate
-from service_runtime.outbox import OutboxMessage
+from service_runtime.migrations import Migrations, upgrade
 from service_runtime.relay import OutboxRelay
-from service_runtime.revocations import ACCESS_CHANGES, REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
+from service_runtime.revocations import ACCESS_CHANGES, EventFedRevocations, follow_access_change
 from service_runtime.secrets import SecretBox
 from service_runtime.settings import ServiceSettings
 from service_runtime.unit_of_work import Applying, SqlUnitOfWork
 
 log = structlog.get_logger()
-
-RUNTIME_MIGRATIONS = (Migration("runtime-0001-outbox-and-inbox", create_tables(OutboxMessage, AppliedEvent)),)
 
 
 class Runtime:
@@ -31,7 +26,7 @@ class Runtime:
         self,
         settings: ServiceSettings,
         *,
-        migrations: Sequence[Migration],
+        migrations: Migrations,
         unit_of_work: type[SqlUnitOfWork] = SqlUnitOfWork,
         follow_access_revocations: bool = True,
     ) -> None:
@@ -50,11 +45,11 @@ class Runtime:
         self.secrets = SecretBox(keys) if keys else None
         self.events = EventRouter(settings, self.messaging, self.uow)
         self._unit_of_work = unit_of_work
-        self._migrations = [*RUNTIME_MIGRATIONS, *migrations]
+        self.migrations = migrations
+        self.metadata = migrations.metadata(revocations=follow_access_revocations)
         self._relay_started = False
         self.revocations = None
         if follow_access_revocations:
-            self._migrations[len(RUNTIME_MIGRATIONS):len(RUNTIME_MIGRATIONS)] = REVOCATION_MIGRATIONS
             self.revocations = EventFedRevocations(self.sessions)
             self.events.on(ACCESS_V1, group=f"{settings.service_name}.revocations", events=ACCESS_CHANGES)(
                 follow_access_change
@@ -68,8 +63,9 @@ class Runtime:
             applying=applying,
         )
 
-    async def migrate(self) -> list[str]:
-        return await migrate(self.engine, self._migrations)
+    async def migrate(self) -> None:
+        """Upgrades the service's database to the head of its Alembic history."""
+        await upgrade(self.engine, self.migrations, self.metadata, service=self.settings.service_name)
 
     async def start(self) -> None:
         await self.migrate()

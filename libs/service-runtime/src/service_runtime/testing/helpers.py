@@ -134,3 +134,23 @@ def load_module(name: str, path) -> object:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+async def create_tables(engine, *models) -> None:
+    """Tests of the runtime alone (no service, so no migration history): the given tables as declared."""
+    from service_runtime.migrations import metadata_of
+
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata_of(*models).create_all)
+
+
+async def schema_differences(runtime) -> list:
+    """Upgrades the runtime's database to the head of its service's Alembic history, then
+    returns what autogenerate finds between the service's models and that schema ([]: they match)."""
+    from service_runtime.migrations import differences
+
+    try:
+        await runtime.migrate()
+        return await differences(runtime.engine, runtime.metadata)
+    finally:
+        await runtime.engine.dispose()

@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,14 +19,11 @@ from access.adapters.tables import (
 )
 from access.domain import Invitation, KnownClient, StorefrontAccess, User
 from access.domain.sessions import RefreshToken, Session
-from service_runtime.migrations import Migration, create_tables
+from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
-MIGRATIONS = (
-    Migration("access-0001-known-clients", create_tables(KnownClientRow)),
-    Migration("access-0002-accounts", create_tables(StorefrontAccessRow, UserRow, InvitationRow, SessionRow,
-                                                    RefreshTokenRow, SigningKeyRow)),
-)
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(
+    KnownClientRow, StorefrontAccessRow, UserRow, InvitationRow, SessionRow, RefreshTokenRow, SigningKeyRow))
 
 
 class SqlKnownClients:

@@ -1,13 +1,14 @@
 """Client rows, the repository over them, the unit of work and the schema migrations."""
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from client.domain import Client
-from service_runtime.migrations import Migration, create_tables
+from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 
@@ -26,7 +27,7 @@ class ClientRow(SQLModel, table=True):
     version: int = Field(default=1, description="Raised by one with each change; the client's events carry it")
 
 
-MIGRATIONS = (Migration("client-0001-clients", create_tables(ClientRow)),)
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(ClientRow,))
 
 
 def _to_row(client: Client, row: ClientRow | None = None) -> ClientRow:

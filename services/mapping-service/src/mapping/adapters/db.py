@@ -1,6 +1,8 @@
 """Tables and migrations of the mapping service. Its own tables come with its features;
-the runtime's outbox and inbox tables are migrated for every service."""
+the runtime's outbox, inbox and revocation tables are in every service's migration history."""
 
-from service_runtime.migrations import Migration
+from pathlib import Path
 
-MIGRATIONS: tuple[Migration, ...] = ()
+from service_runtime.migrations import Migrations
+
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations")

@@ -1,13 +1,14 @@
 """Email rows, the repository over them, the unit of work and the schema migrations."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Index, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from notifier.domain import PENDING, Email
-from service_runtime.migrations import Migration, create_tables
+from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 
@@ -36,7 +37,7 @@ class EmailRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_moment(nullable=True))
 
 
-MIGRATIONS = (Migration("notifier-0001-emails", create_tables(EmailRow)),)
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(EmailRow,))
 
 _FIELDS = ("client_id", "subject", "template", "locale", "text_body", "html_body", "status", "attempts",
            "next_attempt_at", "last_error", "caused_by_event_id", "created_at", "sent_at")

@@ -1,0 +1,14 @@
+"""The models match the schema the service's Alembic history creates, on PostgreSQL and SQLite:
+a model changed without a new revision fails here (make migration SERVICE=... MSG=...)."""
+
+import pytest
+
+from connector.bootstrap import build
+from connector.settings import Settings
+from service_runtime.testing.helpers import schema_differences
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+async def test_models_match_the_migrated_schema(service_settings, tmp_path, database):
+    sqlite = {"database_url": f"sqlite:///{tmp_path}/connector.db"} if database == "sqlite" else {}
+    assert await schema_differences(build(service_settings(Settings, **sqlite))) == []
