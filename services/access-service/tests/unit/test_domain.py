@@ -88,3 +88,11 @@ def test_used_and_replaced_invitations_are_refused():
         invitation.used(NOW).check_usable(NOW)
     with pytest.raises(InvalidInvitation, match="replaced"):
         invitation.revoked(NOW).check_usable(NOW)
+
+
+def test_each_change_of_a_user_raises_its_version_by_one():
+    user = new_user("u1", client_id="c1", email="u1@x.example", first_name="F", last_name="L", role="order_manager")
+    assert user.version == 1
+    active = user.activated("hash")
+    changed = change_role(active, "read_only", (), others=[])
+    assert [active.version, changed.version, changed.invited_again().version, changed.removed().version] == [2, 3, 4, 4]

@@ -67,3 +67,12 @@ async def test_unknown_clients_are_reported(uow, clock):
         await handlers.get_client("nope", uow=uow)
     with pytest.raises(ClientNotFound):
         await handlers.archive_client(ArchiveClient("nope"), uow=uow, clock=clock)
+
+
+async def test_each_change_publishes_the_next_version_and_a_no_op_publishes_none(uow, clock):
+    client = await handlers.create_client(CreateClient("Acme"), uow=uow, clock=clock)
+    await handlers.update_client(UpdateClient(client.id, {"name": "Acme Ltd"}), uow=uow, clock=clock)
+    await handlers.update_client(UpdateClient(client.id, {"name": "Acme Ltd"}), uow=uow, clock=clock)
+    await handlers.archive_client(ArchiveClient(client.id), uow=uow, clock=clock)
+    assert [event.aggregate_version for event in uow.published] == [1, 2, 3]
+    assert (await handlers.get_client(client.id, uow=uow)).version == 3
