@@ -21,10 +21,17 @@ SERVICES=(
     "mapping-service:mapping:$((BASE_PORT + 4))"
     "order-intake-service:order_intake:$((BASE_PORT + 5))"
     "notifier-service:notifier:$((BASE_PORT + 6))"
+    "ops:service_runtime.ops.gateway:$((BASE_PORT + 9))" # the gateway's /readyz and /docs/
 )
 
 # service_command <package>: the command line a service runs with (how pid files are checked)
 service_command() { echo "$VENV_PY -m $1"; }
+
+# installed <dir> <package>: the service is in this checkout (ops comes with service-runtime)
+installed() { [ "$1" = ops ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
+
+# port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
+port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }
 
 dev_secret_key() {
     local file="$REPO_ROOT/var/dev-secret-key"
@@ -44,12 +51,12 @@ start() {
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
-        [ -d "$REPO_ROOT/services/$dir/src/$pkg" ] || continue
+        installed "$dir" "$pkg" || continue
         if pid_alive "$SERVICES_DIR/$dir.pid" "$(service_command "$pkg")"; then
             log "$dir already running on http://127.0.0.1:$port"
             continue
         fi
-        (cd "$REPO_ROOT" && export "${pkg^^}_PORT=$port" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
+        (cd "$REPO_ROOT" && export "$(port_variable "$dir")=$port" STOREFRONTS_BASE_PORT="$BASE_PORT" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
         record_pid "$SERVICES_DIR/$dir.pid" $! "$(service_command "$pkg")" || true # wait_ready reports it
     done
     for entry in "${SERVICES[@]}"; do
@@ -60,9 +67,11 @@ start() {
 }
 
 wait_ready() { # wait_ready <service> <port> <package>
-    local i
+    local i path=/readyz
+    [ "$1" = ops ] && path=/healthz # its /readyz is every service's
+
     for i in $(seq 1 120); do
-        if curl -fsS "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; then
+        if curl -fsS "http://127.0.0.1:$2$path" >/dev/null 2>&1; then
             log "$1 ready: http://127.0.0.1:$2  (API docs: http://127.0.0.1:$2/docs)"
             return 0
         fi

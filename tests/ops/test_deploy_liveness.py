@@ -119,19 +119,20 @@ def test_a_word_of_the_command_line_must_match_whole(sleeper, tmp_path):
 # ------------------------------------------------------- deploy/services.sh in a copy of deploy/
 
 FAKE_SERVICE = """#!{python}
-# Stands in for .venv/bin/python: `python -m client` answers /readyz on $CLIENT_PORT.
+# Stands in for .venv/bin/python: `python -m client` (and the ops app) answer on their port.
 import http.server, os
 
 class Ready(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        self.send_response(200 if self.path == "/readyz" else 404)
+        self.send_response(200 if self.path in ("/readyz", "/healthz") else 404)
         self.end_headers()
         self.wfile.write(str(os.getpid()).encode())
 
     def log_message(self, *args):
         pass
 
-http.server.HTTPServer(("127.0.0.1", int(os.environ["CLIENT_PORT"])), Ready).serve_forever()
+port = os.environ.get("CLIENT_PORT") or os.environ["OPS_PORT"]
+http.server.HTTPServer(("127.0.0.1", int(port)), Ready).serve_forever()
 """
 
 
