@@ -114,7 +114,7 @@ async def tail(bootstrap: str, topic: str, *, last: int | None = 10, from_beginn
             start = beginning[tp] if from_beginning or last is None else max(beginning[tp], end[tp] - last)
             consumer.seek(tp, start)
         backlog: list[TopicRecord] = []
-        while any(await consumer.position(tp) < end[tp] for tp in partitions):
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
             for records in (await consumer.getmany(timeout_ms=1000)).values():
                 backlog.extend(_decoded(records, display_topic or topic))
         backlog.sort(key=lambda r: (r.time or "", r.partition, r.offset))
