@@ -7,6 +7,7 @@ group names are given and shown without the prefix.
     python -m service_runtime.ops tail access.v1 --from-beginning --correlation-id 3f2a...
     python -m service_runtime.ops lag [--group access-service]       consumer lag per partition
     python -m service_runtime.ops dead-letters list [TOPIC]          see python -m service_runtime.dead_letters
+    python -m service_runtime.ops invitation-link [--to EMAIL] [--token]  the link of the newest invitation mail
     python -m service_runtime.ops gateway                            the web app behind the gateway's /readyz and /docs/
 """
 
@@ -16,6 +17,7 @@ import contextlib
 import json
 import os
 import sys
+from pathlib import Path
 
 from service_runtime import dead_letters
 from service_runtime.ops.kafka_topics import TopicNotFound, tail
@@ -55,6 +57,18 @@ async def _lag(args: argparse.Namespace) -> int:
     return 0
 
 
+def _invitation_link(args: argparse.Namespace) -> int:
+    from service_runtime.ops.mail import NoInvitation, invitation_link, token_of
+
+    try:
+        link = invitation_link(Path(args.maildir), args.to)
+        print(token_of(link) if args.token else link)
+    except NoInvitation as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m service_runtime.ops", description="Watch the topics, consumer lag and dead letters of the platform.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -72,10 +86,17 @@ def main(argv: list[str]) -> int:
     lag_parser.add_argument("--json", action="store_true", help="one JSON object per line")
     letters = commands.add_parser("dead-letters", help="list and replay dead letters", add_help=False)
     letters.add_argument("rest", nargs=argparse.REMAINDER)
+    link = commands.add_parser("invitation-link", help="the invitation link of the newest mail the SMTP catcher got")
+    link.add_argument("--to", help="only mail to this address")
+    link.add_argument("--token", action="store_true", help="print the token alone")
+    link.add_argument("--maildir", default=os.environ.get("STOREFRONTS_MAILDIR", "var/run/mail"),
+                      help="where deploy/smtp.sh stores mail (STOREFRONTS_MAILDIR, var/run/mail)")
     commands.add_parser("gateway", help="serve /readyz (every service's readiness) and /docs/ for the gateway")
     args = parser.parse_args(argv)
     if args.command == "dead-letters":
         return dead_letters.main(args.rest)
+    if args.command == "invitation-link":
+        return _invitation_link(args)
     if args.command == "gateway":
         from service_runtime.ops import gateway
 
