@@ -7,7 +7,7 @@ group names are given and shown without the prefix.
     python -m service_runtime.ops tail access.v1 --from-beginning --correlation-id 3f2a...
     python -m service_runtime.ops lag [--group access-service]       consumer lag per partition
     python -m service_runtime.ops dead-letters list [TOPIC]          see python -m service_runtime.dead_letters
-    python -m service_runtime.ops invitation-link [--to EMAIL] [--token]  the link of the newest invitation mail
+    python -m service_runtime.ops invitation-link [--to EMAIL] [--token] [--wait 30]  the newest invitation mail's link
     python -m service_runtime.ops gateway                            the web app behind the gateway's /readyz and /docs/
 """
 
@@ -58,15 +58,21 @@ async def _lag(args: argparse.Namespace) -> int:
 
 
 def _invitation_link(args: argparse.Namespace) -> int:
+    import time
+
     from service_runtime.ops.mail import NoInvitation, invitation_link, token_of
 
-    try:
-        link = invitation_link(Path(args.maildir), args.to)
-        print(token_of(link) if args.token else link)
-    except NoInvitation as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
+    deadline = time.monotonic() + args.wait
+    while True:
+        try:
+            link = invitation_link(Path(args.maildir), args.to)
+            print(token_of(link) if args.token else link)
+            return 0
+        except NoInvitation as error:
+            if time.monotonic() >= deadline:
+                print(error, file=sys.stderr)
+                return 1
+        time.sleep(0.5)
 
 
 def main(argv: list[str]) -> int:
@@ -89,6 +95,8 @@ def main(argv: list[str]) -> int:
     link = commands.add_parser("invitation-link", help="the invitation link of the newest mail the SMTP catcher got")
     link.add_argument("--to", help="only mail to this address")
     link.add_argument("--token", action="store_true", help="print the token alone")
+    link.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                      help="wait up to this long for the mail to arrive (it is sent asynchronously)")
     link.add_argument("--maildir", default=os.environ.get("STOREFRONTS_MAILDIR", "var/run/mail"),
                       help="where deploy/smtp.sh stores mail (STOREFRONTS_MAILDIR, var/run/mail)")
     commands.add_parser("gateway", help="serve /readyz (every service's readiness) and /docs/ for the gateway")
