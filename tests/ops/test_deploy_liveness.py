@@ -8,8 +8,10 @@ against the shared stack."""
 
 import ctypes
 import os
+import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -18,8 +20,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from service_runtime.testing.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 LIB = REPO / "deploy" / "lib.sh"
@@ -118,6 +118,20 @@ def test_a_word_of_the_command_line_must_match_whole(sleeper, tmp_path):
 
 # ------------------------------------------------------- deploy/services.sh in a copy of deploy/
 
+def _free_base() -> int:
+    """A base port whose ports base + 1 and base + 9 can be bound, below the ephemeral range."""
+    for _ in range(200):
+        base = random.randrange(20000, 32000, 10)
+        try:
+            for offset in (1, 9):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free base port")
+
+
 FAKE_SERVICE = """#!{python}
 # Stands in for .venv/bin/python: `python -m client` (and the ops app) answer on their port.
 import http.server, os
@@ -150,7 +164,7 @@ def fake_repo(tmp_path):
     python.chmod(0o755)
     (root / "var").mkdir()
     (root / "var/dev-secret-key").write_text("not-a-real-key\n")
-    base = free_port() - 1  # the fake client listens on base + 1
+    base = _free_base()  # the fake client listens on base + 1, the ops app on base + 9
     prctl = ctypes.CDLL(None, use_errno=True).prctl
     assert prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     yield root, {**os.environ, "STOREFRONTS_BASE_PORT": str(base)}, base
