@@ -6,9 +6,10 @@ UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wild
 
 .PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean migration migrations-initial
 
-install: ## virtualenv with every package, Kafka jars (what a fresh machine lacks)
+install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
 	uv sync --all-packages --frozen --quiet
+	deploy/kafka.sh install
 	deploy/kafka.sh fetch
 
 up: install ## Kafka, the SMTP catcher, every service and the gateway, on this machine

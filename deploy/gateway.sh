@@ -5,15 +5,32 @@
 #   deploy/gateway.sh install   apt-get install nginx when it is missing
 #   deploy/gateway.sh start | stop | status
 #
-# Config, pid and logs: var/run/gateway/. Routes: see route_config below.
+# Config, pid and logs: var/run/gateway/ (GATEWAY_DIR). Routes: see route_config below.
+# Upstreams: the ports deploy/services.sh uses (STOREFRONTS_BASE_PORT + n).
 set -euo pipefail
 LOG_TAG=gateway
 # shellcheck source=deploy/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
-GATEWAY_DIR="$RUN_DIR/gateway"
+GATEWAY_DIR=${GATEWAY_DIR:-$RUN_DIR/gateway}
 PIDFILE="$GATEWAY_DIR/nginx.pid"
+# nginx titles its master "nginx: master process <argv>": ours is the one with our config
+COMMAND="nginx: master process*-c $GATEWAY_DIR/nginx.conf"
+BASE_PORT=${STOREFRONTS_BASE_PORT:-8000}
+# service name in gateway paths : port
+SERVICES=(
+    "client:$((BASE_PORT + 1))"
+    "access:$((BASE_PORT + 2))"
+    "connector:$((BASE_PORT + 3))"
+    "mapping:$((BASE_PORT + 4))"
+    "order-intake:$((BASE_PORT + 5))"
+    "notifier:$((BASE_PORT + 6))"
+)
+CLIENT=127.0.0.1:$((BASE_PORT + 1))
+ACCESS=127.0.0.1:$((BASE_PORT + 2))
+NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
+OPS=127.0.0.1:$((BASE_PORT + 9))
 
 install() {
     if command -v nginx >/dev/null 2>&1; then
@@ -21,8 +38,20 @@ install() {
         return 0
     fi
     apt_install nginx-light || apt_install nginx
+    # the package starts the system's nginx; we only want the binary. Stop that instance
+    # alone, by its pid file and command line: never every nginx on the host.
     if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx 2>/dev/null || true; fi
-    pkill -f "nginx: master process /usr/sbin/nginx" 2>/dev/null || true
+    stop_pid /run/nginx.pid "the system's nginx" 10 "nginx: master process /usr/sbin/nginx*"
+}
+
+# per_service <template>: the template once per service, {name} and {upstream} filled in
+per_service() {
+    local entry name port
+    for entry in "${SERVICES[@]}"; do
+        IFS=: read -r name port <<<"$entry"
+        local line=${1//\{name\}/$name}
+        printf '        %s\n' "${line//\{upstream\}/127.0.0.1:$port}"
+    done
 }
 
 route_config() {
@@ -33,7 +62,20 @@ pid $PIDFILE;
 error_log $GATEWAY_DIR/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log $GATEWAY_DIR/access.log;
+    # Invitation links are credentials: the query string of /invitations/ paths (and of a
+    # referer pointing there) is never written to the access log.
+    map \$request_uri \$logged_uri {
+        "~^(?<invitation_path>/invitations/[^?]*)\?" "\$invitation_path?[not logged]";
+        default \$request_uri;
+    }
+    map \$http_referer \$logged_referer {
+        "~^(?<referer_path>[^?]*/invitations/[^?]*)\?" "\$referer_path?[not logged]";
+        default \$http_referer;
+    }
+    log_format storefronts '\$remote_addr [\$time_local] "\$request_method \$logged_uri \$server_protocol" '
+                           '\$status \$body_bytes_sent "\$logged_referer" "\$http_user_agent" '
+                           'correlation=\$upstream_http_x_correlation_id \$request_time';
+    access_log $GATEWAY_DIR/access.log storefronts;
     client_body_temp_path $GATEWAY_DIR/tmp;
     proxy_temp_path $GATEWAY_DIR/tmp;
     fastcgi_temp_path $GATEWAY_DIR/tmp;
@@ -41,18 +83,42 @@ http {
     scgi_temp_path $GATEWAY_DIR/tmp;
     client_max_body_size 20m;
     proxy_set_header Host \$host;
-    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    # the services trust these from the gateway alone: whatever a caller sent is replaced
+    proxy_set_header X-Forwarded-For \$remote_addr;
+    proxy_set_header X-Real-IP \$remote_addr;
     proxy_set_header X-Correlation-ID \$http_x_correlation_id;
+    # sign-in and token refresh: 10 requests a second per address, bursts of 20
+    limit_req_zone \$binary_remote_addr zone=auth:10m rate=10r/s;
+    limit_req_status 429;
     server {
         listen 127.0.0.1:$GATEWAY_PORT;
         # access: storefront access and users live under a client's path
-        location ~ ^/clients/[^/]+/(storefront-access|users) { proxy_pass http://127.0.0.1:8002; }
-        location /auth/ { proxy_pass http://127.0.0.1:8002; }
-        location /invitations/ { proxy_pass http://127.0.0.1:8002; }
-        location /.well-known/ { proxy_pass http://127.0.0.1:8002; }
-        location /clients { proxy_pass http://127.0.0.1:8001; }
-        location /emails { proxy_pass http://127.0.0.1:8006; }
+        location ~ ^/clients/[^/]+/(storefront-access|users) { proxy_pass http://$ACCESS; }
+        location /auth/ {
+            limit_req zone=auth burst=20 nodelay;
+            error_page 429 = @too_many_requests;
+            proxy_pass http://$ACCESS;
+        }
+        location /invitations/ {
+            error_log $GATEWAY_DIR/error.log crit; # its error lines would quote the query string
+            proxy_pass http://$ACCESS;
+        }
+        location /.well-known/ { proxy_pass http://$ACCESS; }
+        location /clients { proxy_pass http://$CLIENT; }
+        location /emails { proxy_pass http://$NOTIFIER; }
+        # for operators: every service's OpenAPI, the docs page, readiness and metrics
+$(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
+$(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')
+$(per_service 'location = /metrics/{name} { proxy_pass http://{upstream}/metrics; }')
+        location = /docs { return 301 /docs/; }
+        location /docs/ { proxy_pass http://$OPS; }
+        location = /readyz { proxy_pass http://$OPS/readyz; }
         location = /healthz { return 200 'ok'; }
+        location @too_many_requests {
+            default_type application/problem+json;
+            add_header Retry-After 1 always;
+            return 429 '{"type":"about:blank","title":"Too Many Requests","status":429,"detail":"Too many sign-in requests from this address; retry in a second."}';
+        }
         location / { return 404 '{"type":"about:blank","title":"Not Found","status":404}'; default_type application/problem+json; }
     }
 }
@@ -64,7 +130,7 @@ start() {
         log "nginx is not installed: skipping the gateway (run 'deploy/gateway.sh install' as root); services answer on their own ports"
         return 0
     fi
-    if pid_alive "$PIDFILE"; then
+    if pid_alive "$PIDFILE" "$COMMAND"; then
         log "already running: http://127.0.0.1:$GATEWAY_PORT"
         return 0
     fi
@@ -77,22 +143,18 @@ start() {
 }
 
 stop() {
-    if pid_alive "$PIDFILE"; then
-        nginx -c "$GATEWAY_DIR/nginx.conf" -s quit -g "error_log $GATEWAY_DIR/error.log;" 2>/dev/null || kill "$(cat "$PIDFILE")"
-        log "gateway stopped"
-    else
-        log "gateway is not running"
-    fi
+    stop_pid "$PIDFILE" gateway 10 "$COMMAND"
 }
 
 status() {
-    if pid_alive "$PIDFILE"; then log "running: http://127.0.0.1:$GATEWAY_PORT"; else log "stopped"; exit 3; fi
+    if pid_alive "$PIDFILE" "$COMMAND"; then log "running: http://127.0.0.1:$GATEWAY_PORT"; else log "stopped"; exit 3; fi
 }
 
 case "${1:-}" in
     install) install ;;
+    config) route_config ;;
     start) start ;;
     stop) stop ;;
     status) status ;;
-    *) echo "usage: deploy/gateway.sh install|start|stop|status" >&2; exit 2 ;;
+    *) echo "usage: deploy/gateway.sh install|start|stop|status|config" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Apache Kafka (KRaft, no ZooKeeper) on localhost, run straight from the Maven jars.
 #
+#   deploy/kafka.sh install               apt-get install Java 17 and Maven when missing
 #   deploy/kafka.sh fetch                 download the broker jars into deploy/kafka/libs (mvn)
 #   deploy/kafka.sh start|stop|status     single combined broker+controller
 #                                         client 127.0.0.1:${KAFKA_PORT:-9092},
@@ -29,12 +30,37 @@ START_TIMEOUT=${KAFKA_START_TIMEOUT:-60}
 
 # ---------------------------------------------------------------- prerequisites
 
+# Java and Maven from Debian's packages, as deploy/postgres.sh does for PostgreSQL.
+install() {
+    local missing=()
+    java_ok || missing+=(openjdk-17-jdk-headless)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
+    if [ ${#missing[@]} -eq 0 ]; then
+        log "java $(java_major) and $(command -v mvn) present"
+        return 0
+    fi
+    apt_install "${missing[@]}"
+    check_java
+    need mvn "apt-get install maven did not provide mvn"
+}
+
+java_major() {
+    java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1
+}
+
+java_ok() {
+    local major
+    command -v java >/dev/null 2>&1 || return 1
+    major=$(java_major)
+    [ -n "$major" ] && [ "$major" -ge 17 ]
+}
+
 check_java() {
-    need java "install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
+    need java "install a JDK 17+ (deploy/kafka.sh install, or apt-get install openjdk-17-jdk-headless)"
     local major
     major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
     [ -n "$major" ] && [ "$major" -ge 17 ] ||
-        die "java ${major:-?} is too old: Kafka 4.x needs Java 17+ (apt-get install openjdk-17-jre-headless)"
+        die "java ${major:-?} is too old: Kafka 4.x needs Java 17+ (apt-get install openjdk-17-jdk-headless)"
 }
 
 # Download the jars when they are missing or the pom changed since the last download.
@@ -47,13 +73,20 @@ fetch() {
         return 0
     fi
     need mvn "install Maven to download the Kafka jars (apt-get install maven)"
-    log "downloading Kafka jars into $LIBS (mvn dependency:copy-dependencies)"
-    rm -rf "$LIBS"
+    # download next to $LIBS and swap only once the download succeeded: a failed fetch
+    # (no network) leaves the jars that were there
+    local fresh="$KAFKA_HOME/libs.download" old="$KAFKA_HOME/libs.previous"
+    rm -rf "$fresh" "$old"
+    log "downloading Kafka jars into $fresh (mvn dependency:copy-dependencies)"
     (cd "$KAFKA_HOME" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies \
-        -DoutputDirectory="$LIBS" -DincludeScope=runtime) ||
-        die "mvn failed to download the Kafka jars (network? see output above)"
-    compgen -G "$LIBS/kafka_2.13-*.jar" >/dev/null || die "mvn ran but no kafka_2.13 jar in $LIBS"
-    echo "$want" >"$stamp"
+        -DoutputDirectory="$fresh" -DincludeScope=runtime) ||
+        { rm -rf "$fresh"; die "mvn failed to download the Kafka jars (network? see output above); $LIBS left as it was"; }
+    compgen -G "$fresh/kafka_2.13-*.jar" >/dev/null ||
+        { rm -rf "$fresh"; die "mvn ran but no kafka_2.13 jar in $fresh; $LIBS left as it was"; }
+    echo "$want" >"$fresh/.pom.sha256"
+    if [ -d "$LIBS" ]; then mv "$LIBS" "$old"; fi
+    mv "$fresh" "$LIBS"
+    rm -rf "$old"
     log "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars"
 }
 
@@ -147,8 +180,14 @@ launch() {
         -Dkafka.logs.dir="$dir" \
         -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
         >>"$dir/stdout.log" 2>&1 </dev/null &
-    echo $! >"$dir/kafka.pid"
+    record_pid "$dir/kafka.pid" $! "$(kafka_command "$dir")" || true # wait_ready reports it
 }
+
+# kafka_command <node dir>: the end of the broker's command line (how pid files are checked)
+kafka_command() { echo "kafka.Kafka $1/server.properties"; }
+
+# kafka_alive <node dir>: the broker started from that directory runs
+kafka_alive() { pid_alive "$1/kafka.pid" "$(kafka_command "$1")"; }
 
 # metadata_ok <bootstrap> <brokers expected>: a metadata request answers with enough brokers.
 metadata_ok() {
@@ -185,7 +224,7 @@ wait_ready() {
     local dir=$1 port=$2 bootstrap=$3 expected=$4 timeout=$5 deadline
     deadline=$((SECONDS + timeout))
     while ((SECONDS < deadline)); do
-        if ! pid_alive "$dir/kafka.pid"; then
+        if ! kafka_alive "$dir"; then
             fail_tail "$dir" "the broker process exited during startup"
         fi
         if port_open "$port" && started_in_log "$dir" &&
@@ -216,7 +255,7 @@ port_free_or_die() { # port_free_or_die <port>...
 # ---------------------------------------------------------------- single node
 
 single_start() {
-    if pid_alive "$SINGLE_DIR/kafka.pid"; then
+    if kafka_alive "$SINGLE_DIR"; then
         log "already running (pid $(cat "$SINGLE_DIR/kafka.pid")), bootstrap 127.0.0.1:$KAFKA_PORT"
         return 0
     fi
@@ -236,7 +275,7 @@ single_start() {
 }
 
 single_status() {
-    if pid_alive "$SINGLE_DIR/kafka.pid"; then
+    if kafka_alive "$SINGLE_DIR"; then
         log "running (pid $(cat "$SINGLE_DIR/kafka.pid")), bootstrap 127.0.0.1:$KAFKA_PORT, logs $SINGLE_DIR/server.log"
     else
         log "stopped"
@@ -277,7 +316,7 @@ node_prepare() {
 node_launch() { # start node N unless it runs; returns 0 if it launched it
     local n=$1 dir
     dir=$(node_dir "$n")
-    if pid_alive "$dir/kafka.pid"; then
+    if kafka_alive "$dir"; then
         log "node $n already running (pid $(cat "$dir/kafka.pid")) on 127.0.0.1:$(node_port "$n")"
         return 1
     fi
@@ -309,9 +348,10 @@ cluster_start_node() {
 
 cluster_kill_node() {
     check_node "${1:-}"
-    local pidfile
-    pidfile="$(node_dir "$1")/kafka.pid"
-    if pid_alive "$pidfile"; then
+    local dir pidfile
+    dir=$(node_dir "$1")
+    pidfile="$dir/kafka.pid"
+    if kafka_alive "$dir"; then
         kill -KILL "$(cat "$pidfile")"
         log "node $1 killed (SIGKILL, pid $(cat "$pidfile"))"
         rm -f "$pidfile"
@@ -324,7 +364,7 @@ cluster_kill_node() {
 # and hangs in controlled shutdown until SIGKILL.
 cluster_stop() {
     local n
-    for n in "${CLUSTER_NODES[@]}"; do stop_pid "$(node_dir "$n")/kafka.pid" "node $n" 20 & done
+    for n in "${CLUSTER_NODES[@]}"; do stop_pid "$(node_dir "$n")/kafka.pid" "node $n" 20 "$(kafka_command "$(node_dir "$n")")" & done
     wait
 }
 
@@ -332,7 +372,7 @@ cluster_status() {
     local n dir up=0
     for n in "${CLUSTER_NODES[@]}"; do
         dir=$(node_dir "$n")
-        if pid_alive "$dir/kafka.pid"; then
+        if kafka_alive "$dir"; then
             log "node $n running (pid $(cat "$dir/kafka.pid")) on 127.0.0.1:$(node_port "$n")"
             up=$((up + 1))
         else
@@ -346,17 +386,18 @@ cluster_status() {
 # ---------------------------------------------------------------- main
 
 usage() {
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
 case "${1:-}" in
+install) install ;;
 fetch) fetch ;;
 start) single_start ;;
-stop) stop_pid "$SINGLE_DIR/kafka.pid" "kafka" 20 ;;
+stop) stop_pid "$SINGLE_DIR/kafka.pid" "kafka" 20 "$(kafka_command "$SINGLE_DIR")" ;;
 status) single_status ;;
 reset)
-    stop_pid "$SINGLE_DIR/kafka.pid" "kafka" 20
+    stop_pid "$SINGLE_DIR/kafka.pid" "kafka" 20 "$(kafka_command "$SINGLE_DIR")"
     rm -rf "$SINGLE_DIR"
     log "deleted $SINGLE_DIR"
     ;;

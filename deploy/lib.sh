@@ -28,27 +28,74 @@ port_open() {
     (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }
 
-# pid_alive <pidfile>: true when the pid in the file is a running process.
-pid_alive() {
-    [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+# A process is ours and alive only when it runs (not a zombie: a SIGKILLed child whose
+# parent is gone stays one where PID 1 does not reap) with the command line we started.
+# A pid file alone proves neither: the pid may be a zombie, or recycled by another program.
+
+# proc_running <pid>: the process exists and is not a zombie (/proc/<pid>/stat state Z or X).
+proc_running() {
+    local stat state
+    [[ "${1:-}" =~ ^[0-9]+$ ]] || return 1
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    state=${stat##*) } # the command name in parentheses may hold spaces
+    state=${state%% *}
+    [ "$state" != Z ] && [ "$state" != X ]
 }
 
-# stop_pid <pidfile> <name> [grace seconds]: SIGTERM, wait, SIGKILL after the grace period.
+# proc_cmdline <pid>: its arguments joined by single spaces (empty for a zombie).
+proc_cmdline() {
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null
+}
+
+# proc_is <pid> <command>: the process runs and its command line holds <command> as whole
+# words (a glob pattern: nginx rewrites its title to "nginx: master process <argv>").
+proc_is() {
+    local pid=$1 command=$2 cmdline
+    proc_running "$pid" || return 1
+    cmdline=$(proc_cmdline "$pid")
+    cmdline=" ${cmdline%"${cmdline##*[! ]}"} " # trailing padding (redis pads its title)
+    # shellcheck disable=SC2053 # $command is a pattern on purpose
+    [[ "$cmdline" == *" "$command" "* ]]
+}
+
+# pid_alive <pidfile> <command>: the pid in the file is ours and alive (see proc_is).
+pid_alive() {
+    local pid
+    [ -s "$1" ] || return 1
+    pid=$(head -n1 "$1")
+    proc_is "$pid" "$2"
+}
+
+# record_pid <pidfile> <pid> <command>: write the pid of a process just started in the
+# background, once it has exec'd <command> (until then /proc shows the forking shell).
+record_pid() {
+    local pidfile=$1 pid=$2 command=$3 i
+    echo "$pid" >"$pidfile"
+    for ((i = 0; i < 40; i++)); do
+        proc_is "$pid" "$command" && return 0
+        proc_running "$pid" || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# stop_pid <pidfile> <name> <grace seconds> <command>: SIGTERM, wait, SIGKILL after the grace
+# period; only when the pid is ours and alive (a recycled pid is left alone).
 stop_pid() {
-    local pidfile=$1 name=$2 grace=${3:-20} pid i
-    if ! pid_alive "$pidfile"; then
+    local pidfile=$1 name=$2 grace=${3:-20} command=$4 pid i
+    if ! pid_alive "$pidfile" "$command"; then
         log "$name is not running"
         rm -f "$pidfile"
         return 0
     fi
-    pid=$(cat "$pidfile")
+    pid=$(head -n1 "$pidfile")
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < grace * 4; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        proc_is "$pid" "$command" || break
         sleep 0.25
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if proc_is "$pid" "$command"; then
         log "$name did not exit after ${grace}s: SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
         sleep 0.5
@@ -57,13 +104,13 @@ stop_pid() {
     log "$name stopped"
 }
 
-# wait_port <port> <seconds> <pidfile>: wait until the port accepts connections,
+# wait_port <port> <seconds> <pidfile> <command>: wait until the port accepts connections,
 # failing early when the process died.
 wait_port() {
-    local port=$1 timeout=$2 pidfile=$3 i
+    local port=$1 timeout=$2 pidfile=$3 command=$4 i
     for ((i = 0; i < timeout * 4; i++)); do
         port_open "$port" && return 0
-        if [ -n "$pidfile" ] && ! pid_alive "$pidfile"; then return 1; fi
+        if [ -n "$pidfile" ] && ! pid_alive "$pidfile" "$command"; then return 1; fi
         sleep 0.25
     done
     return 1

@@ -15,6 +15,7 @@ REDIS_PORT=${REDIS_PORT:-56379}
 REDIS_DIR="$RUN_DIR/redis"
 PIDFILE="$REDIS_DIR/redis.pid"
 URL="redis://127.0.0.1:$REDIS_PORT/0"
+COMMAND="redis-server 127.0.0.1:$REDIS_PORT" # its process title: how the pid file is checked
 
 install() {
     if command -v redis-server >/dev/null 2>&1; then
@@ -29,7 +30,7 @@ install() {
 
 start() {
     need redis-server "run 'deploy/redis.sh install' (apt-get install redis-server)"
-    if pid_alive "$PIDFILE"; then
+    if pid_alive "$PIDFILE" "$COMMAND"; then
         log "already running (pid $(cat "$PIDFILE")): $URL"
         return 0
     fi
@@ -67,7 +68,7 @@ redis_ping() {
 }
 
 status() {
-    if pid_alive "$PIDFILE"; then
+    if pid_alive "$PIDFILE" "$COMMAND"; then
         log "running (pid $(cat "$PIDFILE")): $URL (logs $REDIS_DIR/redis.log)"
     else
         log "stopped"
@@ -78,7 +79,7 @@ status() {
 case "${1:-}" in
 install) install ;;
 start) start ;;
-stop) stop_pid "$PIDFILE" redis 10 ;;
+stop) stop_pid "$PIDFILE" redis 10 "$COMMAND" ;;
 status) status ;;
 *)
     echo "usage: $0 install|start|stop|status" >&2

@@ -11,15 +11,27 @@ LOG_TAG=services
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SERVICES_DIR="$RUN_DIR/services"
+# Ports are STOREFRONTS_BASE_PORT (8000) + the service's number; deploy/gateway.sh agrees.
+BASE_PORT=${STOREFRONTS_BASE_PORT:-8000}
 # service directory : python package : port
 SERVICES=(
-    "client-service:client:8001"
-    "access-service:access:8002"
-    "connector-service:connector:8003"
-    "mapping-service:mapping:8004"
-    "order-intake-service:order_intake:8005"
-    "notifier-service:notifier:8006"
+    "client-service:client:$((BASE_PORT + 1))"
+    "access-service:access:$((BASE_PORT + 2))"
+    "connector-service:connector:$((BASE_PORT + 3))"
+    "mapping-service:mapping:$((BASE_PORT + 4))"
+    "order-intake-service:order_intake:$((BASE_PORT + 5))"
+    "notifier-service:notifier:$((BASE_PORT + 6))"
+    "ops:service_runtime.ops.gateway:$((BASE_PORT + 9))" # the gateway's /readyz and /docs/
 )
+
+# service_command <package>: the command line a service runs with (how pid files are checked)
+service_command() { echo "$VENV_PY -m $1"; }
+
+# installed <dir> <package>: the service is in this checkout (ops comes with service-runtime)
+installed() { [ "$1" = ops ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
+
+# port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
+port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }
 
 dev_secret_key() {
     local file="$REPO_ROOT/var/dev-secret-key"
@@ -34,34 +46,36 @@ start() {
     [ -x "$VENV_PY" ] || die "no virtualenv: run 'make install' first"
     mkdir -p "$SERVICES_DIR"
     export STOREFRONTS_SECRET_KEYS="[\"$(dev_secret_key)\"]"
-    export STOREFRONTS_JWKS_URL="${STOREFRONTS_JWKS_URL:-http://127.0.0.1:8002/.well-known/jwks.json}"
+    export STOREFRONTS_JWKS_URL="${STOREFRONTS_JWKS_URL:-http://127.0.0.1:$((BASE_PORT + 2))/.well-known/jwks.json}"
     export STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="${STOREFRONTS_OUTBOUND_ALLOW_PRIVATE:-true}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
-        [ -d "$REPO_ROOT/services/$dir/src/$pkg" ] || continue
-        if pid_alive "$SERVICES_DIR/$dir.pid"; then
+        installed "$dir" "$pkg" || continue
+        if pid_alive "$SERVICES_DIR/$dir.pid" "$(service_command "$pkg")"; then
             log "$dir already running on http://127.0.0.1:$port"
             continue
         fi
-        (cd "$REPO_ROOT" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
-        echo $! >"$SERVICES_DIR/$dir.pid"
+        (cd "$REPO_ROOT" && export "$(port_variable "$dir")=$port" STOREFRONTS_BASE_PORT="$BASE_PORT" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
+        record_pid "$SERVICES_DIR/$dir.pid" $! "$(service_command "$pkg")" || true # wait_ready reports it
     done
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
         [ -f "$SERVICES_DIR/$dir.pid" ] || continue
-        wait_ready "$dir" "$port"
+        wait_ready "$dir" "$port" "$pkg"
     done
 }
 
-wait_ready() { # wait_ready <service> <port>
-    local i
+wait_ready() { # wait_ready <service> <port> <package>
+    local i path=/readyz
+    [ "$1" = ops ] && path=/healthz # its /readyz is every service's
+
     for i in $(seq 1 120); do
-        if curl -fsS "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; then
+        if curl -fsS "http://127.0.0.1:$2$path" >/dev/null 2>&1; then
             log "$1 ready: http://127.0.0.1:$2  (API docs: http://127.0.0.1:$2/docs)"
             return 0
         fi
-        pid_alive "$SERVICES_DIR/$1.pid" || { tail -n 30 "$SERVICES_DIR/$1.log" >&2; die "$1 exited; log: $SERVICES_DIR/$1.log"; }
+        pid_alive "$SERVICES_DIR/$1.pid" "$(service_command "$3")" || { tail -n 30 "$SERVICES_DIR/$1.log" >&2; die "$1 exited; log: $SERVICES_DIR/$1.log"; }
         sleep 0.5
     done
     tail -n 30 "$SERVICES_DIR/$1.log" >&2
@@ -73,7 +87,7 @@ stop() {
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
         [ -f "$SERVICES_DIR/$dir.pid" ] || continue
-        stop_pid "$SERVICES_DIR/$dir.pid" "$dir" 15
+        stop_pid "$SERVICES_DIR/$dir.pid" "$dir" 15 "$(service_command "$pkg")"
         rm -f "$SERVICES_DIR/$dir.pid"
     done
 }
@@ -82,7 +96,7 @@ status() {
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
-        if pid_alive "$SERVICES_DIR/$dir.pid"; then log "$dir running on http://127.0.0.1:$port"; else log "$dir stopped"; fi
+        if pid_alive "$SERVICES_DIR/$dir.pid" "$(service_command "$pkg")"; then log "$dir running on http://127.0.0.1:$port"; else log "$dir stopped"; fi
     done
 }
 

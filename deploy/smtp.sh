@@ -14,9 +14,10 @@ SMTP_PORT=${SMTP_PORT:-2525}
 SMTP_DIR="$RUN_DIR/smtp"
 MAILDIR="$RUN_DIR/mail"
 PIDFILE="$SMTP_DIR/smtp.pid"
+COMMAND="$DEPLOY_DIR/smtp_catcher.py --host 127.0.0.1 --port $SMTP_PORT" # how the pid file is checked
 
 start() {
-    if pid_alive "$PIDFILE"; then
+    if pid_alive "$PIDFILE" "$COMMAND"; then
         log "already running (pid $(cat "$PIDFILE")): smtp://127.0.0.1:$SMTP_PORT, mail in $MAILDIR"
         return 0
     fi
@@ -27,13 +28,13 @@ start() {
     log "starting (logs: $SMTP_DIR/smtp.log)"
     setsid nohup "$VENV_PY" "$DEPLOY_DIR/smtp_catcher.py" --host 127.0.0.1 --port "$SMTP_PORT" \
         --maildir "$MAILDIR" >>"$SMTP_DIR/smtp.log" 2>&1 </dev/null &
-    echo $! >"$PIDFILE"
-    wait_port "$SMTP_PORT" 15 "$PIDFILE" || { tail -n 20 "$SMTP_DIR/smtp.log" >&2; die "SMTP catcher did not start"; }
+    record_pid "$PIDFILE" $! "$COMMAND" || true # wait_port reports it
+    wait_port "$SMTP_PORT" 15 "$PIDFILE" "$COMMAND" || { tail -n 20 "$SMTP_DIR/smtp.log" >&2; die "SMTP catcher did not start"; }
     log "ready: smtp://127.0.0.1:$SMTP_PORT, mail in $MAILDIR"
 }
 
 status() {
-    if pid_alive "$PIDFILE"; then
+    if pid_alive "$PIDFILE" "$COMMAND"; then
         log "running (pid $(cat "$PIDFILE")): smtp://127.0.0.1:$SMTP_PORT, mail in $MAILDIR ($(find "$MAILDIR" -name '*.eml' | wc -l) messages)"
     else
         log "stopped"
@@ -43,7 +44,7 @@ status() {
 
 case "${1:-}" in
 start) start ;;
-stop) stop_pid "$PIDFILE" "smtp catcher" 10 ;;
+stop) stop_pid "$PIDFILE" "smtp catcher" 10 "$COMMAND" ;;
 status) status ;;
 *)
     echo "usage: $0 start|stop|status" >&2

@@ -2,6 +2,7 @@
 to the topic they came from once the cause is fixed (consumers are idempotent, so a
 replay of an event already applied changes nothing).
 
+    python -m service_runtime.dead_letters list                                   every dead-letter topic, with its count
     python -m service_runtime.dead_letters list   clients.v1.dlq.access-service
     python -m service_runtime.dead_letters replay clients.v1.dlq.access-service [--offset N ...]
 
@@ -17,6 +18,10 @@ from dataclasses import asdict, dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
+from service_runtime.ops.kafka_topics import message_counts, topic_names
+
+DEAD_LETTER_MARK = ".dlq."
 
 
 @dataclass(frozen=True)
@@ -99,14 +104,36 @@ async def replay(bootstrap: str, topic: str, offsets: set[int] | None = None) ->
     return chosen
 
 
+async def dead_letter_topics(bootstrap: str, prefix: str = "") -> dict[str, int]:
+    """Every dead-letter topic under ``prefix`` (named without it) → the messages it holds."""
+    names = sorted(t for t in await topic_names(bootstrap) if t.startswith(prefix) and DEAD_LETTER_MARK in t)
+    counts = await message_counts(bootstrap, names)
+    return {name.removeprefix(prefix): counts[name] for name in names}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m service_runtime.dead_letters", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("list", "replay"))
-    parser.add_argument("topic", help="dead-letter topic, e.g. clients.v1.dlq.access-service (without the prefix)")
+    parser.add_argument("topic", nargs="?",
+                        help="dead-letter topic, e.g. clients.v1.dlq.access-service (without the prefix); "
+                             "'list' without it lists the dead-letter topics and their counts")
     parser.add_argument("--offset", type=int, action="append", help="replay only these offsets")
     args = parser.parse_args(argv)
     bootstrap = os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-    topic = os.environ.get("STOREFRONTS_TOPIC_PREFIX", "") + args.topic
+    prefix = os.environ.get("STOREFRONTS_TOPIC_PREFIX", "")
+    if args.topic is None:
+        if args.command == "replay":
+            parser.error("replay needs the dead-letter topic to replay")
+        topics = asyncio.run(dead_letter_topics(bootstrap, prefix))
+        for name, count in topics.items():
+            print(f"{count:>8}  {name}")
+        print(f"{len(topics)} dead-letter topics on {bootstrap}", file=sys.stderr)
+        return 0
+    topic = prefix + args.topic
+    if topic not in asyncio.run(topic_names(bootstrap)):
+        print(f"topic {topic} does not exist on {bootstrap}; the dead-letter topics are listed by "
+              "'python -m service_runtime.dead_letters list'", file=sys.stderr)
+        return 2
     if args.command == "list":
         letters = asyncio.run(read_dead_letters(bootstrap, topic))
     else:

@@ -10,7 +10,7 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from service_runtime.problems import install_problem_handlers, problem
+from service_runtime.problems import document_problems, install_problem_handlers, problem
 from service_runtime.runtime import Runtime
 
 REQUESTS = Counter("storefronts_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -44,6 +44,7 @@ def create_api(
     for router in routers:
         app.include_router(router)
     app.include_router(operations_router())
+    document_problems(app)
     app.middleware("http")(_correlate)
     return app
 

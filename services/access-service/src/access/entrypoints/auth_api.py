@@ -7,12 +7,13 @@ from access.entrypoints.deps import RuntimeDep, UowDep
 from access.entrypoints.schemas import Credentials, RefreshRequest, TokenPair, UserPublic
 from access.handlers import auth
 from service_runtime.auth import CurrentPrincipal
-from service_runtime.problems import Unauthorized
+from service_runtime.problems import Unauthorized, problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, responses=problem_responses(
+    401, 429, **{"401": "Wrong email or password (always the same answer)"}))
 async def log_in(body: Credentials, request: Request, uow: UowDep, runtime: RuntimeDep):
     """Email and password → a 15-minute access token and a single-use refresh token.
     Every failure answers the same 401; repeated failures answer 429 with Retry-After."""
@@ -23,7 +24,8 @@ async def log_in(body: Credentials, request: Request, uow: UowDep, runtime: Runt
     return TokenPair.of(tokens)
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, responses=problem_responses(
+    401, **{"401": "The refresh token is unknown, expired or was already used (the session ends)"}))
 async def refresh(body: RefreshRequest, uow: UowDep, runtime: RuntimeDep):
     """A new token pair for a refresh token. A refresh token used twice ends its session."""
     return TokenPair.of(await auth.refresh_session(body.refresh_token, uow=uow, clock=runtime.clock, tokens=runtime.keys))

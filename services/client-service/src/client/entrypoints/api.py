@@ -11,7 +11,7 @@ from client import handlers
 from client.commands import ArchiveClient, CreateClient, UpdateClient
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
-from service_runtime.problems import DomainError
+from service_runtime.problems import DomainError, problem_responses
 
 
 class InvalidCursor(DomainError):
@@ -35,14 +35,16 @@ def get_uow(request: Request):
 UowDep = Annotated[object, Depends(get_uow)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientPublic)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientPublic,
+             responses=problem_responses(409, **{"409": "The client reference ID is already taken"}))
 async def create_client(body: ClientCreate, uow: UowDep):
     """Create a client: name required, client reference ID optional and unique."""
     client = await handlers.create_client(CreateClient(**body.model_dump()), uow=uow, clock=clock)
     return ClientPublic.of(client)
 
 
-@router.get("", response_model=ClientPage)
+@router.get("", response_model=ClientPage,
+            responses=problem_responses(400, **{"400": "The cursor is not one this API returned"}))
 async def list_clients(
     uow: UowDep,
     search: Annotated[str | None, Query(max_length=200, description="Part of the name or reference ID")] = None,
@@ -57,12 +59,13 @@ async def list_clients(
     return ClientPage(items=[ClientPublic.of(c) for c in page], next_cursor=next_cursor)
 
 
-@router.get("/{client_id}", response_model=ClientPublic)
+@router.get("/{client_id}", response_model=ClientPublic, responses=problem_responses(404))
 async def get_client(client_id: str, uow: UowDep):
     return ClientPublic.of(await handlers.get_client(client_id, uow=uow))
 
 
-@router.patch("/{client_id}", response_model=ClientPublic)
+@router.patch("/{client_id}", response_model=ClientPublic, responses=problem_responses(
+    404, 409, **{"409": "The reference ID is taken, or the client is archived"}))
 async def update_client(client_id: str, body: ClientUpdate, uow: UowDep):
     """Change the fields sent. The name cannot be cleared; an archived client cannot change."""
     changes = body.model_dump(exclude_unset=True)
@@ -70,7 +73,7 @@ async def update_client(client_id: str, body: ClientUpdate, uow: UowDep):
     return ClientPublic.of(client)
 
 
-@router.post("/{client_id}/archive", response_model=ClientPublic)
+@router.post("/{client_id}/archive", response_model=ClientPublic, responses=problem_responses(404))
 async def archive_client(client_id: str, uow: UowDep):
     """Archive a client. It stays listed under ?status=archived."""
     return ClientPublic.of(await handlers.archive_client(ArchiveClient(client_id), uow=uow, clock=clock))

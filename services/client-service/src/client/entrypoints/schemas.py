@@ -10,9 +10,9 @@ from client.domain import DESCRIPTION_MAX, NAME_MAX, REFERENCE_MAX, Client
 class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Acme Prints", "reference_id": "ACME-001", "description": "Posters"}]})
 
-    name: str = Field(max_length=NAME_MAX + 50, description="The client's company name (required)")
-    reference_id: str | None = Field(default=None, max_length=REFERENCE_MAX + 50, description="Unique ID from your own system")
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX + 50)
+    name: str = Field(max_length=NAME_MAX, description="The client's company name (required)")
+    reference_id: str | None = Field(default=None, max_length=REFERENCE_MAX, description="Unique ID from your own system")
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
 
 
 class ClientUpdate(BaseModel):
@@ -20,9 +20,9 @@ class ClientUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, max_length=NAME_MAX + 50)
-    reference_id: str | None = Field(default=None, max_length=REFERENCE_MAX + 50)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX + 50)
+    name: str | None = Field(default=None, max_length=NAME_MAX)
+    reference_id: str | None = Field(default=None, max_length=REFERENCE_MAX)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
 
 
 class ClientPublic(BaseModel):
