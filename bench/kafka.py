@@ -22,8 +22,22 @@ async def create_topics(bootstrap: str, topics: dict[str, int]) -> None:
                    if name not in existing]
         if missing:
             await admin.create_topics(missing)
+        await _until_led(admin, list(topics))
     finally:
         await admin.close()
+
+
+async def _until_led(admin: AIOKafkaAdminClient, topics: list[str], *, timeout: float = 30) -> None:
+    """Waits until every partition has a leader, so the first sends are not refused."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        described = await admin.describe_topics(topics)
+        if len(described) == len(topics) and all(
+            topic["error_code"] == 0 and topic["partitions"] and all(p["leader"] >= 0 for p in topic["partitions"])
+            for topic in described
+        ):
+            return
+        await asyncio.sleep(0.2)
 
 
 async def delete_topics(bootstrap: str, prefix: str) -> None:

@@ -92,7 +92,7 @@ def git_state(repo: Path) -> dict:
     return {
         "commit": git("rev-parse", "--short", "HEAD").strip(),
         "branch": git("rev-parse", "--abbrev-ref", "HEAD").strip(),
-        "dirty": bool(git("status", "--porcelain", "--untracked-files=no").strip()),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results").strip()),
     }
 
 

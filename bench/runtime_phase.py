@@ -196,7 +196,7 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
                 break
             await asyncio.sleep(POLL_SECONDS)
             count = await rows.count(THROUGHPUT)
-        last_sample = service.sample()
+        last_sample, last_at = service.sample(), time.monotonic()
         count = await rows.count(THROUGHPUT)  # the CPU sample is paired with this count
     finally:
         service.stop()
@@ -212,8 +212,10 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
         "events_per_s": rate(len(applied), firsts, lasts),
         "seconds": round(lasts - firsts, 2),
         "service_start_seconds": round(start_seconds, 1),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_window_events": events,
         "cpu_ms_per_event": round(cpu * 1000 / events, 3) if events > 0 else None,
-        "cpu_cores_busy": round(cpu / (time.monotonic() - first_at), 2) if events > 0 else None,
+        "cpu_cores_busy": round(cpu / (last_at - first_at), 2) if events > 0 else None,
         "peak_rss_mb": round(last_sample.peak_rss_mb, 1),
         "load_average_before": load_before,
         "load_average_after": machine.load_average(),
@@ -283,7 +285,7 @@ async def _relay(options: Options, rows: Rows, url: str, prefix: str) -> dict:
                     break
                 await asyncio.sleep(POLL_SECONDS)
                 count = await output.count()
-            last_sample = service.sample()
+            last_sample, last_at = service.sample(), time.monotonic()
             count = await output.count()
     finally:
         service.stop()
@@ -300,7 +302,11 @@ async def _relay(options: Options, rows: Rows, url: str, prefix: str) -> dict:
         "capped_at_seconds": options.max_seconds if capped else None,
         "events_per_s": rate(len(records), min(stamps), max(stamps)) if stamps else 0.0,
         "seconds": round(max(stamps) - min(stamps), 2) if stamps else None,
+        "cpu_seconds": round(cpu, 2),
+        "cpu_window_events": events,
         "cpu_ms_per_event": round(cpu * 1000 / events, 3) if events > 0 else None,
+        "cpu_cores_busy": round(cpu / (last_at - first_at), 2) if events > 0 else None,
+        "cpu_seconds_whole_process": round(last_sample.cpu_seconds, 2),
         "peak_rss_mb": round(last_sample.peak_rss_mb, 1),
         "load_average_before": load_before,
         "load_average_after": machine.load_average(),
