@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -88,6 +89,10 @@ class Rows:
         await self.engine.dispose()
 
 
+#: A service refuses to start without encryption keys: the bench service gets a throwaway one.
+_SECRET_KEYS = json.dumps([Fernet.generate_key().decode()])
+
+
 def service_env(options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool,
                 seed_outbox: int = 0) -> dict[str, str]:
     return os.environ | {
@@ -100,6 +105,7 @@ def service_env(options: Options, *, database_url: str, prefix: str, consumers: 
         "STOREFRONTS_TOPIC_PREFIX": prefix,
         "STOREFRONTS_LOG_LEVEL": options.log_level,
         "STOREFRONTS_LOG_JSON": "true",
+        "STOREFRONTS_SECRET_KEYS": _SECRET_KEYS,
     }
 
 
