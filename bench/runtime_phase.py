@@ -51,6 +51,7 @@ class Options:
     latency_load: float
     latency_rate: float | None
     log_level: str
+    runtime_src: tuple[str, ...] = ()  # directories imported before the installed packages (another checkout's runtime)
 
 
 def async_url(url: str) -> str:
@@ -96,7 +97,7 @@ _SECRET_KEYS = json.dumps([Fernet.generate_key().decode()])
 def service_env(options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool,
                 seed_outbox: int = 0) -> dict[str, str]:
     return os.environ | {
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(options.repo), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])),
         "BENCH_SERVICE_DATABASE_URL": database_url,
         "BENCH_SERVICE_CONSUMERS_ENABLED": str(consumers).lower(),
         "BENCH_SERVICE_RELAY_ENABLED": str(relay).lower(),
