@@ -40,6 +40,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="the latency phase's rate, as a fraction of the measured throughput")
     parser.add_argument("--latency-rate", type=float, default=None, help="a fixed latency phase rate (events/s)")
     parser.add_argument("--log-level", default="INFO", help="the bench service's log level (services run at INFO)")
+    parser.add_argument("--handler", choices=("event", "batch"), default="event",
+                        help="the bench service's handler: one event per call (default), or a batch per call "
+                             "(set-based; only on a runtime with events.on(..., batch=True))")
     parser.add_argument("--runtime-src", action="append", default=[], type=Path, metavar="DIR",
                         help="the bench service imports service_runtime (or storefront_events) from DIR first: "
                              "measure another checkout's runtime, e.g. var/before/libs/service-runtime/src (repeatable)")
@@ -71,6 +74,7 @@ async def run(args: argparse.Namespace) -> dict:
             "latency_load": args.latency_load,
             "latency_rate": args.latency_rate,
             "log_level": args.log_level,
+            "handler": args.handler,
             "runtime_src": [str(path) for path in args.runtime_src],
             "producer": kafka.PRODUCER_SETTINGS,
             "ceiling_max_records": ceiling.MAX_RECORDS,
@@ -84,7 +88,7 @@ async def run(args: argparse.Namespace) -> dict:
     options = runtime_phase.Options(
         bootstrap=args.bootstrap, repo=REPO, log_dir=work, events=args.events, max_seconds=args.max_seconds,
         latency_seconds=args.latency_seconds, latency_load=args.latency_load, latency_rate=args.latency_rate,
-        log_level=args.log_level, runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
+        log_level=args.log_level, handler=args.handler, runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
     )
     try:
         say(f"ceiling: raw aiokafka, {args.ceiling_events:,} records")

@@ -81,7 +81,7 @@ def markdown(results: dict, earlier: list[dict]) -> str:
         f"(`{s['input_event']}` in, `{s['output_event']}` out), {c['partitions']} partitions; producer "
         f"{s['producer']}; ceiling consumer getmany ≤ {s['ceiling_max_records']} + commit per batch; latency at "
         f"{s['latency_load']:.0%} of the measured throughput for {s['latency_seconds']:.0f} s; service log level "
-        f"{s['log_level']}"
+        f"{s['log_level']}; handler form: {s.get('handler', 'event')}"
         + (f"; runtime imported from {', '.join(f'`{p}`' for p in s['runtime_src'])}" if s.get("runtime_src") else "")
         + ".",
         "",

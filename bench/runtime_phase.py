@@ -51,6 +51,7 @@ class Options:
     latency_load: float
     latency_rate: float | None
     log_level: str
+    handler: str = "event"  # the bench service's handler form: event (per event) or batch (set-based)
     runtime_src: tuple[str, ...] = ()  # directories imported before the installed packages (another checkout's runtime)
 
 
@@ -102,6 +103,7 @@ def service_env(options: Options, *, database_url: str, prefix: str, consumers: 
         "BENCH_SERVICE_CONSUMERS_ENABLED": str(consumers).lower(),
         "BENCH_SERVICE_RELAY_ENABLED": str(relay).lower(),
         "BENCH_SERVICE_SEED_OUTBOX": str(seed_outbox),
+        "BENCH_SERVICE_HANDLER": options.handler,
         "STOREFRONTS_KAFKA_BOOTSTRAP": options.bootstrap,
         "STOREFRONTS_TOPIC_PREFIX": prefix,
         "STOREFRONTS_LOG_LEVEL": options.log_level,

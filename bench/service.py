@@ -13,8 +13,10 @@ import inspect
 import signal
 import time
 import uuid
+from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import Field, SQLModel
 from storefront_events import OrderReceived
@@ -33,6 +35,7 @@ class BenchSettings(ServiceSettings):
 
     service_name: str = "bench-service"
     seed_outbox: int = 0  # > 0: only add this many unsent OrderAccepted to the outbox, then exit
+    handler: Literal["event", "batch"] = "event"  # batch: the set-based form, where the runtime offers one
 
 
 class BenchOrder(SQLModel, table=True):
@@ -55,6 +58,12 @@ class Orders:
     async def get_for_update(self, order_key: str) -> BenchOrder | None:
         return await self._session.get(BenchOrder, order_key, with_for_update=True)
 
+    async def get_many_for_update(self, order_keys: list[str]) -> dict[str, BenchOrder]:
+        found = await self._session.execute(
+            select(BenchOrder).where(BenchOrder.order_key.in_(order_keys)).with_for_update()  # type: ignore[attr-defined]
+        )
+        return {order.order_key: order for order in found.scalars()}
+
     def save(self, order: BenchOrder) -> None:
         self._session.add(order)
 
@@ -69,25 +78,41 @@ class BenchUnitOfWork(SqlUnitOfWork):
 async def accept_order(event: OrderReceived, *, uow: BenchUnitOfWork) -> None:
     """Applies a received order unless a version as new is already held: one row, one OrderAccepted."""
     key = INPUT_TOPIC.key_for(event)
-    version = getattr(event, "version", None) or 1  # today's events carry no version: an order's first is 1
     async with uow:
-        order = await uow.orders.get_for_update(key)
-        if order is not None and order.version >= version:
-            await uow.commit()  # an old or repeated state: recorded as applied, changes nothing
-            return
-        if order is None:
-            order = BenchOrder(
-                order_key=key, order_id=f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
-                platform_order_id=event.platform_order_id, status="accepted", total=str(event.total),
-                version=version, produced_at=0.0, applied_at=0.0,
-            )
-        order.version = version
-        order.total = str(event.total)
-        order.produced_at = event.occurred_at.timestamp()
-        order.applied_at = time.time()
-        uow.orders.save(order)
-        uow.outbox.add(order_accepted(event, order.order_id))
+        _apply(event, key, await uow.orders.get_for_update(key), uow)  # an old or repeated state changes nothing
         await uow.commit()
+
+
+async def accept_orders(events: list[OrderReceived], *, uow: BenchUnitOfWork) -> None:
+    """The same, set-based, for a runtime that hands a batch of events to one handler call:
+    one read of every order of the batch, then the rows and events of those that are newer."""
+    keys = [INPUT_TOPIC.key_for(event) for event in events]
+    async with uow:
+        held = await uow.orders.get_many_for_update(keys)
+        for event, key in zip(events, keys):
+            if (order := _apply(event, key, held.get(key), uow)) is not None:
+                held[key] = order
+        await uow.commit()
+
+
+def _apply(event: OrderReceived, key: str, order: BenchOrder | None, uow: BenchUnitOfWork) -> BenchOrder | None:
+    """The order row and its OrderAccepted if the event is newer than the order held; else None."""
+    version = getattr(event, "version", None) or 1  # today's events carry no version: an order's first is 1
+    if order is not None and order.version >= version:
+        return None
+    if order is None:
+        order = BenchOrder(
+            order_key=key, order_id=f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+            platform_order_id=event.platform_order_id, status="accepted", total=str(event.total),
+            version=version, produced_at=0.0, applied_at=0.0,
+        )
+    order.version = version
+    order.total = str(event.total)
+    order.produced_at = event.occurred_at.timestamp()
+    order.applied_at = time.time()
+    uow.orders.save(order)
+    uow.outbox.add(order_accepted(event, order.order_id))
+    return order
 
 
 def build(settings: BenchSettings) -> Runtime:
@@ -99,7 +124,12 @@ def build(settings: BenchSettings) -> Runtime:
     runtime = Runtime(
         settings, unit_of_work=BenchUnitOfWork, **{name: value for name, value in optional.items() if name in accepted}
     )
-    runtime.events.on(INPUT_TOPIC, group=GROUP, events=(OrderReceived,))(accept_order)
+    if settings.handler == "batch":
+        if "batch" not in inspect.signature(runtime.events.on).parameters:
+            raise SystemExit("this runtime has no batch handlers (events.on(..., batch=True)): use --handler event")
+        runtime.events.on(INPUT_TOPIC, group=GROUP, events=(OrderReceived,), batch=True)(accept_orders)
+    else:
+        runtime.events.on(INPUT_TOPIC, group=GROUP, events=(OrderReceived,))(accept_order)
     return runtime
 
 
