@@ -45,7 +45,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                              "(set-based; only on a runtime with events.on(..., batch=True))")
     parser.add_argument("--runtime-src", action="append", default=[], type=Path, metavar="DIR",
                         help="the bench service imports service_runtime (or storefront_events) from DIR first: "
-                             "measure another checkout's runtime, e.g. var/before/libs/service-runtime/src (repeatable)")
+                             "measure another checkout's runtime, e.g. var/before-tree/libs/service-runtime/src "
+                             "(repeatable)")
     parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
     parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""),
                         help="a PostgreSQL server URL the bench may create a database on")
@@ -88,7 +89,8 @@ async def run(args: argparse.Namespace) -> dict:
     options = runtime_phase.Options(
         bootstrap=args.bootstrap, repo=REPO, log_dir=work, events=args.events, max_seconds=args.max_seconds,
         latency_seconds=args.latency_seconds, latency_load=args.latency_load, latency_rate=args.latency_rate,
-        log_level=args.log_level, handler=args.handler, runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
+        log_level=args.log_level, handler=args.handler,
+        runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
     )
     try:
         say(f"ceiling: raw aiokafka, {args.ceiling_events:,} records")
@@ -98,7 +100,8 @@ async def run(args: argparse.Namespace) -> dict:
         for database in databases:
             say(f"runtime on {database}: {args.events:,} events (logs in {work})")
             try:
-                results["runtime"][database] = await _on(database, args, options, results, work, f"{prefix}{database[:2]}.")
+                prefix_of_database = f"{prefix}{database[:2]}."
+                results["runtime"][database] = await _on(database, args, options, results, work, prefix_of_database)
             except (runtime_phase.BenchError, OSError, asyncpg.PostgresError) as error:
                 say(f"  failed: {error}")
                 results["runtime"][database] = {"error": str(error)[:3000]}
@@ -113,7 +116,8 @@ async def run(args: argparse.Namespace) -> dict:
 
 async def _on(database: str, args, options, results: dict, work: Path, prefix: str) -> dict:
     if database == "sqlite":
-        return await runtime_phase.measure(options, database=database, url=f"sqlite:///{work / 'bench.db'}", prefix=prefix)
+        url = f"sqlite:///{work / 'bench.db'}"
+        return await runtime_phase.measure(options, database=database, url=url, prefix=prefix)
     if database != "postgresql":
         raise runtime_phase.BenchError(f"unknown database {database!r} (postgresql or sqlite)")
     if not args.postgres_url:

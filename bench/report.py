@@ -138,7 +138,8 @@ def side_by_side(runs: list[dict]) -> list[str]:
                 cells.append("—")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("ceiling produce / consume msg/s", lambda r: f"{_n(r['ceiling']['produce_per_s'])} / {_n(r['ceiling']['consume_per_s'])}")
+    row("ceiling produce / consume msg/s",
+        lambda r: f"{_n(r['ceiling']['produce_per_s'])} / {_n(r['ceiling']['consume_per_s'])}")
     for database in ("postgresql", "sqlite"):
         name = NAMES[database]
         row(f"{name}: applied events/s", lambda r: _n(r["runtime"][database]["throughput"]["events_per_s"]))

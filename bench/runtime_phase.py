@@ -98,7 +98,9 @@ _SECRET_KEYS = json.dumps([Fernet.generate_key().decode()])
 def service_env(options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool,
                 seed_outbox: int = 0) -> dict[str, str]:
     return os.environ | {
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])
+        ),
         "BENCH_SERVICE_DATABASE_URL": database_url,
         "BENCH_SERVICE_CONSUMERS_ENABLED": str(consumers).lower(),
         "BENCH_SERVICE_RELAY_ENABLED": str(relay).lower(),
@@ -190,7 +192,9 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
     finally:
         await producer.stop()
     load_before = machine.load_average()
-    service = ServiceProcess(options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=False)
+    service = ServiceProcess(
+        options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=False
+    )
     try:
         started = time.monotonic()
         first_count = await wait_for(lambda: rows.count(THROUGHPUT), service=service, timeout=START_TIMEOUT,
@@ -233,9 +237,11 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
 
 async def _latency(options: Options, rows: Rows, url: str, prefix: str, throughput: float) -> dict:
     offered = options.latency_rate or max(1.0, round(throughput * options.latency_load, 1))
-    service = ServiceProcess(options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=False)
     producer = kafka.producer(options.bootstrap)
     await producer.start()
+    service = ServiceProcess(
+        options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=False
+    )
     topic = prefix + INPUT_TOPIC.name
     try:
         await kafka.produce(producer, topic, [record(order_received(WARM_UP, 0))])
@@ -281,10 +287,14 @@ async def _relay(options: Options, rows: Rows, url: str, prefix: str) -> dict:
     expected = applied + seeded
     topic = prefix + OUTPUT_TOPIC.name
     load_before = machine.load_average()
-    service = ServiceProcess(options, name=f"{prefix}relay", database_url=url, prefix=prefix, consumers=False, relay=True)
+    service = ServiceProcess(
+        options, name=f"{prefix}relay", database_url=url, prefix=prefix, consumers=False, relay=True
+    )
     try:
         async with kafka.TopicCounter(options.bootstrap, topic, OUTPUT_TOPIC.partitions) as output:
-            first_count = await wait_for(output.count, service=service, timeout=START_TIMEOUT, what="a first relayed event")
+            first_count = await wait_for(
+                output.count, service=service, timeout=START_TIMEOUT, what="a first relayed event"
+            )
             first_sample, first_at = service.sample(), time.monotonic()
             count, capped = first_count, False
             while count < expected:
@@ -331,7 +341,8 @@ async def _seed_outbox(options: Options, url: str, prefix: str, count: int) -> N
             env=service_env(options, database_url=url, prefix=prefix, consumers=False, relay=False, seed_outbox=count),
         )
         if await seeding.wait() != 0:
-            raise BenchError(f"seeding the outbox failed; its log ends:\n{log_path.read_text(errors='replace')[-3000:]}")
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise BenchError(f"seeding the outbox failed; its log ends:\n{tail}")
 
 
 def _event_id(value: bytes) -> str:

@@ -59,9 +59,8 @@ class Orders:
         return await self._session.get(BenchOrder, order_key, with_for_update=True)
 
     async def get_many_for_update(self, order_keys: list[str]) -> dict[str, BenchOrder]:
-        found = await self._session.execute(
-            select(BenchOrder).where(BenchOrder.order_key.in_(order_keys)).with_for_update()  # type: ignore[attr-defined]
-        )
+        wanted = BenchOrder.order_key.in_(order_keys)  # type: ignore[attr-defined]
+        found = await self._session.execute(select(BenchOrder).where(wanted).with_for_update())
         return {order.order_key: order for order in found.scalars()}
 
     def save(self, order: BenchOrder) -> None:
@@ -162,7 +161,8 @@ async def seed_outbox(settings: BenchSettings, *, per_commit: int = 500) -> None
             async with runtime.uow() as uow:
                 for n in range(start, min(settings.seed_outbox, start + per_commit)):
                     received = order_received(SEED, n)
-                    uow.outbox.add(order_accepted(received, f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, received.platform_order_id)}"))
+                    order_id = f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, received.platform_order_id)}"
+                    uow.outbox.add(order_accepted(received, order_id))
                 await uow.commit()
     finally:
         await runtime.stop()
