@@ -148,5 +148,7 @@ def side_by_side(runs: list[dict]) -> list[str]:
                                                f"{_n(r['runtime'][database]['latency']['p99_ms'], 1)}")
         row(f"{name}: CPU ms/event", lambda r: _n(r["runtime"][database]["throughput"]["cpu_ms_per_event"], 2))
         row(f"{name}: peak RSS MB", lambda r: _n(r["runtime"][database]["throughput"]["peak_rss_mb"]))
+    row("handler form", lambda r: r["settings"].get("handler", "event"))
+    row("runtime imported from", lambda r: ", ".join(r["settings"].get("runtime_src") or ["this checkout"]))
     row("load average at start", lambda r: str(r["load_average"]["start"]))
     return lines
