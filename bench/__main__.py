@@ -93,6 +93,7 @@ async def run(args: argparse.Namespace) -> dict:
         runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
     )
     try:
+        results["settings"]["service"] = runtime_phase.delivery_settings(options)
         say(f"ceiling: raw aiokafka, {args.ceiling_events:,} records")
         results["ceiling"] = await ceiling.measure(args.bootstrap, f"{prefix}ceiling", INPUT_TOPIC.partitions,
                                                    args.ceiling_events)

@@ -85,6 +85,9 @@ def markdown(results: dict, earlier: list[dict]) -> str:
         + (f"; runtime imported from {', '.join(f'`{p}`' for p in s['runtime_src'])}" if s.get("runtime_src") else "")
         + ".",
         "",
+        "Runtime delivery settings of the bench service: "
+        + (", ".join(f"`{name}={value}`" for name, value in s.get("service", {}).items()) or "—") + ".",
+        "",
         "| measure | ceiling (raw aiokafka) | " + " | ".join(NAMES.get(d, d) for d in databases) + " | target |",
         "|---|---|" + "---|" * len(databases) + "---|",
     ]

@@ -114,6 +114,16 @@ def service_env(options: Options, *, database_url: str, prefix: str, consumers: 
     }
 
 
+def delivery_settings(options: Options) -> dict:
+    """The runtime's delivery knobs as the bench service sees them (its runtime, its env)."""
+    env = service_env(options, database_url="sqlite://", prefix="", consumers=True, relay=True)
+    done = subprocess.run([sys.executable, "-m", "bench.service", "settings"], cwd=options.repo, env=env,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise BenchError(f"the bench service could not read its settings:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
 class ServiceProcess:
     """``python -m bench.service`` with its own settings; stopped with SIGTERM."""
 

@@ -10,7 +10,9 @@ latency. Kept out of services/ so it depends on nothing but the runtime and the 
 
 import asyncio
 import inspect
+import json
 import signal
+import sys
 import time
 import uuid
 from typing import Literal
@@ -168,8 +170,23 @@ async def seed_outbox(settings: BenchSettings, *, per_commit: int = 500) -> None
         await runtime.stop()
 
 
+#: The knobs that shape delivery, recorded with the results (``python -m bench.service settings``).
+_KNOBS = ("relay_", "consumer_", "outbox_", "housekeeping_")
+
+
+def delivery_settings(settings: BenchSettings) -> dict:
+    values = settings.model_dump(mode="json")
+    return {
+        name: value for name, value in sorted(values.items())
+        if name.startswith(_KNOBS) and name not in ("relay_enabled", "consumers_enabled")  # set per phase
+    }
+
+
 def main() -> None:
     settings = BenchSettings()
+    if sys.argv[1:] == ["settings"]:
+        print(json.dumps(delivery_settings(settings)))
+        return
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     asyncio.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
 
