@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean migration migrations-initial
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean migration migrations-initial bench
 
 install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -46,6 +46,10 @@ test-unit: install ## no infrastructure
 
 test-integration: install infra-up
 	set -a && source var/run/stack.env && set +a && $(PYTEST) $(wildcard services/*/tests/integration) tests/delivery
+
+LABEL ?= $(shell date -u +%Y%m%d)
+bench: install infra-up ## the Kafka ceiling and the runtime measured here: bench/results/runtime-$(LABEL).json and .md
+	set -a && source var/run/stack.env && set +a && $(PY) -m bench --label $(LABEL) $(BENCH_ARGS)
 
 lint: ## one-way imports inside every service (entrypoints → handlers → domain)
 	.venv/bin/lint-imports

@@ -1,0 +1,61 @@
+"""The ceiling: what raw aiokafka does with the same records on the same broker, with no
+runtime, database or decoding. Producing: the relay's producer settings. Consuming: one
+consumer, batches of ``getmany`` with a manual offset commit after each."""
+
+import time
+from dataclasses import asdict, dataclass
+
+from aiokafka import AIOKafkaConsumer
+
+from bench import kafka, machine
+from bench.workload import THROUGHPUT, order_received, record
+
+MAX_RECORDS = 500
+
+
+@dataclass
+class Ceiling:
+    messages: int
+    record_bytes: int
+    partitions: int
+    produce_per_s: float
+    consume_per_s: float
+    produce_seconds: float
+    consume_seconds: float
+    load_average: list[float]
+
+
+async def measure(bootstrap: str, topic: str, partitions: int, n: int) -> dict:
+    await kafka.create_topics(bootstrap, {topic: partitions})
+    records = [record(order_received(THROUGHPUT, i)) for i in range(n)]  # encoded before the clock starts
+    producer = kafka.producer(bootstrap)
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        await kafka.produce(producer, topic, records)
+        produce_seconds = time.perf_counter() - started
+    finally:
+        await producer.stop()
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"{topic}.consumer",
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumed, first = 0, None
+        while consumed < n:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=MAX_RECORDS)
+            got = sum(len(batch) for batch in batches.values())
+            if got and first is None:
+                first = time.perf_counter()  # from the first record: the group join is not consumption
+            if got:
+                await consumer.commit()
+                consumed += got
+        consume_seconds = time.perf_counter() - first
+    finally:
+        await consumer.stop()
+    return asdict(Ceiling(
+        messages=n, record_bytes=len(records[0][1]), partitions=partitions,
+        produce_per_s=round(n / produce_seconds), consume_per_s=round(n / consume_seconds),
+        produce_seconds=round(produce_seconds, 3), consume_seconds=round(consume_seconds, 3),
+        load_average=machine.load_average(),
+    ))

@@ -1,0 +1,195 @@
+"""The bench service: a minimal service on ``service_runtime`` that applies received orders
+the way the order intake will (``python -m bench.service``, started by the bench runner).
+
+Per event, through the runtime's public API only (``Runtime``, ``runtime.events.on``, the
+unit of work, its outbox): the inbox check and record (the runtime's), one version check
+(the order's row read for update), one row upserted, one ``OrderAccepted`` added to the
+outbox, one commit. The row keeps the produce time (the event's ``occurred_at``, stamped by
+the runner) and the time the handler applied it, from which the runner reads progress and
+latency. Kept out of services/ so it depends on nothing but the runtime and the events."""
+
+import asyncio
+import inspect
+import json
+import signal
+import sys
+import time
+import uuid
+from typing import Literal
+
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import Field, SQLModel
+from storefront_events import OrderReceived
+
+from bench.workload import INPUT_TOPIC, SEED, order_accepted, order_received
+from service_runtime.logging import configure_logging
+from service_runtime.runtime import Runtime
+from service_runtime.settings import ServiceSettings
+from service_runtime.unit_of_work import SqlUnitOfWork
+
+GROUP = "bench-service"
+
+
+class BenchSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="BENCH_SERVICE_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "bench-service"
+    seed_outbox: int = 0  # > 0: only add this many unsent OrderAccepted to the outbox, then exit
+    handler: Literal["event", "batch"] = "event"  # batch: the set-based form, where the runtime offers one
+
+
+class BenchOrder(SQLModel, table=True):
+    __tablename__ = "bench_orders"
+
+    order_key: str = Field(primary_key=True, max_length=200)
+    order_id: str = Field(max_length=64)
+    platform_order_id: str = Field(max_length=100)
+    status: str = Field(max_length=20)
+    total: str = Field(max_length=20)
+    version: int
+    produced_at: float = Field(description="The input event's occurred_at: when the runner produced it (epoch s)")
+    applied_at: float = Field(description="When the handler applied it (epoch s)")
+
+
+class Orders:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_for_update(self, order_key: str) -> BenchOrder | None:
+        return await self._session.get(BenchOrder, order_key, with_for_update=True)
+
+    async def get_many_for_update(self, order_keys: list[str]) -> dict[str, BenchOrder]:
+        wanted = BenchOrder.order_key.in_(order_keys)  # type: ignore[attr-defined]
+        found = await self._session.execute(select(BenchOrder).where(wanted).with_for_update())
+        return {order.order_key: order for order in found.scalars()}
+
+    def save(self, order: BenchOrder) -> None:
+        self._session.add(order)
+
+
+class BenchUnitOfWork(SqlUnitOfWork):
+    orders: Orders
+
+    def open_repositories(self, session: AsyncSession) -> None:
+        self.orders = Orders(session)
+
+
+async def accept_order(event: OrderReceived, *, uow: BenchUnitOfWork) -> None:
+    """Applies a received order unless a version as new is already held: one row, one OrderAccepted."""
+    key = INPUT_TOPIC.key_for(event)
+    async with uow:
+        _apply(event, key, await uow.orders.get_for_update(key), uow)  # an old or repeated state changes nothing
+        await uow.commit()
+
+
+async def accept_orders(events: list[OrderReceived], *, uow: BenchUnitOfWork) -> None:
+    """The same, set-based, for a runtime that hands a batch of events to one handler call:
+    one read of every order of the batch, then the rows and events of those that are newer."""
+    keys = [INPUT_TOPIC.key_for(event) for event in events]
+    async with uow:
+        held = await uow.orders.get_many_for_update(keys)
+        for event, key in zip(events, keys):
+            if (order := _apply(event, key, held.get(key), uow)) is not None:
+                held[key] = order
+        await uow.commit()
+
+
+def _apply(event: OrderReceived, key: str, order: BenchOrder | None, uow: BenchUnitOfWork) -> BenchOrder | None:
+    """The order row and its OrderAccepted if the event is newer than the order held; else None."""
+    version = getattr(event, "version", None) or 1  # today's events carry no version: an order's first is 1
+    if order is not None and order.version >= version:
+        return None
+    if order is None:
+        order = BenchOrder(
+            order_key=key, order_id=f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+            platform_order_id=event.platform_order_id, status="accepted", total=str(event.total),
+            version=version, produced_at=0.0, applied_at=0.0,
+        )
+    order.version = version
+    order.total = str(event.total)
+    order.produced_at = event.occurred_at.timestamp()
+    order.applied_at = time.time()
+    uow.orders.save(order)
+    uow.outbox.add(order_accepted(event, order.order_id))
+    return order
+
+
+def build(settings: BenchSettings) -> Runtime:
+    for knob in ("consumers_enabled", "relay_enabled"):
+        if knob not in type(settings).model_fields:
+            raise SystemExit(f"the runtime has no `{knob}` setting: the bench cannot run its phases apart")
+    accepted = inspect.signature(Runtime).parameters
+    optional = {"migrations": (), "follow_access_revocations": False}
+    runtime = Runtime(
+        settings, unit_of_work=BenchUnitOfWork, **{name: value for name, value in optional.items() if name in accepted}
+    )
+    if settings.handler == "batch":
+        if "batch" not in inspect.signature(runtime.events.on).parameters:
+            raise SystemExit("this runtime has no batch handlers (events.on(..., batch=True)): use --handler event")
+        runtime.events.on(INPUT_TOPIC, group=GROUP, events=(OrderReceived,), batch=True)(accept_orders)
+    else:
+        runtime.events.on(INPUT_TOPIC, group=GROUP, events=(OrderReceived,))(accept_order)
+    return runtime
+
+
+async def create_tables(engine: AsyncEngine) -> None:
+    """The bench's own table, made before the consumers start (the runtime makes its own)."""
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: SQLModel.metadata.create_all(sync, tables=[BenchOrder.__table__]))
+
+
+async def serve(settings: BenchSettings) -> None:
+    runtime = build(settings)
+    await create_tables(runtime.engine)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await runtime.start()
+    try:
+        await stopping.wait()
+    finally:
+        await runtime.stop()
+
+
+async def seed_outbox(settings: BenchSettings, *, per_commit: int = 500) -> None:
+    """Unsent events for the relay to publish, added through the runtime's unit of work and
+    outbox, so the relay is measured on as many events as asked whatever the consumer's pace."""
+    runtime = build(settings)
+    try:
+        for start in range(0, settings.seed_outbox, per_commit):
+            async with runtime.uow() as uow:
+                for n in range(start, min(settings.seed_outbox, start + per_commit)):
+                    received = order_received(SEED, n)
+                    order_id = f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, received.platform_order_id)}"
+                    uow.outbox.add(order_accepted(received, order_id))
+                await uow.commit()
+    finally:
+        await runtime.stop()
+
+
+#: The knobs that shape delivery, recorded with the results (``python -m bench.service settings``).
+_KNOBS = ("relay_", "consumer_", "outbox_", "housekeeping_")
+
+
+def delivery_settings(settings: BenchSettings) -> dict:
+    values = settings.model_dump(mode="json")
+    return {
+        name: value for name, value in sorted(values.items())
+        if name.startswith(_KNOBS) and name not in ("relay_enabled", "consumers_enabled")  # set per phase
+    }
+
+
+def main() -> None:
+    settings = BenchSettings()
+    if sys.argv[1:] == ["settings"]:
+        print(json.dumps(delivery_settings(settings)))
+        return
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    asyncio.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
+
+
+if __name__ == "__main__":
+    main()
