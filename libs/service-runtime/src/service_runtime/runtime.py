@@ -14,7 +14,7 @@ from service_runtime.event_router import EventRouter
 from service_runtime.inbox import AppliedEvent
 from service_runtime.messaging import Messaging
 from service_runtime.migrations import Migration, create_tables, migrate
-from service_runtime.outbox import OutboxMessage
+from service_runtime.outbox import OutboxMessage, add_holds_secret
 from service_runtime.relay import OutboxRelay
 from service_runtime.revocations import ACCESS_CHANGES, REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
 from service_runtime.secrets import SecretBox
@@ -23,7 +23,10 @@ from service_runtime.unit_of_work import Applying, SqlUnitOfWork
 
 log = structlog.get_logger()
 
-RUNTIME_MIGRATIONS = (Migration("runtime-0001-outbox-and-inbox", create_tables(OutboxMessage, AppliedEvent)),)
+RUNTIME_MIGRATIONS = (
+    Migration("runtime-0001-outbox-and-inbox", create_tables(OutboxMessage, AppliedEvent)),
+    Migration("runtime-0003-outbox-holds-secret", add_holds_secret),
+)
 
 
 class Runtime:
