@@ -48,7 +48,8 @@ async def invitation(settings, email: str, *, nth: int = 1) -> UserInvited:
 
 
 def token_of(invited: UserInvited) -> str:
-    return accept_link(invited).split("#token=", 1)[1]
+    link = accept_link(invited) if invited.sealed_accept_url else invited.accept_url  # the latter: older events
+    return link.split("token=", 1)[1]
 
 
 async def enable_access(api, operator, client_id: str, email: str, **extra):
