@@ -15,6 +15,9 @@ from access.domain.passwords import check_password
 from access.ports import Clock, LinkSeal, PasswordHasher
 
 
+USED = "This invitation link has already been used: sign in instead."
+
+
 @dataclass(frozen=True)
 class InvitationPolicy:
     public_url: str
@@ -55,6 +58,8 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
             raise UnknownInvitation("This invitation link is not valid.")
         invitation.check_usable(now)
         user = await uow.users.get(invitation.user_id)
+        if user is not None and user.status == "active":  # a concurrent accept of this link committed meanwhile
+            raise InvalidInvitation(USED)
         if user is None or user.status != "invitation_sent":
             raise InvalidInvitation("This invitation is no longer valid.")
         access = await uow.access.get(user.client_id) if user.client_id else None
@@ -63,7 +68,7 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
         check_password(cmd.password, email=user.email)
         password_hash = await asyncio.to_thread(passwords.hash, cmd.password)
         if not await uow.invitations.use(invitation.id, now):  # another accept of this link won the race
-            raise InvalidInvitation("This invitation link has already been used: sign in instead.")
+            raise InvalidInvitation(USED)
         user = user.activated(password_hash)
         await uow.users.put(user)
         uow.outbox.add(InvitationAccepted(client_id=user.client_id, user_id=user.id, email=user.email))
