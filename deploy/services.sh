@@ -33,8 +33,8 @@ installed() { [ "$1" = ops ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
 # port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
 port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }
 
-dev_secret_key() {
-    local file="$REPO_ROOT/var/dev-secret-key"
+dev_secret_key() { # dev_secret_key [file name under var/]
+    local file="$REPO_ROOT/var/${1:-dev-secret-key}"
     if [ ! -s "$file" ]; then
         "$VENV_PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' >"$file"
         chmod 600 "$file"
@@ -44,8 +44,13 @@ dev_secret_key() {
 
 start() {
     [ -x "$VENV_PY" ] || die "no virtualenv: run 'make install' first"
-    mkdir -p "$SERVICES_DIR"
+    # Databases (password hashes, sessions, signing keys), logs and keys: the owner's alone.
+    umask 077
+    mkdir -p "$SERVICES_DIR" "$REPO_ROOT/var/data"
+    chmod 700 "$REPO_ROOT/var/data" "$SERVICES_DIR"
     export STOREFRONTS_SECRET_KEYS="[\"$(dev_secret_key)\"]"
+    # The invitation links travel encrypted for the notifier: only access and notifier get this key.
+    local invitation_keys="[\"$(dev_secret_key dev-invitation-key)\"]"
     export STOREFRONTS_JWKS_URL="${STOREFRONTS_JWKS_URL:-http://127.0.0.1:$((BASE_PORT + 2))/.well-known/jwks.json}"
     export STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="${STOREFRONTS_OUTBOUND_ALLOW_PRIVATE:-true}"
     local entry dir pkg port
@@ -56,7 +61,9 @@ start() {
             log "$dir already running on http://127.0.0.1:$port"
             continue
         fi
-        (cd "$REPO_ROOT" && export "$(port_variable "$dir")=$port" STOREFRONTS_BASE_PORT="$BASE_PORT" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
+        local keys=()
+        case "$pkg" in access | notifier) keys=("STOREFRONTS_INVITATION_KEYS=$invitation_keys") ;; esac
+        (cd "$REPO_ROOT" && export "$(port_variable "$dir")=$port" STOREFRONTS_BASE_PORT="$BASE_PORT" "${keys[@]}" && exec "$VENV_PY" -m "$pkg" >>"$SERVICES_DIR/$dir.log" 2>&1) &
         record_pid "$SERVICES_DIR/$dir.pid" $! "$(service_command "$pkg")" || true # wait_ready reports it
     done
     for entry in "${SERVICES[@]}"; do

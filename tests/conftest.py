@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 
 from service_runtime.secrets import SecretBox
-from service_runtime.testing.helpers import create_database, drop_database
+from service_runtime.testing.helpers import INVITATION_KEY, create_database, drop_database
 from service_runtime.testing.processes import ServiceProcess, free_port
 
 PACKAGES = {"client": "client", "access": "access", "notifier": "notifier"}
@@ -39,6 +39,7 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
             "STOREFRONTS_TOPIC_PREFIX": topic_prefix,
             "STOREFRONTS_JWKS_JSON": json.dumps(token_mint.jwks),
             "STOREFRONTS_SECRET_KEYS": secret_keys,
+            "STOREFRONTS_INVITATION_KEYS": json.dumps([INVITATION_KEY]),
             "STOREFRONTS_REDIS_URL": stack.redis_url,
             "STOREFRONTS_LOG_JSON": "true",
         }

@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from storefront_events import (
+    ACCESS_V1,
     ALL_TOPICS,
     CLIENTS_V1,
     EVENT_TYPES,
@@ -16,6 +17,7 @@ from storefront_events import (
     Event,
     OrderAccepted,
     OrderReceived,
+    SessionEnded,
     topic_of,
 )
 from storefront_events.samples import SAMPLES
@@ -59,6 +61,12 @@ def test_email_without_client_is_keyed_by_recipient():
     email = SAMPLES[EmailSent].model_copy(update={"client_id": None})
     assert NOTIFICATIONS_V1.key_for(email) == email.to
     assert NOTIFICATIONS_V1.key_for(SAMPLES[EmailSent]) == SAMPLES[EmailSent].client_id
+
+
+def test_an_operators_ended_session_is_keyed_by_the_user():
+    ended = SAMPLES[SessionEnded].model_copy(update={"client_id": None})
+    assert ACCESS_V1.key_for(ended) == ended.user_id
+    assert ACCESS_V1.key_for(SAMPLES[SessionEnded]) == SAMPLES[SessionEnded].client_id
 
 
 def test_key_for_an_event_of_another_topic_raises():

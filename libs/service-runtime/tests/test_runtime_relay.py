@@ -94,3 +94,20 @@ async def test_nothing_is_published_when_the_transaction_rolls_back(setup):
         uow.outbox.add(ClientCreated(client_id="c9", name="Never", reference_id=None, description=None))
     assert await relay.publish_pending() == 0
     assert producer.sent == []
+
+
+async def test_a_row_holding_a_secret_keeps_no_payload_once_sent_and_the_others_keep_theirs(setup):
+    sessions, producer, relay = setup
+    secret = ClientCreated(client_id="c1", name="Secret S3CR3T", reference_id=None, description=None)
+    plain = ClientUpdated(client_id="c1", name="Plain", reference_id=None, description=None)
+    async with SqlUnitOfWork(sessions, source="/test") as uow:
+        uow.outbox.add(secret, holds_secret=True)
+        uow.outbox.add(plain)
+        await uow.commit()
+
+    assert await relay.publish_pending() == 2
+    assert decode(producer.sent[0][2]).name == "Secret S3CR3T"  # Kafka got it whole
+    async with sessions() as session:
+        rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
+    assert [(r.sent_at is not None, "S3CR3T" in r.payload) for r in rows] == [(True, False), (True, False)]
+    assert decode(rows[1].payload.encode()).name == "Plain"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import permutations
 
 import pytest
-from storefront_events import StorefrontAccessGranted, UserRemoved, UserRoleChanged
+from storefront_events import SessionEnded, StorefrontAccessGranted, UserRemoved, UserRoleChanged
 
 from service_runtime.auth import Principal
 from service_runtime.database import create_engine, session_factory
@@ -28,8 +28,8 @@ async def _apply(sessions, event) -> None:
     await follow_access_change(event, uow=SqlUnitOfWork(sessions, source="/test"))
 
 
-def _token(*, user="u1", client="c1", issued=CHANGE - timedelta(minutes=1)) -> Principal:
-    return Principal(subject=user, role="order_manager", client_id=client, issued_at=issued)
+def _token(*, user="u1", client="c1", issued=CHANGE - timedelta(minutes=1), session="s1") -> Principal:
+    return Principal(subject=user, role="order_manager", client_id=client, issued_at=issued, session_id=session)
 
 
 async def test_a_removed_users_earlier_tokens_stop_working(sessions):
@@ -48,15 +48,27 @@ async def test_after_a_role_change_only_tokens_issued_later_work_even_in_the_sam
     assert not await revocations.is_revoked(_token(issued=CHANGE + timedelta(milliseconds=200)))
 
 
-async def test_access_off_refuses_every_token_of_the_client_until_it_is_on_again(sessions):
+async def test_access_off_refuses_every_token_of_the_client_and_on_again_revives_none_of_them(sessions):
     revocations = EventFedRevocations(sessions)
     granted = dict(client_id="c1", admin_user_id="a1", admin_email="a@x.example", admin_first_name="A",
                    admin_last_name="B")
+    await _apply(sessions, StorefrontAccessGranted(enabled=True, occurred_at=CHANGE - timedelta(hours=1), **granted))
+    assert not await revocations.is_revoked(_token())
     await _apply(sessions, StorefrontAccessGranted(enabled=False, occurred_at=CHANGE, **granted))
     assert await revocations.is_revoked(_token(issued=CHANGE + timedelta(hours=1)))
     assert not await revocations.is_revoked(_token(client="c2"))
     await _apply(sessions, StorefrontAccessGranted(enabled=True, occurred_at=CHANGE + timedelta(hours=2), **granted))
-    assert not await revocations.is_revoked(_token())
+    assert await revocations.is_revoked(_token())  # issued before "off": ended for good
+    assert not await revocations.is_revoked(_token(issued=CHANGE + timedelta(hours=2, milliseconds=10)))
+
+
+async def test_an_ended_session_refuses_its_tokens_and_only_those(sessions):
+    revocations = EventFedRevocations(sessions)
+    await _apply(sessions, SessionEnded(client_id="c1", user_id="u1", session_id="s1", reason="logout",
+                                        occurred_at=CHANGE))
+    assert await revocations.is_revoked(_token(session="s1", issued=CHANGE - timedelta(minutes=1)))
+    assert not await revocations.is_revoked(_token(session="s2", issued=CHANGE + timedelta(seconds=1)))
+    assert not await revocations.is_revoked(_token(session="s2", issued=CHANGE - timedelta(minutes=1)))
 
 
 GRANT = dict(client_id="c1", admin_user_id="a1", admin_email="a@x.example", admin_first_name="A", admin_last_name="B")

@@ -5,6 +5,7 @@ Schema tooling lives in `storefront_events.schemas` (`python -m storefront_event
 
 from storefront_events.access import (
     InvitationAccepted,
+    SessionEnded,
     StorefrontAccessGranted,
     UserInvited,
     UserRemoved,
@@ -100,6 +101,7 @@ __all__ = [
     "Role",
     "Shipment",
     "SHOP_ORDERS_V1",
+    "SessionEnded",
     "ShopOrderLine",
     "StoreConnected",
     "StoreDisconnected",

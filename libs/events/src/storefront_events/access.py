@@ -1,6 +1,9 @@
-"""Events published by access-service on `access.v1` (key: client_id).
+"""Events published by access-service on `access.v1` (key: client_id; the user id for an
+operator's SessionEnded, which has no client).
 
-The topic carries single-use invitation links; its ACL allows only the notifier to read it.
+Every service reads this topic (token revocations) and copies what it cannot apply into its
+dead-letter topics, so nothing on it is a secret: the single-use invitation link travels
+encrypted for the notifier alone (`UserInvited.sealed_accept_url`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ class StorefrontAccessGranted(Event):
 
 class UserInvited(Event):
     """Emitted by access-service when a user is invited (the client admin on access grant, or a
-    user added by the admin) and when an invitation is resent; the notifier mails `accept_url`."""
+    user added by the admin) and when an invitation is resent; the notifier decrypts
+    `sealed_accept_url` and mails the link."""
 
     event_type: Literal["user.invited"] = "user.invited"
     schema_version: Literal[1] = 1
@@ -42,10 +46,19 @@ class UserInvited(Event):
     role: Role
     store_ids: list[str] = Field(default=[], description="Stores a store_manager may manage; empty = all")
     invitation_id: str
-    accept_url: str = Field(description="Link with the single-use invitation token")
+    accept_url: str = Field(
+        default="",
+        description="Deprecated, left empty: the link is a credential and travels only in sealed_accept_url. "
+        "Readers fall back to it for events published before sealed_accept_url existed",
+    )
     expires_at: UtcDatetime = Field(description="When the invitation link stops working")
     locale: str = Field(default="en", description="Language of the invitation email (BCP 47)")
     resend: bool = Field(default=False, description="True when this re-sends an earlier invitation")
+    sealed_accept_url: str | None = Field(
+        default=None,
+        description="The accept link (single-use token in its #fragment), a Fernet token encrypted with "
+        "STOREFRONTS_INVITATION_KEYS, which only the access service and the notifier hold",
+    )
 
 
 class InvitationAccepted(Event):
@@ -78,3 +91,16 @@ class UserRemoved(Event):
     client_id: str
     user_id: str
     email: str
+
+
+class SessionEnded(Event):
+    """Emitted by access-service when a session ends before its tokens expire: the user signed
+    out, or a used refresh token was presented again (it leaked). Every service refuses the
+    session's access tokens from then on."""
+
+    event_type: Literal["session.ended"] = "session.ended"
+    schema_version: Literal[1] = 1
+    client_id: str | None = Field(default=None, description="The user's client; None for an operator")
+    user_id: str
+    session_id: str = Field(description="The `sid` claim of the session's access tokens")
+    reason: Literal["logout", "refresh_token_reused"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from storefront_events.access import (
     InvitationAccepted,
+    SessionEnded,
     StorefrontAccessGranted,
     UserInvited,
     UserRemoved,
@@ -67,7 +68,8 @@ ACCESS_V1 = Topic(
     "access.v1",
     ("client_id",),
     3,
-    (StorefrontAccessGranted, UserInvited, InvitationAccepted, UserRoleChanged, UserRemoved),
+    (StorefrontAccessGranted, UserInvited, InvitationAccepted, UserRoleChanged, UserRemoved, SessionEnded),
+    key_fallback="user_id",
 )
 STORES_V1 = Topic(
     "stores.v1", ("store_id",), 3, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)

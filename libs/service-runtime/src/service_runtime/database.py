@@ -1,5 +1,6 @@
 """Async database access by URL: SQLite (embedded default) or PostgreSQL."""
 
+import os
 from pathlib import Path
 
 from sqlalchemy import event, text
@@ -21,11 +22,23 @@ def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(Path(parsed.database))
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _owner_only(database: Path) -> None:
+    """The database file (password hashes, sessions, keys) is readable by its owner only;
+    SQLite gives its -wal and -shm files the same mode. A directory we create is ours alone."""
+    if not database.parent.exists():
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(database, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(database, 0o600)  # also a file made before this rule, or under a looser umask
+    for companion in (database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        if companion.exists():
+            os.chmod(companion, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,5 +1,7 @@
 """Transactional outbox: event rows are written in the same transaction as the state
-change; the relay (relay.py) publishes them afterwards and marks them sent."""
+change; the relay (relay.py) publishes them afterwards and marks them sent. A row added
+with ``holds_secret=True`` loses its payload in the same update that marks it sent, so the
+database keeps no copy of a secret once Kafka has it."""
 
 from datetime import UTC, datetime
 
@@ -23,6 +25,7 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     sent_at: datetime | None = Field(default=None, nullable=True)
+    holds_secret: bool = Field(default=False, description="The payload is emptied when the row is sent")
 
 
 class Outbox:
@@ -33,7 +36,7 @@ class Outbox:
         self._source = source
         self.added: list[Event] = []
 
-    def add(self, event: Event, *, subject: str | None = None) -> None:
+    def add(self, event: Event, *, subject: str | None = None, holds_secret: bool = False) -> None:
         if event.correlation_id is None and (correlation_id := current_correlation_id()):
             event = event.model_copy(update={"correlation_id": correlation_id})
         topic = topic_of(event)
@@ -45,6 +48,7 @@ class Outbox:
                 topic=topic.name,
                 message_key=key,
                 payload=encode(event, source=self._source, subject=subject or key).decode(),
+                holds_secret=holds_secret,
             )
         )
         self.added.append(event)

@@ -5,14 +5,15 @@ SQLite has one process). Rows are polled by ``sent_at IS NULL``, never by id ran
 so a row whose id was taken before a later-committed one is never skipped. Rows are
 published in id order; if one fails, it and everything after it stay unsent and are
 retried, so a key's events never overtake each other. A crash after publishing but
-before marking re-publishes: consumers are idempotent."""
+before marking re-publishes: consumers are idempotent. Rows holding a secret lose their
+payload in the update that marks them sent."""
 
 import asyncio
 from datetime import UTC, datetime
 
 import structlog
 from prometheus_client import Counter, Gauge
-from sqlalchemy import select, text, update
+from sqlalchemy import case, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storefront_events import KAFKA_HEADERS
 
@@ -110,7 +111,8 @@ class OutboxRelay(BackgroundTask):
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(sent_ids))  # type: ignore[union-attr]
-                    .values(sent_at=datetime.now(UTC))
+                    .values(sent_at=datetime.now(UTC),
+                            payload=case((OutboxMessage.holds_secret, ""), else_=OutboxMessage.payload))
                 )
                 await session.commit()
             PENDING.set(len(rows) - len(sent_ids))

@@ -17,6 +17,7 @@ from access.handlers.auth import create_operator
 from access.handlers.invitations import InvitationPolicy
 from access.settings import AccessSettings
 from service_runtime.runtime import Runtime
+from service_runtime.secrets import SecretBox
 
 log = structlog.get_logger()
 
@@ -29,7 +30,9 @@ class AccessRuntime(Runtime):
                          follow_access_revocations=False)  # access knows its users and sessions first-hand
         self.clock = SystemClock()
         self.passwords = Argon2Passwords()
-        self.policy = InvitationPolicy(public_url=settings.public_url, days=settings.invitation_days)
+        invitation_keys = [key.get_secret_value() for key in settings.invitation_keys]
+        self.invitation_box = SecretBox(invitation_keys) if invitation_keys else None
+        self.policy = InvitationPolicy(public_url=settings.public_url, seal=self._seal, days=settings.invitation_days)
         self.keys = SigningKeys(self.sessions, box=self.secrets or dev_secret_box(settings.dev_key_file),
                                 clock=self.clock, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                                 token_seconds=settings.access_token_seconds, rotation_days=settings.key_rotation_days)
@@ -43,6 +46,11 @@ class AccessRuntime(Runtime):
         else:
             self.limiter = MemoryLoginLimiter(**limits)
 
+    def _seal(self, link: str) -> str:
+        if self.invitation_box is None:
+            raise RuntimeError("STOREFRONTS_INVITATION_KEYS is not set: invitation links cannot be sealed")
+        return self.invitation_box.encrypt(link)
+
     def _trust(self, own: dict) -> None:
         """This service verifies its own tokens from its own keys (no HTTP to itself), plus a
         static JWKS when configured (tests, offline tools)."""
@@ -50,6 +58,9 @@ class AccessRuntime(Runtime):
         self.verifier.use_jwks({"keys": [*own["keys"], *static.get("keys", [])]})
 
     async def start(self) -> None:
+        if self.invitation_box is None:
+            raise RuntimeError("STOREFRONTS_INVITATION_KEYS (a JSON list of Fernet keys, shared with the notifier "
+                               "alone) is required: invitation links travel sealed for the notifier")
         await super().start()
         await self.keys.ensure_current()
         await self.bootstrap_operator()

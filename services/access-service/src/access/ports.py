@@ -21,6 +21,12 @@ class TokenIssuer(Protocol):
         ...
 
 
+class LinkSeal(Protocol):
+    def __call__(self, link: str) -> str:
+        """The invitation link encrypted for the notifier alone (STOREFRONTS_INVITATION_KEYS)."""
+        ...
+
+
 class LoginLimiter(Protocol):
     async def retry_after(self, *, account: str, source: str) -> int:
         """Seconds until the next attempt is allowed; 0 when allowed now."""

@@ -19,5 +19,10 @@ class AccessSettings(ServiceSettings):
     login_failures_per_account: int = 5
     login_failures_per_source: int = 20
     login_window_seconds: int = 900
+    invitation_keys: list[SecretStr] = Field(
+        default_factory=list, validation_alias="STOREFRONTS_INVITATION_KEYS",
+        description="Fernet keys (JSON list, newest first) sealing invitation links for the notifier; "
+        "only access and the notifier hold them. Required to serve",
+    )
     bootstrap_operator_email: str = ""
     bootstrap_operator_password: SecretStr = SecretStr("")

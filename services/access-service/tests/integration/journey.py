@@ -7,6 +7,7 @@ from aiokafka import AIOKafkaConsumer
 from storefront_events import ACCESS_V1, Event, UserInvited, decode
 
 from access.domain import KnownClient
+from service_runtime.testing.helpers import accept_link
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,7 +40,7 @@ async def access_events(settings, *, until, timeout: float = 30) -> list[Event]:
 
 
 async def invitation(settings, email: str, *, nth: int = 1) -> UserInvited:
-    """The ``nth`` UserInvited sent to ``email``: the token travels only in its accept_url."""
+    """The ``nth`` UserInvited sent to ``email``: the token travels only in its sealed accept link."""
     def mine(events):
         return [e for e in events if isinstance(e, UserInvited) and e.email == email]
     events = await access_events(settings, until=lambda events: len(mine(events)) >= nth)
@@ -47,7 +48,8 @@ async def invitation(settings, email: str, *, nth: int = 1) -> UserInvited:
 
 
 def token_of(invited: UserInvited) -> str:
-    return invited.accept_url.split("token=", 1)[1]
+    link = accept_link(invited) if invited.sealed_accept_url else invited.accept_url  # the latter: older events
+    return link.split("token=", 1)[1]
 
 
 async def enable_access(api, operator, client_id: str, email: str, **extra):

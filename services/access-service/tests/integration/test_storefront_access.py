@@ -16,7 +16,7 @@ from storefront_events import (
 from access.adapters.tables import InvitationRow, StorefrontAccessRow, UserRow
 from service_runtime.inbox import AppliedEvent
 from service_runtime.outbox import OutboxMessage
-from service_runtime.testing.helpers import eventually
+from service_runtime.testing.helpers import accept_link, eventually
 
 from .journey import PASSWORD, accept, access_events, bearer, enable_access, invitation, known_client, log_in, token_of
 
@@ -30,7 +30,8 @@ async def test_enabling_access_invites_the_admin_who_accepts_and_signs_in(api, o
     assert state["admin"]["email"] == "ada@acme.example"
     assert (state["admin"]["first_name"], state["admin"]["status"]) == ("Ada", "invitation_sent")
     invited = await invitation(access_settings, "ada@acme.example")
-    assert invited.accept_url.startswith("http://127.0.0.1:8080/invitations/accept?token=")
+    assert invited.accept_url == ""  # the clear field is deprecated: the link is a credential
+    assert accept_link(invited).startswith("http://127.0.0.1:8080/invitations/accept#token=")
     assert (invited.client_name, invited.role, invited.locale, invited.resend) == ("Acme Prints", "admin", "fr", False)
     assert (invited.expires_at - invited.occurred_at).days in (6, 7)
 

@@ -4,11 +4,12 @@ from notifier.adapters.clock import SystemClock
 from notifier.adapters.db import MIGRATIONS, NotifierUnitOfWork
 from notifier.adapters.smtp import SmtpMailer
 from notifier.delivery import EmailDelivery
-from notifier.domain import RetryPolicy
+from notifier.domain import InvalidInvitation, RetryPolicy
 from notifier.entrypoints.consumers import register_consumers
 from notifier.ports import Clock, Mailer
 from notifier.settings import NotifierSettings
 from service_runtime.runtime import Runtime
+from service_runtime.secrets import SecretBox, SecretDecryptionError
 
 
 class NotifierRuntime(Runtime):
@@ -23,8 +24,24 @@ class NotifierRuntime(Runtime):
             sweep_seconds=settings.sweep_seconds,
         )
         self._delivery_enabled = settings.delivery_enabled
+        invitation_keys = [key.get_secret_value() for key in settings.invitation_keys]
+        self._invitation_box = SecretBox(invitation_keys) if invitation_keys else None
+
+    def unseal(self, sealed_link: str) -> str:
+        """Opens an invitation link access sealed for the notifier (STOREFRONTS_INVITATION_KEYS)."""
+        if self._invitation_box is None:
+            raise InvalidInvitation("The invitation link is sealed and STOREFRONTS_INVITATION_KEYS is not set.",
+                                    field="sealed_accept_url")
+        try:
+            return self._invitation_box.decrypt(sealed_link)
+        except SecretDecryptionError as error:
+            raise InvalidInvitation("The invitation link cannot be opened with STOREFRONTS_INVITATION_KEYS.",
+                                    field="sealed_accept_url") from error
 
     async def start(self) -> None:
+        if self._invitation_box is None:
+            raise RuntimeError("STOREFRONTS_INVITATION_KEYS (a JSON list of Fernet keys, shared with the access "
+                               "service alone) is required: invitation links arrive sealed for the notifier")
         await super().start()
         if self._delivery_enabled:
             self.delivery.start()

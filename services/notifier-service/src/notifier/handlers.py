@@ -1,27 +1,31 @@
 """Use cases of the notifier: queue an email (load → decide → save → commit), deliver it."""
 
 import uuid
+from collections.abc import Callable
 
 import structlog
 from storefront_events import EmailSent, UserInvited
 
 from notifier import domain, templates
 from notifier.commands import ListEmails
-from notifier.domain import DeliveryFailed, Email, RetryPolicy
+from notifier.domain import DeliveryFailed, Email, InvalidInvitation, RetryPolicy
 from notifier.ports import Clock, Mailer
 from service_runtime.auth import Principal
 
 log = structlog.get_logger()
 
 
-async def queue_invitation_email(event: UserInvited, *, uow, clock: Clock) -> str | None:
+async def queue_invitation_email(event: UserInvited, *, uow, clock: Clock,
+                                 unseal: Callable[[str], str] | None = None) -> str | None:
     """Renders the invitation (French for a French locale, else English) with the login, the
     accept link, its expiry and the next steps, and stores it as a pending email; delivery
     sends it once this commits. One email per event: a redelivered event adds nothing, and a
-    resend (a new event) gets a new email. Returns the email id, None for a duplicate."""
+    resend (a new event) gets a new email. Returns the email id, None for a duplicate.
+    The link comes sealed (``unseal`` opens it with the invitation keys); events from before
+    sealing carry it in the deprecated clear ``accept_url``."""
     rendered = templates.render_invitation(templates.Invitation(
         client_name=event.client_name, first_name=event.first_name, email=event.email,
-        accept_url=event.accept_url, expires_at=event.expires_at, locale=event.locale,
+        accept_url=_accept_url(event, unseal), expires_at=event.expires_at, locale=event.locale,
     ))
     event_id = str(event.event_id)
     async with uow:
@@ -78,6 +82,15 @@ async def list_emails(query: ListEmails, *, viewer: Principal, uow) -> list[Emai
         client_id = viewer.client_id
     async with uow:
         return await uow.emails.search(client_id=client_id, to=query.to, limit=query.limit)
+
+
+def _accept_url(event: UserInvited, unseal: Callable[[str], str] | None) -> str:
+    if not event.sealed_accept_url:
+        return event.accept_url
+    if unseal is None:
+        raise InvalidInvitation("The invitation link is sealed and no invitation key is configured.",
+                                field="sealed_accept_url")
+    return unseal(event.sealed_accept_url)
 
 
 def _email_sent(email: Email) -> EmailSent:

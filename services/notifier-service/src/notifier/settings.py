@@ -16,6 +16,11 @@ class NotifierSettings(ServiceSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10
+    invitation_keys: list[SecretStr] = Field(
+        default_factory=list, validation_alias="STOREFRONTS_INVITATION_KEYS",
+        description="Fernet keys (JSON list, newest first) opening the invitation links access seals; "
+        "only access and the notifier hold them. Required to serve",
+    )
     delivery_enabled: bool = True
     sweep_seconds: float = Field(default=5, gt=0, description="How often pending emails are looked at unwoken")
     retry_base_seconds: float = Field(default=2, gt=0, description="Wait after a first failed attempt; then doubles")

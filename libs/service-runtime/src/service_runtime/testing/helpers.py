@@ -11,7 +11,18 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
-from storefront_events import Event, decode
+from storefront_events import Event, UserInvited, decode
+
+from service_runtime.secrets import SecretBox
+
+#: The invitation key of the tests (STOREFRONTS_INVITATION_KEYS), one per test run: access and
+#: the notifier share it, as in production, and tests open the links it sealed.
+INVITATION_KEY = SecretBox.generate_key()
+
+
+def accept_link(invited: UserInvited) -> str:
+    """The invitation link access sealed in ``invited`` for the notifier."""
+    return SecretBox([INVITATION_KEY]).decrypt(invited.sealed_accept_url or "")
 
 
 async def eventually(check: Callable[[], Awaitable[object]], *, timeout: float = 30, interval: float = 0.1):

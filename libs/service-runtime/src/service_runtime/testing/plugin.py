@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from service_runtime.testing.helpers import create_database, delete_topics, drop_database
+from service_runtime.testing.helpers import INVITATION_KEY, create_database, delete_topics, drop_database
 from service_runtime.testing.infra import Stack, start_stack
 from service_runtime.testing.tokens import TokenMint
 
@@ -51,6 +51,7 @@ def service_settings(stack, postgres_url, topic_prefix, token_mint):
             "redis_url": stack.redis_url,
             "log_json": False,
             "relay_poll_seconds": 0.1,
+            "invitation_keys": [INVITATION_KEY],  # read by access and the notifier, ignored by the others
         }
         return settings_class(**(values | overrides))
 

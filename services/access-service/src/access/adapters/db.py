@@ -54,6 +54,17 @@ class SqlStorefrontAccess:
         row = await self._session.get(StorefrontAccessRow, client_id, with_for_update=for_update)
         return StorefrontAccess(row.client_id, row.enabled, row.admin_user_id, row.locale, row.version) if row else None  # type: ignore[arg-type]
 
+    async def lock(self, client_id: str) -> None:
+        """Holds the client's access row until the unit of work ends, so changes to the client's
+        users run one after the other (PostgreSQL: a row lock; SQLite: the database's write lock,
+        which a no-op update takes). Reads after it see what the previous holder committed."""
+        if self._session.bind.dialect.name == "postgresql":
+            await self._session.execute(
+                select(StorefrontAccessRow.client_id).where(StorefrontAccessRow.client_id == client_id).with_for_update())
+        else:
+            await self._session.execute(update(StorefrontAccessRow).where(StorefrontAccessRow.client_id == client_id)
+                                        .values(enabled=StorefrontAccessRow.enabled))
+
     async def put(self, access: StorefrontAccess) -> None:
         row = await self._session.get(StorefrontAccessRow, access.client_id)
         if row is None:
@@ -119,6 +130,16 @@ class SqlInvitations:
             .values(revoked_at=now)
         )
 
+    async def use(self, invitation_id: str, now: datetime) -> bool:
+        """Marks the invitation used; False when it was used or replaced meanwhile. One
+        conditional update: of concurrent accepts, exactly one gets True."""
+        result = await self._session.execute(
+            update(InvitationRow)
+            .where(InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(used_at=now)
+        )
+        return result.rowcount == 1
+
     async def put(self, invitation: Invitation) -> None:
         row = await self._session.get(InvitationRow, invitation.id)
         if row is None:
@@ -142,12 +163,20 @@ class SqlSessions:
         self._session.add(SessionRow(id=session.id, user_id=session.user_id, created_at=session.created_at,
                                      expires_at=session.expires_at))
 
-    async def revoke(self, session_id: str, now: datetime) -> None:
-        await self._session.execute(update(SessionRow).where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
-                                    .values(revoked_at=now))
+    async def revoke(self, session_id: str, now: datetime) -> bool:
+        """Ends the session; False when it had already ended."""
+        result = await self._session.execute(
+            update(SessionRow).where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=now))
+        return result.rowcount == 1
 
     async def revoke_all_of(self, user_id: str, now: datetime) -> None:
         await self._session.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+                                    .values(revoked_at=now))
+
+    async def revoke_all_of_client(self, client_id: str, now: datetime) -> None:
+        users = select(UserRow.id).where(UserRow.client_id == client_id)
+        await self._session.execute(update(SessionRow).where(SessionRow.user_id.in_(users), SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
                                     .values(revoked_at=now))
 
     def add_refresh(self, token: RefreshToken) -> None:

@@ -1,5 +1,9 @@
 """The page the invitation email links to: choose a password, accept, and see where to
-sign in. It posts to ``POST /invitations/accept`` (the same API any client UI uses)."""
+sign in. It posts to ``POST /invitations/accept`` (the same API any client UI uses).
+
+The link carries the token in its fragment (``/invitations/accept#token=...``): browsers
+never send a fragment, so the token reaches no server or proxy log; the page's script
+reads it and posts it in the body. Links mailed before that (``?token=...``) still work."""
 
 import json
 
@@ -24,7 +28,8 @@ button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}#message{margin-top:1
 </form>
 <p id="message" role="status"></p>
 <script>
-const token = __TOKEN__;
+const token = new URLSearchParams(location.hash.slice(1)).get("token") || __TOKEN__;
+if (location.hash) history.replaceState(null, "", location.pathname + location.search);  // not kept in history
 const form = document.getElementById("accept"), message = document.getElementById("message");
 form.addEventListener("submit", async (event) => {
   event.preventDefault();

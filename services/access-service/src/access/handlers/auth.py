@@ -5,6 +5,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from storefront_events import SessionEnded as SessionEndedEvent
+
 from access.commands import LogIn
 from access.domain import EmailTaken, LoginFailed, User
 from access.domain.errors import SessionEnded, TooManyAttempts
@@ -61,7 +63,7 @@ async def refresh_session(refresh_token: str, *, uow, clock: Clock, tokens: Toke
         if known is None or session is None:
             raise SessionEnded("The refresh token is not valid.")
         if known.used_at is not None or not await uow.sessions.use_refresh(token_hash, now):
-            await uow.sessions.revoke(session.id, now)
+            await _end(uow, session, now, reason="refresh_token_reused")
             await uow.commit()
             raise SessionEnded("This refresh token was already used; the session has been ended for safety.")
         user = await uow.users.get(session.user_id)
@@ -75,12 +77,24 @@ async def refresh_session(refresh_token: str, *, uow, clock: Clock, tokens: Toke
 
 
 async def log_out(session_id: str | None, *, uow, clock: Clock) -> None:
-    """Ends the session: its access tokens are refused at once and its refresh token stops working."""
+    """Ends the session: its access tokens are refused at once here and, once they read
+    SessionEnded, in every other service; its refresh token stops working."""
     if not session_id:
         return
     async with uow:
-        await uow.sessions.revoke(session_id, clock.now())
+        session = await uow.sessions.get(session_id)
+        if session is not None:
+            await _end(uow, session, clock.now(), reason="logout")
         await uow.commit()
+
+
+async def _end(uow, session: Session, now, *, reason: str) -> None:
+    """Ends a session still alive and tells every service (SessionEnded); an ended one stays as it is."""
+    if not await uow.sessions.revoke(session.id, now):
+        return
+    user = await uow.users.get(session.user_id)
+    uow.outbox.add(SessionEndedEvent(client_id=user.client_id if user else None, user_id=session.user_id,
+                                     session_id=session.id, reason=reason))
 
 
 async def get_user(user_id: str, *, uow) -> User | None:

@@ -1,7 +1,7 @@
 from storefront_events import ClientArchived, ClientCreated, ClientUpdated
 
 from access.domain import KnownClient
-from access.handlers.storefront_access import granted
+from access.handlers.storefront_access import turn_off
 from service_runtime.versions import newer_than_held
 
 
@@ -24,15 +24,6 @@ async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived, *, 
         if current is not None and current.archived and not client.archived:
             client = KnownClient(client.id, client.name, client.reference_id, True, client.version)
         await uow.clients.put(client)
-        if client.archived:
-            await _turn_access_off(uow, client.id)
+        if client.archived and (access := await uow.access.get(client.id, for_update=True)) is not None and access.enabled:
+            await turn_off(uow, access, now=event.occurred_at)
         await uow.commit()
-
-
-async def _turn_access_off(uow, client_id: str) -> None:
-    access = await uow.access.get(client_id, for_update=True)
-    if access is None or not access.enabled:
-        return
-    access = access.switched(False)
-    await uow.access.put(access)
-    uow.outbox.add(granted(access, await uow.users.get(access.admin_user_id)))

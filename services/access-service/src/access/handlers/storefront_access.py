@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from storefront_events import StorefrontAccessGranted
@@ -37,7 +38,8 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
     keeps the same admin (another email is refused: manage users instead). Turning it off
-    blocks every login and token of the client at once. Repeating the current state changes nothing."""
+    blocks every login and token of the client at once and ends every session for good:
+    turning it on again revives none. Repeating the current state changes nothing."""
     try:
         async with uow:
             client = await _client(uow, cmd.client_id)
@@ -45,10 +47,8 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
             if cmd.enabled:
                 access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
             elif access is not None and access.enabled:
-                access = access.switched(False)
+                access = await turn_off(uow, access, now=clock.now())
                 admin = await uow.users.get(access.admin_user_id)
-                await uow.access.put(access)
-                uow.outbox.add(granted(access, admin))
             else:
                 admin = await uow.users.get(access.admin_user_id) if access else None
             await uow.commit()
@@ -121,6 +121,17 @@ async def _client(uow, client_id: str) -> KnownClient:
     if client is None:
         raise ClientNotFound(f"No client with id '{client_id}'.")
     return client
+
+
+async def turn_off(uow, access: StorefrontAccess, *, now: datetime) -> StorefrontAccess:
+    """Access off: every session of the client's users ends (their refresh tokens too), and
+    StorefrontAccessGranted(enabled=False) tells the other services to refuse every token
+    issued until now."""
+    access = access.switched(False)
+    await uow.access.put(access)
+    await uow.sessions.revoke_all_of_client(access.client_id, now)
+    uow.outbox.add(granted(access, await uow.users.get(access.admin_user_id)))
+    return access
 
 
 def granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:

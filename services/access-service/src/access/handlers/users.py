@@ -25,7 +25,7 @@ async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy)
                     last_name=cmd.last_name, role=cmd.role, store_ids=cmd.store_ids)
     try:
         async with uow:
-            access = await _enabled_access(uow, cmd.client_id)
+            access = await _enabled_access(uow, cmd.client_id, lock=True)
             if await uow.users.by_email(user.email):
                 raise _taken(user.email)
             await uow.users.put(user)
@@ -38,9 +38,10 @@ async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy)
 
 
 async def change_user(cmd: ChangeUser, *, uow) -> User:
-    """Changes a user's role or stores. The client's last active admin cannot be demoted."""
+    """Changes a user's role or stores. The client's last active admin cannot be demoted,
+    even by two admins demoting each other at once (changes of one client run one at a time)."""
     async with uow:
-        await _enabled_access(uow, cmd.client_id)
+        await _enabled_access(uow, cmd.client_id, lock=True)
         user = await _user(uow, cmd.client_id, cmd.user_id)
         role = cmd.role or user.role
         store_ids = cmd.store_ids if cmd.store_ids is not None else (user.store_ids if role == user.role else ())
@@ -60,7 +61,7 @@ async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
     The client's last active admin cannot be removed."""
     now = clock.now()
     async with uow:
-        await _enabled_access(uow, cmd.client_id)
+        await _enabled_access(uow, cmd.client_id, lock=True)
         user = await _user(uow, cmd.client_id, cmd.user_id)
         ensure_not_last_admin(user, await uow.users.of_client(cmd.client_id))
         removed = user.removed()
@@ -75,7 +76,7 @@ async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
 async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
     """A new link for a user who has not accepted yet; the previous link stops working."""
     async with uow:
-        access = await _enabled_access(uow, client_id)
+        access = await _enabled_access(uow, client_id, lock=True)
         user = await _user(uow, client_id, user_id)
         if user.status != "invitation_sent":
             raise UserNotFound("This user has no pending invitation.")
@@ -85,9 +86,14 @@ async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, 
     return user
 
 
-async def _enabled_access(uow, client_id: str):
+async def _enabled_access(uow, client_id: str, *, lock: bool = False):
+    """The client's access, which must be on. With ``lock``, first waits for (and then holds
+    off) every other change to the client's users until this unit of work ends, so the
+    rules below see the other changes."""
     if await uow.clients.get(client_id) is None:
         raise ClientNotFound(f"No client with id '{client_id}'.")
+    if lock:
+        await uow.access.lock(client_id)
     access = await uow.access.get(client_id)
     if access is None or not access.enabled:
         raise AccessDisabled("Storefronts access of this client is turned off.")

@@ -13,5 +13,5 @@ def register_consumers(runtime) -> None:
     @runtime.events.on(ACCESS_V1, group=GROUP, events=(UserInvited,))
     async def on_user_invited(event: UserInvited, *, uow) -> None:
         """Queues the invitation email of an invited (or re-invited) user."""
-        if await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock):
+        if await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock, unseal=runtime.unseal):
             runtime.delivery.wake()
