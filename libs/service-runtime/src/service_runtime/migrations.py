@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -29,6 +29,47 @@ def create_tables(*models: type[SQLModel]) -> Callable[[Connection], None]:
 
     def upgrade(connection: Connection) -> None:
         SQLModel.metadata.create_all(connection, tables=[m.__table__ for m in models])  # type: ignore[attr-defined]
+
+    return upgrade
+
+
+def add_columns(model: type[SQLModel], *names: str) -> Callable[[Connection], None]:
+    """An upgrade step adding the model's named columns where they are missing (a table
+    first created from today's model already has them)."""
+
+    def upgrade(connection: Connection) -> None:
+        table = model.__table__  # type: ignore[attr-defined]
+        present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+        for name in names:
+            if name in present:
+                continue
+            column = table.columns[name]
+            ddl = column.type.compile(dialect=connection.dialect)
+            default = column.server_default.arg if column.server_default is not None else None
+            if default is not None and not isinstance(default, str):
+                default = str(default.compile(dialect=connection.dialect))
+            clause = f" NOT NULL DEFAULT {default}" if default is not None and not column.nullable else ""
+            connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {ddl}{clause}'))
+
+    return upgrade
+
+
+def create_indexes(model: type[SQLModel], *names: str) -> Callable[[Connection], None]:
+    """An upgrade step creating the model's named indexes where they are missing."""
+
+    def upgrade(connection: Connection) -> None:
+        table = model.__table__  # type: ignore[attr-defined]
+        for index in table.indexes:
+            if index.name in names:
+                index.create(connection, checkfirst=True)
+
+    return upgrade
+
+
+def run_all(*steps: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    def upgrade(connection: Connection) -> None:
+        for step in steps:
+            step(connection)
 
     return upgrade
 

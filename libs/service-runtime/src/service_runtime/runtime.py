@@ -1,9 +1,11 @@
 """The parts every service's bootstrap builds: database, migrations, Kafka, outbox
-relay, event router, token verifier, secret box. Built from settings, never at import;
+relay, housekeeping, event router, token verifier, secret box. Built from settings, never at import;
 started and stopped by the API lifespan (or a test)."""
 
 import json
+import time
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 from storefront_events import ACCESS_V1
@@ -11,10 +13,11 @@ from storefront_events import ACCESS_V1
 from service_runtime.auth import JwtVerifier
 from service_runtime.database import create_engine, ping, session_factory
 from service_runtime.event_router import EventRouter
+from service_runtime.housekeeping import Housekeeping
 from service_runtime.inbox import AppliedEvent
 from service_runtime.messaging import Messaging
-from service_runtime.migrations import Migration, create_tables, migrate
-from service_runtime.outbox import OutboxMessage
+from service_runtime.migrations import Migration, add_columns, create_indexes, create_tables, migrate, run_all
+from service_runtime.outbox import MAX_EVENT_BYTES_KEY, OutboxMessage
 from service_runtime.relay import OutboxRelay
 from service_runtime.revocations import ACCESS_CHANGES, REVOCATION_MIGRATIONS, EventFedRevocations, follow_access_change
 from service_runtime.secrets import SecretBox
@@ -23,7 +26,16 @@ from service_runtime.unit_of_work import Applying, SqlUnitOfWork
 
 log = structlog.get_logger()
 
-RUNTIME_MIGRATIONS = (Migration("runtime-0001-outbox-and-inbox", create_tables(OutboxMessage, AppliedEvent)),)
+RUNTIME_MIGRATIONS = (
+    Migration("runtime-0001-outbox-and-inbox", create_tables(OutboxMessage, AppliedEvent)),
+    Migration(
+        "runtime-0002-outbox-failures-secrets-pending-index",
+        run_all(
+            add_columns(OutboxMessage, "holds_secret", "attempts", "last_error", "failed_at"),
+            create_indexes(OutboxMessage, "ix_outbox_pending"),
+        ),
+    ),
+)
 
 
 class Runtime:
@@ -38,8 +50,10 @@ class Runtime:
         self.settings = settings
         self.engine = create_engine(settings.effective_database_url())
         self.sessions = session_factory(self.engine)
+        self.sessions.configure(info={MAX_EVENT_BYTES_KEY: settings.outbox_max_event_bytes})
         self.messaging = Messaging(settings)
         self.relay = OutboxRelay(self.engine, self.sessions, self.messaging, settings)
+        self.housekeeping = Housekeeping(self.sessions, settings)
         self.verifier = JwtVerifier(
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
@@ -52,6 +66,7 @@ class Runtime:
         self._unit_of_work = unit_of_work
         self._migrations = [*RUNTIME_MIGRATIONS, *migrations]
         self._relay_started = False
+        self._housekeeping_started = False
         self.revocations = None
         if follow_access_revocations:
             self._migrations[len(RUNTIME_MIGRATIONS):len(RUNTIME_MIGRATIONS)] = REVOCATION_MIGRATIONS
@@ -78,11 +93,16 @@ class Runtime:
         if self.settings.relay_enabled:
             self.relay.start()
             self._relay_started = True
+        if self.settings.housekeeping_enabled:
+            self.housekeeping.start()
+            self._housekeeping_started = True
         if self.settings.consumers_enabled:
             await self.messaging.start_consumers()
         log.info("service.started", database=self.engine.url.render_as_string(hide_password=True))
 
     async def stop(self) -> None:
+        if self._housekeeping_started:
+            await self.housekeeping.stop()
         if self._relay_started:
             await self.relay.stop()
         await self.messaging.stop()
@@ -97,4 +117,23 @@ class Runtime:
         checks = {"database": database, "kafka": await self.messaging.ready()}
         if self.settings.consumers_enabled and self.events.subscribed:
             checks["consumers"] = self.messaging.consumers_alive()
+        if self.settings.relay_enabled:
+            checks["relay"] = self.relay.alive()
         return checks
+
+    async def relay_status(self) -> dict[str, Any]:
+        """What /readyz shows of the relay: alive, seconds since its last completed pass,
+        the age of the oldest unsent row (parked ones aside) and how many rows are parked."""
+        status: dict[str, Any] = {"enabled": self.settings.relay_enabled, "alive": self.relay.alive()}
+        last = self.relay.last_pass_at
+        status["seconds_since_last_pass"] = None if last is None else round(time.monotonic() - last, 3)
+        try:
+            backlog = await self.relay.report_backlog()
+        except Exception as error:  # database down: the database check says so
+            log.warning("relay.backlog_unavailable", error=repr(error))
+            status["oldest_unsent_age_seconds"] = None
+            status["parked"] = None
+            return status
+        status["oldest_unsent_age_seconds"] = backlog.oldest_unsent_age_seconds
+        status["parked"] = backlog.parked
+        return status
