@@ -46,7 +46,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", default=0))
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
 class EventTooLarge(DomainError):

@@ -73,6 +73,10 @@ def relay_lock_id(service_name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+class SendTimedOut(Exception):
+    """The broker did not acknowledge the send within ``relay_send_timeout_seconds``."""
+
+
 class RowTooLarge(Exception):
     """The row is larger than ``outbox_max_event_bytes``: it can never be published."""
 
@@ -244,12 +248,16 @@ class OutboxRelay(BackgroundTask):
                 failed_keys.add(key)
                 if not _retriable(error) and not _the_rows_own(error):
                     rebuild = True  # the producer itself may be broken
-        results = await asyncio.gather(*(future for _, future in queued), return_exceptions=True)
+        if queued:
+            await asyncio.wait([future for _, future in queued], timeout=self._settings.relay_send_timeout_seconds)
         outcome: dict[int, BaseException | None] = {}
-        for (row, _), result in zip(queued, results):
+        for row, future in queued:
             key = (row.topic, row.message_key)
-            if isinstance(result, asyncio.CancelledError):
-                raise result
+            if not future.done():  # broker unreachable: left to the producer; the next pass sends again
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                failed_keys.add(key)
+                continue
+            result = future.exception()
             if isinstance(result, BaseException):
                 # A whole Kafka batch fails together, so the culprit is not known yet:
                 # not counted as an attempt; the next pass isolates.
@@ -276,15 +284,27 @@ class OutboxRelay(BackgroundTask):
             if key in failed_keys:
                 continue
             try:
-                await (await self._queue(row))
-                outcome[row.id] = None  # type: ignore[index]
+                future = await self._queue(row)
             except asyncio.CancelledError:
                 raise
-            except Exception as error:
-                failures[row.id] = (error, not _retriable(error))  # type: ignore[index]
+            except Exception as error:  # refused before queueing
+                failures[row.id] = (error, _the_rows_own(error))  # type: ignore[index]
                 failed_keys.add(key)
-                if not _retriable(error) and not isinstance(error, RowTooLarge):
+                if not _retriable(error) and not _the_rows_own(error):
                     await self._messaging.restart_producer()
+                continue
+            done, _ = await asyncio.wait([future], timeout=self._settings.relay_send_timeout_seconds)
+            if not done:  # the broker does not answer: the rest waits for the next pass
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                break
+            error = future.exception()
+            if error is None:
+                outcome[row.id] = None  # type: ignore[index]
+                continue
+            failures[row.id] = (error, not _retriable(error))  # type: ignore[index]
+            failed_keys.add(key)
+            if not _retriable(error):
+                await self._messaging.restart_producer()
         self._isolating = any(counted for _, counted in failures.values())
         return outcome, failures
 

@@ -65,6 +65,9 @@ class ServiceSettings(BaseSettings):
     relay_enabled: bool = True
     relay_poll_seconds: float = 0.5
     relay_batch_size: int = Field(default=500, ge=1)
+    relay_send_timeout_seconds: float = Field(
+        default=30, gt=0, description="How long a relay pass waits for the broker to acknowledge its sends"
+    )
     relay_max_attempts: int = Field(
         default=5, ge=1, description="Non-retriable failures after which an outbox row is parked (failed_at set)"
     )
