@@ -186,8 +186,9 @@ class OutboxRelay(BackgroundTask):
                     )
                 )
             parked = await self._record_failures(session, rows, failures)
+            published = set(sent_ids)
             for row in rows:
-                if row.id in sent_ids:
+                if row.id in published:
                     PUBLISHED.labels(row.topic).inc()
             result = Pass(
                 sent=len(sent_ids), failed=len(failures), parked=parked, held_back=len(rows) - len(sent_ids) - len(failures)
