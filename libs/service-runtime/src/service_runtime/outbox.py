@@ -31,6 +31,14 @@ class OutboxMessage(SQLModel, table=True):
             postgresql_where=text("sent_at IS NULL"),
             sqlite_where=text("sent_at IS NULL"),
         ),
+        # Parked rows, which hold back the later rows of their key.
+        Index(
+            "ix_outbox_parked",
+            "topic",
+            "message_key",
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NOT NULL"),
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

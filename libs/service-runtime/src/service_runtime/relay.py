@@ -40,7 +40,8 @@ from datetime import UTC, datetime
 import structlog
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from prometheus_client import Counter, Gauge
-from sqlalchemy import case, func, not_, select, tuple_, update
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storefront_events import KAFKA_HEADERS
 
@@ -197,22 +198,25 @@ class OutboxRelay(BackgroundTask):
         return result
 
     async def _next_rows(self, session: AsyncSession) -> list[OutboxMessage]:
-        """The oldest unsent rows, without parked ones nor any row of a parked row's key."""
-        parked_keys = (
-            await session.execute(
-                select(OutboxMessage.topic, OutboxMessage.message_key)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_not(None))  # type: ignore[union-attr]
-                .distinct()
+        """The oldest unsent rows, without parked ones nor any row of a parked row's key
+        (one statement, so one snapshot)."""
+        parked = aliased(OutboxMessage)
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),  # type: ignore[union-attr]
+                OutboxMessage.failed_at.is_(None),  # type: ignore[union-attr]
+                ~exists().where(
+                    parked.sent_at.is_(None),  # type: ignore[union-attr]
+                    parked.failed_at.is_not(None),  # type: ignore[union-attr]
+                    parked.topic == OutboxMessage.topic,
+                    parked.message_key == OutboxMessage.message_key,
+                ),
             )
-        ).all()
-        query = select(OutboxMessage).where(
-            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)  # type: ignore[union-attr]
+            .order_by(OutboxMessage.id)
+            .limit(self._batch_size)
         )
-        if parked_keys:
-            query = query.where(
-                not_(tuple_(OutboxMessage.topic, OutboxMessage.message_key).in_([tuple(k) for k in parked_keys]))
-            )
-        return list((await session.execute(query.order_by(OutboxMessage.id).limit(self._batch_size))).scalars().all())
+        return list((await session.execute(query)).scalars().all())
 
     def _check_size(self, row: OutboxMessage) -> None:
         size = len(row.payload.encode()) + len(row.message_key.encode())

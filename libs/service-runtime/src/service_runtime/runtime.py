@@ -32,7 +32,7 @@ RUNTIME_MIGRATIONS = (
         "runtime-0002-outbox-failures-secrets-pending-index",
         run_all(
             add_columns(OutboxMessage, "holds_secret", "attempts", "last_error", "failed_at"),
-            create_indexes(OutboxMessage, "ix_outbox_pending"),
+            create_indexes(OutboxMessage, "ix_outbox_pending", "ix_outbox_parked"),
         ),
     ),
 )
