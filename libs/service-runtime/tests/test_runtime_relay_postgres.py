@@ -186,8 +186,8 @@ async def test_a_row_the_broker_refuses_is_parked_and_never_wedges_the_relay(set
         connection = await asyncpg.connect(postgres_url)
         try:
             await connection.execute(
-                "INSERT INTO outbox_messages (event_id, event_type, topic, message_key, payload, created_at, "
-                "holds_secret, attempts) VALUES ($1, 'storefronts.client.updated.v1', 'clients.v1', 'c0', $2, now(), false, 0)",
+                "INSERT INTO outbox_messages (event_id, event_type, topic, message_key, payload, created_at) "
+                "VALUES ($1, 'storefronts.client.updated.v1', 'clients.v1', 'c0', $2, now())",
                 str(uuid.uuid4()), "x" * 2_000_000,
             )
         finally:
@@ -195,18 +195,22 @@ async def test_a_row_the_broker_refuses_is_parked_and_never_wedges_the_relay(set
         after = _updates([f"other-{i}" for i in range(30)], keys=30)  # c0 among them: it must wait
         await _write(runtime, after)
 
-        async def parked_and_others_sent() -> bool:
+        await eventually(lambda: _unsent_names(postgres_url, exclude_key="c0"), timeout=90)  # others flow
+
+        async def unsent_once_parked():
             connection = await asyncpg.connect(postgres_url)
             try:
-                rows = await connection.fetch("SELECT message_key, sent_at, failed_at, attempts, last_error "
-                                              "FROM outbox_messages WHERE sent_at IS NULL")
+                rows = await connection.fetch("SELECT message_key, failed_at, attempts, last_error "
+                                              "FROM outbox_messages WHERE sent_at IS NULL ORDER BY id")
             finally:
                 await connection.close()
-            return [r["message_key"] for r in rows] == ["c0", "c0"] and any(r["failed_at"] for r in rows) and rows
+            return rows if any(r["failed_at"] for r in rows) else None
 
-        unsent = await eventually(parked_and_others_sent, timeout=90)
-        huge = next(r for r in unsent if r["failed_at"])
-        assert huge["attempts"] == 2 and "MessageSizeTooLarge" in huge["last_error"]
+        unsent = await eventually(unsent_once_parked, timeout=60)
+        assert [r["message_key"] for r in unsent] == ["c0", "c0"]  # the refused row, and the later one of its key
+        huge, waiting = unsent
+        assert huge["failed_at"] is not None and huge["attempts"] == 2 and "MessageSizeTooLarge" in huge["last_error"]
+        assert waiting["failed_at"] is None
         status = await runtime.relay_status()
         assert status["alive"] and status["parked"] == 1
 
