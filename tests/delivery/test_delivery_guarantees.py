@@ -32,7 +32,7 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, acc
     client_service = launch("client")
     access = launch("access")
     readiness = httpx.get(f"{access.url}/readyz").json()
-    assert readiness["checks"] == {"database": True, "kafka": True, "consumers": True}
+    assert readiness["checks"] == {"database": True, "kafka": True, "consumers": True, "relay": True}
     operator = token_mint.headers("operator")
     renames = 6
     async with httpx.AsyncClient(base_url=client_service.url, headers=operator) as http:

@@ -1,15 +1,34 @@
-"""A service's background loop (outbox relay, email delivery, ...): started and stopped
-with the service, woken at once when there is new work, and by a timer otherwise."""
+"""A service's background loop (outbox relay, email delivery, housekeeping, ...): started
+and stopped with the service, woken at once when there is new work, and by a timer
+otherwise.
+
+Supervised: ``run`` is meant to loop until cancelled; if it raises (or returns), the
+failure is logged and counted and ``run`` starts again after a backoff that doubles up
+to ``max_restart_backoff`` seconds, so a task never dies silently."""
 
 import asyncio
+import time
+
+import structlog
+from prometheus_client import Counter, Gauge
+
+log = structlog.get_logger()
+
+RESTARTS = Counter(
+    "storefronts_background_task_restarts_total", "Background task restarts after a crash", ["task"]
+)
+ALIVE = Gauge("storefronts_background_task_alive", "1 while the background task runs", ["task"])
 
 
 class BackgroundTask:
     name = "background"
+    restart_backoff = 0.5
+    max_restart_backoff = 30.0
 
     def __init__(self) -> None:
         self._woken = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self.restarts = 0
 
     async def run(self) -> None:
         raise NotImplementedError
@@ -26,7 +45,33 @@ class BackgroundTask:
         self._woken.clear()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name=self.name)
+        self._task = asyncio.create_task(self._supervise(), name=self.name)
+
+    def alive(self) -> bool:
+        """Started, not stopped, and its supervisor runs (a crashed ``run`` is being restarted)."""
+        return self._task is not None and not self._task.done()
+
+    async def _supervise(self) -> None:
+        backoff = self.restart_backoff
+        ALIVE.labels(self.name).set(1)
+        try:
+            while True:
+                started = time.monotonic()
+                try:
+                    await self.run()
+                    log.error("background.task_returned", task=self.name, restart_in=backoff)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("background.task_crashed", task=self.name, restart_in=backoff)
+                self.restarts += 1
+                RESTARTS.labels(self.name).inc()
+                if time.monotonic() - started > 10 * self.max_restart_backoff:
+                    backoff = self.restart_backoff  # it had run fine for a long while: start over
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_restart_backoff)
+        finally:
+            ALIVE.labels(self.name).set(0)
 
     async def stop(self) -> None:
         if self._task is None:

@@ -6,20 +6,22 @@ replay of an event already applied changes nothing).
     python -m service_runtime.dead_letters list   clients.v1.dlq.access-service
     python -m service_runtime.dead_letters replay clients.v1.dlq.access-service [--offset N ...]
 
-The Kafka address and topic prefix come from STOREFRONTS_KAFKA_BOOTSTRAP and
-STOREFRONTS_TOPIC_PREFIX, as for the services."""
+The Kafka address, security (STOREFRONTS_KAFKA_SECURITY_PROTOCOL, ..._SASL_*, ..._SSL_CAFILE)
+and topic prefix come from the STOREFRONTS_* variables, as for the services."""
 
 import argparse
 import asyncio
 import json
-import os
 import sys
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from service_runtime.kafka_clients import client_options
 from service_runtime.ops.kafka_topics import message_counts, topic_names
+from service_runtime.settings import ServiceSettings
 
 DEAD_LETTER_MARK = ".dlq."
 
@@ -41,11 +43,16 @@ class DeadLetter:
         return {k: v for k, v in asdict(self).items() if k != "value"}
 
 
-async def read_dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+def _connection(bootstrap: str, connection: dict[str, Any] | None) -> dict[str, Any]:
+    """aiokafka keyword arguments: ``connection`` (kafka_clients.client_options) or the bare bootstrap."""
+    return connection if connection is not None else {"bootstrap_servers": bootstrap}
+
+
+async def read_dead_letters(bootstrap: str, topic: str, *, connection: dict[str, Any] | None = None) -> list[DeadLetter]:
+    consumer = AIOKafkaConsumer(**_connection(bootstrap, connection), enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic)]
+        partitions = [TopicPartition(topic, p) for p in await _partitions(bootstrap, topic, connection)]
         if not partitions:
             return []
         consumer.assign(partitions)
@@ -60,8 +67,8 @@ async def read_dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
         await consumer.stop()
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(bootstrap: str, topic: str, connection: dict[str, Any] | None) -> list[int]:
+    admin = AIOKafkaAdminClient(**_connection(bootstrap, connection))
     await admin.start()
     try:
         [description] = await admin.describe_topics([topic])
@@ -88,10 +95,15 @@ def _letter(record) -> DeadLetter:
     )
 
 
-async def replay(bootstrap: str, topic: str, offsets: set[int] | None = None) -> list[DeadLetter]:
+async def replay(
+    bootstrap: str, topic: str, offsets: set[int] | None = None, *, connection: dict[str, Any] | None = None
+) -> list[DeadLetter]:
     """Publishes the chosen dead letters (all when no offsets) back to their original topic."""
-    chosen = [d for d in await read_dead_letters(bootstrap, topic) if offsets is None or d.offset in offsets]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    chosen = [
+        d for d in await read_dead_letters(bootstrap, topic, connection=connection)
+        if offsets is None or d.offset in offsets
+    ]
+    producer = AIOKafkaProducer(**_connection(bootstrap, connection), enable_idempotence=True)
     await producer.start()
     try:
         for letter in chosen:
@@ -119,8 +131,9 @@ def main(argv: list[str]) -> int:
                              "'list' without it lists the dead-letter topics and their counts")
     parser.add_argument("--offset", type=int, action="append", help="replay only these offsets")
     args = parser.parse_args(argv)
-    bootstrap = os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-    prefix = os.environ.get("STOREFRONTS_TOPIC_PREFIX", "")
+    settings = ServiceSettings()
+    connection = client_options(settings)
+    bootstrap, prefix = settings.kafka_bootstrap, settings.topic_prefix
     if args.topic is None:
         if args.command == "replay":
             parser.error("replay needs the dead-letter topic to replay")
@@ -129,15 +142,16 @@ def main(argv: list[str]) -> int:
             print(f"{count:>8}  {name}")
         print(f"{len(topics)} dead-letter topics on {bootstrap}", file=sys.stderr)
         return 0
-    topic = prefix + args.topic
+    topic = settings.topic(args.topic)
     if topic not in asyncio.run(topic_names(bootstrap)):
         print(f"topic {topic} does not exist on {bootstrap}; the dead-letter topics are listed by "
               "'python -m service_runtime.dead_letters list'", file=sys.stderr)
         return 2
     if args.command == "list":
-        letters = asyncio.run(read_dead_letters(bootstrap, topic))
+        letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, topic, connection=connection))
     else:
-        letters = asyncio.run(replay(bootstrap, topic, set(args.offset) if args.offset else None))
+        offsets = set(args.offset) if args.offset else None
+        letters = asyncio.run(replay(settings.kafka_bootstrap, topic, offsets, connection=connection))
     for letter in letters:
         print(json.dumps(letter.summary()))
     print(f"{len(letters)} dead letters {'listed' if args.command == 'list' else 'replayed'} from {topic}", file=sys.stderr)

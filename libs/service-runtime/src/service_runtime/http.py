@@ -70,12 +70,18 @@ def operations_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="The database and Kafka answer", responses={503: {"description": "Not ready"}})
+    @router.get(
+        "/readyz",
+        summary="The database and Kafka answer, the relay runs; the relay's backlog",
+        responses={503: {"description": "Not ready"}},
+    )
     async def readyz(request: Request):
-        checks = await request.app.state.runtime.ready()
+        runtime = request.app.state.runtime
+        checks = await runtime.ready()
+        relay = await runtime.relay_status()
         if all(checks.values()):
-            return {"status": "ready", "checks": checks}
-        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks)
+            return {"status": "ready", "checks": checks, "relay": relay}
+        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks, relay=relay)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

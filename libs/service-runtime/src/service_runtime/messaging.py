@@ -1,5 +1,6 @@
 """The service's connection to Kafka: a FastStream broker for its subscribers and one
-idempotent producer (acks=all) for the outbox relay and dead letters."""
+idempotent producer (acks=all) for the outbox relay and dead letters. Every client gets
+its bootstrap servers and security (TLS, SASL) from settings (kafka_clients.py)."""
 
 import asyncio
 
@@ -9,6 +10,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from storefront_events import ALL_TOPICS
 
 from service_runtime.kafka_admin import ensure_topics
+from service_runtime.kafka_clients import broker_security, client_options
 from service_runtime.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -21,6 +23,7 @@ class Messaging:
             settings.kafka_bootstrap.split(","),  # FastStream takes "a,b,c" as one host name
             client_id=settings.service_name,
             enable_idempotence=True,
+            security=broker_security(settings),
             logger=None,
         )
         self._producer: AIOKafkaProducer | None = None
@@ -43,18 +46,37 @@ class Messaging:
         return self._producer
 
     async def start_producer(self) -> None:
-        await _until_ready(lambda: ensure_topics(self.settings.kafka_bootstrap, self.topics_to_create()))
+        await _until_ready(
+            lambda: ensure_topics(
+                self.settings, self.topics_to_create(), dead_letters=frozenset(self.dead_letter_topics)
+            )
+        )
         await _until_ready(self._start_new_producer)
         self._producer_started = True
 
+    async def restart_producer(self) -> None:
+        """A fresh producer in place of the current one, after a non-retriable send failure:
+        aiokafka's idempotent producer does not reset its sequence numbers then (the Java
+        client does, KIP-360), so every later batch of that partition would fail too. The
+        old producer is flushed and closed once the new one is in place."""
+        old = self._producer
+        await self._start_new_producer()
+        if old is not None:
+            try:
+                await old.stop()
+            except Exception as error:
+                log.warning("kafka.old_producer_stop_failed", error=str(error))
+        log.warning("kafka.producer_restarted")
+
     async def _start_new_producer(self) -> None:
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
+            **client_options(self.settings),
             client_id=f"{self.settings.service_name}-relay",
             enable_idempotence=True,  # forces acks=all; one batch per partition in flight keeps key order
             acks="all",
             linger_ms=5,
             request_timeout_ms=30000,
+            max_request_size=self.settings.kafka_max_request_bytes,
         )
         try:
             await producer.start()

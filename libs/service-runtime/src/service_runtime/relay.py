@@ -1,19 +1,47 @@
-"""Publishes outbox rows to Kafka in commit order and marks them sent.
+"""Publishes outbox rows to Kafka and marks them sent.
 
-Only one relay per service database publishes at a time (a PostgreSQL advisory lock;
-SQLite has one process). Rows are polled by ``sent_at IS NULL``, never by id ranges,
-so a row whose id was taken before a later-committed one is never skipped. Rows are
-published in id order; if one fails, it and everything after it stay unsent and are
-retried, so a key's events never overtake each other. A crash after publishing but
-before marking re-publishes: consumers are idempotent. Rows holding a secret lose their
-payload in the update that marks them sent."""
+One pass: in one database transaction, take the oldest unsent rows (by id, polled by
+``sent_at IS NULL``, never by id ranges, so a row whose id was taken before a
+later-committed one is never skipped), queue them all on the idempotent producer,
+await every send, then mark sent exactly the rows whose send succeeded (clearing the
+payload of rows that hold a secret in the same UPDATE) and commit.
+
+Only one relay of a service publishes at a time: on PostgreSQL each pass takes a
+transaction-scoped advisory lock (``pg_try_advisory_xact_lock``) whose id is derived from
+the service name; it ends with the pass's transaction, so a lost database connection
+never leaves a lease behind, and a second process of the service simply skips passes
+while another one runs (SQLite has one process).
+
+Order, as tested: rows of one key (topic and message key) are published in id order, and
+a later row of a key is never published while an earlier row of that key is unsent.
+Within a pass, once a row of a key fails, the key's later rows are not queued, or, when
+already queued, are not marked sent; the idempotent producer sends one batch per
+partition at a time and a batch after a failed one fails too (sequence numbers), after
+which the producer is rebuilt. Other keys keep flowing. Consumers do not rely on this
+alone: events carry their aggregate's version, and a consumer applies only newer ones.
+
+Failures: a retriable one (broker unavailable, timeout) leaves the row unsent for the
+next pass, with ``last_error``. A non-retriable one is counted in ``attempts`` only when
+it is the row's own: the size check, a refusal before queueing, or a pass that sends rows
+one at a time (after a pass with an asynchronous non-retriable failure, which may have
+failed whole Kafka batches of innocent rows, the relay isolates: it sends one row at a
+time, rebuilding the producer after each failure). After ``relay_max_attempts`` such
+failures the row is parked (``failed_at``): it stays unsent and visible, is logged as an
+error and counted, and holds back only the later rows of its own key.
+
+A crash after publishing but before marking re-publishes: consumers are idempotent."""
 
 import asyncio
+import hashlib
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from prometheus_client import Counter, Gauge
-from sqlalchemy import case, select, text, update
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storefront_events import KAFKA_HEADERS
 
@@ -26,9 +54,62 @@ from service_runtime.settings import ServiceSettings
 log = structlog.get_logger()
 
 PUBLISHED = Counter("storefronts_outbox_published_total", "Outbox rows published", ["topic"])
-PENDING = Gauge("storefronts_outbox_pending", "Outbox rows not yet published")
+PENDING = Gauge("storefronts_outbox_pending", "Outbox rows not yet published in the last pass")
+PUBLISH_FAILURES = Counter(
+    "storefronts_outbox_publish_failures_total", "Outbox row sends that failed", ["topic", "retriable"]
+)
+PARKED_TOTAL = Counter(
+    "storefronts_outbox_rows_parked_total", "Outbox rows parked after repeated non-retriable failures", ["topic"]
+)
+PARKED = Gauge("storefronts_outbox_parked_rows", "Outbox rows parked (failed_at set, never sent)")
+OLDEST_UNSENT_AGE = Gauge(
+    "storefronts_outbox_oldest_unsent_age_seconds", "Age of the oldest unsent, not parked outbox row (0 if none)"
+)
+RELAY_ALIVE = Gauge("storefronts_outbox_relay_alive", "1 while the relay's task runs")
 
-_LEASE_ID = 7_340_002
+
+def relay_lock_id(service_name: str) -> int:
+    """The advisory lock id of a service's relay: one per service, stable across processes."""
+    digest = hashlib.sha256(f"storefronts.outbox-relay.{service_name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class SendTimedOut(Exception):
+    """The broker did not acknowledge the send within ``relay_send_timeout_seconds``."""
+
+
+class RowTooLarge(Exception):
+    """The row is larger than ``outbox_max_event_bytes``: it can never be published."""
+
+
+@dataclass
+class Pass:
+    """What one relay pass did."""
+
+    sent: int = 0
+    failed: int = 0
+    parked: int = 0
+    held_back: int = 0
+    busy: bool = False  # another process of the service held the relay lock
+
+
+@dataclass(frozen=True)
+class Backlog:
+    oldest_unsent_age_seconds: float | None
+    parked: int
+
+
+def _retriable(error: BaseException) -> bool:
+    return isinstance(error, KafkaError) and bool(getattr(error, "retriable", False))
+
+
+def _the_rows_own(error: BaseException) -> bool:
+    """A failure the row causes whatever the producer's state: it is too large."""
+    return isinstance(error, (RowTooLarge, MessageSizeTooLargeError))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class OutboxRelay(BackgroundTask):
@@ -41,81 +122,254 @@ class OutboxRelay(BackgroundTask):
         messaging: Messaging,
         settings: ServiceSettings,
         *,
-        batch_size: int = 500,
+        batch_size: int | None = None,
     ) -> None:
         super().__init__()
         self._engine = engine
         self._sessions = sessions
         self._messaging = messaging
         self._settings = settings
-        self._batch_size = batch_size
+        self._batch_size = batch_size or settings.relay_batch_size
+        self._lock_id = relay_lock_id(settings.service_name)
+        self._isolating = False
+        self.last_pass_at: float | None = None  # time.monotonic() of the last pass that completed
 
     async def run(self) -> None:
-        if self._engine.dialect.name == "postgresql":
-            async with self._engine.connect() as lease:
-                while not await lease.scalar(text("SELECT pg_try_advisory_lock(:id)"), {"id": _LEASE_ID}):
-                    await asyncio.sleep(2)  # another process of this service is relaying
-                await lease.commit()
-                await self._loop()
-        else:
-            await self._loop()
-
-    async def _loop(self) -> None:
+        RELAY_ALIVE.set(1)
         backoff = 0.2
-        while True:
-            try:
-                published = await self.publish_pending()
+        try:
+            while True:
+                try:
+                    done = await self.publish_pending()
+                    self.last_pass_at = time.monotonic()
+                    await self.report_backlog()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # database or broker down: back off and try again
+                    log.warning("outbox.pass_failed", error=repr(error), retry_in=backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10)
+                    continue
+                if done.failed:
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10)
+                    continue
                 backoff = 0.2
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("outbox.publish_failed", error=str(error), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10)
-                continue
-            if published < self._batch_size:
-                await self.sleep(self._settings.relay_poll_seconds)
+                if done.sent < self._batch_size:
+                    await self.sleep(self._settings.relay_poll_seconds)
+        finally:
+            RELAY_ALIVE.set(0)
 
-    async def publish_pending(self) -> int:
-        async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-                    .order_by(OutboxMessage.id)
-                    .limit(self._batch_size)
-                )
-            ).scalars().all()
+    async def publish_pending(self) -> Pass:
+        async with self._sessions() as session, session.begin():
+            if self._engine.dialect.name == "postgresql":
+                locked = await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_id)))
+                if not locked:
+                    return Pass(busy=True)  # another process of this service is relaying
+            rows = await self._next_rows(session)
             if not rows:
                 PENDING.set(0)
-                return 0
-            deliveries = [
-                await self._messaging.producer.send(
-                    self._settings.topic(row.topic),
-                    value=row.payload.encode(),
-                    key=row.message_key.encode(),
-                    headers=KAFKA_HEADERS,
-                )
-                for row in rows
-            ]
-            results = await asyncio.gather(*deliveries, return_exceptions=True)
-            sent_ids: list[int] = []
-            for row, result in zip(rows, results):
-                if isinstance(result, BaseException):
-                    log.warning("outbox.row_not_published", event_id=row.event_id, error=str(result))
-                    break
-                sent_ids.append(row.id)  # type: ignore[arg-type]
-                PUBLISHED.labels(row.topic).inc()
+                return Pass()
+            if self._isolating:
+                outcome, failures = await self._send_one_at_a_time(rows)
+            else:
+                outcome, failures = await self._send_all(rows)
             crash_point("relay.after_publish")
+            sent_ids = [row.id for row in rows if row.id in outcome and outcome[row.id] is None]
             if sent_ids:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id.in_(sent_ids))  # type: ignore[union-attr]
-                    .values(sent_at=datetime.now(UTC),
-                            payload=case((OutboxMessage.holds_secret, ""), else_=OutboxMessage.payload))
+                    .execution_options(synchronize_session=False)
+                    .values(
+                        sent_at=datetime.now(UTC),
+                        payload=case((OutboxMessage.holds_secret == True, ""), else_=OutboxMessage.payload),  # noqa: E712
+                    )
                 )
-                await session.commit()
-            PENDING.set(len(rows) - len(sent_ids))
-            if len(sent_ids) < len(rows):
-                raise RuntimeError(f"{len(rows) - len(sent_ids)} outbox rows not published")
-            return len(sent_ids)
+            parked = await self._record_failures(session, rows, failures)
+            published = set(sent_ids)
+            for row in rows:
+                if row.id in published:
+                    PUBLISHED.labels(row.topic).inc()
+            result = Pass(
+                sent=len(sent_ids), failed=len(failures), parked=parked, held_back=len(rows) - len(sent_ids) - len(failures)
+            )
+        PENDING.set(len(rows) - len(sent_ids))
+        return result
+
+    async def _next_rows(self, session: AsyncSession) -> list[OutboxMessage]:
+        """The oldest unsent rows, without parked ones nor any row of a parked row's key
+        (one statement, so one snapshot)."""
+        parked = aliased(OutboxMessage)
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),  # type: ignore[union-attr]
+                OutboxMessage.failed_at.is_(None),  # type: ignore[union-attr]
+                ~exists().where(
+                    parked.sent_at.is_(None),  # type: ignore[union-attr]
+                    parked.failed_at.is_not(None),  # type: ignore[union-attr]
+                    parked.topic == OutboxMessage.topic,
+                    parked.message_key == OutboxMessage.message_key,
+                ),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(self._batch_size)
+        )
+        return list((await session.execute(query)).scalars().all())
+
+    def _check_size(self, row: OutboxMessage) -> None:
+        size = len(row.payload.encode()) + len(row.message_key.encode())
+        if size > self._settings.outbox_max_event_bytes:
+            raise RowTooLarge(f"row is {size} bytes; the limit is {self._settings.outbox_max_event_bytes}")
+
+    async def _queue(self, row: OutboxMessage) -> asyncio.Future:
+        self._check_size(row)
+        return await self._messaging.producer.send(
+            self._settings.topic(row.topic),
+            value=row.payload.encode(),
+            key=row.message_key.encode(),
+            headers=KAFKA_HEADERS,
+        )
+
+    async def _send_all(self, rows: list[OutboxMessage]) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+        """Queues every row (but those of a key that already failed in this pass), then
+        awaits every send. Returns the outcome per row id (None: published) and the failures
+        with whether they count as the row's own attempt."""
+        failed_keys: set[tuple[str, str]] = set()
+        failures: dict[int, tuple[BaseException, bool]] = {}
+        queued: list[tuple[OutboxMessage, asyncio.Future]] = []
+        rebuild = False
+        for row in rows:
+            key = (row.topic, row.message_key)
+            if key in failed_keys:
+                continue  # held back behind the failed row of its key
+            try:
+                queued.append((row, await self._queue(row)))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # refused before queueing
+                failures[row.id] = (error, _the_rows_own(error))  # type: ignore[index]
+                failed_keys.add(key)
+                if not _retriable(error) and not _the_rows_own(error):
+                    rebuild = True  # the producer itself may be broken
+        if queued:
+            await asyncio.wait([future for _, future in queued], timeout=self._settings.relay_send_timeout_seconds)
+        outcome: dict[int, BaseException | None] = {}
+        for row, future in queued:
+            key = (row.topic, row.message_key)
+            if not future.done():  # broker unreachable: left to the producer; the next pass sends again
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                failed_keys.add(key)
+                continue
+            result = future.exception()
+            if isinstance(result, BaseException):
+                # A whole Kafka batch fails together, so the culprit is not known yet:
+                # not counted as an attempt; the next pass isolates.
+                failures[row.id] = (result, False)  # type: ignore[index]
+                failed_keys.add(key)
+                if not _retriable(result):
+                    rebuild = True
+            elif key in failed_keys:
+                log.warning("outbox.published_after_failed_row", event_id=row.event_id, topic=row.topic)
+            else:
+                outcome[row.id] = None  # type: ignore[index]
+        if rebuild:
+            self._isolating = True
+            await self._messaging.restart_producer()
+        return outcome, failures
+
+    async def _send_one_at_a_time(self, rows: list[OutboxMessage]) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+        """After a non-retriable failure of a batch: each row alone, so a failure is its own."""
+        failed_keys: set[tuple[str, str]] = set()
+        failures: dict[int, tuple[BaseException, bool]] = {}
+        outcome: dict[int, BaseException | None] = {}
+        for row in rows:
+            key = (row.topic, row.message_key)
+            if key in failed_keys:
+                continue
+            try:
+                future = await self._queue(row)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # refused before queueing
+                failures[row.id] = (error, _the_rows_own(error))  # type: ignore[index]
+                failed_keys.add(key)
+                if not _retriable(error) and not _the_rows_own(error):
+                    await self._messaging.restart_producer()
+                continue
+            done, _ = await asyncio.wait([future], timeout=self._settings.relay_send_timeout_seconds)
+            if not done:  # the broker does not answer: the rest waits for the next pass
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                break
+            error = future.exception()
+            if error is None:
+                outcome[row.id] = None  # type: ignore[index]
+                continue
+            failures[row.id] = (error, not _retriable(error))  # type: ignore[index]
+            failed_keys.add(key)
+            if not _retriable(error):
+                await self._messaging.restart_producer()
+        self._isolating = any(counted for _, counted in failures.values())
+        return outcome, failures
+
+    async def _record_failures(
+        self, session: AsyncSession, rows: list[OutboxMessage], failures: dict[int, tuple[BaseException, bool]]
+    ) -> int:
+        parked = 0
+        now = datetime.now(UTC)
+        for row in rows:
+            if row.id not in failures:
+                continue
+            error, counted = failures[row.id]  # type: ignore[index]
+            retriable = _retriable(error)
+            PUBLISH_FAILURES.labels(row.topic, str(retriable).lower()).inc()
+            attempts = row.attempts + (1 if counted else 0)
+            park = counted and attempts >= self._settings.relay_max_attempts
+            description = f"{type(error).__name__}: {error}"[:2000]
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .execution_options(synchronize_session=False)
+                .values(attempts=attempts, last_error=description, failed_at=now if park else None)
+            )
+            if park:
+                parked += 1
+                PARKED_TOTAL.labels(row.topic).inc()
+                log.error(
+                    "outbox.row_parked",
+                    event_id=row.event_id,
+                    event_type=row.event_type,
+                    topic=row.topic,
+                    key=row.message_key,
+                    attempts=attempts,
+                    error=description,
+                )
+            else:
+                log.warning(
+                    "outbox.row_not_published", event_id=row.event_id, topic=row.topic, attempts=attempts, error=description
+                )
+        return parked
+
+    async def backlog(self) -> Backlog:
+        """The age of the oldest unsent, not parked row, and how many rows are parked."""
+        async with self._sessions() as session:
+            oldest = await session.scalar(
+                select(OutboxMessage.created_at)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))  # type: ignore[union-attr]
+                .order_by(OutboxMessage.id)
+                .limit(1)
+            )
+            parked = await session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_not(None)  # type: ignore[union-attr]
+                )
+            )
+        age = None if oldest is None else max(0.0, (datetime.now(UTC) - _utc(oldest)).total_seconds())
+        return Backlog(oldest_unsent_age_seconds=age, parked=parked or 0)
+
+    async def report_backlog(self) -> Backlog:
+        backlog = await self.backlog()
+        OLDEST_UNSENT_AGE.set(backlog.oldest_unsent_age_seconds or 0)
+        PARKED.set(backlog.parked)
+        return backlog

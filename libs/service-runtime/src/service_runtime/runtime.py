@@ -1,8 +1,10 @@
 """The parts every service's bootstrap builds: database, migrations, Kafka, outbox
-relay, event router, token verifier, secret box. Built from settings, never at import;
+relay, housekeeping, event router, token verifier, secret box. Built from settings, never at import;
 started and stopped by the API lifespan (or a test)."""
 
 import json
+import time
+from typing import Any
 
 import structlog
 from storefront_events import ACCESS_V1
@@ -10,8 +12,10 @@ from storefront_events import ACCESS_V1
 from service_runtime.auth import JwtVerifier
 from service_runtime.database import create_engine, ping, session_factory
 from service_runtime.event_router import EventRouter
+from service_runtime.housekeeping import Housekeeping
 from service_runtime.messaging import Messaging
 from service_runtime.migrations import Migrations, upgrade
+from service_runtime.outbox import MAX_EVENT_BYTES_KEY
 from service_runtime.relay import OutboxRelay
 from service_runtime.revocations import ACCESS_CHANGES, EventFedRevocations, follow_access_change
 from service_runtime.secrets import SecretBox
@@ -33,8 +37,10 @@ class Runtime:
         self.settings = settings
         self.engine = create_engine(settings.effective_database_url())
         self.sessions = session_factory(self.engine)
+        self.sessions.configure(info={MAX_EVENT_BYTES_KEY: settings.outbox_max_event_bytes})
         self.messaging = Messaging(settings)
         self.relay = OutboxRelay(self.engine, self.sessions, self.messaging, settings)
+        self.housekeeping = Housekeeping(self.sessions, settings)
         self.verifier = JwtVerifier(
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
@@ -48,6 +54,7 @@ class Runtime:
         self.migrations = migrations
         self.metadata = migrations.metadata(revocations=follow_access_revocations)
         self._relay_started = False
+        self._housekeeping_started = False
         self.revocations = None
         if follow_access_revocations:
             self.revocations = EventFedRevocations(self.sessions)
@@ -74,11 +81,16 @@ class Runtime:
         if self.settings.relay_enabled:
             self.relay.start()
             self._relay_started = True
+        if self.settings.housekeeping_enabled:
+            self.housekeeping.start()
+            self._housekeeping_started = True
         if self.settings.consumers_enabled:
             await self.messaging.start_consumers()
         log.info("service.started", database=self.engine.url.render_as_string(hide_password=True))
 
     async def stop(self) -> None:
+        if self._housekeeping_started:
+            await self.housekeeping.stop()
         if self._relay_started:
             await self.relay.stop()
         await self.messaging.stop()
@@ -93,4 +105,23 @@ class Runtime:
         checks = {"database": database, "kafka": await self.messaging.ready()}
         if self.settings.consumers_enabled and self.events.subscribed:
             checks["consumers"] = self.messaging.consumers_alive()
+        if self.settings.relay_enabled:
+            checks["relay"] = self.relay.alive()
         return checks
+
+    async def relay_status(self) -> dict[str, Any]:
+        """What /readyz shows of the relay: alive, seconds since its last completed pass,
+        the age of the oldest unsent row (parked ones aside) and how many rows are parked."""
+        status: dict[str, Any] = {"enabled": self.settings.relay_enabled, "alive": self.relay.alive()}
+        last = self.relay.last_pass_at
+        status["seconds_since_last_pass"] = None if last is None else round(time.monotonic() - last, 3)
+        try:
+            backlog = await self.relay.report_backlog()
+        except Exception as error:  # database down: the database check says so
+            log.warning("relay.backlog_unavailable", error=repr(error))
+            status["oldest_unsent_age_seconds"] = None
+            status["parked"] = None
+            return status
+        status["oldest_unsent_age_seconds"] = backlog.oldest_unsent_age_seconds
+        status["parked"] = backlog.parked
+        return status

@@ -1,6 +1,8 @@
 """Settings every service shares. Each service subclasses with its own env prefix."""
 
-from pydantic import Field, SecretStr
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,9 +24,73 @@ class ServiceSettings(BaseSettings):
         validation_alias="STOREFRONTS_TOPIC_PREFIX",
         description="Prepended to every topic and consumer group (isolates test runs)",
     )
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        validation_alias="STOREFRONTS_ENVIRONMENT",
+        description="production refuses topic replication below 3 and min.insync.replicas below 2",
+    )
+    bind_host: str = Field(
+        default="127.0.0.1",
+        validation_alias="STOREFRONTS_BIND_HOST",
+        description="Address the HTTP server listens on (0.0.0.0 in a container)",
+    )
+    port: int = Field(default=8000, description="HTTP port (each service sets its own default)")
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, validation_alias="STOREFRONTS_KAFKA_REPLICATION",
+        description="Replication factor of the topics the service creates (production: 3)",
+    )
+    kafka_min_insync_replicas: int = Field(
+        default=1, ge=1, validation_alias="STOREFRONTS_KAFKA_MIN_INSYNC_REPLICAS",
+        description="min.insync.replicas of the topics the service creates (production: 2)",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", validation_alias="STOREFRONTS_KAFKA_SECURITY_PROTOCOL"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = Field(
+        default="PLAIN", validation_alias="STOREFRONTS_KAFKA_SASL_MECHANISM"
+    )
+    kafka_sasl_username: str = Field(default="", validation_alias="STOREFRONTS_KAFKA_SASL_USERNAME")
+    kafka_sasl_password: SecretStr = Field(
+        default=SecretStr(""), validation_alias="STOREFRONTS_KAFKA_SASL_PASSWORD"
+    )
+    kafka_ssl_cafile: str = Field(
+        default="", validation_alias="STOREFRONTS_KAFKA_SSL_CAFILE",
+        description="CA bundle to verify the brokers (SSL, SASL_SSL); empty means the system's",
+    )
+    dead_letter_retention_ms: int = Field(
+        default=30 * 24 * 3600 * 1000, ge=1, validation_alias="STOREFRONTS_DEAD_LETTER_RETENTION_MS",
+        description="retention.ms of the dead-letter topics the service creates (default 30 days)",
+    )
     consumers_enabled: bool = True
     relay_enabled: bool = True
     relay_poll_seconds: float = 0.5
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_send_timeout_seconds: float = Field(
+        default=30, gt=0, description="How long a relay pass waits for the broker to acknowledge its sends"
+    )
+    relay_max_attempts: int = Field(
+        default=5, ge=1, description="Non-retriable failures after which an outbox row is parked (failed_at set)"
+    )
+    outbox_max_event_bytes: int = Field(
+        default=900_000, ge=1, validation_alias="STOREFRONTS_OUTBOX_MAX_EVENT_BYTES",
+        description="Outbox.add refuses a larger encoded event; keep it below the broker's message.max.bytes "
+        "and the producer's max_request_size (1 MiB by default)",
+    )
+    kafka_max_request_bytes: int = Field(
+        default=1_048_576, ge=1, validation_alias="STOREFRONTS_KAFKA_MAX_REQUEST_BYTES",
+        description="The relay producer's max_request_size",
+    )
+    housekeeping_enabled: bool = True
+    housekeeping_interval_seconds: float = Field(default=3600, gt=0)
+    outbox_retention_days: float = Field(
+        default=7, gt=0, validation_alias="STOREFRONTS_OUTBOX_RETENTION_DAYS",
+        description="Sent outbox rows older than this are deleted (parked, unsent rows never are)",
+    )
+    inbox_retention_days: float = Field(
+        default=30, gt=0, validation_alias="STOREFRONTS_INBOX_RETENTION_DAYS",
+        description="applied_events rows older than this are deleted; keep it above the longest redelivery "
+        "(dead-letter retention, reconciliation)",
+    )
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_backoff_seconds: float = 0.2
     log_level: str = Field(default="INFO", validation_alias="STOREFRONTS_LOG_LEVEL")
@@ -46,6 +112,17 @@ class ServiceSettings(BaseSettings):
         description="Let user-given URLs reach private, loopback and link-local hosts (dev and tests only)",
     )
     redis_url: str = Field(default="", validation_alias="STOREFRONTS_REDIS_URL")
+
+    @model_validator(mode="after")
+    def _replication_fits_the_environment(self) -> "ServiceSettings":
+        if self.kafka_min_insync_replicas > self.kafka_replication_factor:
+            raise ValueError("kafka_min_insync_replicas cannot exceed kafka_replication_factor")
+        if self.environment == "production" and (self.kafka_replication_factor < 3 or self.kafka_min_insync_replicas < 2):
+            raise ValueError(
+                "production needs STOREFRONTS_KAFKA_REPLICATION >= 3 and STOREFRONTS_KAFKA_MIN_INSYNC_REPLICAS >= 2 "
+                f"(got {self.kafka_replication_factor} and {self.kafka_min_insync_replicas})"
+            )
+        return self
 
     def sqlite_default(self) -> str:
         return f"sqlite+aiosqlite:///./var/data/{self.service_name}.db"

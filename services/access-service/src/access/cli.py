@@ -32,7 +32,7 @@ def _serve(settings: AccessSettings) -> int:
 
     from access.main import create_app
 
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, log_config=None)
+    uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
     return 0
 
 

@@ -10,6 +10,6 @@ async def test_starts_migrated_and_ready(service_settings):
     async with running(create_app(settings)) as http:
         ready = await http.get("/readyz")
         assert ready.status_code == 200
-        assert ready.json()["checks"] == {"database": True, "kafka": True, "consumers": True}
+        assert ready.json()["checks"] == {"database": True, "kafka": True, "consumers": True, "relay": True}
         assert "storefronts_http_requests_total" in (await http.get("/metrics")).text
         assert (await http.get("/openapi.json")).json()["info"]["title"] == "Mapping service"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:50:02.881814
+Create Date: 2026-11-30 03:55:03.875751
 """
 
 from collections.abc import Sequence
@@ -34,11 +34,16 @@ def upgrade() -> None:
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('holds_secret', sa.Boolean(), nullable=False),
+    sa.Column('holds_secret', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_parked', ['topic', 'message_key'], unique=False, postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
+        batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
     op.create_table('revoked_access',
@@ -57,6 +62,8 @@ def downgrade() -> None:
     op.drop_table('revoked_access')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
+        batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
+        batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
     op.drop_table('applied_events')

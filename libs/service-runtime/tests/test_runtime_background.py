@@ -1,0 +1,50 @@
+"""A background task that crashes is restarted, logged and counted, never silently gone."""
+
+import asyncio
+
+from service_runtime.background import RESTARTS, BackgroundTask
+from service_runtime.testing.helpers import eventually
+
+
+class CrashesTwice(BackgroundTask):
+    name = "crashes-twice-test"
+    restart_backoff = 0.01
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs = 0
+        self.working = asyncio.Event()
+
+    async def run(self) -> None:
+        self.runs += 1
+        if self.runs <= 2:
+            raise ConnectionError("database went away")
+        self.working.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_crashed_task_is_restarted_and_counted():
+    task = CrashesTwice()
+    before = RESTARTS.labels(task.name)._value.get()
+    task.start()
+    try:
+        await asyncio.wait_for(task.working.wait(), timeout=10)
+        assert task.alive()
+        assert task.restarts == 2
+        assert RESTARTS.labels(task.name)._value.get() - before == 2
+    finally:
+        await task.stop()
+    assert not task.alive()
+
+
+async def test_a_task_is_not_alive_before_it_starts_nor_after_it_stops():
+    task = CrashesTwice()
+    assert not task.alive()
+    task.start()
+    await eventually(lambda: _true(task.working.is_set()), timeout=10)
+    await task.stop()
+    assert not task.alive()
+
+
+async def _true(value: bool) -> bool:
+    return value
