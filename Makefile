@@ -65,6 +65,7 @@ migration: ## a new Alembic revision after a model change: make migration SERVIC
 
 migrations-initial: ## rewrite every service's history as one 0001 from today's models (before the first release only)
 	for service in $(SERVICES); do $(PY) -m service_runtime.migrations initial $$service || exit 1; done
+	$(PY) -c 'import asyncio; from service_runtime.migrations import new_revision; from service_runtime.testing.helpers import RUNTIME_ONLY as m; asyncio.run(new_revision(m, m.metadata(revocations=True), message="initial", initial=True))'
 
 docs: ## OpenAPI and AsyncAPI documents of every service into docs/api/
 	$(PY) -m service_runtime.docs docs/api

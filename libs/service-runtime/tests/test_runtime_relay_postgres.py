@@ -16,7 +16,7 @@ from storefront_events import ClientUpdated, decode
 from service_runtime.http import create_api
 from service_runtime.runtime import Runtime
 from service_runtime.settings import ServiceSettings
-from service_runtime.testing.helpers import eventually, running
+from service_runtime.testing.helpers import RUNTIME_ONLY, eventually, running
 from service_runtime.testing.proxy import TcpProxy
 
 pytestmark = pytest.mark.timeout(240)
@@ -56,7 +56,7 @@ async def proxies(postgres_url):
 
 @contextlib.asynccontextmanager
 async def started(settings: ServiceSettings):
-    runtime = Runtime(settings, migrations=[], follow_access_revocations=False)
+    runtime = Runtime(settings, migrations=RUNTIME_ONLY, follow_access_revocations=False)
     await runtime.start()
     try:
         yield runtime
@@ -116,9 +116,9 @@ async def _read_all(bootstrap: str, topic: str) -> list[tuple[bytes, ClientUpdat
 
 async def test_a_standby_relay_survives_losing_its_database_and_takes_over(settings, proxies, postgres_url, stack):
     proxy = await proxies()
-    first = Runtime(settings(), migrations=[], follow_access_revocations=False)
+    first = Runtime(settings(), migrations=RUNTIME_ONLY, follow_access_revocations=False)
     await first.start()
-    standby = Runtime(settings(database_url=proxy.url_through(postgres_url)), migrations=[],
+    standby = Runtime(settings(database_url=proxy.url_through(postgres_url)), migrations=RUNTIME_ONLY,
                       follow_access_revocations=False)
     await standby.start()
     try:
@@ -258,4 +258,4 @@ async def test_readyz_shows_the_relay_alive_and_the_age_of_the_oldest_unsent_row
 
 
 async def _runtime(settings: ServiceSettings) -> Runtime:
-    return Runtime(settings, migrations=[], follow_access_revocations=False)
+    return Runtime(settings, migrations=RUNTIME_ONLY, follow_access_revocations=False)

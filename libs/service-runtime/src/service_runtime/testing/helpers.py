@@ -5,6 +5,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -13,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from storefront_events import Event, UserInvited, decode
 
+from service_runtime.migrations import Migrations
 from service_runtime.secrets import SecretBox
 
 #: The invitation key of the tests (STOREFRONTS_INVITATION_KEYS), one per test run: access and
@@ -165,3 +167,8 @@ async def schema_differences(runtime) -> list:
         return await differences(runtime.engine, runtime.metadata)
     finally:
         await runtime.engine.dispose()
+
+
+# A history holding the runtime's tables alone (outbox, inbox, revocations): for tests of the
+# runtime without a service. `make migrations-initial` rewrites it with the services' histories.
+RUNTIME_ONLY = Migrations(Path(__file__).parent / "runtime_migrations")
