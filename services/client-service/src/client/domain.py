@@ -27,6 +27,10 @@ class ClientArchived(Conflict):
     title = "Client archived"
 
 
+class ClientNotArchived(Conflict):
+    title = "Client not archived"
+
+
 @dataclass(frozen=True)
 class Client:
     id: str
@@ -98,3 +102,10 @@ def archive_client(client: Client, *, now: datetime) -> Client:
     if client.archived:
         raise ClientArchived(f"The client '{client.name}' is already archived.")
     return replace(client, archived=True, updated_at=now)
+
+
+def restore_client(client: Client, *, now: datetime) -> Client:
+    """An archived client comes back as it was, reference ID included (it stayed reserved)."""
+    if not client.archived:
+        raise ClientNotArchived(f"The client '{client.name}' is not archived.")
+    return replace(client, archived=False, updated_at=now)

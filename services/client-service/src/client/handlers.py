@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy.exc import IntegrityError
 from storefront_events import ClientArchived as ClientArchivedEvent
-from storefront_events import ClientCreated, ClientUpdated
+from storefront_events import ClientCreated, ClientRestored, ClientUpdated
 
 from client import domain
-from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import Client, ClientNotFound, DuplicateReference
 from client.ports import Clock
 
@@ -53,6 +53,20 @@ async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
         uow.outbox.add(ClientArchivedEvent(client_id=archived.id, name=archived.name, reference_id=archived.reference_id))
         await uow.commit()
     return archived
+
+
+async def restore_client(cmd: RestoreClient, *, uow, clock: Clock) -> Client:
+    """Restores an archived client with its name, reference ID and description; the other
+    services take work for it again (access stays off until an operator turns it on)."""
+    async with uow:
+        client = await _load(uow, cmd.client_id)
+        restored = domain.restore_client(client, now=clock.now())
+        await uow.clients.save(restored)
+        state = _state(restored)
+        del state["archived"]
+        uow.outbox.add(ClientRestored(**state))
+        await uow.commit()
+    return restored
 
 
 async def get_client(client_id: str, *, uow) -> Client:

@@ -1,7 +1,7 @@
 """The client API against real PostgreSQL and Kafka."""
 
 from sqlalchemy import func, select
-from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientUpdated
+from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from service_runtime.outbox import OutboxMessage
 from service_runtime.testing.helpers import eventually, read_topic
@@ -43,6 +43,22 @@ async def test_update_then_archive_publish_in_order_and_archived_client_cannot_c
     records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=3)
     assert [type(e) for _, e, _ in records] == [ClientCreated, ClientUpdated, ClientArchived]
     assert records[1][1].name == "Beta Ltd"
+
+
+async def test_an_archived_client_is_restored_with_its_reference(api, operator, client_settings):
+    client = await _create(api, operator, name="Delta", reference_id="DELTA-1")
+    await api.post(f"/clients/{client['id']}/archive", headers=operator)
+
+    restored = await api.post(f"/clients/{client['id']}/restore", headers=operator)
+    assert restored.status_code == 200, restored.text
+    assert (restored.json()["status"], restored.json()["reference_id"]) == ("active", "DELTA-1")
+    again = await api.post(f"/clients/{client['id']}/restore", headers=operator)
+    assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
+    taken = await api.post("/clients", json={"name": "Copy", "reference_id": "delta-1"}, headers=operator)
+    assert taken.status_code == 409
+
+    records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=3)
+    assert [type(e) for _, e, _ in records] == [ClientCreated, ClientArchived, ClientRestored]
 
 
 async def test_searches_by_name_or_reference_with_cursor_pages(api, operator):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from client import handlers
-from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
 from service_runtime.problems import DomainError
@@ -74,6 +74,13 @@ async def update_client(client_id: str, body: ClientUpdate, uow: UowDep):
 async def archive_client(client_id: str, uow: UowDep):
     """Archive a client. It stays listed under ?status=archived."""
     return ClientPublic.of(await handlers.archive_client(ArchiveClient(client_id), uow=uow, clock=clock))
+
+
+@router.post("/{client_id}/restore", response_model=ClientPublic)
+async def restore_client(client_id: str, uow: UowDep):
+    """Restore an archived client: it keeps its reference ID and may change again. Its
+    Storefronts access stays off until an operator turns it on."""
+    return ClientPublic.of(await handlers.restore_client(RestoreClient(client_id), uow=uow, clock=clock))
 
 
 def _encode(name_key: str, client_id: str) -> str:
