@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from access.adapters.tables import (
@@ -21,10 +21,32 @@ from access.domain.sessions import RefreshToken, Session
 from service_runtime.migrations import Migration, create_tables
 from service_runtime.unit_of_work import SqlUnitOfWork
 
+
+
+def add_missing_columns(model, *names: str):
+    """An upgrade step adding columns declared on ``model`` that an older database lacks
+    (a database created after the declaration has them already)."""
+
+    def upgrade(connection: Connection) -> None:
+        table = model.__table__
+        present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+        for name in names:
+            if name in present:
+                continue
+            column = table.columns[name]
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {kind}')
+
+    return upgrade
+
+
 MIGRATIONS = (
     Migration("access-0001-known-clients", create_tables(KnownClientRow)),
     Migration("access-0002-accounts", create_tables(StorefrontAccessRow, UserRow, InvitationRow, SessionRow,
                                                     RefreshTokenRow, SigningKeyRow)),
+    Migration("access-0003-user-locale", add_missing_columns(UserRow, "locale")),
+    Migration("access-0004-invitation-delivery", add_missing_columns(InvitationRow, "created_at", "event_id", "sent_at",
+                                                                     "failed_at", "failure_reason")),
 )
 
 
@@ -65,7 +87,7 @@ class SqlStorefrontAccess:
 def _user(row: UserRow) -> User:
     return User(id=row.id, client_id=row.client_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
                 role=row.role, store_ids=tuple(json.loads(row.store_ids)), status=row.status,  # type: ignore[arg-type]
-                password_hash=row.password_hash)
+                password_hash=row.password_hash, locale=row.locale)
 
 
 class SqlUsers:
@@ -93,10 +115,13 @@ class SqlUsers:
         row.email_key = None if user.status == "removed" else user.email
         row.role, row.store_ids, row.status = user.role, json.dumps(list(user.store_ids)), user.status
         row.password_hash = user.password_hash
+        row.locale = user.locale
 
 
 def _invitation(row: InvitationRow) -> Invitation:
-    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at))
+    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at),
+                      created_at=utc(row.created_at), event_id=row.event_id, sent_at=utc(row.sent_at),
+                      failed_at=utc(row.failed_at), failure_reason=row.failure_reason)
 
 
 class SqlInvitations:
@@ -107,6 +132,24 @@ class SqlInvitations:
         query = select(InvitationRow).where(InvitationRow.token_hash == token_hash)
         row = (await self._session.execute(query)).scalar_one_or_none()
         return _invitation(row) if row else None
+
+    async def by_event(self, event_id: str) -> Invitation | None:
+        query = select(InvitationRow).where(InvitationRow.event_id == event_id)
+        row = (await self._session.execute(query)).scalars().first()
+        return _invitation(row) if row else None
+
+    async def latest_of(self, user_ids: list[str]) -> dict[str, Invitation]:
+        """The newest invitation of each user (by when it was made)."""
+        if not user_ids:
+            return {}
+        query = select(InvitationRow).where(InvitationRow.user_id.in_(user_ids))  # type: ignore[attr-defined]
+        latest: dict[str, Invitation] = {}
+        for row in (await self._session.execute(query)).scalars():
+            invitation = _invitation(row)
+            known = latest.get(invitation.user_id)
+            if known is None or _made(invitation) > _made(known):
+                latest[invitation.user_id] = invitation
+        return latest
 
     async def revoke_pending(self, user_id: str, now: datetime) -> None:
         await self._session.execute(
@@ -119,9 +162,15 @@ class SqlInvitations:
         row = await self._session.get(InvitationRow, invitation.id)
         if row is None:
             row = InvitationRow(id=invitation.id, user_id=invitation.user_id, token_hash=invitation.token_hash,
-                                expires_at=invitation.expires_at)
+                                expires_at=invitation.expires_at, created_at=invitation.created_at,
+                                event_id=invitation.event_id)
             self._session.add(row)
         row.used_at, row.revoked_at = invitation.used_at, invitation.revoked_at
+        row.sent_at, row.failed_at, row.failure_reason = invitation.sent_at, invitation.failed_at, invitation.failure_reason
+
+
+def _made(invitation: Invitation) -> datetime:
+    return invitation.created_at or invitation.expires_at
 
 
 class SqlSessions:

@@ -1,15 +1,22 @@
 """A client's admin manages the users of the client account."""
 
 import uuid
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError
 from storefront_events import UserRemoved, UserRoleChanged
 
 from access.commands import AddUser, ChangeUser, RemoveUser
-from access.domain import AccessDisabled, ClientNotFound, EmailTaken, User, UserNotFound
-from access.domain.users import change_role, ensure_not_last_admin, new_user
+from access.domain import AccessDisabled, AlreadyActive, ClientNotFound, EmailTaken, Invitation, User, UserNotFound
+from access.domain.users import change_role, clean_locale, ensure_not_last_admin, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.ports import Clock
+
+
+@dataclass(frozen=True)
+class UserView:
+    user: User
+    invitation: Invitation | None  # the latest one sent
 
 
 async def list_users(client_id: str, *, uow) -> list[User]:
@@ -18,11 +25,28 @@ async def list_users(client_id: str, *, uow) -> list[User]:
         return await uow.users.of_client(client_id)
 
 
+async def list_team(client_id: str, *, uow) -> list[UserView]:
+    """The client's users, each with where their invitation stands (pending → sent → active,
+    or delivery_failed with the mail server's reason)."""
+    async with uow:
+        await _enabled_access(uow, client_id)
+        users = await uow.users.of_client(client_id)
+        latest = await uow.invitations.latest_of([u.id for u in users])
+    return [UserView(u, latest.get(u.id)) for u in users]
+
+
+async def user_view(user: User, *, uow) -> UserView:
+    async with uow:
+        latest = await uow.invitations.latest_of([user.id])
+    return UserView(user, latest.get(user.id))
+
+
 async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
-    """Adds a user with a role (store managers with the ids of their stores) and invites them.
-    The email must not belong to another Storefronts user."""
+    """Adds a user with a role (store managers with the ids of their stores) and invites them,
+    in their own language when one is given (else the client's). The email must not belong
+    to another Storefronts user."""
     user = new_user(str(uuid.uuid4()), client_id=cmd.client_id, email=cmd.email, first_name=cmd.first_name,
-                    last_name=cmd.last_name, role=cmd.role, store_ids=cmd.store_ids)
+                    last_name=cmd.last_name, role=cmd.role, store_ids=cmd.store_ids, locale=cmd.locale)
     try:
         async with uow:
             access = await _enabled_access(uow, cmd.client_id)
@@ -38,18 +62,21 @@ async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy)
 
 
 async def change_user(cmd: ChangeUser, *, uow) -> User:
-    """Changes a user's role or stores. The client's last active admin cannot be demoted."""
+    """Changes a user's role, stores or language. The client's last active admin cannot be demoted."""
     async with uow:
         await _enabled_access(uow, cmd.client_id)
         user = await _user(uow, cmd.client_id, cmd.user_id)
         role = cmd.role or user.role
         store_ids = cmd.store_ids if cmd.store_ids is not None else (user.store_ids if role == user.role else ())
         changed = change_role(user, role, store_ids, others=await uow.users.of_client(cmd.client_id))
+        if cmd.locale is not None:
+            changed = replace(changed, locale=clean_locale(cmd.locale))
         if changed == user:
             return user
         await uow.users.put(changed)
-        uow.outbox.add(UserRoleChanged(client_id=cmd.client_id, user_id=user.id, email=user.email,
-                                       role=changed.role, store_ids=list(changed.store_ids)))
+        if (changed.role, changed.store_ids) != (user.role, user.store_ids):
+            uow.outbox.add(UserRoleChanged(client_id=cmd.client_id, user_id=user.id, email=user.email,
+                                           role=changed.role, store_ids=list(changed.store_ids)))
         await uow.commit()
     return changed
 
@@ -70,12 +97,13 @@ async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
 
 
 async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
-    """A new link for a user who has not accepted yet; the previous link stops working."""
+    """A new link for a user who has not accepted yet; the previous link stops working. A user
+    who has accepted is a 409 that says so."""
     async with uow:
         access = await _enabled_access(uow, client_id)
         user = await _user(uow, client_id, user_id)
         if user.status != "invitation_sent":
-            raise UserNotFound("This user has no pending invitation.")
+            raise AlreadyActive("user_already_active", email=user.email)
         client = await uow.clients.get(client_id)
         await send_invitation(uow, user, client, locale=access.locale, resend=True, clock=clock, policy=policy)
         await uow.commit()
@@ -84,19 +112,19 @@ async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, 
 
 async def _enabled_access(uow, client_id: str):
     if await uow.clients.get(client_id) is None:
-        raise ClientNotFound(f"No client with id '{client_id}'.")
+        raise ClientNotFound("client_not_found", client_id=client_id)
     access = await uow.access.get(client_id)
     if access is None or not access.enabled:
-        raise AccessDisabled("Storefronts access of this client is turned off.")
+        raise AccessDisabled("access_off")
     return access
 
 
 async def _user(uow, client_id: str, user_id: str) -> User:
     user = await uow.users.get(user_id)
     if user is None or user.client_id != client_id or user.status == "removed":
-        raise UserNotFound(f"No user with id '{user_id}' in this client.")
+        raise UserNotFound("user_not_found", user_id=user_id)
     return user
 
 
 def _taken(email: str) -> EmailTaken:
-    return EmailTaken(f"The email '{email}' already belongs to a Storefronts user.", field="email")
+    return EmailTaken("email_taken", field="email", email=email)
