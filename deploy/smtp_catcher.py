@@ -5,10 +5,11 @@ received, preceded by ``X-Catcher-Mail-From`` / ``X-Catcher-Rcpt-To`` headers th
 SMTP envelope), and one line per message (from, to, subject) is logged.
 Files appear atomically (written to ``.tmp`` then renamed), so a test may poll the directory.
 
-Undeliverable addresses on demand: a recipient at the reserved domain ``refuse.invalid``
-(e.g. ``nobody@refuse.invalid``; ``.invalid`` can never be a real domain, RFC 2606) is refused
-at ``RCPT TO`` with ``550 5.1.1 mailbox unavailable``, as a real server refuses an unknown
-mailbox. Use it to see a delivery end as failed.
+Undeliverable addresses on demand: a recipient at the domain ``refuse.example`` (e.g.
+``nobody@refuse.example``; ``.example`` is reserved by RFC 2606, so no real mailbox lives
+there, and address checks still accept it, unlike ``.invalid``) is refused at ``RCPT TO``
+with ``550 5.1.1 mailbox unavailable``, as a real server refuses an unknown mailbox. Use it
+to see a delivery end as failed.
 
 From a shell (``deploy/smtp.sh`` does this)::
 
@@ -40,7 +41,7 @@ from aiosmtpd.smtp import Envelope, Session, SMTP
 log = logging.getLogger("smtp_catcher")
 
 
-REFUSED_DOMAIN = "refuse.invalid"
+REFUSED_DOMAIN = "refuse.example"
 
 
 class MaildirHandler:

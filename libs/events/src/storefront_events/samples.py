@@ -81,8 +81,8 @@ _SAMPLES: list[Event] = [
                             subject="You are invited to Acme Prints on Storefronts", template="invitation",
                             caused_by_event_id="0b8e"),
     clients.ClientRestored(**_CLIENT_STATE),
-    notifications.EmailDeliveryFailed(client_id=_CLIENT, email_id="em-7", to="bob@refuse.invalid",
-                                      template="invitation", reason="550 5.1.1 <bob@refuse.invalid>: mailbox unknown",
+    notifications.EmailDeliveryFailed(client_id=_CLIENT, email_id="em-7", to="bob@refuse.example",
+                                      template="invitation", reason="550 5.1.1 <bob@refuse.example>: mailbox unknown",
                                       attempts=3, caused_by_event_id="0b8f"),
 ]
 

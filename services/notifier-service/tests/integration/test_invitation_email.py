@@ -190,7 +190,7 @@ async def test_a_refused_address_ends_failed_with_the_servers_answer(notifier_se
     controller = await catcher.start_catcher("127.0.0.1", 0, tmp_path)
     settings = notifier_settings.model_copy(update={"smtp_port": controller.port, "retry_base_seconds": 0.1,
                                                     "permanent_failure_attempts": 2})
-    to = f"nobody-{uuid.uuid4().hex[:8]}@refuse.invalid"
+    to = f"nobody-{uuid.uuid4().hex[:8]}@refuse.example"
     event = user_invited(to)
     try:
         async with running(create_app(settings)) as api:

@@ -92,8 +92,8 @@ async def test_client_admins_see_only_their_own_clients_emails(uow, clock):
 
 async def test_a_mailbox_refused_for_good_ends_failed_after_the_bounded_tries_and_others_still_go(uow, mailer, clock):
     policy = RetryPolicy(base_seconds=2, max_seconds=300, permanent_attempts=3)
-    mailer.refused.add("nobody@refuse.invalid")
-    refused = user_invited(email="nobody@refuse.invalid")
+    mailer.refused.add("nobody@refuse.example")
+    refused = user_invited(email="nobody@refuse.example")
     refused_id = await handlers.queue_invitation_email(refused, uow=uow, clock=clock)
     clock.advance(0.001)
     fine_id = await handlers.queue_invitation_email(user_invited(email="jane@acme.example"), uow=uow, clock=clock)
@@ -109,4 +109,4 @@ async def test_a_mailbox_refused_for_good_ends_failed_after_the_bounded_tries_an
     assert "550" in stored.last_error and stored.text_body is None
     [given_up] = [e for e in uow.outbox.events if isinstance(e, EmailDeliveryFailed)]
     assert (given_up.email_id, given_up.attempts, given_up.caused_by_event_id) == (refused_id, 3, str(refused.event_id))
-    assert "550" in given_up.reason and given_up.to == "nobody@refuse.invalid"
+    assert "550" in given_up.reason and given_up.to == "nobody@refuse.example"
