@@ -82,7 +82,7 @@ async def list_clients(*, uow, text: str | None, status: str, after: tuple[str, 
 async def _load(uow, client_id: str) -> Client:
     client = await uow.clients.get(client_id)
     if client is None:
-        raise ClientNotFound(f"No client with id '{client_id}'.")
+        raise ClientNotFound("client_not_found", client_id=client_id)
     return client
 
 
@@ -94,8 +94,7 @@ async def _commit(uow, reference_id: str | None) -> None:
 
 
 def _duplicate(reference_id: str) -> DuplicateReference:
-    return DuplicateReference(f"The client reference ID '{reference_id}' is already used by another client.",
-                              field="reference_id")
+    return DuplicateReference("reference_taken", field="reference_id", reference_id=reference_id)
 
 
 def _state(client: Client) -> dict:

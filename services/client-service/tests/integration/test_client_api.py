@@ -61,6 +61,22 @@ async def test_an_archived_client_is_restored_with_its_reference(api, operator, 
     assert [type(e) for _, e, _ in records] == [ClientCreated, ClientArchived, ClientRestored]
 
 
+async def test_problem_details_follow_accept_language_and_keep_type_and_field(api, operator):
+    await _create(api, operator, name="Epsilon", reference_id="EPS-1")
+    french = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"},
+                            headers={**operator, "Accept-Language": "fr-FR,fr;q=0.9"})
+    english = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"}, headers=operator)
+
+    assert french.status_code == english.status_code == 409
+    assert french.json()["title"] == "Référence client déjà utilisée"
+    assert french.json()["detail"] == "La référence client « eps-1 » est déjà utilisée par un autre client."
+    assert english.json()["title"] == "Client reference already used"
+    for key in ("type", "field", "code", "status"):
+        assert french.json()[key] == english.json()[key]
+    blank = await api.post("/clients", json={"name": "  "}, headers={**operator, "Accept-Language": "fr"})
+    assert blank.json()["detail"] == "Le nom du client est obligatoire." and blank.json()["field"] == "name"
+
+
 async def test_searches_by_name_or_reference_with_cursor_pages(api, operator):
     for i in range(5):
         await _create(api, operator, name=f"Shop {i}", reference_id=f"REF-{i}")

@@ -1,24 +1,15 @@
 from service_runtime.errors import Conflict, DomainError, NotFound, Unauthorized
+from service_runtime.messages import SaidByKey
 
-from access.domain.messages import DEFAULT_LOCALE, render
+from access.domain.messages import CATALOG
 
 
-class AccessError(DomainError):
+class AccessError(SaidByKey):
     """A refusal said by key (see ``messages.py``): ``detail`` is the English sentence, the
     problem details are written in the reader's language. ``locale`` is set when the reader's
     language is known from the data (the invited user's), before the request's."""
 
-    def __init__(self, key: str, *, field: str | None = None, extra: dict | None = None, **values) -> None:
-        extensions = {"field": field} if field else {}
-        extensions.update(extra or {})
-        super().__init__(render(key, DEFAULT_LOCALE, values), **extensions)
-        self.key = key
-        self.values = values
-        self.locale: str | None = None
-
-    def in_locale(self, locale: str | None) -> "AccessError":
-        self.locale = self.locale or locale
-        return self
+    catalog = CATALOG
 
 
 class InvalidUser(AccessError):

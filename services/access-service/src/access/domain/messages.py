@@ -4,8 +4,9 @@ Errors carry a key and its values, never the sentence: the sentence is chosen wh
 answer is written, in the reader's language (the user's or client's, else the request's
 ``Accept-Language``). A key missing here is shown as it is (older free-text details)."""
 
-LOCALES = ("en", "fr")
-DEFAULT_LOCALE = "en"
+from service_runtime.messages import DEFAULT_LOCALE, LOCALES, Catalog, locale_from_header, pick_locale
+
+__all__ = ["CATALOG", "DEFAULT_LOCALE", "LOCALES", "locale_from_header", "pick_locale", "render", "title"]
 
 TITLES: dict[str, dict[str, str]] = {
     "InvalidUser": {"en": "Invalid user", "fr": "Utilisateur non valide"},
@@ -25,10 +26,6 @@ TITLES: dict[str, dict[str, str]] = {
     "LoginFailed": {"en": "Login failed", "fr": "Échec de la connexion"},
     "TooManyAttempts": {"en": "Too many attempts", "fr": "Trop de tentatives"},
     "SessionEnded": {"en": "Session ended", "fr": "Session terminée"},
-    "Unauthorized": {"en": "Unauthorized", "fr": "Non authentifié"},
-    "Forbidden": {"en": "Forbidden", "fr": "Interdit"},
-    "RequestValidationError": {"en": "Invalid request", "fr": "Requête non valide"},
-    "MalformedJson": {"en": "Malformed JSON", "fr": "JSON mal formé"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -165,49 +162,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Seul un gestionnaire de boutique est limité à des boutiques ; laissez store_ids vide.",
     },
     "stores_too_many": {"en": "At most {maximum} stores.", "fr": "Au plus {maximum} boutiques."},
-    "request_invalid": {"en": "One or more fields are invalid.", "fr": "Un ou plusieurs champs ne sont pas valides."},
-    "json_invalid": {"en": "The request body is not valid JSON.", "fr": "Le corps de la requête n'est pas du JSON valide."},
 }
 
 
-def pick_locale(tag: str | None) -> str | None:
-    """The language we have for one BCP 47 tag (fr, fr-FR, fr_CA → fr), or None."""
-    language = (tag or "").replace("_", "-").split("-")[0].strip().lower()
-    return language if language in LOCALES else None
-
-
-def locale_from_header(accept_language: str | None) -> str:
-    """The best language of an ``Accept-Language`` header we can speak, by quality; else English."""
-    ranked = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if (language := pick_locale(tag)) and quality > 0:
-            ranked.append((-quality, position, language))
-    return min(ranked)[2] if ranked else DEFAULT_LOCALE
+CATALOG = Catalog(TITLES, MESSAGES)
 
 
 def render(key: str, locale: str, values: dict | None = None) -> str:
-    """The sentence for ``key`` in ``locale`` (English when missing), with its values."""
-    templates = MESSAGES.get(key)
-    if templates is None:
-        return key
-    template = templates.get(locale) or templates[DEFAULT_LOCALE]
-    try:
-        return template.format(**(values or {}))
-    except (KeyError, IndexError):
-        return templates[DEFAULT_LOCALE].format_map(_Blank(values or {}))
+    return CATALOG.render(key, locale, values)
 
 
 def title(name: str, locale: str, default: str) -> str:
-    return TITLES.get(name, {}).get(locale) or default
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
+    return CATALOG.title(name, locale, default)

@@ -1,45 +1,12 @@
-"""Problem details in the reader's language: the language the data gives (an invited
-user's, set on the error), else the request's ``Accept-Language`` (fr-FR counts as fr).
-``type`` and ``field`` never change with the language; ``code`` names the message."""
+"""Problem details in the reader's language (see service_runtime.translated_problems)."""
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 
-from access.domain.messages import locale_from_header, render, title
-from service_runtime.errors import DomainError
-from service_runtime.problems import problem
+from access.domain.messages import CATALOG
+from service_runtime.translated_problems import install_translated_problems, request_locale
+
+__all__ = ["install", "request_locale"]
 
 
-def request_locale(request: Request) -> str:
-    return locale_from_header(request.headers.get("accept-language"))
-
-
-def install_translated_problems(app: FastAPI) -> None:
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
-
-
-async def _domain_error(request: Request, error: DomainError):
-    locale = getattr(error, "locale", None) or request_locale(request)
-    key = getattr(error, "key", None)
-    detail = render(key, locale, error.values) if key else error.detail  # type: ignore[attr-defined]
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
-    extensions = dict(error.extensions)
-    if retry_after := getattr(error, "retry_after", None):
-        headers["Retry-After"] = str(retry_after)
-        extensions.setdefault("retry_after", retry_after)
-    if key:
-        extensions["code"] = key
-    return problem(error.status, title=title(type(error).__name__, locale, error.title), detail=detail,
-                   instance=request.url.path, headers=headers or None, type=error.type, **extensions)
-
-
-async def _invalid_request(request: Request, error: RequestValidationError):
-    locale = request_locale(request)
-    errors = [{"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", ""), "type": e.get("type", "")}
-              for e in error.errors()]
-    if any(e["type"] == "json_invalid" for e in errors):
-        return problem(400, title=title("MalformedJson", locale, "Malformed JSON"), detail=render("json_invalid", locale),
-                       instance=request.url.path, errors=errors)
-    return problem(422, title=title("RequestValidationError", locale, "Invalid request"),
-                   detail=render("request_invalid", locale), instance=request.url.path, errors=errors)
+def install(app: FastAPI) -> None:
+    install_translated_problems(app, CATALOG)

@@ -11,10 +11,10 @@ from client import handlers
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
-from service_runtime.problems import DomainError
+from client.domain import ClientError
 
 
-class InvalidCursor(DomainError):
+class InvalidCursor(ClientError):
     status = 400
     title = "Invalid cursor"
 
@@ -94,4 +94,4 @@ def _decode(cursor: str | None) -> tuple[str, str] | None:
         name_key, client_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return str(name_key), str(client_id)
     except (ValueError, TypeError) as error:
-        raise InvalidCursor("The cursor is not one this API returned.") from error
+        raise InvalidCursor("cursor_invalid") from error
