@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from storefront_events import UserRemoved, UserRoleChanged
 
 from access.commands import AddUser, ChangeUser, RemoveUser
-from access.domain import AccessDisabled, AlreadyActive, ClientNotFound, EmailTaken, Invitation, User, UserNotFound
+from access.domain import AccessDisabled, AlreadyActive, ClientNotYetKnown, EmailTaken, Invitation, User, UserNotFound
 from access.domain.users import change_role, clean_locale, ensure_not_last_admin, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.ports import Clock
@@ -111,8 +111,8 @@ async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, 
 
 
 async def _enabled_access(uow, client_id: str):
-    if await uow.clients.get(client_id) is None:
-        raise ClientNotFound("client_not_found", client_id=client_id)
+    if await uow.clients.get(client_id) is None:  # maybe created a moment ago: its ClientCreated is on its way
+        raise ClientNotYetKnown("client_not_yet_known", client_id=client_id)
     access = await uow.access.get(client_id)
     if access is None or not access.enabled:
         raise AccessDisabled("access_off")
