@@ -197,3 +197,19 @@ async def test_a_restored_client_can_have_access_again(api, operator, access_set
         return response.status_code == 200 and response.json()
 
     assert (await eventually(back))["enabled"] is True
+
+
+async def test_an_address_corrected_while_access_is_off_gets_its_link_when_access_is_on_again(api, operator, access_settings):
+    client_id = await known_client(api)
+    await enable_access(api, operator, client_id, "offtypo@acme.exmaple")
+    old = token_of(await invitation(access_settings, "offtypo@acme.exmaple"))
+    await api.put(f"/clients/{client_id}/storefront-access", headers=operator, json={"enabled": False})
+
+    corrected = await api.patch(f"/clients/{client_id}/storefront-access/admin", headers=operator,
+                                json={"email": "offtypo@acme.example"})
+    assert corrected.status_code == 200 and corrected.json()["enabled"] is False
+    await enable_access(api, operator, client_id, "offtypo@acme.example")
+
+    new = await invitation(access_settings, "offtypo@acme.example")
+    assert (await api.post("/invitations/accept", json={"token": old, "password": PASSWORD})).status_code == 410
+    assert (await api.post("/invitations/accept", json={"token": token_of(new), "password": PASSWORD})).status_code == 200

@@ -37,7 +37,8 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
     """Turning access on needs the admin's email (syntax checked, lower-cased), first and last
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
-    keeps the same admin (another email is refused: manage users instead). Turning it off
+    keeps the same admin (another email is refused: correct it with PATCH …/admin); a pending
+    admin left without a working link (corrected while access was off) is invited again. Turning it off
     blocks every login and token of the client at once. Repeating the current state changes nothing."""
     try:
         async with uow:
@@ -76,9 +77,13 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
                 raise EmailTaken("admin_is_other", field="admin_email", email=admin.email, client_id=client.id)
             if access.enabled and access.locale == locale:
                 return access, admin
+            was_off = not access.enabled
             access = StorefrontAccess(client.id, True, admin.id, locale)  # type: ignore[arg-type]
             await uow.access.put(access)
             uow.outbox.add(granted(access, admin))
+            if was_off and admin.status == "invitation_sent" and not await _has_live_link(uow, admin, clock):
+                # e.g. the address was corrected while access was off: the new address gets its link now
+                await send_invitation(uow, admin, client, locale=locale, resend=True, clock=clock, policy=policy)
             return access, admin
     if await uow.users.by_email(candidate.email):
         raise _taken(candidate.email)
@@ -88,6 +93,11 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
     uow.outbox.add(granted(access, candidate))
     await send_invitation(uow, candidate, client, locale=locale, resend=False, clock=clock, policy=policy)
     return access, candidate
+
+
+async def _has_live_link(uow, admin: User, clock: Clock) -> bool:
+    latest = (await uow.invitations.latest_of([admin.id])).get(admin.id)
+    return latest is not None and latest.state(clock.now()) == "usable"
 
 
 async def get_storefront_access(client_id: str, *, uow) -> AccessView:
