@@ -5,6 +5,12 @@ received, preceded by ``X-Catcher-Mail-From`` / ``X-Catcher-Rcpt-To`` headers th
 SMTP envelope), and one line per message (from, to, subject) is logged.
 Files appear atomically (written to ``.tmp`` then renamed), so a test may poll the directory.
 
+Undeliverable addresses on demand: a recipient at the domain ``refuse.example`` (e.g.
+``nobody@refuse.example``; ``.example`` is reserved by RFC 2606, so no real mailbox lives
+there, and address checks still accept it, unlike ``.invalid``) is refused at ``RCPT TO``
+with ``550 5.1.1 mailbox unavailable``, as a real server refuses an unknown mailbox. Use it
+to see a delivery end as failed.
+
 From a shell (``deploy/smtp.sh`` does this)::
 
     .venv/bin/python deploy/smtp_catcher.py --host 127.0.0.1 --port 2525 --maildir var/run/mail
@@ -35,12 +41,25 @@ from aiosmtpd.smtp import Envelope, Session, SMTP
 log = logging.getLogger("smtp_catcher")
 
 
+REFUSED_DOMAIN = "refuse.example"
+
+
 class MaildirHandler:
-    """aiosmtpd handler that stores each message as an .eml file in ``maildir``."""
+    """aiosmtpd handler that stores each message as an .eml file in ``maildir`` and refuses
+    recipients at ``REFUSED_DOMAIN`` with a permanent 550."""
 
     def __init__(self, maildir: str | os.PathLike[str]) -> None:
         self.maildir = Path(maildir)
         self.maildir.mkdir(parents=True, exist_ok=True)
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address.rpartition("@")[2].lower() == REFUSED_DOMAIN:
+            log.info("refused rcpt=%s", address)
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or envelope.content or b""

@@ -21,10 +21,13 @@ class FakeMailer:
     def __init__(self) -> None:
         self.sent: list[Email] = []
         self.down = False
+        self.refused: set[str] = set()
 
     async def send(self, email: Email) -> None:
         if self.down:
             raise DeliveryFailed("ConnectionRefusedError: nobody listens")
+        if email.to in self.refused:
+            raise DeliveryFailed(f"Recipient refused: 550 5.1.1 <{email.to}>: mailbox unavailable", permanent=True)
         self.sent.append(email)
 
 

@@ -13,12 +13,12 @@ from storefront_events.access import (
 )
 from storefront_events.base import ENVELOPE_FIELDS, Event
 from storefront_events.catalog import EVENT_TYPES
-from storefront_events.clients import ClientArchived, ClientCreated, ClientUpdated
+from storefront_events.clients import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 from storefront_events.compat import compatibility_problems
 from storefront_events.envelope import CONTENT_TYPE, KAFKA_HEADERS, CloudEvent, decode, encode, to_cloudevent
 from storefront_events.errors import ContractError, MalformedEvent, UnknownEventType
 from storefront_events.mappings import ProductMapped, ProductPublishRequested, ProductUnmapped, PublishVariant
-from storefront_events.notifications import EmailSent, PostbackDelivered, PostbackFailed
+from storefront_events.notifications import EmailDeliveryFailed, EmailSent, PostbackDelivered, PostbackFailed
 from storefront_events.orders import (
     OrderAccepted,
     OrderEvent,
@@ -61,6 +61,7 @@ __all__ = [
     "ALL_TOPICS",
     "ClientArchived",
     "ClientCreated",
+    "ClientRestored",
     "CLIENTS_V1",
     "ClientUpdated",
     "CloudEvent",
@@ -68,6 +69,7 @@ __all__ = [
     "CONTENT_TYPE",
     "ContractError",
     "decode",
+    "EmailDeliveryFailed",
     "EmailSent",
     "encode",
     "ENVELOPE_FIELDS",

@@ -43,3 +43,15 @@ class ClientArchived(Event):
     client_id: str
     name: str
     reference_id: str | None
+
+
+class ClientRestored(Event):
+    """Emitted by client-service when an operator restores an archived client: it may change
+    again and take work; it keeps its reference ID. Carries the client's full state."""
+
+    event_type: Literal["client.restored"] = "client.restored"
+    schema_version: Literal[1] = 1
+    client_id: str
+    name: str
+    reference_id: str | None = Field(description="Unique client reference ID (Pressero integration ID)")
+    description: str | None

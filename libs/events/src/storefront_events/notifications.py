@@ -56,3 +56,19 @@ class EmailSent(Event):
     subject: str
     template: str = Field(description="Template name, e.g. invitation")
     caused_by_event_id: str = Field(description="event_id of the event that triggered the email")
+
+
+class EmailDeliveryFailed(Event):
+    """Emitted by notifier-service when it gives an email up: the mail server refused it for
+    good (a permanent 5xx answer such as an unknown mailbox) on each of a bounded number of
+    attempts. `caused_by_event_id` names the event that asked for the email (e.g. UserInvited)."""
+
+    event_type: Literal["email.delivery_failed"] = "email.delivery_failed"
+    schema_version: Literal[1] = 1
+    client_id: str | None = Field(description="Client the email concerns; None for platform mail")
+    email_id: str
+    to: str = Field(description="Recipient address; the partition key when client_id is None")
+    template: str = Field(description="Template name, e.g. invitation")
+    reason: str = Field(description="The mail server's answer to the last attempt, e.g. '550 5.1.1 mailbox unknown'")
+    attempts: int = Field(ge=1, description="Attempts made before giving up")
+    caused_by_event_id: str = Field(description="event_id of the event that triggered the email")

@@ -83,6 +83,10 @@ _SAMPLES: list[Event] = [
     notifications.EmailSent(client_id=_CLIENT, email_id="em-6", to="bob@acme.example",
                             subject="You are invited to Acme Prints on Storefronts", template="invitation",
                             caused_by_event_id="0b8e"),
+    clients.ClientRestored(**_CLIENT_STATE),
+    notifications.EmailDeliveryFailed(client_id=_CLIENT, email_id="em-7", to="bob@refuse.example",
+                                      template="invitation", reason="550 5.1.1 <bob@refuse.example>: mailbox unknown",
+                                      attempts=3, caused_by_event_id="0b8f"),
 ]
 
 #: One sample per event class, with a fixed event_id, occurred_at and correlation_id.

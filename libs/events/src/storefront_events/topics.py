@@ -16,9 +16,9 @@ from storefront_events.access import (
     UserRoleChanged,
 )
 from storefront_events.base import Event
-from storefront_events.clients import ClientArchived, ClientCreated, ClientUpdated
+from storefront_events.clients import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 from storefront_events.mappings import ProductMapped, ProductPublishRequested, ProductUnmapped
-from storefront_events.notifications import EmailSent, PostbackDelivered, PostbackFailed
+from storefront_events.notifications import EmailDeliveryFailed, EmailSent, PostbackDelivered, PostbackFailed
 from storefront_events.orders import OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged
 from storefront_events.stores import (
     OrderCancelledInStore,
@@ -63,7 +63,7 @@ class Topic:
         return f"{self.name}.dlq.{group_id}"
 
 
-CLIENTS_V1 = Topic("clients.v1", ("client_id",), 3, (ClientCreated, ClientUpdated, ClientArchived))
+CLIENTS_V1 = Topic("clients.v1", ("client_id",), 3, (ClientCreated, ClientUpdated, ClientArchived, ClientRestored))
 ACCESS_V1 = Topic(
     "access.v1",
     ("client_id",),
@@ -80,7 +80,8 @@ SHOP_ORDERS_V1 = Topic(
 MAPPINGS_V1 = Topic("mappings.v1", ("store_id",), 3, (ProductMapped, ProductUnmapped, ProductPublishRequested))
 ORDERS_V1 = Topic("orders.v1", ("order_id",), 3, (OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged))
 NOTIFICATIONS_V1 = Topic(
-    "notifications.v1", ("client_id",), 3, (EmailSent, PostbackDelivered, PostbackFailed), key_fallback="to"
+    "notifications.v1", ("client_id",), 3, (EmailSent, PostbackDelivered, PostbackFailed, EmailDeliveryFailed),
+    key_fallback="to"
 )
 
 ALL_TOPICS: tuple[Topic, ...] = (

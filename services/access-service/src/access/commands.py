@@ -32,6 +32,7 @@ class AddUser:
     last_name: str
     role: str
     store_ids: tuple[str, ...] = field(default=())
+    locale: str | None = None  # None: the client's language
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,28 @@ class ChangeUser:
     user_id: str
     role: str | None = None
     store_ids: tuple[str, ...] | None = None
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
 class RemoveUser:
     client_id: str
     user_id: str
+
+
+@dataclass(frozen=True)
+class ChangeAdmin:
+    """Only the fields given change."""
+
+    client_id: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class HandOverAdmin:
+    client_id: str
+    user_id: str
+    previous_admin_role: str | None = None  # None: the previous admin stays an admin

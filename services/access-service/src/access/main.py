@@ -5,6 +5,7 @@ from fastapi import FastAPI, Request
 from access.bootstrap import build
 from access.domain.errors import TooManyAttempts
 from access.entrypoints import accept_page, access_api, auth_api, users_api
+from access.entrypoints import i18n
 from access.settings import AccessSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
@@ -24,6 +25,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
     app = create_api(build_runtime, title="Access service", on_started=on_started,
                      routers=[access_api.router, accept_page.router, auth_api.router, users_api.router],
                      description="Storefronts access: accounts, invitations, login, users and roles.")
+    i18n.install(app)
     app.add_exception_handler(TooManyAttempts, _too_many_attempts)
     return app
 

@@ -10,6 +10,7 @@ class AccessSettings(ServiceSettings):
     service_name: str = "access-service"
     port: int = 8002
     public_url: str = Field(default="http://127.0.0.1:8080", description="Base of the links in emails (the gateway)")
+    sign_in_url: str = Field(default="/", description="Where the accept page sends people to sign in (the console)")
     invitation_days: int = Field(default=7, ge=1)
     access_token_seconds: int = Field(default=900, ge=30, description="Lifetime of access JWTs")
     session_days: int = Field(default=30, ge=1, description="A login lasts this long, refreshed or not")

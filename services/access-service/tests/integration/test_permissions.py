@@ -18,6 +18,7 @@ OPERATOR_PASSWORD = "operator secret 42"
 ROUTES = [
     ("get", "/.well-known/jwks.json", None, EVERYONE),
     ("post", "/invitations/accept", {"token": "nope", "password": "x" * 12}, EVERYONE),
+    ("post", "/invitations/inspect", {"token": "nope"}, EVERYONE),
     ("post", "/auth/login", {"email": "nobody@x.example", "password": "wrong password"}, EVERYONE),
     ("post", "/auth/refresh", {"refresh_token": "nope"}, EVERYONE),
     ("get", "/auth/me", None, SIGNED_IN),
@@ -25,6 +26,8 @@ ROUTES = [
     ("put", "/clients/{c}/storefront-access", {"enabled": True, "admin_email": "{admin}", "admin_first_name": "Ada",
                                                "admin_last_name": "Lovelace"}, {"operator"}),
     ("post", "/clients/{c}/storefront-access/resend-invitation", None, {"operator"}),
+    ("patch", "/clients/{c}/storefront-access/admin", {"locale": "en"}, {"operator"}),
+    ("post", "/clients/{c}/storefront-access/transfer-admin", {"user_id": "{u}"}, {"operator"}),
     ("get", "/clients/{c}/users", None, {"operator", "admin"}),
     ("post", "/clients/{c}/users", {"email": "new-{role}@acme.example", "first_name": "N", "last_name": "U",
                                     "role": "read_only"}, {"admin"}),

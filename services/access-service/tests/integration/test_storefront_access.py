@@ -86,12 +86,13 @@ async def test_the_read_model_is_fed_by_client_created_on_kafka(api, operator, a
     assert (state["client_name"], state["enabled"], state["admin"]) == ("Kafka Prints", False, None)
 
 
-async def test_unknown_client_is_404_and_archived_client_is_409(api, operator):
+async def test_unknown_client_is_not_yet_known_with_retry_after_and_archived_client_is_409(api, operator):
     archived = await known_client(api, archived=True)
     body = {"enabled": True, "admin_email": "a@b.example", "admin_first_name": "A", "admin_last_name": "B"}
     missing = await api.put("/clients/nope/storefront-access", json=body, headers=operator)
     refused = await api.put(f"/clients/{archived}/storefront-access", json=body, headers=operator)
-    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert missing.status_code == 409 and missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["type"].endswith("/client-not-yet-known") and missing.headers["retry-after"] == "1"
     assert refused.status_code == 409 and refused.json()["title"] == "Client archived"
 
 

@@ -98,6 +98,20 @@ async def test_a_pending_user_gets_a_new_link_from_the_admin(api, operator, acce
     assert isinstance(second, UserInvited) and second.resend
 
 
+async def test_resending_to_a_user_who_accepted_is_a_409_that_says_so(api, operator, access_settings):
+    client_id, admin = await active_admin(api, access_settings, operator)
+    user_id, _ = await active_user(api, access_settings, client_id, admin, role="read_only")
+
+    again = await api.post(f"/clients/{client_id}/users/{user_id}/resend-invitation", headers=bearer(admin),
+                           json=None)
+
+    assert again.status_code == 409, again.text
+    assert again.json()["title"] == "Account already active" and "already activated" in again.json()["detail"]
+    french = await api.post(f"/clients/{client_id}/users/{user_id}/resend-invitation",
+                            headers={**bearer(admin), "Accept-Language": "fr-FR"})
+    assert french.json()["title"] == "Compte déjà activé" and french.json()["code"] == "user_already_active"
+
+
 async def test_a_token_of_client_a_gets_404_for_everything_of_client_b(api, operator, access_settings):
     client_a, admin_a = await active_admin(api, access_settings, operator)
     client_b, admin_b = await active_admin(api, access_settings, operator)

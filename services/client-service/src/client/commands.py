@@ -17,3 +17,8 @@ class UpdateClient:
 @dataclass(frozen=True)
 class ArchiveClient:
     client_id: str
+
+
+@dataclass(frozen=True)
+class RestoreClient:
+    client_id: str

@@ -3,28 +3,41 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from service_runtime.errors import Conflict, DomainError, NotFound
+from service_runtime.errors import Conflict, NotFound
+from service_runtime.messages import SaidByKey
+
+from client.messages import CATALOG
 
 NAME_MAX = 200
 REFERENCE_MAX = 64
 DESCRIPTION_MAX = 2000
 
 
-class InvalidClient(DomainError):
+class ClientError(SaidByKey):
+    """Said by key (see messages.py), in the operator's language."""
+
+    catalog = CATALOG
+
+
+class InvalidClient(ClientError):
     status = 422
     title = "Invalid client"
 
 
-class ClientNotFound(NotFound):
+class ClientNotFound(ClientError, NotFound):
     title = "Client not found"
 
 
-class DuplicateReference(Conflict):
+class DuplicateReference(ClientError, Conflict):
     title = "Client reference already used"
 
 
-class ClientArchived(Conflict):
+class ClientArchived(ClientError, Conflict):
     title = "Client archived"
+
+
+class ClientNotArchived(ClientError, Conflict):
+    title = "Client not archived"
 
 
 @dataclass(frozen=True)
@@ -42,9 +55,9 @@ class Client:
 def clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise InvalidClient("The client name is required.", field="name")
+        raise InvalidClient("name_required", field="name")
     if len(name) > NAME_MAX:
-        raise InvalidClient(f"The client name is longer than {NAME_MAX} characters.", field="name")
+        raise InvalidClient("name_too_long", field="name", maximum=NAME_MAX)
     return name
 
 
@@ -54,9 +67,9 @@ def clean_reference(reference_id: str | None) -> str | None:
         return None
     reference_id = reference_id.strip()
     if len(reference_id) > REFERENCE_MAX:
-        raise InvalidClient(f"The client reference ID is longer than {REFERENCE_MAX} characters.", field="reference_id")
+        raise InvalidClient("reference_too_long", field="reference_id", maximum=REFERENCE_MAX)
     if any(c.isspace() for c in reference_id):
-        raise InvalidClient("The client reference ID cannot contain spaces.", field="reference_id")
+        raise InvalidClient("reference_spaces", field="reference_id")
     return reference_id
 
 
@@ -65,7 +78,7 @@ def clean_description(description: str | None) -> str | None:
         return None
     description = description.strip()
     if len(description) > DESCRIPTION_MAX:
-        raise InvalidClient(f"The description is longer than {DESCRIPTION_MAX} characters.", field="description")
+        raise InvalidClient("description_too_long", field="description", maximum=DESCRIPTION_MAX)
     return description
 
 
@@ -84,7 +97,7 @@ def new_client(client_id: str, *, name: str, reference_id: str | None, descripti
 def update_client(client: Client, changes: dict, *, now: datetime) -> Client:
     """Apply the given fields; an archived client cannot change."""
     if client.archived:
-        raise ClientArchived(f"The client '{client.name}' is archived and cannot be changed.")
+        raise ClientArchived("archived_cannot_change", name=client.name)
     updated = client
     if "name" in changes:
         updated = replace(updated, name=clean_name(changes["name"] or ""))
@@ -97,5 +110,12 @@ def update_client(client: Client, changes: dict, *, now: datetime) -> Client:
 
 def archive_client(client: Client, *, now: datetime) -> Client:
     if client.archived:
-        raise ClientArchived(f"The client '{client.name}' is already archived.")
+        raise ClientArchived("already_archived", name=client.name)
     return replace(client, archived=True, updated_at=now, version=client.version + 1)
+
+
+def restore_client(client: Client, *, now: datetime) -> Client:
+    """An archived client comes back as it was, reference ID included (it stayed reserved)."""
+    if not client.archived:
+        raise ClientNotArchived("not_archived", name=client.name)
+    return replace(client, archived=False, updated_at=now, version=client.version + 1)

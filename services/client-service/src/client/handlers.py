@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy.exc import IntegrityError
 from storefront_events import ClientArchived as ClientArchivedEvent
-from storefront_events import ClientCreated, ClientUpdated
+from storefront_events import ClientCreated, ClientRestored, ClientUpdated
 
 from client import domain
-from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import Client, ClientNotFound, DuplicateReference
 from client.ports import Clock
 
@@ -56,6 +56,20 @@ async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
     return archived
 
 
+async def restore_client(cmd: RestoreClient, *, uow, clock: Clock) -> Client:
+    """Restores an archived client with its name, reference ID and description; the other
+    services take work for it again (access stays off until an operator turns it on)."""
+    async with uow:
+        client = await _load(uow, cmd.client_id, for_update=True)
+        restored = domain.restore_client(client, now=clock.now())
+        await uow.clients.save(restored)
+        state = _state(restored)
+        del state["archived"]
+        uow.outbox.add(ClientRestored(**state))
+        await uow.commit()
+    return restored
+
+
 async def get_client(client_id: str, *, uow) -> Client:
     async with uow:
         return await _load(uow, client_id)
@@ -71,7 +85,7 @@ async def _load(uow, client_id: str, *, for_update: bool = False) -> Client:
     client cannot both start from the same version and publish the same version twice."""
     client = await uow.clients.get(client_id, for_update=for_update)
     if client is None:
-        raise ClientNotFound(f"No client with id '{client_id}'.")
+        raise ClientNotFound("client_not_found", client_id=client_id)
     return client
 
 
@@ -83,8 +97,7 @@ async def _commit(uow, reference_id: str | None) -> None:
 
 
 def _duplicate(reference_id: str) -> DuplicateReference:
-    return DuplicateReference(f"The client reference ID '{reference_id}' is already used by another client.",
-                              field="reference_id")
+    return DuplicateReference("reference_taken", field="reference_id", reference_id=reference_id)
 
 
 def _state(client: Client) -> dict:

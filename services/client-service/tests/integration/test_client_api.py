@@ -3,7 +3,7 @@
 import asyncio
 
 from sqlalchemy import func, select
-from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientUpdated
+from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from service_runtime.outbox import OutboxMessage
 from service_runtime.testing.helpers import eventually, read_topic
@@ -45,6 +45,38 @@ async def test_update_then_archive_publish_in_order_and_archived_client_cannot_c
     records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=3)
     assert [type(e) for _, e, _ in records] == [ClientCreated, ClientUpdated, ClientArchived]
     assert records[1][1].name == "Beta Ltd"
+
+
+async def test_an_archived_client_is_restored_with_its_reference(api, operator, client_settings):
+    client = await _create(api, operator, name="Delta", reference_id="DELTA-1")
+    await api.post(f"/clients/{client['id']}/archive", headers=operator)
+
+    restored = await api.post(f"/clients/{client['id']}/restore", headers=operator)
+    assert restored.status_code == 200, restored.text
+    assert (restored.json()["status"], restored.json()["reference_id"]) == ("active", "DELTA-1")
+    again = await api.post(f"/clients/{client['id']}/restore", headers=operator)
+    assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
+    taken = await api.post("/clients", json={"name": "Copy", "reference_id": "delta-1"}, headers=operator)
+    assert taken.status_code == 409
+
+    records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=3)
+    assert [type(e) for _, e, _ in records] == [ClientCreated, ClientArchived, ClientRestored]
+
+
+async def test_problem_details_follow_accept_language_and_keep_type_and_field(api, operator):
+    await _create(api, operator, name="Epsilon", reference_id="EPS-1")
+    french = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"},
+                            headers={**operator, "Accept-Language": "fr-FR,fr;q=0.9"})
+    english = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"}, headers=operator)
+
+    assert french.status_code == english.status_code == 409
+    assert french.json()["title"] == "Référence client déjà utilisée"
+    assert french.json()["detail"] == "La référence client « eps-1 » est déjà utilisée par un autre client."
+    assert english.json()["title"] == "Client reference already used"
+    for key in ("type", "field", "code", "status"):
+        assert french.json()[key] == english.json()[key]
+    blank = await api.post("/clients", json={"name": "  "}, headers={**operator, "Accept-Language": "fr"})
+    assert blank.json()["detail"] == "Le nom du client est obligatoire." and blank.json()["field"] == "name"
 
 
 async def test_searches_by_name_or_reference_with_cursor_pages(api, operator):

@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
-from storefront_events import ClientArchived, ClientCreated, ClientUpdated
+from storefront_events import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from client import handlers
-from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import ClientArchived as ClientIsArchived
-from client.domain import ClientNotFound, DuplicateReference
+from client.domain import ClientNotArchived, ClientNotFound, DuplicateReference
 from service_runtime.testing.helpers import load_module
 
 fakes = load_module("client_test_fakes", Path(__file__).parents[1] / "fakes.py")
@@ -76,3 +76,23 @@ async def test_each_change_publishes_the_next_version_and_a_no_op_publishes_none
     await handlers.archive_client(ArchiveClient(client.id), uow=uow, clock=clock)
     assert [event.aggregate_version for event in uow.published] == [1, 2, 3]
     assert (await handlers.get_client(client.id, uow=uow)).version == 3
+async def test_restoring_an_archived_client_gives_it_back_its_reference_and_publishes_client_restored(uow, clock):
+    client = await handlers.create_client(CreateClient("Acme", "A-1", "Posters"), uow=uow, clock=clock)
+    await handlers.archive_client(ArchiveClient(client.id), uow=uow, clock=clock)
+    with pytest.raises(DuplicateReference):  # archived, the reference stays its own
+        await handlers.create_client(CreateClient("Other", "a-1"), uow=uow, clock=clock)
+
+    restored = await handlers.restore_client(RestoreClient(client.id), uow=uow, clock=clock)
+
+    assert (restored.archived, restored.reference_id, restored.description) == (False, "A-1", "Posters")
+    event = uow.published[-1]
+    assert isinstance(event, ClientRestored) and (event.client_id, event.reference_id) == (client.id, "A-1")
+    renamed = await handlers.update_client(UpdateClient(client.id, {"name": "Acme Ltd"}), uow=uow, clock=clock)
+    assert renamed.name == "Acme Ltd"
+
+
+async def test_restoring_a_client_that_is_not_archived_is_a_conflict(uow, clock):
+    client = await handlers.create_client(CreateClient("Acme"), uow=uow, clock=clock)
+    with pytest.raises(ClientNotArchived):
+        await handlers.restore_client(RestoreClient(client.id), uow=uow, clock=clock)
+    assert len(uow.published) == 1

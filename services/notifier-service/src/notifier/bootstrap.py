@@ -20,7 +20,8 @@ class NotifierRuntime(Runtime):
         self.clock = clock
         self.delivery = EmailDelivery(
             self.uow, mailer, clock,
-            policy=RetryPolicy(settings.retry_base_seconds, settings.retry_max_seconds),
+            policy=RetryPolicy(settings.retry_base_seconds, settings.retry_max_seconds,
+                               settings.permanent_failure_attempts),
             sweep_seconds=settings.sweep_seconds,
         )
         self._delivery_enabled = settings.delivery_enabled

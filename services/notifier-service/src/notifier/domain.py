@@ -7,6 +7,7 @@ from service_runtime.errors import DomainError
 
 PENDING = "pending"
 SENT = "sent"
+FAILED = "failed"
 ERROR_MAX = 1000
 
 
@@ -16,7 +17,12 @@ class InvalidInvitation(DomainError):
 
 
 class DeliveryFailed(Exception):
-    """The mail server could not be reached or refused the message; try again later."""
+    """The mail server could not be reached or refused the message. ``permanent`` when it
+    answered a 5xx (e.g. an unknown mailbox): trying again will most likely fail the same way."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,13 @@ class Email:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff: base, 2×base, 4×base ... never longer than ``max_seconds``."""
+    """Exponential backoff: base, 2×base, 4×base ... never longer than ``max_seconds``.
+    A server that is down is waited for without limit; a server that refuses the message
+    for good (5xx) is given ``permanent_attempts`` tries, then the email is given up."""
 
     base_seconds: float = 2
     max_seconds: float = 300
+    permanent_attempts: int = 3
 
     def delay(self, attempts: int) -> timedelta:
         exponent = min(max(attempts - 1, 0), 32)
@@ -74,8 +83,13 @@ def email_sent(email: Email, *, now: datetime) -> Email:
                    text_body=None, html_body=None)
 
 
-def delivery_failed(email: Email, *, error: str, now: datetime, policy: RetryPolicy) -> Email:
-    """The email stays pending, whatever the number of attempts: it is never dropped."""
+def delivery_failed(email: Email, *, error: str, now: datetime, policy: RetryPolicy, permanent: bool = False) -> Email:
+    """A transient failure leaves the email pending, whatever the number of attempts: it is
+    never dropped while the server may come back. After ``policy.permanent_attempts`` permanent
+    refusals the email is failed for good and its bodies (with their single-use link) are dropped."""
     attempts = email.attempts + 1
+    if permanent and attempts >= policy.permanent_attempts:
+        return replace(email, status=FAILED, attempts=attempts, last_error=error[:ERROR_MAX], text_body=None,
+                       html_body=None)
     return replace(email, attempts=attempts, last_error=error[:ERROR_MAX],
                    next_attempt_at=now + policy.delay(attempts))

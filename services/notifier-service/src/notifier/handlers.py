@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Callable
 
 import structlog
-from storefront_events import EmailSent, UserInvited
+from storefront_events import EmailDeliveryFailed, EmailSent, UserInvited
 
 from notifier import domain, templates
 from notifier.commands import ListEmails
@@ -46,7 +46,10 @@ async def send_due_emails(*, uow, mailer: Mailer, clock: Clock, policy: RetryPol
     - sent: the email is marked sent and EmailSent is emitted in the same commit;
     - failed: attempts + 1, the error is kept and the next attempt waits an exponential backoff;
       the email stays pending until it goes out. The pass stops at the first failure (the
-      server is probably down): the other emails wait for the next pass.
+      server is probably down): the other emails wait for the next pass;
+    - refused for good (5xx, e.g. an unknown mailbox): after the policy's bounded number of
+      attempts the email is marked failed and EmailDeliveryFailed (with the server's answer) is
+      emitted in the same commit; the pass goes on, the server is up.
     Returns how many were sent."""
     sent = 0
     for _ in range(limit):
@@ -57,11 +60,16 @@ async def send_due_emails(*, uow, mailer: Mailer, clock: Clock, policy: RetryPol
             try:
                 await mailer.send(email)
             except DeliveryFailed as error:
-                failed = domain.delivery_failed(email, error=str(error), now=clock.now(), policy=policy)
+                failed = domain.delivery_failed(email, error=str(error), now=clock.now(), policy=policy,
+                                                permanent=error.permanent)
                 await uow.emails.save(failed)
+                if failed.status == domain.FAILED:
+                    uow.outbox.add(_email_delivery_failed(failed))
                 await uow.commit()
                 log.warning("email.delivery_failed", email_id=email.id, attempts=failed.attempts, error=str(error),
-                            next_attempt_at=failed.next_attempt_at.isoformat())
+                            status=failed.status, next_attempt_at=failed.next_attempt_at.isoformat())
+                if error.permanent:
+                    continue
                 return sent
             delivered = domain.email_sent(email, now=clock.now())
             await uow.emails.save(delivered)
@@ -96,3 +104,9 @@ def _accept_url(event: UserInvited, unseal: Callable[[str], str] | None) -> str:
 def _email_sent(email: Email) -> EmailSent:
     return EmailSent(client_id=email.client_id, email_id=email.id, to=email.to, subject=email.subject,
                      template=email.template, caused_by_event_id=email.caused_by_event_id)
+
+
+def _email_delivery_failed(email: Email) -> EmailDeliveryFailed:
+    return EmailDeliveryFailed(client_id=email.client_id, email_id=email.id, to=email.to, template=email.template,
+                               reason=email.last_error or "refused", attempts=email.attempts,
+                               caused_by_event_id=email.caused_by_event_id)

@@ -7,6 +7,8 @@ from notifier.entrypoints.api import router
 from notifier.settings import NotifierSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
+from service_runtime.messages import Catalog
+from service_runtime.translated_problems import install_translated_problems
 
 
 def create_app(settings: NotifierSettings | None = None) -> FastAPI:
@@ -16,6 +18,9 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     async def build_runtime():
         return build(settings)
 
-    return create_api(build_runtime, title="Notifier service", routers=[router],
-                      description="Emails to users (the invitation email), sent over SMTP and retried until "
-                                  "the mail server has them; the delivery log for operators and client admins.")
+    app = create_api(build_runtime, title="Notifier service", routers=[router],
+                     description="Emails to users (the invitation email), sent over SMTP and retried until "
+                                 "the mail server has them or refuses them for good; the delivery log for operators "
+                                 "and client admins. Problem details follow Accept-Language (en, fr).")
+    install_translated_problems(app, Catalog())  # the runtime's own titles and messages
+    return app

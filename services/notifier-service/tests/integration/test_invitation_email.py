@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
-from storefront_events import ACCESS_V1, KAFKA_HEADERS, NOTIFICATIONS_V1, EmailSent, UserInvited, encode
+from storefront_events import (
+    ACCESS_V1,
+    KAFKA_HEADERS,
+    NOTIFICATIONS_V1,
+    EmailDeliveryFailed,
+    EmailSent,
+    UserInvited,
+    encode,
+)
 
 from notifier.main import create_app
 from service_runtime.testing.helpers import eventually, load_module, read_topic, running
@@ -175,3 +183,31 @@ async def test_a_resend_is_a_new_mail_and_a_french_invitee_gets_french(api, noti
     assert english["Message-ID"] != french["Message-ID"]
     logged = await emails(api, operator, to=to)
     assert sorted(e["locale"] for e in logged) == ["en", "fr"]
+
+
+async def test_a_refused_address_ends_failed_with_the_servers_answer(notifier_settings, operator, tmp_path):
+    catcher = _catcher()
+    controller = await catcher.start_catcher("127.0.0.1", 0, tmp_path)
+    settings = notifier_settings.model_copy(update={"smtp_port": controller.port, "retry_base_seconds": 0.1,
+                                                    "permanent_failure_attempts": 2})
+    to = f"nobody-{uuid.uuid4().hex[:8]}@refuse.example"
+    event = user_invited(to)
+    try:
+        async with running(create_app(settings)) as api:
+            await publish(settings, event)
+
+            async def given_up():
+                logged = await one_email(api, operator, to)
+                assert logged["status"] == "failed", logged
+                return logged
+
+            logged = await eventually(given_up, timeout=20)
+            assert logged["attempts"] == 2 and "550" in logged["last_error"]
+            records = await read_topic(settings.kafka_bootstrap, settings.topic(NOTIFICATIONS_V1.name), count=1)
+            [(key, failed, _)] = [r for r in records if isinstance(r[1], EmailDeliveryFailed)]
+            assert key == event.client_id.encode()
+            assert (failed.caused_by_event_id, failed.attempts) == (str(event.event_id), 2)
+            assert "mailbox unavailable" in failed.reason
+            assert mails_to(tmp_path, to) == []
+    finally:
+        await catcher.stop_catcher(controller)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from storefront_events import EmailSent, UserInvited
+from storefront_events import EmailDeliveryFailed, EmailSent, UserInvited
 
 from notifier import handlers
 from notifier.commands import ListEmails
@@ -88,3 +88,25 @@ async def test_client_admins_see_only_their_own_clients_emails(uow, clock):
     assert await tos(admin, client_id="c2") == []
     assert await tos(admin, to="b@c2.example") == []
     assert await tos(stray) == []
+
+
+async def test_a_mailbox_refused_for_good_ends_failed_after_the_bounded_tries_and_others_still_go(uow, mailer, clock):
+    policy = RetryPolicy(base_seconds=2, max_seconds=300, permanent_attempts=3)
+    mailer.refused.add("nobody@refuse.example")
+    refused = user_invited(email="nobody@refuse.example")
+    refused_id = await handlers.queue_invitation_email(refused, uow=uow, clock=clock)
+    clock.advance(0.001)
+    fine_id = await handlers.queue_invitation_email(user_invited(email="jane@acme.example"), uow=uow, clock=clock)
+
+    assert await handlers.send_due_emails(uow=uow, mailer=mailer, clock=clock, policy=policy) == 1
+    assert [m.id for m in mailer.sent] == [fine_id]
+    for _ in range(5):
+        clock.advance(600)
+        await handlers.send_due_emails(uow=uow, mailer=mailer, clock=clock, policy=policy)
+
+    stored = uow.emails.rows[refused_id]
+    assert (stored.status, stored.attempts) == ("failed", 3)
+    assert "550" in stored.last_error and stored.text_body is None
+    [given_up] = [e for e in uow.outbox.events if isinstance(e, EmailDeliveryFailed)]
+    assert (given_up.email_id, given_up.attempts, given_up.caused_by_event_id) == (refused_id, 3, str(refused.event_id))
+    assert "550" in given_up.reason and given_up.to == "nobody@refuse.example"

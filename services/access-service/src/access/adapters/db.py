@@ -77,7 +77,7 @@ class SqlStorefrontAccess:
 def _user(row: UserRow) -> User:
     return User(id=row.id, client_id=row.client_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
                 role=row.role, store_ids=tuple(json.loads(row.store_ids)), status=row.status,  # type: ignore[arg-type]
-                password_hash=row.password_hash, version=row.version)
+                password_hash=row.password_hash, version=row.version, locale=row.locale)
 
 
 class SqlUsers:
@@ -108,10 +108,13 @@ class SqlUsers:
         row.role, row.store_ids, row.status = user.role, json.dumps(list(user.store_ids)), user.status
         row.password_hash = user.password_hash
         row.version = user.version
+        row.locale = user.locale
 
 
 def _invitation(row: InvitationRow) -> Invitation:
-    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at))
+    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at),
+                      created_at=utc(row.created_at), event_id=row.event_id, sent_at=utc(row.sent_at),
+                      failed_at=utc(row.failed_at), failure_reason=row.failure_reason)
 
 
 class SqlInvitations:
@@ -122,6 +125,24 @@ class SqlInvitations:
         query = select(InvitationRow).where(InvitationRow.token_hash == token_hash)
         row = (await self._session.execute(query)).scalar_one_or_none()
         return _invitation(row) if row else None
+
+    async def by_event(self, event_id: str) -> Invitation | None:
+        query = select(InvitationRow).where(InvitationRow.event_id == event_id)
+        row = (await self._session.execute(query)).scalars().first()
+        return _invitation(row) if row else None
+
+    async def latest_of(self, user_ids: list[str]) -> dict[str, Invitation]:
+        """The newest invitation of each user (by when it was made)."""
+        if not user_ids:
+            return {}
+        query = select(InvitationRow).where(InvitationRow.user_id.in_(user_ids))  # type: ignore[attr-defined]
+        latest: dict[str, Invitation] = {}
+        for row in (await self._session.execute(query)).scalars():
+            invitation = _invitation(row)
+            known = latest.get(invitation.user_id)
+            if known is None or _made(invitation) > _made(known):
+                latest[invitation.user_id] = invitation
+        return latest
 
     async def revoke_pending(self, user_id: str, now: datetime) -> None:
         await self._session.execute(
@@ -144,9 +165,15 @@ class SqlInvitations:
         row = await self._session.get(InvitationRow, invitation.id)
         if row is None:
             row = InvitationRow(id=invitation.id, user_id=invitation.user_id, token_hash=invitation.token_hash,
-                                expires_at=invitation.expires_at)
+                                expires_at=invitation.expires_at, created_at=invitation.created_at,
+                                event_id=invitation.event_id)
             self._session.add(row)
         row.used_at, row.revoked_at = invitation.used_at, invitation.revoked_at
+        row.sent_at, row.failed_at, row.failure_reason = invitation.sent_at, invitation.failed_at, invitation.failure_reason
+
+
+def _made(invitation: Invitation) -> datetime:
+    return invitation.created_at or invitation.expires_at
 
 
 class SqlSessions:

@@ -54,6 +54,7 @@ class UserRow(SQLModel, table=True):
     status: str = Field(max_length=20)
     password_hash: str | None = Field(default=None, max_length=300)
     version: int = Field(default=1, description="Raised by one with each change; the user's events carry it")
+    locale: str | None = Field(default=None, max_length=8, description="None: the client's language")
 
 
 class InvitationRow(SQLModel, table=True):
@@ -65,6 +66,12 @@ class InvitationRow(SQLModel, table=True):
     expires_at: datetime = _at(nullable=False)
     used_at: datetime | None = _at(nullable=True)
     revoked_at: datetime | None = _at(nullable=True)
+    created_at: datetime | None = _at(nullable=True)
+    event_id: str | None = Field(default=None, max_length=64, index=True,
+                                 description="The UserInvited event: the notifier's EmailSent names it")
+    sent_at: datetime | None = _at(nullable=True)
+    failed_at: datetime | None = _at(nullable=True)
+    failure_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SessionRow(SQLModel, table=True):

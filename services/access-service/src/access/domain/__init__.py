@@ -4,8 +4,12 @@ from access.domain.access import StorefrontAccess
 from access.domain.clients import KnownClient
 from access.domain.errors import (
     AccessDisabled,
+    AccessError,
+    AdminNotPending,
+    AlreadyActive,
     ClientArchived,
     ClientNotFound,
+    ClientNotYetKnown,
     EmailTaken,
     InvalidInvitation,
     InvalidUser,
@@ -18,7 +22,8 @@ from access.domain.invitations import Invitation
 from access.domain.users import CLIENT_ROLES, User
 
 __all__ = [
-    "CLIENT_ROLES", "AccessDisabled", "ClientArchived", "ClientNotFound", "EmailTaken", "Invitation",
+    "CLIENT_ROLES", "AccessDisabled", "AccessError", "AdminNotPending", "AlreadyActive", "ClientArchived",
+    "ClientNotFound", "ClientNotYetKnown", "EmailTaken", "Invitation",
     "InvalidInvitation", "InvalidUser", "KnownClient", "LastAdmin", "LoginFailed", "StorefrontAccess", "User",
     "UserNotFound", "WeakPassword",
 ]

@@ -6,6 +6,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 
 from access.domain.errors import InvalidUser, LastAdmin
+from access.domain.messages import LOCALES
 
 Role = Literal["operator", "admin", "store_manager", "order_manager", "read_only"]
 Status = Literal["invitation_sent", "active", "removed"]
@@ -26,6 +27,7 @@ class User:
     status: Status = "invitation_sent"
     password_hash: str | None = None
     version: int = 1  # raised by one with each change; the user's events carry it
+    locale: str | None = None  # None: the client's language
 
     @property
     def is_active_admin(self) -> bool:
@@ -44,49 +46,62 @@ class User:
 def clean_email(email: str | None) -> str:
     """Syntax only (no DNS lookups), normalised to lower case."""
     if not email or not email.strip():
-        raise InvalidUser("The email address is required.", field="email")
+        raise InvalidUser("email_required", field="email")
     try:
         normalized = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise InvalidUser(f"The email address is not valid: {error}", field="email") from error
+        raise InvalidUser("email_invalid", field="email", reason=str(error)) from error
     return normalized.lower()
 
 
 def clean_name(name: str | None, *, field: str) -> str:
     name = " ".join((name or "").split())
-    label = field.replace("_", " ")
     if not name:
-        raise InvalidUser(f"The {label} is required.", field=field)
+        raise InvalidUser(f"{field}_required", field=field)
     if len(name) > NAME_MAX:
-        raise InvalidUser(f"The {label} is longer than {NAME_MAX} characters.", field=field)
+        raise InvalidUser(f"{field}_too_long", field=field, maximum=NAME_MAX)
     return name
 
 
 def clean_scope(role: str, store_ids: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     """Store ids belong to store managers only, who need at least one."""
     if role not in CLIENT_ROLES:
-        raise InvalidUser(f"The role must be one of {', '.join(CLIENT_ROLES)}.", field="role")
+        raise InvalidUser("role_invalid", field="role", choices=", ".join(CLIENT_ROLES))
     ids = tuple(dict.fromkeys(s.strip() for s in (store_ids or ()) if s and s.strip()))
     if role == "store_manager" and not ids:
-        raise InvalidUser("A store manager needs at least one store id.", field="store_ids")
+        raise InvalidUser("store_manager_needs_store", field="store_ids")
     if role != "store_manager" and ids:
-        raise InvalidUser("Only a store manager is limited to stores; leave store_ids empty.", field="store_ids")
+        raise InvalidUser("stores_only_for_store_manager", field="store_ids")
     if len(ids) > STORES_MAX:
-        raise InvalidUser(f"At most {STORES_MAX} stores.", field="store_ids")
+        raise InvalidUser("stores_too_many", field="store_ids", maximum=STORES_MAX)
     return ids
 
 
+def clean_locale(locale: str | None, *, field: str = "locale") -> str | None:
+    """None keeps the default; otherwise one of the languages we write (fr-FR is fr)."""
+    if locale is None:
+        return None
+    language = locale.replace("_", "-").split("-")[0].strip().lower()
+    if language not in LOCALES:
+        raise InvalidUser("locale_invalid", field=field, choices=", ".join(LOCALES))
+    return language
+
+
 def new_user(user_id: str, *, client_id: str | None, email: str, first_name: str, last_name: str,
-             role: str, store_ids: list[str] | tuple[str, ...] = ()) -> User:
+             role: str, store_ids: list[str] | tuple[str, ...] = (), locale: str | None = None) -> User:
     scope = () if role == "operator" else clean_scope(role, store_ids)
     return User(id=user_id, client_id=client_id, email=clean_email(email),
                 first_name=clean_name(first_name, field="first_name"),
-                last_name=clean_name(last_name, field="last_name"), role=role, store_ids=scope)  # type: ignore[arg-type]
+                last_name=clean_name(last_name, field="last_name"), role=role, store_ids=scope,  # type: ignore[arg-type]
+                locale=clean_locale(locale))
 
 
 def change_role(user: User, role: str, store_ids, *, others: list[User]) -> User:
     """``others`` are the other users of the same client: the last active admin keeps its role."""
-    changed = replace(user, role=role, store_ids=clean_scope(role, store_ids), version=user.version + 1)  # type: ignore[arg-type]
+    scope = clean_scope(role, store_ids)
+    if (role, scope) == (user.role, user.store_ids):
+        return user
+    changed = replace(user, role=role, store_ids=scope, version=user.version + 1)  # type: ignore[arg-type]
     if user.is_active_admin and role != "admin":
         ensure_not_last_admin(user, others)
     return changed
@@ -94,4 +109,4 @@ def change_role(user: User, role: str, store_ids, *, others: list[User]) -> User
 
 def ensure_not_last_admin(user: User, others: list[User]) -> None:
     if user.is_active_admin and not any(o.is_active_admin for o in others if o.id != user.id):
-        raise LastAdmin("This user is the client's last active admin: make another user admin first.")
+        raise LastAdmin("last_admin")

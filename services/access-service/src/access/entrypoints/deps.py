@@ -27,7 +27,7 @@ def client_scope(*roles: Role):
 
     async def check(client_id: str, principal: CurrentPrincipal) -> Principal:
         if not principal.can_see_client(client_id):
-            raise ClientNotFound(f"No client with id '{client_id}'.")
+            raise ClientNotFound("client_not_found", client_id=client_id)
         if principal.role not in roles:
             raise Forbidden(f"The role '{principal.role}' may not do this.")
         return principal

@@ -1,15 +1,17 @@
-from storefront_events import ClientArchived, ClientCreated, ClientUpdated
+from storefront_events import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from access.domain import KnownClient
 from access.handlers.storefront_access import turn_off
 from service_runtime.versions import newer_than_held
 
 
-async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived, *, uow) -> None:
+async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived | ClientRestored, *, uow) -> None:
     """Keeps the local read model of clients: created and updated clients carry their whole
     state; an archived client keeps its name and is marked archived, and its Storefronts
-    access is turned off (every login and token of the client stops at once). An event not
-    newer than the client's version held here (a replay, a late retry) changes nothing."""
+    access is turned off (every login and token of the client stops at once). Only a
+    restored client stops being archived; its access stays off until an operator turns it on.
+    An event not newer than the client's version held here (a replay, a late retry) changes
+    nothing."""
     async with uow:
         current = await uow.clients.get(event.client_id, for_update=True)
         if current is not None and not newer_than_held(event, current.version, read_model="known_clients",
@@ -19,6 +21,9 @@ async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived, *, 
         version = event.aggregate_version
         if isinstance(event, ClientArchived):
             client = KnownClient(event.client_id, event.name, event.reference_id, True, version)
+        elif isinstance(event, ClientRestored):
+            client = KnownClient(event.client_id, event.name, event.reference_id, False, version)
+            current = None
         else:
             client = KnownClient(event.client_id, event.name, event.reference_id, event.archived, version)
         if current is not None and current.archived and not client.archived:

@@ -10,20 +10,20 @@ from storefront_events import StorefrontAccessGranted
 from access.commands import SetStorefrontAccess
 from access.domain import (
     AccessDisabled,
+    AdminNotPending,
+    AlreadyActive,
     ClientArchived,
-    ClientNotFound,
+    ClientNotYetKnown,
     EmailTaken,
+    Invitation,
     InvalidUser,
     KnownClient,
     StorefrontAccess,
     User,
-    UserNotFound,
 )
-from access.domain.users import clean_email, new_user
+from access.domain.users import clean_locale, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.ports import Clock
-
-LOCALES = ("en", "fr")
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,20 @@ class AccessView:
     client: KnownClient
     access: StorefrontAccess | None
     admin: User | None
+    admin_invitation: Invitation | None = None
 
 
 async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Turning access on needs the admin's email (syntax checked, lower-cased), first and last
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
-    keeps the same admin (another email is refused: manage users instead). Turning it off
-    blocks every login and token of the client at once and ends every session for good:
-    turning it on again revives none. Repeating the current state changes nothing."""
+    keeps the same admin (another email is refused: correct it with PATCH …/admin); a pending
+    admin left without a working link (corrected while access was off) is invited again.
+    Turning it off blocks every login and token of the client at once and ends every session
+    for good: turning it on again revives none. Repeating the current state changes nothing."""
     try:
         async with uow:
-            client = await _client(uow, cmd.client_id)
+            client = await known_client(uow, cmd.client_id)
             access = await uow.access.get(client.id, for_update=True)
             if cmd.enabled:
                 access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
@@ -54,16 +56,14 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
             await uow.commit()
     except IntegrityError as error:  # a concurrent request took the email first
         raise _taken(cmd.admin_email or "") from error
-    return AccessView(client, access, admin)
+    return await get_storefront_access(client.id, uow=uow)
 
 
 async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
                   clock: Clock, policy: InvitationPolicy) -> tuple[StorefrontAccess, User]:
     if client.archived:
-        raise ClientArchived(f"The client '{client.name}' is archived: Storefronts access cannot be turned on.")
-    locale = cmd.locale or (access.locale if access else "en")
-    if locale not in LOCALES:
-        raise InvalidUser(f"The locale must be one of {', '.join(LOCALES)}.", field="locale")
+        raise ClientArchived("client_archived_no_access", name=client.name)
+    locale = clean_locale(cmd.locale) or (access.locale if access else "en")
     try:
         candidate = new_user(str(uuid.uuid4()), client_id=client.id, email=cmd.admin_email or "",
                              first_name=cmd.admin_first_name or "", last_name=cmd.admin_last_name or "", role="admin")
@@ -74,13 +74,16 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
         admin = await uow.users.get(access.admin_user_id)
         if admin is not None and admin.status != "removed":
             if admin.email != candidate.email:
-                raise EmailTaken(f"This client's admin is {admin.email}; add other users from the client's account.",
-                                 field="admin_email")
+                raise EmailTaken("admin_is_other", field="admin_email", email=admin.email, client_id=client.id)
             if access.enabled and access.locale == locale:
                 return access, admin
+            was_off = not access.enabled
             access = access.turned_on(admin.id, locale)  # type: ignore[arg-type]
             await uow.access.put(access)
             uow.outbox.add(granted(access, admin))
+            if was_off and admin.status == "invitation_sent" and not await _has_live_link(uow, admin, clock):
+                # e.g. the address was corrected while access was off: the new address gets its link now
+                await send_invitation(uow, admin, client, locale=locale, resend=True, clock=clock, policy=policy)
             return access, admin
     if await uow.users.by_email(candidate.email):
         raise _taken(candidate.email)
@@ -93,33 +96,44 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
     return access, candidate
 
 
+async def _has_live_link(uow, admin: User, clock: Clock) -> bool:
+    latest = (await uow.invitations.latest_of([admin.id])).get(admin.id)
+    return latest is not None and latest.state(clock.now()) == "usable"
+
+
 async def get_storefront_access(client_id: str, *, uow) -> AccessView:
+    """Access state, its admin and where the admin's invitation stands (pending → sent →
+    active, or delivery_failed with the mail server's reason)."""
     async with uow:
-        client = await _client(uow, client_id)
+        client = await known_client(uow, client_id)
         access = await uow.access.get(client_id)
         admin = await uow.users.get(access.admin_user_id) if access else None
-    return AccessView(client, access, admin)
+        latest = await uow.invitations.latest_of([admin.id]) if admin else {}
+    return AccessView(client, access, admin, latest.get(admin.id) if admin else None)
 
 
 async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
-    """Sends the admin a new link; the previous one stops working. Only while the admin has not accepted."""
+    """Sends the admin a new link; the previous one stops working. Only while the admin has
+    not accepted: an admin who has is a 409 that says so."""
     async with uow:
-        client = await _client(uow, client_id)
+        client = await known_client(uow, client_id)
         access = await uow.access.get(client_id)
         admin = await uow.users.get(access.admin_user_id, for_update=True) if access else None
+        if access is not None and admin is not None and admin.status == "active":
+            raise AlreadyActive("admin_already_active", email=admin.email)
         if access is None or admin is None or admin.status != "invitation_sent":
-            raise UserNotFound("This client has no admin waiting for an invitation.")
+            raise AdminNotPending("admin_not_pending")
         if not access.enabled:
-            raise AccessDisabled("Storefronts access of this client is turned off.")
+            raise AccessDisabled("access_off")
         await send_invitation(uow, admin, client, locale=access.locale, resend=True, clock=clock, policy=policy)
         await uow.commit()
-    return AccessView(client, access, admin)
+    return await get_storefront_access(client_id, uow=uow)
 
 
-async def _client(uow, client_id: str) -> KnownClient:
+async def known_client(uow, client_id: str) -> KnownClient:
     client = await uow.clients.get(client_id)
-    if client is None:
-        raise ClientNotFound(f"No client with id '{client_id}'.")
+    if client is None:  # maybe created a moment ago: its ClientCreated is on its way
+        raise ClientNotYetKnown("client_not_yet_known", client_id=client_id)
     return client
 
 
@@ -141,4 +155,4 @@ def granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:
 
 
 def _taken(email: str) -> EmailTaken:
-    return EmailTaken(f"The email '{email}' already belongs to a Storefronts user.", field="admin_email")
+    return EmailTaken("email_taken", field="admin_email", email=email)

@@ -8,13 +8,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from client import handlers
-from client.commands import ArchiveClient, CreateClient, UpdateClient
+from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
 from service_runtime.problems import DomainError, problem_responses
+from client.domain import ClientError
 
 
-class InvalidCursor(DomainError):
+class InvalidCursor(ClientError):
     status = 400
     title = "Invalid cursor"
 
@@ -79,6 +80,13 @@ async def archive_client(client_id: str, uow: UowDep):
     return ClientPublic.of(await handlers.archive_client(ArchiveClient(client_id), uow=uow, clock=clock))
 
 
+@router.post("/{client_id}/restore", response_model=ClientPublic)
+async def restore_client(client_id: str, uow: UowDep):
+    """Restore an archived client: it keeps its reference ID and may change again. Its
+    Storefronts access stays off until an operator turns it on."""
+    return ClientPublic.of(await handlers.restore_client(RestoreClient(client_id), uow=uow, clock=clock))
+
+
 def _encode(name_key: str, client_id: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([name_key, client_id]).encode()).decode()
 
@@ -90,4 +98,4 @@ def _decode(cursor: str | None) -> tuple[str, str] | None:
         name_key, client_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return str(name_key), str(client_id)
     except (ValueError, TypeError) as error:
-        raise InvalidCursor("The cursor is not one this API returned.") from error
+        raise InvalidCursor("cursor_invalid") from error

@@ -14,7 +14,8 @@ class EmailPublic(BaseModel):
     subject: str
     template: str
     locale: str
-    status: str = Field(description="pending (not yet accepted by the mail server) or sent")
+    status: str = Field(description="pending (not yet accepted by the mail server), sent, or failed (refused for "
+                                    "good by the mail server; last_error says why)")
     attempts: int = Field(description="Delivery attempts so far")
     last_error: str | None = Field(description="Error of the last failed attempt")
     next_attempt_at: datetime | None = Field(description="When a pending email is tried again")

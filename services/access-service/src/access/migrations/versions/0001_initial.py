@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:54:43.927650
+Create Date: 2026-11-30 04:04:00.997063
 """
 
 from collections.abc import Sequence
@@ -32,10 +32,16 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('event_id', sa.String(length=64), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failure_reason', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_hash')
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
 
     op.create_table('known_clients',
@@ -116,6 +122,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=300), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('locale', sa.String(length=8), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email_key')
     )
@@ -150,6 +157,7 @@ def downgrade() -> None:
     op.drop_table('known_clients')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
+        batch_op.drop_index(batch_op.f('ix_invitations_event_id'))
 
     op.drop_table('invitations')
     op.drop_table('applied_events')

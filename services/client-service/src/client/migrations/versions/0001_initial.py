@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:54:37.273965
+Create Date: 2026-11-30 04:03:56.934344
 """
 
 from collections.abc import Sequence

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:54:58.060304
+Create Date: 2026-11-30 04:04:09.552687
 """
 
 from collections.abc import Sequence

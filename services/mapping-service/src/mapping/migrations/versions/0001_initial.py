@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:55:03.875751
+Create Date: 2026-11-30 04:04:13.130239
 """
 
 from collections.abc import Sequence

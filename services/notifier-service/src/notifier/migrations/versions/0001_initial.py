@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:54:50.563898
+Create Date: 2026-11-30 04:04:05.585318
 """
 
 from collections.abc import Sequence

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:55:09.391500
+Create Date: 2026-11-30 04:04:16.498766
 """
 
 from collections.abc import Sequence

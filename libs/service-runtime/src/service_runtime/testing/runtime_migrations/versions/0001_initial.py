@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:55:50.147366
+Create Date: 2026-11-30 04:04:19.989545
 """
 
 from collections.abc import Sequence
