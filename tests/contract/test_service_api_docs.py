@@ -28,7 +28,7 @@ async def test_documents_are_generated(service, tmp_path, monkeypatch):
 
 #: Routes anyone may call (the README's permission table); every other route verifies a token.
 PUBLIC = {("get", "/healthz"), ("get", "/readyz"), ("get", "/.well-known/jwks.json"), ("get", "/invitations/accept"),
-          ("post", "/invitations/accept"), ("post", "/auth/login"), ("post", "/auth/refresh")}
+          ("post", "/invitations/accept"), ("post", "/invitations/inspect"), ("post", "/auth/login"), ("post", "/auth/refresh")}
 PROBLEM_REF = "#/components/schemas/Problem"
 
 
