@@ -45,6 +45,8 @@ class Runtime:
             audience=settings.jwt_audience,
             jwks_url=settings.jwks_url,
             jwks=json.loads(settings.jwks_json) if settings.jwks_json else None,
+            ttl=settings.jwks_ttl_seconds,
+            refetch_after=settings.jwks_refetch_seconds,
         )
         keys = [k.get_secret_value() for k in settings.secret_keys]
         self.secrets = SecretBox(keys) if keys else None
@@ -72,6 +74,7 @@ class Runtime:
         return await migrate(self.engine, self._migrations)
 
     async def start(self) -> None:
+        self.settings.require_secret_keys()
         await self.migrate()
         self.messaging.include(self.events.router)
         await self.messaging.start_producer()

@@ -41,6 +41,7 @@ async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
     from service_runtime.problems import DomainError
     from access.handlers.auth import create_operator
 
+    settings.require_secret_keys()
     runtime = build(settings)
     try:
         await runtime.migrate()

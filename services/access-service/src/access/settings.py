@@ -15,7 +15,8 @@ class AccessSettings(ServiceSettings):
     session_days: int = Field(default=30, ge=1, description="A login lasts this long, refreshed or not")
     key_rotation_days: int = Field(default=30, ge=1, description="The signing key is replaced at startup when older")
     dev_key_file: str = Field(default="var/keys/access-dev.key",
-                              description="Local key encrypting signing keys when STOREFRONTS_SECRET_KEYS is not set")
+                              description="Local key encrypting signing keys when STOREFRONTS_SECRET_KEYS is not set "
+                                          "(only with STOREFRONTS_DEVELOPMENT=true)")
     login_failures_per_account: int = 5
     login_failures_per_source: int = 20
     login_window_seconds: int = 900
