@@ -88,3 +88,11 @@ def test_used_and_replaced_invitations_are_refused():
         invitation.used(NOW).check_usable(NOW)
     with pytest.raises(InvalidInvitation, match="replaced"):
         invitation.revoked(NOW).check_usable(NOW)
+
+
+@pytest.mark.parametrize("name", ["Ada\x00", "Ada\u202eecalevoL", "Ada\u2067", "Ada\x1b[31m", "Ada\u2029Lovelace", "Ada\nLovelace"])
+def test_names_refuse_control_bidi_and_separator_characters_naming_the_field(name):
+    with pytest.raises(InvalidUser) as refused:
+        clean_name(name, field="last_name")
+    assert refused.value.extensions["field"] == "last_name"
+    assert refused.value.detail.startswith("The last name contains a character that is not allowed (U+")

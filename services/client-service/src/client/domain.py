@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from service_runtime.errors import Conflict, DomainError, NotFound
+from service_runtime.text import refused_character
 
 NAME_MAX = 200
 REFERENCE_MAX = 64
@@ -38,7 +39,14 @@ class Client:
     updated_at: datetime
 
 
+def _refuse_hidden_characters(value: str, *, label: str, field: str, allow_line_breaks: bool = False) -> None:
+    """Names and descriptions reach mails, events and other screens: no control or bidi-override characters."""
+    if refused := refused_character(value, allow_line_breaks=allow_line_breaks):
+        raise InvalidClient(f"The {label} contains a character that is not allowed ({refused}).", field=field)
+
+
 def clean_name(name: str) -> str:
+    _refuse_hidden_characters(name, label="client name", field="name")
     name = " ".join(name.split())
     if not name:
         raise InvalidClient("The client name is required.", field="name")
@@ -52,6 +60,7 @@ def clean_reference(reference_id: str | None) -> str | None:
     if reference_id is None or not reference_id.strip():
         return None
     reference_id = reference_id.strip()
+    _refuse_hidden_characters(reference_id, label="client reference ID", field="reference_id")
     if len(reference_id) > REFERENCE_MAX:
         raise InvalidClient(f"The client reference ID is longer than {REFERENCE_MAX} characters.", field="reference_id")
     if any(c.isspace() for c in reference_id):
@@ -63,6 +72,7 @@ def clean_description(description: str | None) -> str | None:
     if description is None or not description.strip():
         return None
     description = description.strip()
+    _refuse_hidden_characters(description, label="description", field="description", allow_line_breaks=True)
     if len(description) > DESCRIPTION_MAX:
         raise InvalidClient(f"The description is longer than {DESCRIPTION_MAX} characters.", field="description")
     return description

@@ -121,3 +121,11 @@ async def test_only_operators_reach_clients(api, token_mint):
         assert response.status_code == 403, role
     expired = token_mint.headers("operator", ttl=-10)
     assert (await api.get("/clients", headers=expired)).status_code == 401
+
+
+async def test_a_name_with_a_bidi_override_is_refused_with_a_message_naming_the_field(api, operator):
+    response = await api.post("/clients", json={"name": "Acme \u202eevil"}, headers=operator)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["field"] == "name" and "U+202E RIGHT-TO-LEFT OVERRIDE" in problem["detail"]

@@ -6,6 +6,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 
 from access.domain.errors import InvalidUser, LastAdmin
+from service_runtime.text import refused_character
 
 Role = Literal["operator", "admin", "store_manager", "order_manager", "read_only"]
 Status = Literal["invitation_sent", "active", "removed"]
@@ -49,8 +50,11 @@ def clean_email(email: str | None) -> str:
 
 
 def clean_name(name: str | None, *, field: str) -> str:
-    name = " ".join((name or "").split())
+    """Names reach mails and events: control, bidirectional-override and line-separator characters are refused."""
     label = field.replace("_", " ")
+    if refused := refused_character(name or ""):
+        raise InvalidUser(f"The {label} contains a character that is not allowed ({refused}).", field=field)
+    name = " ".join((name or "").split())
     if not name:
         raise InvalidUser(f"The {label} is required.", field=field)
     if len(name) > NAME_MAX:
