@@ -59,6 +59,15 @@ def create_api(
     return app
 
 
+def serve(app: FastAPI, *, port: int) -> None:
+    """Serves the app on loopback (the gateway is in front). uvicorn's own proxy-header
+    handling is off: it would take the caller's address from X-Forwarded-For of any local
+    peer; ``client_address`` decides from STOREFRONTS_TRUSTED_PROXIES instead."""
+    import uvicorn
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, proxy_headers=False)
+
+
 def method_label(method: str) -> str:
     """Metrics label: any other word a client sends as its method would make a new series."""
     return method if method in KNOWN_METHODS else "other"

@@ -1,7 +1,6 @@
-import uvicorn
-
 from notifier.main import create_app
 from notifier.settings import NotifierSettings
+from service_runtime.http import serve
 
 settings = NotifierSettings()
-uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port, log_config=None)
+serve(create_app(settings), port=settings.port)

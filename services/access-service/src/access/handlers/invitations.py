@@ -1,6 +1,5 @@
 """Sending and accepting invitations."""
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -54,7 +53,7 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
         if user.client_id and (access is None or not access.enabled):
             raise AccessDisabled("Storefronts access of this account is turned off.")
         check_password(cmd.password, email=user.email)
-        password_hash = await asyncio.to_thread(passwords.hash, cmd.password)
+        password_hash = await passwords.hash_password(cmd.password)
         user = user.activated(password_hash)
         await uow.users.put(user)
         await uow.invitations.put(invitation.used(now))
