@@ -39,6 +39,7 @@ http {
     fastcgi_temp_path $GATEWAY_DIR/tmp;
     uwsgi_temp_path $GATEWAY_DIR/tmp;
     scgi_temp_path $GATEWAY_DIR/tmp;
+    proxy_bind $GATEWAY_UPSTREAM_ADDRESS;  # the services trust X-Forwarded-For from this address only
     client_max_body_size 20m;
     proxy_set_header Host \$host;
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
