@@ -43,7 +43,8 @@ async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
     from service_runtime.problems import DomainError
     from access.handlers.auth import clear_login_limit, create_operator
 
-    settings.require_secret_keys()
+    if args.command == "rotate-key":
+        settings.require_secret_keys()  # the new private key is stored encrypted with them
     runtime = build(settings)
     try:
         await runtime.migrate()
