@@ -119,7 +119,13 @@ class MemoryLoginLimiter:
     def _keys(self, account: str, source: str) -> list[tuple]:
         return [("pair", account, source), ("account", account), ("source", source)]
 
+    def _forget_expired(self, now: float) -> None:
+        for key in [key for key, counter in self._counters.items() if max(counter[1], counter[2]) <= now]:
+            del self._counters[key]
+
     def _counter(self, key: tuple, now: float) -> list[float]:
+        if len(self._counters) > 10_000:
+            self._forget_expired(now)
         counter = self._counters.get(key)
         if counter is None or max(counter[1], counter[2]) <= now:
             counter = self._counters[key] = [0, now + self._limits.window, 0.0]
