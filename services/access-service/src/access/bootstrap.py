@@ -34,6 +34,7 @@ class AccessRuntime(Runtime):
                                 clock=self.clock, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                                 token_seconds=settings.access_token_seconds, rotation_days=settings.key_rotation_days)
         self.keys.on_change = self._trust
+        self.verifier.jwks_url = ""  # its own keys, first-hand: never fetched over HTTP from itself
         self.revocations = DbRevocations(self.sessions)
         limits = LoginLimits(per_pair=settings.login_attempts_per_account_and_source,
                              per_account=settings.login_attempts_per_account,
