@@ -9,6 +9,14 @@ PASSWORD = "correct horse " + "battery staple"  # never written whole in a line 
 HEADER = "Bearer eyJhbGciOi" + ".secret.token"
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """The capture this test logs into is closed after it: later tests must not log there."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
+
+
 def sign_in(password: str, authorization: str) -> None:
     raise RuntimeError("forced failure")
 

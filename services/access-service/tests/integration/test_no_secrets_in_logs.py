@@ -3,6 +3,7 @@ writes its traceback to the log, and no password, token or Authorization header 
 
 import httpx
 import pytest
+import structlog
 
 import access.handlers.invitations as invitations
 from access.main import create_app
@@ -11,6 +12,14 @@ from service_runtime.testing.helpers import running
 from .journey import PASSWORD, bearer, enable_access, invitation, known_client, log_in, token_of
 
 NEW_PASSWORD = "a brand new passphrase 42"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """The capture this test logs into is closed after it: later tests must not log there."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 def failing(*args, **kwargs):
