@@ -81,6 +81,7 @@ http {
     fastcgi_temp_path $GATEWAY_DIR/tmp;
     uwsgi_temp_path $GATEWAY_DIR/tmp;
     scgi_temp_path $GATEWAY_DIR/tmp;
+    proxy_bind $GATEWAY_UPSTREAM_ADDRESS;  # the services trust X-Forwarded-For from this address only
     client_max_body_size 20m;
     proxy_set_header Host \$host;
     # the services trust these from the gateway alone: whatever a caller sent is replaced

@@ -115,3 +115,8 @@ wait_port() {
     done
     return 1
 }
+
+# The gateway connects to the services from this loopback address (nginx proxy_bind), and
+# the services believe X-Forwarded-For only from it (STOREFRONTS_TRUSTED_PROXIES): a local
+# process calling a service directly on 127.0.0.1 is counted under its own address.
+GATEWAY_UPSTREAM_ADDRESS=${GATEWAY_UPSTREAM_ADDRESS:-127.0.0.2}

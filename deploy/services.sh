@@ -53,6 +53,8 @@ start() {
     local invitation_keys="[\"$(dev_secret_key dev-invitation-key)\"]"
     export STOREFRONTS_JWKS_URL="${STOREFRONTS_JWKS_URL:-http://127.0.0.1:$((BASE_PORT + 2))/.well-known/jwks.json}"
     export STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="${STOREFRONTS_OUTBOUND_ALLOW_PRIVATE:-true}"
+    # only the gateway (deploy/gateway.sh, proxy_bind) may name the caller in X-Forwarded-For
+    export STOREFRONTS_TRUSTED_PROXIES="${STOREFRONTS_TRUSTED_PROXIES:-[\"$GATEWAY_UPSTREAM_ADDRESS\"]}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from service_runtime.secrets import SecretBox
 from service_runtime.testing.helpers import INVITATION_KEY, running
 
 ROLES = ("operator", "admin", "store_manager", "order_manager", "read_only")
@@ -70,7 +71,8 @@ def _routes(app) -> set[tuple[str, str]]:
 async def test_every_route_checks_the_role(package, stack, postgres_url, topic_prefix, token_mint):
     app = _app(package, {"database_url": postgres_url, "kafka_bootstrap": stack.kafka_bootstrap,
                          "topic_prefix": topic_prefix, "jwks_json": json.dumps(token_mint.jwks), "log_json": False,
-                         "invitation_keys": [INVITATION_KEY]})  # access and notifier refuse to start without
+                         "invitation_keys": [INVITATION_KEY],  # access and notifier refuse to start without
+                         "secret_keys": [SecretBox.generate_key()]})
     table = TABLE[package]
     assert _routes(app) - PUBLIC == set(table), "every route needs a line in TABLE (and the README's table)"
     async with running(app) as http:

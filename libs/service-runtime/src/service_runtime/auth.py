@@ -6,18 +6,20 @@ Tokens carry ``sub``, ``role``, ``client_id`` (absent for operators) and ``store
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 import httpx
 import jwt
+import structlog
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
 from service_runtime.problems import Forbidden, Unauthorized
 
 Role = Literal["operator", "admin", "store_manager", "order_manager", "read_only"]
-ALGORITHMS = ["RS256", "ES256", "EdDSA"]
+log = structlog.get_logger()
 
 
 class Principal(BaseModel):
@@ -37,52 +39,82 @@ class Principal(BaseModel):
 
 
 class JwtVerifier:
-    """Verifies tokens with the keys of a JWKS document, fetched from ``jwks_url`` (and
-    fetched again, at most every 30 s, when a token names a key id it does not know:
-    keys rotate) or given as a static set."""
+    """Verifies tokens with the keys of a JWKS document, fetched from ``jwks_url`` or given as
+    a static set. The fetched set is fetched again once it is ``ttl`` seconds old (a key the
+    access service removed stops working within that time), and early, at most every
+    ``refetch_after`` seconds, when a token names a key id it does not know (keys rotate).
+    A key verifies only the algorithm of its own type: a token whose header names another
+    algorithm is refused (401), never handed to a key that cannot check it."""
 
-    def __init__(self, *, issuer: str, audience: str, jwks_url: str = "", jwks: dict | None = None) -> None:
+    def __init__(self, *, issuer: str, audience: str, jwks_url: str = "", jwks: dict | None = None,
+                 ttl: float = 300, refetch_after: float = 30, transport: httpx.AsyncBaseTransport | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.issuer = issuer
         self.audience = audience
         self.jwks_url = jwks_url
-        self._keys: dict[str, object] = {}
-        self._fetched_at = 0.0
+        self.ttl = ttl
+        self.refetch_after = refetch_after
+        self._transport = transport
+        self._clock = clock
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
         if jwks:
             self.use_jwks(jwks)
 
     def use_jwks(self, jwks: dict) -> None:
-        self._keys = {k["kid"]: jwt.PyJWK.from_dict(k).key for k in jwks.get("keys", []) if "kid" in k}
+        keys = {}
+        for entry in jwks.get("keys", []):
+            if "kid" not in entry:
+                continue
+            try:
+                keys[entry["kid"]] = jwt.PyJWK.from_dict(entry)
+            except jwt.PyJWTError:
+                log.warning("jwks.key_ignored", kid=entry.get("kid"))
+        self._keys = keys
 
-    async def _refresh(self) -> None:
+    def _age(self) -> float:
+        return float("inf") if self._fetched_at is None else self._clock() - self._fetched_at
+
+    async def _refresh(self, *, older_than: float) -> None:
         if not self.jwks_url:
             return
         async with self._lock:
-            if time.monotonic() - self._fetched_at < 30 and self._keys:
-                return
-            async with httpx.AsyncClient(timeout=5) as client:
+            if self._age() < older_than:
+                return  # another request fetched it meanwhile
+            async with httpx.AsyncClient(timeout=5, transport=self._transport) as client:
                 response = await client.get(self.jwks_url)
                 response.raise_for_status()
             self.use_jwks(response.json())
-            self._fetched_at = time.monotonic()
+            self._fetched_at = self._clock()
+
+    async def _key(self, kid: object) -> jwt.PyJWK | None:
+        if not self.jwks_url:
+            return self._keys.get(kid)  # type: ignore[arg-type]
+        try:
+            if self._age() >= self.ttl:
+                await self._refresh(older_than=self.ttl)
+            elif kid not in self._keys:
+                await self._refresh(older_than=self.refetch_after)
+        except (httpx.HTTPError, json.JSONDecodeError) as error:
+            if self._fetched_at is None or self._age() >= 2 * self.ttl:
+                raise Unauthorized("The token's signing keys cannot be fetched right now.") from error
+            log.warning("jwks.refresh_failed", error=str(error))  # keep the set a little longer
+        return self._keys.get(kid)  # type: ignore[arg-type]
 
     async def verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise Unauthorized("The bearer token is malformed.") from error
-        kid = header.get("kid")
-        if kid not in self._keys:
-            try:
-                await self._refresh()
-            except (httpx.HTTPError, json.JSONDecodeError) as error:
-                raise Unauthorized("The token's signing keys cannot be fetched right now.") from error
-        key = self._keys.get(kid)
+        key = await self._key(header.get("kid"))
         if key is None:
             raise Unauthorized("The token is signed by an unknown key.")
+        if header.get("alg") != key.algorithm_name:
+            raise Unauthorized("The token is not signed with its key's algorithm.")
         try:
-            claims = jwt.decode(token, key=key, algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
-                                options={"require": ["exp", "sub", "iss", "aud"]})
+            claims = jwt.decode(token, key=key, algorithms=[key.algorithm_name], audience=self.audience,
+                                issuer=self.issuer, options={"require": ["exp", "sub", "iss", "aud"]})
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("The token has expired.") from error
         except jwt.PyJWTError as error:
@@ -91,7 +123,7 @@ class JwtVerifier:
             return Principal(subject=claims["sub"], role=claims.get("role"), client_id=claims.get("client_id"),
                              store_ids=tuple(claims.get("store_ids") or ()), session_id=claims.get("sid"),
                              issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise Unauthorized("The token carries no valid role.") from error
 
 

@@ -1,20 +1,26 @@
 """The FastAPI app every service serves: its routers plus problem+json errors,
-correlation ids, /healthz, /readyz, /metrics, started and stopped with its Runtime."""
+correlation ids, request body limits, /healthz, /readyz, /metrics, started and stopped
+with its Runtime."""
 
+import ipaddress
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_runtime.problems import document_problems, install_problem_handlers, problem
 from service_runtime.runtime import Runtime
 
 REQUESTS = Counter("storefronts_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("storefronts_http_request_seconds", "HTTP request duration", ["method", "route"])
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+MAX_BODY_BYTES = 64 * 1024
 
 
 def create_api(
@@ -24,7 +30,11 @@ def create_api(
     description: str,
     routers: Sequence[APIRouter],
     on_started: Callable[[FastAPI, Runtime], Awaitable[None]] | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
+    """``max_body_bytes`` bounds every request body; ``body_limits`` maps a path prefix to
+    another limit for the routes under it (the longest prefix wins)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = await build_runtime()
@@ -45,8 +55,98 @@ def create_api(
         app.include_router(router)
     app.include_router(operations_router())
     document_problems(app)
-    app.middleware("http")(_correlate)
+    app.add_middleware(BodyLimit, default=max_body_bytes, limits=dict(body_limits or {}))
+    app.middleware("http")(_correlate)  # outermost: 413s are counted and correlated too
     return app
+
+
+def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int) -> None:
+    """Serves the app on ``host`` (settings.bind_host: loopback behind the gateway, 0.0.0.0 in a
+    container). uvicorn's own proxy-header handling is off: it would take the caller's address
+    from X-Forwarded-For of any local peer; ``client_address`` decides from
+    STOREFRONTS_TRUSTED_PROXIES instead."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=False)
+
+
+def method_label(method: str) -> str:
+    """Metrics label: any other word a client sends as its method would make a new series."""
+    return method if method in KNOWN_METHODS else "other"
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, detail=f"The request body is larger than {limit} bytes.")
+
+
+class BodyLimit:
+    """Refuses a body over its route's limit with 413 before anything reads it: at once when
+    Content-Length says so, else as soon as the streamed body passes the limit (routes read
+    the body before they check authentication or parse it)."""
+
+    def __init__(self, app: ASGIApp, *, default: int, limits: dict[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.limits = sorted(limits.items(), key=lambda item: len(item[0]), reverse=True)
+
+    def limit_for(self, path: str) -> int:
+        return next((limit for prefix, limit in self.limits if path.startswith(prefix)), self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            response = problem(413, detail=f"The request body is larger than {limit} bytes.", instance=scope["path"])
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address: the direct peer, unless the peer is a trusted proxy
+    (``STOREFRONTS_TRUSTED_PROXIES``, the gateway), whose X-Forwarded-For then names it
+    (the nearest address that is not itself a trusted proxy). Anyone else's
+    X-Forwarded-For is ignored: a caller must not choose the address it is counted under."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = request.app.state.runtime.settings.trusted_networks()
+    if not trusted or not _within(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop if _is_address(hop) else peer
+    return peer
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(value: str, networks) -> bool:
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 async def _correlate(request: Request, call_next):
@@ -57,8 +157,9 @@ async def _correlate(request: Request, call_next):
     response = await call_next(request)
     route = request.scope.get("route")
     path = getattr(route, "path", "unmatched")
-    LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
-    REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+    method = method_label(request.method)
+    LATENCY.labels(method, path).observe(time.perf_counter() - started)
+    REQUESTS.labels(method, path, str(response.status_code)).inc()
     response.headers["X-Correlation-ID"] = correlation_id
     return response
 

@@ -8,9 +8,10 @@ import structlog
 
 
 def configure_logging(service_name: str, *, level: str = "INFO", json: bool = True) -> None:
-    # JSON lines carry tracebacks as data; the console renderer prints them itself.
-    tail = [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()] if json else [
-        structlog.dev.ConsoleRenderer()
+    # JSON lines carry tracebacks as data; the console renderer prints them itself. Neither shows
+    # the frames' local variables (structlog's default): they hold passwords, tokens and headers.
+    tail = [_exception_without_locals, structlog.processors.JSONRenderer()] if json else [
+        structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
     ]
     structlog.configure(
         processors=[
@@ -25,6 +26,11 @@ def configure_logging(service_name: str, *, level: str = "INFO", json: bool = Tr
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+_exception_without_locals = structlog.processors.ExceptionRenderer(
+    structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+)
 
 
 def _add_service(service_name: str):

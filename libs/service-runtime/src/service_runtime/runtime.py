@@ -46,6 +46,8 @@ class Runtime:
             audience=settings.jwt_audience,
             jwks_url=settings.jwks_url,
             jwks=json.loads(settings.jwks_json) if settings.jwks_json else None,
+            ttl=settings.jwks_ttl_seconds,
+            refetch_after=settings.jwks_refetch_seconds,
         )
         keys = [k.get_secret_value() for k in settings.secret_keys]
         self.secrets = SecretBox(keys) if keys else None
@@ -75,6 +77,7 @@ class Runtime:
         await upgrade(self.engine, self.migrations, self.metadata, service=self.settings.service_name)
 
     async def start(self) -> None:
+        self.settings.require_secret_keys()
         await self.migrate()
         self.messaging.include(self.events.router)
         await self.messaging.start_producer()

@@ -1,8 +1,9 @@
 """Settings every service shares. Each service subclasses with its own env prefix."""
 
+import ipaddress
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -112,6 +113,43 @@ class ServiceSettings(BaseSettings):
         description="Let user-given URLs reach private, loopback and link-local hosts (dev and tests only)",
     )
     redis_url: str = Field(default="", validation_alias="STOREFRONTS_REDIS_URL")
+    development: bool = Field(
+        default=False,
+        validation_alias="STOREFRONTS_DEVELOPMENT",
+        description="Local development only: lets a service start without STOREFRONTS_SECRET_KEYS",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        validation_alias="STOREFRONTS_TRUSTED_PROXIES",
+        description="JSON list of the addresses or networks of the proxies (the gateway) whose X-Forwarded-For "
+                    "is believed; empty: the direct peer is the caller",
+    )
+    jwks_ttl_seconds: float = Field(
+        default=300, gt=0, validation_alias="STOREFRONTS_JWKS_TTL_SECONDS",
+        description="The JWKS from jwks_url is fetched again after this long: keys removed there stop working",
+    )
+    jwks_refetch_seconds: float = Field(
+        default=30, ge=0, validation_alias="STOREFRONTS_JWKS_REFETCH_SECONDS",
+        description="At most one fetch per this many seconds for tokens naming an unknown key id",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # a ValueError names the bad entry
+        return value
+
+    def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(item, strict=False) for item in self.trusted_proxies]
+
+    def require_secret_keys(self) -> None:
+        """A service refuses to start without its encryption keys, unless told it is a development machine."""
+        if not self.secret_keys and not self.development:
+            raise MissingSecretKeys(
+                "STOREFRONTS_SECRET_KEYS is not set: a JSON list of Fernet keys is required "
+                "(set STOREFRONTS_DEVELOPMENT=true on a development machine to start without it)."
+            )
 
     @model_validator(mode="after")
     def _replication_fits_the_environment(self) -> "ServiceSettings":
@@ -135,3 +173,7 @@ class ServiceSettings(BaseSettings):
 
     def group(self, group_id: str) -> str:
         return f"{self.topic_prefix}{group_id}"
+
+
+class MissingSecretKeys(RuntimeError):
+    """The service would keep secrets unencrypted or under a throwaway key."""

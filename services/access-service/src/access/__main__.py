@@ -1,5 +1,6 @@
-"""``python -m access`` serves; ``python -m access rotate-key`` and
-``python -m access create-operator --email ... --password ...`` are the admin commands."""
+"""``python -m access`` serves; ``python -m access rotate-key``,
+``python -m access create-operator --email ... --password ...`` and
+``python -m access clear-login-limit --email ...`` are the admin commands."""
 
 import sys
 

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from access.adapters.clock import SystemClock
 from access.adapters.db import MIGRATIONS, AccessUnitOfWork
 from access.adapters.keys import SigningKeys, dev_secret_box
-from access.adapters.limiter import MemoryLoginLimiter, RedisLoginLimiter
+from access.adapters.limiter import LoginLimits, MemoryLoginLimiter, RedisLoginLimiter
 from access.adapters.passwords import Argon2Passwords
 from access.adapters.revocations import DbRevocations
 from access.entrypoints.consumers import register_consumers
@@ -29,7 +29,7 @@ class AccessRuntime(Runtime):
         super().__init__(settings, migrations=MIGRATIONS, unit_of_work=AccessUnitOfWork,
                          follow_access_revocations=False)  # access knows its users and sessions first-hand
         self.clock = SystemClock()
-        self.passwords = Argon2Passwords()
+        self.passwords = Argon2Passwords(workers=settings.password_hash_workers, queue=settings.password_hash_queue)
         invitation_keys = [key.get_secret_value() for key in settings.invitation_keys]
         self.invitation_box = SecretBox(invitation_keys) if invitation_keys else None
         self.policy = InvitationPolicy(public_url=settings.public_url, seal=self._seal, days=settings.invitation_days)
@@ -37,14 +37,17 @@ class AccessRuntime(Runtime):
                                 clock=self.clock, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                                 token_seconds=settings.access_token_seconds, rotation_days=settings.key_rotation_days)
         self.keys.on_change = self._trust
+        self.verifier.jwks_url = ""  # its own keys, first-hand: never fetched over HTTP from itself
         self.revocations = DbRevocations(self.sessions)
-        limits = {"per_account": settings.login_failures_per_account,
-                  "per_source": settings.login_failures_per_source, "window": settings.login_window_seconds}
+        limits = LoginLimits(per_pair=settings.login_attempts_per_account_and_source,
+                             per_account=settings.login_attempts_per_account,
+                             per_source=settings.login_attempts_per_source, window=settings.login_window_seconds,
+                             base_delay=settings.login_base_delay_seconds, max_delay=settings.login_max_delay_seconds)
         if settings.redis_url:
             self.limiter = RedisLoginLimiter(Redis.from_url(settings.redis_url), namespace=f"{settings.topic_prefix}access:",
-                                             **limits)
-        else:
-            self.limiter = MemoryLoginLimiter(**limits)
+                                             limits=limits)
+        else:  # one process, counts in memory: see adapters/limiter.py
+            self.limiter = MemoryLoginLimiter(limits=limits)
 
     def _seal(self, link: str) -> str:
         if self.invitation_box is None:
@@ -75,6 +78,7 @@ class AccessRuntime(Runtime):
     async def stop(self) -> None:
         try:
             await self.limiter.close()
+            self.passwords.close()
         finally:
             await super().stop()
 

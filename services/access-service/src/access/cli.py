@@ -18,6 +18,9 @@ def main(argv: list[str]) -> int:
                           help="or ACCESS_OPERATOR_PASSWORD")
     operator.add_argument("--first-name", default="Storefronts")
     operator.add_argument("--last-name", default="Operator")
+    clear = commands.add_parser("clear-login-limit",
+                                help="Let an account sign in again at once after failed attempts slowed it down")
+    clear.add_argument("--email", required=True)
     args = parser.parse_args(argv)
     settings = AccessSettings()
     if args.command in (None, "serve"):
@@ -28,24 +31,31 @@ def main(argv: list[str]) -> int:
 
 
 def _serve(settings: AccessSettings) -> int:
-    import uvicorn
-
     from access.main import create_app
+    from service_runtime.http import serve
 
-    uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
+    serve(create_app(settings), host=settings.bind_host, port=settings.port)
     return 0
 
 
 async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
     from access.bootstrap import build
     from service_runtime.problems import DomainError
-    from access.handlers.auth import create_operator
+    from access.handlers.auth import clear_login_limit, create_operator
 
+    if args.command == "rotate-key":
+        settings.require_secret_keys()  # the new private key is stored encrypted with them
     runtime = build(settings)
     try:
         await runtime.migrate()
         if args.command == "rotate-key":
             print(f"new signing key: {await runtime.keys.rotate()}")
+        elif args.command == "clear-login-limit":
+            if not settings.redis_url:
+                print("no STOREFRONTS_REDIS_URL: the attempts are counted in the service's memory; restart it to clear them")
+                return 1
+            dropped = await clear_login_limit(args.email, limiter=runtime.limiter)
+            print(f"sign-in attempts of {args.email.strip().lower()} cleared ({dropped} counters)")
         else:
             user = await create_operator(args.email, args.password, first_name=args.first_name,
                                          last_name=args.last_name, uow=runtime.uow(), passwords=runtime.passwords)
@@ -55,5 +65,6 @@ async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await runtime.limiter.close()
+        runtime.passwords.close()
         await runtime.engine.dispose()
     return 0

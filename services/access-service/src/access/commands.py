@@ -13,14 +13,14 @@ class SetStorefrontAccess:
 
 @dataclass(frozen=True)
 class AcceptInvitation:
-    token: str
-    password: str
+    token: str = field(repr=False)
+    password: str = field(repr=False)
 
 
 @dataclass(frozen=True)
 class LogIn:
     email: str
-    password: str
+    password: str = field(repr=False)
     source: str
 
 

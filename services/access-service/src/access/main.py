@@ -3,7 +3,7 @@
 from fastapi import FastAPI, Request
 
 from access.bootstrap import build
-from access.domain.errors import TooManyAttempts
+from access.domain.errors import HashingBusy, TooManyAttempts
 from access.entrypoints import accept_page, access_api, auth_api, users_api
 from access.entrypoints import i18n
 from access.settings import AccessSettings
@@ -26,11 +26,12 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
                      routers=[access_api.router, accept_page.router, auth_api.router, users_api.router],
                      description="Storefronts access: accounts, invitations, login, users and roles.")
     i18n.install(app)
-    app.add_exception_handler(TooManyAttempts, _too_many_attempts)
+    app.add_exception_handler(TooManyAttempts, _come_back_later)
+    app.add_exception_handler(HashingBusy, _come_back_later)
     return app
 
 
-async def _too_many_attempts(request: Request, error: TooManyAttempts):
+async def _come_back_later(request: Request, error: TooManyAttempts | HashingBusy):
     wait = int(error.extensions.get("retry_after", 60))
     return problem(error.status, title=error.title, detail=error.detail, instance=request.url.path,
                    headers={"Retry-After": str(wait)}, retry_after=wait)

@@ -9,9 +9,15 @@ class Clock(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-    def verify(self, password_hash: str | None, password: str) -> bool:
+    """Hashing takes a core for a while: implementations bound how many run at once and
+    raise ``HashingBusy`` rather than queue without end."""
+
+    async def hash_password(self, password: str) -> str: ...
+    async def verify_password(self, password_hash: str | None, password: str) -> bool:
         """False for a wrong password; with no hash, still spends the time of a check."""
+        ...
+    def needs_rehash(self, password_hash: str) -> bool:
+        """True when the hash was made with other parameters than today's."""
         ...
 
 
@@ -28,8 +34,11 @@ class LinkSeal(Protocol):
 
 
 class LoginLimiter(Protocol):
-    async def retry_after(self, *, account: str, source: str) -> int:
-        """Seconds until the next attempt is allowed; 0 when allowed now."""
+    async def attempt(self, *, account: str, source: str) -> int:
+        """Counts a sign-in attempt before its password is checked: 0 when it may go on, else
+        the seconds to wait (that attempt is not counted)."""
         ...
-    async def failed(self, *, account: str, source: str) -> None: ...
-    async def succeeded(self, *, account: str) -> None: ...
+    async def succeeded(self, *, account: str, source: str) -> None: ...
+    async def clear(self, *, account: str) -> int:
+        """Forgets the account's attempts (the operator's command); how many counters it dropped."""
+        ...

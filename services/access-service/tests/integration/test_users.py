@@ -2,7 +2,7 @@
 
 from storefront_events import UserInvited, UserRemoved, UserRoleChanged
 
-from .journey import access_events, active_admin, active_user, bearer, invitation, log_in
+from .journey import access_events, active_admin, active_user, bearer, invitation, known_client, log_in
 
 
 async def test_admin_adds_a_store_manager_who_is_invited_with_their_stores(api, operator, access_settings):
@@ -134,3 +134,17 @@ async def test_a_token_of_client_a_gets_404_for_everything_of_client_b(api, oper
         assert response.json()["detail"].replace(client_b, "X") == unknown.json()["detail"].replace("no-such-client", "X")
         assert "Ada" not in response.text and "acme.example" not in response.text
     assert (await api.get("/auth/me", headers=bearer(admin_b))).status_code == 200
+
+
+async def test_names_with_control_or_bidi_override_characters_are_refused_naming_the_field(api, operator, access_settings):
+    client_id, admin = await active_admin(api, access_settings, operator)
+    body = {"email": "eve@acme.example", "first_name": "Eve", "last_name": "Doe\u202egnp.exe", "role": "read_only"}
+    response = await api.post(f"/clients/{client_id}/users", json=body, headers=bearer(admin))
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == "last_name" and "U+202E" in response.json()["detail"]
+
+    other_client = await known_client(api, name="Other Prints")
+    turned_on = await api.put(f"/clients/{other_client}/storefront-access", headers=operator, json={
+        "enabled": True, "admin_email": "nul@other.example", "admin_first_name": "Nul\x00", "admin_last_name": "Byte"})
+    assert turned_on.status_code == 422 and turned_on.json()["field"] == "admin_first_name"
+    assert "U+0000" in turned_on.json()["detail"]

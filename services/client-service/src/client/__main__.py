@@ -1,7 +1,6 @@
-import uvicorn
-
 from client.main import create_app
 from client.settings import ClientSettings
+from service_runtime.http import serve
 
 settings = ClientSettings()
-uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
+serve(create_app(settings), host=settings.bind_host, port=settings.port)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from service_runtime.errors import Conflict, NotFound
 from service_runtime.messages import SaidByKey
+from service_runtime.text import refused_character
 
 from client.messages import CATALOG
 
@@ -52,7 +53,14 @@ class Client:
     version: int = 1  # raised by one with each change; the client's events carry it
 
 
+def _refuse_hidden_characters(value: str, *, field: str, allow_line_breaks: bool = False) -> None:
+    """Names and descriptions reach mails, events and other screens: no control or bidi-override characters."""
+    if refused := refused_character(value, allow_line_breaks=allow_line_breaks):
+        raise InvalidClient(f"{field}_character_refused", field=field, character=refused)
+
+
 def clean_name(name: str) -> str:
+    _refuse_hidden_characters(name, field="name")
     name = " ".join(name.split())
     if not name:
         raise InvalidClient("name_required", field="name")
@@ -66,6 +74,7 @@ def clean_reference(reference_id: str | None) -> str | None:
     if reference_id is None or not reference_id.strip():
         return None
     reference_id = reference_id.strip()
+    _refuse_hidden_characters(reference_id, field="reference_id")
     if len(reference_id) > REFERENCE_MAX:
         raise InvalidClient("reference_too_long", field="reference_id", maximum=REFERENCE_MAX)
     if any(c.isspace() for c in reference_id):
@@ -77,6 +86,7 @@ def clean_description(description: str | None) -> str | None:
     if description is None or not description.strip():
         return None
     description = description.strip()
+    _refuse_hidden_characters(description, field="description", allow_line_breaks=True)
     if len(description) > DESCRIPTION_MAX:
         raise InvalidClient("description_too_long", field="description", maximum=DESCRIPTION_MAX)
     return description

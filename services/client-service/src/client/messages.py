@@ -15,6 +15,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "name_required": {"en": "The client name is required.", "fr": "Le nom du client est obligatoire."},
     "name_too_long": {"en": "The client name is longer than {maximum} characters.",
                       "fr": "Le nom du client dépasse {maximum} caractères."},
+    "name_character_refused": {"en": "The client name contains a character that is not allowed ({character}).",
+                               "fr": "Le nom du client contient un caractère non autorisé ({character})."},
+    "reference_id_character_refused": {
+        "en": "The client reference ID contains a character that is not allowed ({character}).",
+        "fr": "La référence client contient un caractère non autorisé ({character})."},
+    "description_character_refused": {
+        "en": "The description contains a character that is not allowed ({character}).",
+        "fr": "La description contient un caractère non autorisé ({character})."},
     "reference_too_long": {"en": "The client reference ID is longer than {maximum} characters.",
                            "fr": "La référence client dépasse {maximum} caractères."},
     "reference_spaces": {"en": "The client reference ID cannot contain spaces.",

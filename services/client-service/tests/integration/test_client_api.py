@@ -171,3 +171,9 @@ async def test_concurrent_updates_of_one_client_publish_distinct_consecutive_ver
     assert [event.aggregate_version for _, event, _ in records] == list(range(1, 2 + writers))
     fetched = (await api.get(f"/clients/{client['id']}", headers=operator)).json()
     assert fetched["name"] == records[-1][1].name  # the last version published is the state kept
+async def test_a_name_with_a_bidi_override_is_refused_with_a_message_naming_the_field(api, operator):
+    response = await api.post("/clients", json={"name": "Acme \u202eevil"}, headers=operator)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["field"] == "name" and "U+202E RIGHT-TO-LEFT OVERRIDE" in problem["detail"]

@@ -47,3 +47,19 @@ def test_archived_client_cannot_change_or_be_archived_again():
         domain.update_client(archived, {"name": "New"}, now=NOW)
     with pytest.raises(ClientArchived):
         domain.archive_client(archived, now=NOW)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("name", "Acme\x00Prints"), ("name", "Acme \u202eStnirP"), ("name", "Acme\u2028Prints"), ("name", "Acme\x1bPrints"),
+    ("reference_id", "ACME\u2066-1"), ("description", "Posters\x07"), ("description", "Posters \u202d"),
+])
+def test_names_and_descriptions_refuse_control_and_bidi_override_characters(field, value):
+    with pytest.raises(InvalidClient) as refused:
+        _client(**{field: value})
+    assert refused.value.extensions["field"] == field
+    assert "not allowed" in refused.value.detail and "U+" in refused.value.detail
+
+
+def test_descriptions_keep_their_line_breaks_and_names_their_accents():
+    client = _client(name="Zoë Ünal Imprimerie", description="Posters\nand flyers")
+    assert (client.name, client.description) == ("Zoë Ünal Imprimerie", "Posters\nand flyers")

@@ -1,7 +1,6 @@
-import uvicorn
-
 from connector.main import create_app
 from connector.settings import Settings
+from service_runtime.http import serve
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
+serve(create_app(settings), host=settings.bind_host, port=settings.port)

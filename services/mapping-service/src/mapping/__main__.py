@@ -1,7 +1,6 @@
-import uvicorn
-
 from mapping.main import create_app
 from mapping.settings import Settings
+from service_runtime.http import serve
 
 settings = Settings()
-uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
+serve(create_app(settings), host=settings.bind_host, port=settings.port)

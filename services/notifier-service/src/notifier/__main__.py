@@ -1,7 +1,6 @@
-import uvicorn
-
 from notifier.main import create_app
 from notifier.settings import NotifierSettings
+from service_runtime.http import serve
 
 settings = NotifierSettings()
-uvicorn.run(create_app(settings), host=settings.bind_host, port=settings.port, log_config=None)
+serve(create_app(settings), host=settings.bind_host, port=settings.port)

@@ -42,6 +42,8 @@ def service_settings(stack, postgres_url, topic_prefix, token_mint):
     with its own fresh database and topic prefix, trusting the test's token mint."""
     import json
 
+    from service_runtime.secrets import SecretBox
+
     def build(settings_class, **overrides):
         values = {
             "database_url": postgres_url,
@@ -52,6 +54,7 @@ def service_settings(stack, postgres_url, topic_prefix, token_mint):
             "log_json": False,
             "relay_poll_seconds": 0.1,
             "invitation_keys": [INVITATION_KEY],  # read by access and the notifier, ignored by the others
+            "secret_keys": [SecretBox.generate_key()],
         }
         return settings_class(**(values | overrides))
 

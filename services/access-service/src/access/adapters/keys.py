@@ -3,7 +3,8 @@
 Each key is an RSA-2048 pair stored in the service database: the private half as PEM
 encrypted with a SecretBox, the public half as a JWK published at ``/.well-known/jwks.json``.
 The SecretBox is ``runtime.secrets`` (``STOREFRONTS_SECRET_KEYS``) when configured. Without
-it, for local development only, a Fernet key is generated once into ``settings.dev_key_file``
+it, for local development only (the service refuses to start without keys unless
+``STOREFRONTS_DEVELOPMENT=true``), a Fernet key is generated once into ``settings.dev_key_file``
 (``var/keys/access-dev.key``) and used instead: anyone who can read that file and the database
 can sign tokens, so production must set ``STOREFRONTS_SECRET_KEYS``.
 

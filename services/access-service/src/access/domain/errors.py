@@ -92,3 +92,10 @@ class TooManyAttempts(DomainError):
 
 class SessionEnded(Unauthorized):
     title = "Session ended"
+
+
+class HashingBusy(DomainError):
+    """Every password-hashing worker is taken and the queue is full."""
+
+    status = 503
+    title = "Busy"

@@ -148,6 +148,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The last name is longer than {maximum} characters.",
         "fr": "Le nom dépasse {maximum} caractères.",
     },
+    "first_name_character_refused": {
+        "en": "The first name contains a character that is not allowed ({character}).",
+        "fr": "Le prénom contient un caractère non autorisé ({character}).",
+    },
+    "last_name_character_refused": {
+        "en": "The last name contains a character that is not allowed ({character}).",
+        "fr": "Le nom contient un caractère non autorisé ({character}).",
+    },
     "locale_invalid": {
         "en": "The locale must be one of {choices}.",
         "fr": "La langue doit être l'une de : {choices}.",

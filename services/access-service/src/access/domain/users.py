@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from access.domain.errors import InvalidUser, LastAdmin
 from access.domain.messages import LOCALES
+from service_runtime.text import refused_character
 
 Role = Literal["operator", "admin", "store_manager", "order_manager", "read_only"]
 Status = Literal["invitation_sent", "active", "removed"]
@@ -55,6 +56,9 @@ def clean_email(email: str | None) -> str:
 
 
 def clean_name(name: str | None, *, field: str) -> str:
+    """Names reach mails and events: control, bidirectional-override and line-separator characters are refused."""
+    if refused := refused_character(name or ""):
+        raise InvalidUser(f"{field}_character_refused", field=field, character=refused)
     name = " ".join((name or "").split())
     if not name:
         raise InvalidUser(f"{field}_required", field=field)

@@ -7,6 +7,7 @@ from access.entrypoints.deps import RuntimeDep, UowDep
 from access.entrypoints.schemas import Credentials, RefreshRequest, TokenPair, UserPublic
 from access.handlers import auth
 from service_runtime.auth import CurrentPrincipal
+from service_runtime.http import client_address
 from service_runtime.problems import Unauthorized, problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -16,9 +17,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     401, 429, **{"401": "Wrong email or password (always the same answer)"}))
 async def log_in(body: Credentials, request: Request, uow: UowDep, runtime: RuntimeDep):
     """Email and password → a 15-minute access token and a single-use refresh token.
-    Every failure answers the same 401; repeated failures answer 429 with Retry-After."""
-    source = request.client.host if request.client else "unknown"
-    tokens = await auth.log_in(LogIn(body.email, body.password, source), uow=uow, clock=runtime.clock,
+    Every failure answers the same 401; repeated attempts answer 429 with Retry-After, and
+    503 with Retry-After when too many passwords are being checked at once."""
+    tokens = await auth.log_in(LogIn(body.email, body.password, client_address(request)), uow=uow, clock=runtime.clock,
                                passwords=runtime.passwords, tokens=runtime.keys, limiter=runtime.limiter,
                                session_days=runtime.settings.session_days)
     return TokenPair.of(tokens)

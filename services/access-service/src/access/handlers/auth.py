@@ -1,6 +1,5 @@
 """Login, refresh, logout and operator accounts."""
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,23 +30,28 @@ async def log_in(cmd: LogIn, *, uow, clock: Clock, passwords: PasswordHasher, to
                  limiter: LoginLimiter, session_days: int) -> Tokens:
     """Email + password → an access token and a refresh token. Unknown email, wrong password,
     a user not yet active or removed, and a client whose access is off all get the same 401.
-    After too many failures for the account or the source, 429 until the window passes."""
+    Every attempt is counted before its password is checked (parallel guesses cannot slip
+    between a check and a count); past the limits of the account from this address, of the
+    account, or of this address, 429 with a delay that grows with each further attempt.
+    A hash made with older argon2 parameters is replaced by one made with today's."""
     email = cmd.email.strip().lower()
-    if wait := await limiter.retry_after(account=email, source=cmd.source):
+    if wait := await limiter.attempt(account=email, source=cmd.source):
         raise TooManyAttempts("Too many failed sign-in attempts. Try again later.", retry_after=wait)
     now = clock.now()
     async with uow:
         user = await uow.users.by_email(email)
-        matches = await asyncio.to_thread(passwords.verify, user.password_hash if user else None, cmd.password)
+        matches = await passwords.verify_password(user.password_hash if user else None, cmd.password)
         if user is None or not matches or not await _may_sign_in(uow, user):
-            await limiter.failed(account=email, source=cmd.source)
             raise LoginFailed(LOGIN_FAILED)
+        if user.password_hash and passwords.needs_rehash(user.password_hash):
+            user = user.activated(await passwords.hash_password(cmd.password))
+            await uow.users.put(user)
         session = Session(str(uuid.uuid4()), user.id, now, now + timedelta(days=session_days))
         uow.sessions.add(session)
         refresh = new_token()
         uow.sessions.add_refresh(RefreshToken(hash_token(refresh), session.id))
         await uow.commit()
-    await limiter.succeeded(account=email)
+    await limiter.succeeded(account=email, source=cmd.source)
     access_token, ttl = await tokens.issue(user, session_id=session.id)
     return Tokens(access_token, ttl, refresh, user)
 
@@ -114,7 +118,7 @@ async def create_operator(email: str, password: str, *, first_name: str, last_na
             raise EmailTaken(f"The email '{operator.email}' belongs to a client user.", field="email")
         if existing is not None and not replace_password:
             return existing
-        user = (existing or operator).activated(passwords.hash(password))
+        user = (existing or operator).activated(await passwords.hash_password(password))
         await uow.users.put(user)
         await uow.commit()
     return user
@@ -127,3 +131,9 @@ async def _may_sign_in(uow, user: User) -> bool:
         return user.role == "operator"
     access = await uow.access.get(user.client_id)
     return access is not None and access.enabled
+
+
+async def clear_login_limit(email: str, *, limiter: LoginLimiter) -> int:
+    """The operator's way out for an account slowed down by failed sign-ins (its own owner's, or
+    someone else's guesses): forgets the account's attempts from every address."""
+    return await limiter.clear(account=email.strip().lower())

@@ -1,6 +1,5 @@
 """Sending and accepting invitations."""
 
-import asyncio
 import uuid
 from dataclasses import dataclass, replace
 from urllib.parse import quote
@@ -107,7 +106,7 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwor
             check_password(cmd.password, email=user.email)
         except AccessError as error:  # said in the invited person's language
             raise error.in_locale(locale) from None
-        password_hash = await asyncio.to_thread(passwords.hash, cmd.password)
+        password_hash = await passwords.hash_password(cmd.password)
         if not await uow.invitations.use(invitation.id, now):  # another accept of this link won the race
             raise InvalidInvitation("invitation_used", extra={"state": "used"}).in_locale(locale)
         user = user.activated(password_hash)
