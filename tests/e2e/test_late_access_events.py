@@ -134,7 +134,7 @@ def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
 
 def _accept_link(message: email.message.EmailMessage) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"(http://\S+/invitations/accept\?token=[A-Za-z0-9_\-]+)", text).group(1)
+    return re.search(r"(http://\S+/invitations/accept#token=[A-Za-z0-9_\-]+)", text).group(1)
 
 
 async def _async(value):

@@ -16,6 +16,7 @@ from storefront_events import KAFKA_HEADERS, encode
 from storefront_events.clients import ClientCreated
 
 from service_runtime.kafka_admin import ensure_topics
+from service_runtime.settings import ServiceSettings
 
 
 def _env(stack, topic_prefix) -> dict:
@@ -47,7 +48,7 @@ async def publish(stack, topic: str, events) -> None:
 async def clients_topic(stack, topic_prefix):
     """clients.v1 (3 partitions) holding six ClientCreated: c-0..c-2 of request r-a, c-3..c-5 of r-b."""
     topic = f"{topic_prefix}clients.v1"
-    await ensure_topics(stack.kafka_bootstrap, {topic: 3})
+    await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {topic: 3})
     await publish(stack, topic, [created(n, "r-a" if n < 3 else "r-b") for n in range(6)])
     return topic
 
@@ -130,7 +131,7 @@ async def test_lag_shows_each_group_per_partition(stack, topic_prefix, clients_t
 
 async def test_dead_letters_lists_the_dead_letter_topics_with_their_counts(stack, topic_prefix, clients_topic):
     dlq = f"{topic_prefix}clients.v1.dlq.access-service"
-    await ensure_topics(stack.kafka_bootstrap, {dlq: 1, f"{topic_prefix}clients.v1.dlq.notifier-service": 1})
+    await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {dlq: 1, f"{topic_prefix}clients.v1.dlq.notifier-service": 1})
     await publish(stack, dlq, [created(1, "r-a"), created(2, "r-a")])
     listed = ops(stack, topic_prefix, "list", module="service_runtime.dead_letters")
     assert listed.returncode == 0, listed.stderr

@@ -15,6 +15,7 @@ from storefront_events import ClientUpdated, decode
 
 from service_runtime.http import create_api
 from service_runtime.runtime import Runtime
+from service_runtime.secrets import SecretBox
 from service_runtime.settings import ServiceSettings
 from service_runtime.testing.helpers import RUNTIME_ONLY, eventually, running
 from service_runtime.testing.proxy import TcpProxy
@@ -34,6 +35,7 @@ def settings(stack, postgres_url, topic_prefix):
             "housekeeping_enabled": False,
             "relay_poll_seconds": 0.05,
             "log_json": False,
+            "secret_keys": [SecretBox.generate_key()],
         }
         return ServiceSettings(**(values | overrides))
 

@@ -4,6 +4,7 @@ import pytest
 
 from service_runtime.runtime import Runtime
 from service_runtime.settings import MissingSecretKeys, ServiceSettings
+from service_runtime.testing.helpers import RUNTIME_ONLY
 
 
 def settings(tmp_path, **values) -> ServiceSettings:
@@ -12,7 +13,7 @@ def settings(tmp_path, **values) -> ServiceSettings:
 
 
 async def test_a_service_without_secret_keys_refuses_to_start(tmp_path):
-    runtime = Runtime(settings(tmp_path, secret_keys=[], development=False), migrations=(),
+    runtime = Runtime(settings(tmp_path, secret_keys=[], development=False), migrations=RUNTIME_ONLY,
                       follow_access_revocations=False)
     try:
         with pytest.raises(MissingSecretKeys, match="STOREFRONTS_SECRET_KEYS"):
