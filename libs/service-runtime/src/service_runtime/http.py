@@ -69,12 +69,15 @@ def operations_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="The database and Kafka answer", responses={503: {"description": "Not ready"}})
+    @router.get("/readyz", summary="The database and Kafka answer; each subscription's lag and progress", responses={503: {"description": "Not ready"}})
     async def readyz(request: Request):
-        checks = await request.app.state.runtime.ready()
+        runtime = request.app.state.runtime
+        checks = await runtime.ready()
+        subscriptions = await runtime.subscriptions()
         if all(checks.values()):
-            return {"status": "ready", "checks": checks}
-        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks)
+            return {"status": "ready", "checks": checks, "subscriptions": subscriptions}
+        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks,
+                       subscriptions=subscriptions)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

@@ -98,3 +98,10 @@ class Runtime:
         if self.settings.consumers_enabled and self.events.subscribed:
             checks["consumers"] = self.messaging.consumers_alive()
         return checks
+
+    async def subscriptions(self) -> dict[str, dict[str, float | int | None]]:
+        """Each subscription's lag and seconds since it last made progress (reported, not
+        part of readiness)."""
+        if not self.settings.consumers_enabled:
+            return {}
+        return await self.events.progress()
