@@ -28,8 +28,9 @@ Handlers are plain async functions ``handler(event, *, uow)`` (or, registered wi
 as everywhere: ``async with uow: ...; await uow.commit()``; here it shares the batch's
 transaction: the block is a SAVEPOINT, ``commit()`` only flushes into it, and the batch
 commits once after its last event (see unit_of_work.py). A handler must therefore not
-expect its changes to be visible to other connections when ``commit()`` returns, and must
-not commit through any other session. Progress (time since a subscription last moved, its
+expect its changes to be visible to other connections when ``commit()`` returns (work to do
+after the real commit, such as waking a background task, goes in
+``uow.after_commit(callback)``), and must not commit through any other session. Progress (time since a subscription last moved, its
 lag) is in ``progress()``, /readyz and the Prometheus gauges."""
 
 import asyncio
@@ -153,6 +154,7 @@ class _Delivery:
         self.batch = batch
         self.subscriber: Any = None
         self.committed: dict[int, int] = {}
+        self.pending: dict[int, int] = {}  # partition -> first offset received, not yet committed
         self.last_progress = time.monotonic()
         self.caught_up = False
         SINCE_PROGRESS.labels(topic, group).set_function(self.seconds_since_progress)
@@ -167,6 +169,8 @@ class _Delivery:
         by_partition: dict[int, list[Any]] = {}
         for record in records:
             by_partition.setdefault(record.partition, []).append(record)
+        for partition, part in by_partition.items():
+            self.pending.setdefault(partition, part[0].offset)
         try:
             await asyncio.gather(*(self._apply_partition(part) for part in by_partition.values()))
             await self._commit_offsets(
@@ -370,18 +374,12 @@ class _Delivery:
                 wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
         for topic_partition, offset in offsets.items():
             self.committed[topic_partition.partition] = offset
+            self.pending.pop(topic_partition.partition, None)
         self.last_progress = time.monotonic()
         self._update_lag(consumer)
 
     def _update_lag(self, consumer: Any) -> None:
-        lag = 0
-        for topic_partition in consumer.assignment():
-            end = consumer.highwater(topic_partition)
-            committed = self.committed.get(topic_partition.partition)
-            if end is None or committed is None:
-                return  # not known cheaply: progress() asks the broker
-            lag += max(end - committed, 0)
-        self._set_lag(lag)
+        self._set_lag(self._lag(consumer))
 
     def _set_lag(self, lag: int) -> None:
         LAG.labels(self.topic, self.group).set(lag)
@@ -391,26 +389,22 @@ class _Delivery:
 
     async def progress(self) -> dict[str, float | int | None]:
         consumer = getattr(self.subscriber, "consumer", None)
-        lag: int | None = None
+        lag = None
         if consumer is not None:
-            try:
-                lag = await asyncio.wait_for(self._lag(consumer), timeout=3)
-                self._set_lag(lag)
-            except Exception as error:
-                log.warning("consumer.lag_unknown", topic=self.topic, group=self.group, error=repr(error))
+            lag = self._lag(consumer)
+            self._set_lag(lag)
         return {"lag": lag, "seconds_since_progress": round(self.seconds_since_progress(), 3)}
 
-    async def _lag(self, consumer: Any) -> int:
-        assignment = list(consumer.assignment())
-        if not assignment:
-            return 0
-        ends = await consumer.end_offsets(assignment)
+    def _lag(self, consumer: Any) -> int:
+        """From what the consumer already knows, never waiting on the broker: per assigned
+        partition, its end offset (high watermark of the last fetch) minus the offset this
+        subscription committed, or, before its first commit, the first offset it received
+        (a partition it received nothing from is caught up)."""
         lag = 0
-        for topic_partition in assignment:
-            committed = self.committed.get(topic_partition.partition)
-            if committed is None:
-                committed = await consumer.committed(topic_partition)
-            if committed is None:
-                committed = (await consumer.beginning_offsets([topic_partition]))[topic_partition]
-            lag += max(ends[topic_partition] - committed, 0)
+        for topic_partition in consumer.assignment():
+            end = consumer.highwater(topic_partition)
+            if end is None:
+                continue
+            done = self.committed.get(topic_partition.partition, self.pending.get(topic_partition.partition, end))
+            lag += max(end - done, 0)
         return lag

@@ -34,6 +34,7 @@ class SharedTransaction:
         self.session = sessions()
         self.outbox_added = False
         self.committed = False
+        self.after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> "SharedTransaction":
         return self
@@ -41,6 +42,8 @@ class SharedTransaction:
     async def commit(self) -> None:
         await self.session.commit()
         self.committed = True
+        for callback in self.after_commit:
+            callback()
 
     async def __aexit__(self, *exc_info) -> None:
         try:
@@ -66,6 +69,7 @@ class SqlUnitOfWork:
         self.committed = False
         self._shared: SharedTransaction | None = None
         self._savepoint: AsyncSessionTransaction | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     def shared_transaction(self) -> SharedTransaction:
         """A new transaction that units of work can join with ``sharing``."""
@@ -76,6 +80,14 @@ class SqlUnitOfWork:
         a savepoint of it instead of committing."""
         self._shared = transaction
         return self
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Calls ``callback`` once this unit of work's changes are really committed (for a
+        consumed event: after its batch's commit), e.g. to wake a background task."""
+        if self._shared is not None:
+            self._shared.after_commit.append(callback)
+        else:
+            self._after_commit.append(callback)
 
     def notify_committed(self) -> None:
         """Calls the commit hook (relay wake-up); the event router calls it after a shared
@@ -112,6 +124,9 @@ class SqlUnitOfWork:
         self.committed = True
         if self._on_commit is not None and self.outbox.added:
             self._on_commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     async def rollback(self) -> None:
         if self._shared is not None:
