@@ -171,17 +171,26 @@ class _Delivery:
             by_partition.setdefault(record.partition, []).append(record)
         for partition, part in by_partition.items():
             self.pending.setdefault(partition, part[0].offset)
-        try:
-            await asyncio.gather(*(self._apply_partition(part) for part in by_partition.values()))
-            await self._commit_offsets(
-                consumer, {TopicPartition(self.topic, p): part[-1].offset + 1 for p, part in by_partition.items()}
-            )
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # a defect: never let FastStream swallow it and commit past the batch
-            log.exception("consumer.batch_failed", error=repr(error))
-            for partition, part in by_partition.items():
-                consumer.seek(TopicPartition(self.topic, partition), part[0].offset)
+        partitions = list(by_partition)
+        results = await asyncio.gather(*(self._apply_partition(by_partition[p]) for p in partitions),
+                                       return_exceptions=True)
+        done: dict[TopicPartition, int] = {}
+        for partition, result in zip(partitions, results):
+            part = by_partition[partition]
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):  # a defect: never let FastStream swallow it and commit past it
+                log.error("consumer.batch_failed", error=repr(result), partition=partition, first_offset=part[0].offset,
+                          exc_info=result)
+                consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
+                continue
+            done[TopicPartition(self.topic, partition)] = part[-1].offset + 1
+        if done:
+            try:
+                await self._commit_offsets(consumer, done)
+            except Exception as error:
+                log.error("offsets.commit_failed", error=repr(error))
+        if len(done) < len(partitions):
             await asyncio.sleep(self.settings.consumer_backoff_seconds)
 
     async def _apply_partition(self, records: Sequence[Any]) -> None:
