@@ -191,3 +191,34 @@ async def test_a_dead_letter_publish_that_fails_for_a_while_loses_nothing(servic
 
 async def _is(value, expected) -> bool:
     return await value == expected
+
+
+async def test_a_subscription_that_does_not_move_shows_its_lag_and_how_long_since_it_moved(
+        service_settings, stack, topic_prefix, started):
+    runtime = _runtime(service_settings)
+    release = asyncio.Event()
+
+    @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,))
+    async def keep(event, *, uow) -> None:
+        await release.wait()  # a stuck handler (a lock held elsewhere, a slow database)
+        await _keep(event, uow=uow)
+
+    await started(runtime)
+    subscription = f"{topic_prefix}{CLIENTS_V1.name}:{topic_prefix}{GROUP}"
+    await _produce(stack, topic_prefix + CLIENTS_V1.name, [_created(f"c-{i}") for i in range(3)])
+
+    async def stuck() -> dict:
+        progress = (await runtime.subscriptions())[subscription]
+        return progress if progress["lag"] == 3 and progress["seconds_since_progress"] > 0 else None
+
+    await eventually(stuck, timeout=30)
+    assert (await runtime.ready())["consumers"] is True  # alive, only slow: readiness is about liveness
+
+    release.set()
+
+    async def caught_up() -> bool:
+        progress = (await runtime.subscriptions())[subscription]
+        return progress == {"lag": 0, "seconds_since_progress": 0}
+
+    await eventually(caught_up, timeout=30)
+    assert await _applied(runtime) == {"c-0", "c-1", "c-2"}
