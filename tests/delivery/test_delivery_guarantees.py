@@ -14,6 +14,7 @@ from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 from service_runtime.dead_letters import replay
 from service_runtime.faults import CRASH_EXIT_CODE
+from service_runtime.kafka_admin import ensure_topics
 from service_runtime.testing.helpers import eventually, read_topic
 
 
@@ -48,6 +49,16 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, acc
     expected = {client_id: (f"{client_id[:8]} v{renames}", 1 + renames) for client_id in ids}
     await eventually(lambda: _is(access_read_model, expected), timeout=60)
     assert await applied_events() == len(ids) * (1 + renames)
+
+    subscription = f"{topic_prefix}{CLIENTS_V1.name}:{topic_prefix}access-service"
+
+    async def caught_up() -> bool:
+        progress = httpx.get(f"{access.url}/readyz").json()["subscriptions"][subscription]
+        return progress["lag"] == 0 and progress["seconds_since_progress"] == 0
+
+    await eventually(caught_up, timeout=30)
+    metrics = httpx.get(f"{access.url}/metrics").text
+    assert f'storefronts_consumer_lag{{group="{topic_prefix}access-service",topic="{topic_prefix}{CLIENTS_V1.name}"}} 0.0' in metrics
 
     records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=len(ids) * (1 + renames))
     for client_id in ids:
@@ -99,6 +110,50 @@ async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_
     await eventually(lambda: _is(access_read_model, {
         client_id: ("Applied before the crash", 1), second: ("After the restart", 1)}), timeout=60)
     assert await applied_events() == 2
+
+
+async def test_consumer_killed_after_receiving_before_its_database_commit_loses_nothing(launch, access_read_model, applied_events, token_mint):
+    """The offset is committed only after the transaction that applied the event: a consumer
+    that dies in between gets the event again and applies it."""
+    client_service = launch("client")
+    crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.before_commit")
+    client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Received, not yet committed")
+    assert crashing.wait_exit(timeout=60) == CRASH_EXIT_CODE
+    assert await access_read_model() == {}
+
+    launch("access")
+    await eventually(lambda: _is(access_read_model, {client_id: ("Received, not yet committed", 1)}), timeout=60)
+    assert await applied_events() == 1
+
+
+async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lettered(launch, access_read_model, applied_events, stack, topic_prefix):
+    topic = topic_prefix + CLIENTS_V1.name
+    await ensure_topics(stack.kafka_bootstrap, {topic: CLIENTS_V1.partitions})
+    event = ClientCreated(client_id="c-redelivered", name="Delivered three times", reference_id=None, description=None)
+    marker = ClientCreated(client_id="c-marker", name="After the copies", reference_id=None, description=None)
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        # Two copies before the consumer starts (one batch), a third one later (another batch).
+        for _ in range(2):
+            await producer.send_and_wait(topic, encode(event, source="/test"), key=b"c-redelivered")
+        access = launch("access")
+        await eventually(lambda: _is(access_read_model, {"c-redelivered": ("Delivered three times", 1)}), timeout=60)
+        await producer.send_and_wait(topic, encode(event, source="/test"), key=b"c-redelivered")
+        await producer.send_and_wait(topic, encode(marker, source="/test"), key=b"c-redelivered")
+    finally:
+        await producer.stop()
+
+    await eventually(lambda: _is(access_read_model, {
+        "c-redelivered": ("Delivered three times", 1), "c-marker": ("After the copies", 1)}), timeout=60)
+    assert await applied_events() == 2
+    metrics = httpx.get(f"{access.url}/metrics").text
+    duplicates = [line for line in metrics.splitlines()
+                  if line.startswith("storefronts_events_consumed_total") and 'outcome="duplicate"' in line
+                  and f'topic="{topic}"' in line]
+    assert duplicates and float(duplicates[0].rsplit(" ", 1)[1]) == 2
+    dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=1, timeout=5)
+    assert dead == []
 
 
 async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(launch, access_read_model, applied_events, stack, topic_prefix):

@@ -40,7 +40,7 @@ class Topic:
 
     name: str
     key_fields: tuple[str, ...]
-    partitions: int
+    partitions: int  # set once: changing it later moves keys to other partitions (per-key order lost)
     events: tuple[type[Event], ...]
     key_fallback: str | None = None
 
@@ -63,24 +63,24 @@ class Topic:
         return f"{self.name}.dlq.{group_id}"
 
 
-CLIENTS_V1 = Topic("clients.v1", ("client_id",), 3, (ClientCreated, ClientUpdated, ClientArchived, ClientRestored))
+CLIENTS_V1 = Topic("clients.v1", ("client_id",), 6, (ClientCreated, ClientUpdated, ClientArchived, ClientRestored))
 ACCESS_V1 = Topic(
     "access.v1",
     ("client_id",),
-    3,
+    6,
     (StorefrontAccessGranted, UserInvited, InvitationAccepted, UserRoleChanged, UserRemoved, SessionEnded),
     key_fallback="user_id",
 )
 STORES_V1 = Topic(
-    "stores.v1", ("store_id",), 3, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)
+    "stores.v1", ("store_id",), 6, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)
 )
 SHOP_ORDERS_V1 = Topic(
-    "shop-orders.v1", ("store_id", "platform_order_id"), 3, (OrderReceived, OrderCancelledInStore)
+    "shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore)
 )
-MAPPINGS_V1 = Topic("mappings.v1", ("store_id",), 3, (ProductMapped, ProductUnmapped, ProductPublishRequested))
-ORDERS_V1 = Topic("orders.v1", ("order_id",), 3, (OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged))
+MAPPINGS_V1 = Topic("mappings.v1", ("store_id",), 6, (ProductMapped, ProductUnmapped, ProductPublishRequested))
+ORDERS_V1 = Topic("orders.v1", ("order_id",), 12, (OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged))
 NOTIFICATIONS_V1 = Topic(
-    "notifications.v1", ("client_id",), 3, (EmailSent, PostbackDelivered, PostbackFailed, EmailDeliveryFailed),
+    "notifications.v1", ("client_id",), 6, (EmailSent, PostbackDelivered, PostbackFailed, EmailDeliveryFailed),
     key_fallback="to"
 )
 

@@ -1,56 +1,83 @@
 """Subscribes a service's handlers to topics with one delivery policy, written once:
 
-- the consumer group reads from the earliest offset, auto-commit is off, and the offset
-  is committed only after the handler's transaction committed (AckPolicy.MANUAL);
-- an event already applied by this group (inbox) is skipped;
-- transient failures (database or broker unreachable) are retried with backoff and never
-  committed past;
-- any other failure is retried a bounded number of times, then the message goes to the
-  group's dead-letter topic with its error, and only then is its offset committed;
-- a message that is not a known event goes straight to the dead-letter topic.
+- the consumer group reads in batches (FastStream's batch subscriber: at most
+  ``consumer_batch_max_records`` records, waiting at most ``consumer_batch_timeout_ms``),
+  from the earliest offset, auto-commit off (AckPolicy.MANUAL);
+- the records of a batch are split by partition and the partitions are applied
+  concurrently, each in ONE transaction: one ``INSERT ... ON CONFLICT DO NOTHING
+  RETURNING`` into the inbox tells the new events from those this group applied before
+  (counted as ``duplicate``, skipped, never dead-lettered), the handlers run for the new
+  ones, one commit; then the offsets of the whole batch are committed once;
+- a handler failure that is not transient cuts the partition's batch at that event: the
+  events before it are committed, the event is retried alone (up to
+  ``consumer_max_attempts``, with backoff), then it alone goes to the group's dead-letter
+  topic ``<topic>.dlq.<group>`` with its error in headers, and the events after it are
+  applied next; per-partition order is kept;
+- a transient failure (``transient.is_transient``: database or broker unreachable,
+  deadlock, serialization failure, ...) rolls the partition's transaction back and retries
+  it with backoff, without limit, never dead-lettering;
+- a record that is not a known event goes straight to the dead-letter topic;
+- a dead-letter publish that fails is retried without limit (logged and counted in
+  ``storefronts_dead_letter_publish_failures_total``): the offset is committed only after
+  every record before it was applied or dead-lettered. Nothing escapes the delivery
+  wrapper (FastStream would swallow it and the next commit would pass the record); an
+  unexpected error rewinds the consumer to the batch's first records and retries.
 
-Handlers are plain async functions ``handler(event, *, uow)``; the unit of work they get
-records the event as applied when it commits."""
+Handlers are plain async functions ``handler(event, *, uow)`` (or, registered with
+``batch=True``, ``handler(events, *, uow)`` for set-based work). They use the unit of work
+as everywhere: ``async with uow: ...; await uow.commit()``; here it shares the batch's
+transaction: the block is a SAVEPOINT, ``commit()`` only flushes into it, and the batch
+commits once after its last event (see unit_of_work.py). A handler must therefore not
+expect its changes to be visible to other connections when ``commit()`` returns (work to do
+after the real commit, such as waking a background task, goes in
+``uow.after_commit(callback)``), and must not commit through any other session. Progress (time since a subscription last moved, its
+lag) is in ``progress()``, /readyz and the Prometheus gauges."""
 
 import asyncio
-import socket
+import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from aiokafka import TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
-from prometheus_client import Counter
-from sqlalchemy.exc import DBAPIError, OperationalError
+from prometheus_client import Counter, Gauge
 from storefront_events import ContractError, Event, Topic, decode
 
 from service_runtime.faults import crash_point
+from service_runtime.inbox import Inbox
 from service_runtime.messaging import Messaging
 from service_runtime.settings import ServiceSettings
-from service_runtime.unit_of_work import Applying, SqlUnitOfWork
+from service_runtime.transient import TransientError, is_transient
+from service_runtime.unit_of_work import SharedTransaction, SqlUnitOfWork
+
+__all__ = ["EventRouter", "TransientError", "is_transient"]
 
 log = structlog.get_logger()
 
 CONSUMED = Counter(
     "storefronts_events_consumed_total", "Events consumed", ["topic", "group", "outcome"]
 )
+RETRIED = Counter(
+    "storefronts_consumer_transient_failures_total", "Batches rolled back by a transient failure and retried",
+    ["topic", "group"],
+)
+DEAD_LETTER_FAILURES = Counter(
+    "storefronts_dead_letter_publish_failures_total", "Dead-letter publishes that failed (retried)", ["topic", "group"]
+)
+LAG = Gauge("storefronts_consumer_lag", "End offset minus committed offset, summed over partitions", ["topic", "group"])
+SINCE_PROGRESS = Gauge(
+    "storefronts_consumer_seconds_since_progress",
+    "Seconds since the subscription last committed a batch or was caught up",
+    ["topic", "group"],
+)
 
 Handler = Callable[..., Awaitable[None]]
 UowFactory = Callable[..., SqlUnitOfWork]
-
-
-class TransientError(Exception):
-    """Raise from a handler for a failure that must be retried without limit
-    (an outside system is down), never dead-lettered."""
-
-
-def is_transient(error: BaseException) -> bool:
-    if isinstance(error, TransientError | OperationalError | ConnectionError | socket.gaierror | TimeoutError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 class EventRouter:
@@ -60,98 +87,253 @@ class EventRouter:
         self.uow_factory = uow_factory
         self.router = KafkaRouter()
         self.subscribed: list[str] = []
+        self.deliveries: list[_Delivery] = []
 
-    def on(self, topic: Topic, *, group: str, events: tuple[type[Event], ...]) -> Callable[[Handler], Handler]:
+    def on(
+        self, topic: Topic, *, group: str, events: tuple[type[Event], ...], batch: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Registers ``handler(event, *, uow)``, or with ``batch=True``
+        ``handler(events, *, uow)`` (a list of the batch's new events of ``events``, in
+        partition order)."""
         topic_name = self.settings.topic(topic.name)
         group_id = self.settings.group(group)
         dead_letter_topic = self.settings.topic(topic.dead_letter(group))
         self.messaging.dead_letter_topics.add(dead_letter_topic)
 
         def register(handler: Handler) -> Handler:
-            delivery = _Delivery(self, handler, events, topic_name, group_id, dead_letter_topic)
+            delivery = _Delivery(self, handler, events, topic_name, group_id, dead_letter_topic, batch=batch)
 
             async def subscriber(message: KafkaMessage) -> None:
                 await delivery(message)
 
             subscriber.__name__ = handler.__name__
             subscriber.__doc__ = handler.__doc__
-            self.router.subscriber(
+            delivery.subscriber = self.router.subscriber(
                 topic_name,
                 group_id=group_id,
                 ack_policy=AckPolicy.MANUAL,
                 auto_offset_reset="earliest",
+                batch=True,
+                max_records=self.settings.consumer_batch_max_records,
+                batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
-            )(subscriber)
+            )
+            delivery.subscriber(subscriber)
             self.subscribed.append(f"{topic_name}:{group_id}")
+            self.deliveries.append(delivery)
             return handler
 
         return register
 
+    async def progress(self) -> dict[str, dict[str, float | int | None]]:
+        """``{"<topic>:<group>": {"lag": ..., "seconds_since_progress": ...}}`` for each
+        subscription (lag None while its consumer is not running or the broker does not answer)."""
+        return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
+
+
+class _Cut:
+    """Where a partition's batch stopped: the record at ``index`` was not applied."""
+
+    def __init__(self, index: int, error: BaseException, *, malformed: bool = False) -> None:
+        self.index = index
+        self.error = error
+        self.malformed = malformed
+
 
 class _Delivery:
-    def __init__(self, router: EventRouter, handler: Handler, events, topic: str, group: str, dead_letter_topic: str):
+    def __init__(self, router: EventRouter, handler: Handler, events, topic: str, group: str, dead_letter_topic: str,
+                 *, batch: bool):
         self.router = router
+        self.settings = router.settings
         self.handler = handler
         self.events = events
         self.topic = topic
         self.group = group
         self.dead_letter_topic = dead_letter_topic
+        self.batch = batch
+        self.subscriber: Any = None
+        self.committed: dict[int, int] = {}
+        self.pending: dict[int, int] = {}  # partition -> first offset received, not yet committed
+        self.last_progress = time.monotonic()
+        self.caught_up = False
+        SINCE_PROGRESS.labels(topic, group).set_function(self.seconds_since_progress)
+
+    def seconds_since_progress(self) -> float:
+        return 0.0 if self.caught_up else time.monotonic() - self.last_progress
 
     async def __call__(self, message: Any) -> None:
-        record = message.raw_message
+        records = tuple(message.raw_message)
+        consumer = message.consumer
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(topic=self.topic, partition=record.partition, offset=record.offset)
-        try:
-            event = decode(message.body)
-        except ContractError as error:
-            await self._dead_letter(message, error, attempts=1)
-            return
-        structlog.contextvars.bind_contextvars(event_id=str(event.event_id), correlation_id=event.correlation_id)
-        if not isinstance(event, self.events):
-            await message.ack()
-            CONSUMED.labels(self.topic, self.group, "ignored").inc()
-            return
-        await self._apply(message, event)
+        by_partition: dict[int, list[Any]] = {}
+        for record in records:
+            by_partition.setdefault(record.partition, []).append(record)
+        for partition, part in by_partition.items():
+            self.pending.setdefault(partition, part[0].offset)
+        partitions = list(by_partition)
+        results = await asyncio.gather(*(self._apply_partition(by_partition[p]) for p in partitions),
+                                       return_exceptions=True)
+        done: dict[TopicPartition, int] = {}
+        for partition, result in zip(partitions, results):
+            part = by_partition[partition]
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):  # a defect: never let FastStream swallow it and commit past it
+                log.error("consumer.batch_failed", error=repr(result), partition=partition, first_offset=part[0].offset,
+                          exc_info=result)
+                consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
+                continue
+            done[TopicPartition(self.topic, partition)] = part[-1].offset + 1
+        if done:
+            try:
+                await self._commit_offsets(consumer, done)
+            except Exception as error:
+                log.error("offsets.commit_failed", error=repr(error))
+        if len(done) < len(partitions):
+            await asyncio.sleep(self.settings.consumer_backoff_seconds)
 
-    async def _apply(self, message: Any, event: Event) -> None:
-        settings = self.router.settings
-        attempts = 0
-        transient_wait = settings.consumer_backoff_seconds
+    async def _apply_partition(self, records: Sequence[Any]) -> None:
+        """Applies or dead-letters every record of one partition's batch, in order; returns
+        only when all are done."""
+        remaining = list(records)
+        while remaining:
+            cut = await self._apply_until_cut(remaining)
+            if cut is None:
+                return
+            await self._retry_alone(remaining[cut.index], cut)
+            remaining = remaining[cut.index + 1:]
+
+    async def _apply_until_cut(self, records: Sequence[Any]) -> _Cut | None:
+        """Decodes ``records`` and applies the longest prefix it can in one transaction
+        (transient failures retried here without limit); returns where it stopped."""
+        items: list[tuple[Any, Event]] = []
+        malformed: _Cut | None = None
+        for index, record in enumerate(records):
+            try:
+                items.append((record, decode(record.value)))
+            except ContractError as error:
+                malformed = _Cut(index, error, malformed=True)
+                break
+        if not items:
+            return malformed
+        cut = await self._with_transient_retries(items)
+        return cut if cut is not None else malformed
+
+    async def _with_transient_retries(self, items: list[tuple[Any, Event]]) -> _Cut | None:
+        wait = self.settings.consumer_backoff_seconds
         while True:
             try:
-                outcome = await self._apply_once(event)
-                crash_point("consumer.after_commit")
-                await message.ack()
-                CONSUMED.labels(self.topic, self.group, outcome).inc()
-                log.info("event.applied" if outcome == "applied" else "event.duplicate", event_type=event.event_type)
-                return
+                return await self._apply_once(items)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                if is_transient(error):
-                    log.warning("event.transient_failure", error=repr(error), retry_in=transient_wait)
-                    await asyncio.sleep(transient_wait)
-                    transient_wait = min(transient_wait * 2, 30)
-                    continue
-                attempts += 1
-                log.warning("event.failed", error=repr(error), attempt=attempts)
-                if attempts >= settings.consumer_max_attempts:
-                    await self._dead_letter(message, error, attempts=attempts)
-                    return
-                await asyncio.sleep(settings.consumer_backoff_seconds * 2 ** (attempts - 1))
+                RETRIED.labels(self.topic, self.group).inc()
+                transient = is_transient(error)
+                (log.warning if transient else log.error)(
+                    "events.transient_failure" if transient else "events.batch_not_applied",
+                    error=repr(error), events=len(items), retry_in=wait, partition=items[0][0].partition,
+                    first_offset=items[0][0].offset,
+                )
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
 
-    async def _apply_once(self, event: Event) -> str:
-        event_id = str(event.event_id)
-        async with self.router.uow_factory() as probe:
-            if await probe.inbox.already_applied(self.group, event_id):
-                return "duplicate"
-        uow = self.router.uow_factory(applying=Applying(self.group, event_id))
-        await self.handler(event, uow=uow)
-        return "applied"
+    async def _apply_once(self, items: list[tuple[Any, Event]]) -> _Cut | None:
+        """One transaction: inbox insert of the events' ids, the handlers of the new ones,
+        one commit. A transient error raises (the caller retries all); a handler's other
+        error cuts the batch before its event."""
+        probe = self.router.uow_factory()
+        async with probe.shared_transaction() as shared:
+            inbox = Inbox(shared.session)
+            wanted = [(index, event) for index, (_, event) in enumerate(items) if isinstance(event, self.events)]
+            new_ids = await inbox.record_new(self.group, (str(event.event_id) for _, event in wanted))
+            outcomes = ["ignored"] * len(items)
+            to_apply: list[int] = []
+            for index, event in wanted:
+                event_id = str(event.event_id)
+                if event_id in new_ids:
+                    new_ids.discard(event_id)  # a second copy in the same batch is a duplicate
+                    to_apply.append(index)
+                    outcomes[index] = "applied"
+                else:
+                    outcomes[index] = "duplicate"
+            failure = await self._run_handlers(shared, [items[i][1] for i in to_apply])
+            end = len(items)
+            cut = None
+            if failure is not None:
+                position, error = failure
+                end = to_apply[position]
+                await inbox.forget(self.group, (str(items[i][1].event_id) for i in to_apply[position:]))
+                cut = _Cut(end, error)
+            crash_point("consumer.before_commit")
+            await shared.commit()
+        if shared.outbox_added:
+            probe.notify_committed()
+        crash_point("consumer.after_commit")
+        for (record, event), outcome in zip(items[:end], outcomes[:end]):
+            CONSUMED.labels(self.topic, self.group, outcome).inc()
+            if outcome != "ignored":
+                log.info(f"event.{outcome}", event_id=str(event.event_id), correlation_id=event.correlation_id,
+                         event_type=event.event_type, topic=self.topic, partition=record.partition,
+                         offset=record.offset)
+        if end:
+            self.last_progress = time.monotonic()
+        return cut
 
-    async def _dead_letter(self, message: Any, error: BaseException, *, attempts: int) -> None:
-        record = message.raw_message
+    async def _run_handlers(self, shared: SharedTransaction, events: list[Event]) -> tuple[int, BaseException] | None:
+        """Runs the handlers in the shared transaction; returns (position, error) of the
+        first event that failed (its work rolled back), None if all applied."""
+        if not events:
+            return None
+        if self.batch:
+            structlog.contextvars.clear_contextvars()
+            failure = await self._run_one(shared, events)
+            if failure is None:
+                return None
+            if len(events) == 1:
+                return 0, failure
+            log.warning("events.batch_split", error=repr(failure), events=len(events))
+        for position, event in enumerate(events):
+            structlog.contextvars.bind_contextvars(event_id=str(event.event_id), correlation_id=event.correlation_id)
+            failure = await self._run_one(shared, [event] if self.batch else event)
+            if failure is not None:
+                return position, failure
+        structlog.contextvars.clear_contextvars()
+        return None
+
+    async def _run_one(self, shared: SharedTransaction, argument: Any) -> BaseException | None:
+        uow = self.router.uow_factory().sharing(shared)
+        try:
+            await self.handler(argument, uow=uow)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if is_transient(error):
+                raise
+            await uow.discard()
+            return error
+        await uow.keep()
+        return None
+
+    async def _retry_alone(self, record: Any, cut: _Cut) -> None:
+        """The record a batch stopped at: retried alone up to ``consumer_max_attempts``
+        (malformed ones are not), then dead-lettered."""
+        attempts = 1
+        error = cut.error
+        structlog.contextvars.bind_contextvars(partition=record.partition, offset=record.offset)
+        while not cut.malformed and attempts < self.settings.consumer_max_attempts:
+            log.warning("event.failed", error=repr(error), attempt=attempts)
+            await asyncio.sleep(self.settings.consumer_backoff_seconds * 2 ** (attempts - 1))
+            retried = await self._apply_until_cut([record])
+            if retried is None:
+                return
+            error = retried.error
+            attempts += 1
+        await self._dead_letter(record, error, attempts=attempts)
+
+    async def _dead_letter(self, record: Any, error: BaseException, *, attempts: int) -> None:
+        """Publishes the record to the dead-letter topic, retrying without limit: the
+        offset is never committed past a record neither applied nor dead-lettered."""
         headers = [
             ("dlq.error", str(error)[:2000].encode()),
             ("dlq.error_type", type(error).__name__.encode()),
@@ -163,9 +345,75 @@ class _Delivery:
             ("dlq.attempts", str(attempts).encode()),
             ("dlq.failed_at", datetime.now(UTC).isoformat().encode()),
         ]
-        await self.router.messaging.producer.send_and_wait(
-            self.dead_letter_topic, value=record.value, key=record.key, headers=headers
-        )
-        await message.ack()
+        wait = self.settings.consumer_backoff_seconds
+        while True:
+            try:
+                await self.router.messaging.producer.send_and_wait(
+                    self.dead_letter_topic, value=record.value, key=record.key, headers=headers
+                )
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as publish_error:
+                DEAD_LETTER_FAILURES.labels(self.topic, self.group).inc()
+                log.error("event.dead_letter_publish_failed", error=repr(publish_error), retry_in=wait,
+                          partition=record.partition, offset=record.offset, dead_letter_topic=self.dead_letter_topic)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
         CONSUMED.labels(self.topic, self.group, "dead_lettered").inc()
-        log.error("event.dead_lettered", error=str(error), attempts=attempts, dead_letter_topic=self.dead_letter_topic)
+        self.last_progress = time.monotonic()
+        log.error("event.dead_lettered", error=str(error), attempts=attempts, dead_letter_topic=self.dead_letter_topic,
+                  partition=record.partition, offset=record.offset)
+
+    async def _commit_offsets(self, consumer: Any, offsets: dict[TopicPartition, int]) -> None:
+        """Commits the batch's offsets once. If that fails for good (the partitions moved to
+        another consumer in a rebalance), the records come again and are duplicates."""
+        wait = self.settings.consumer_backoff_seconds
+        for attempt in range(1, 6):
+            try:
+                await consumer.commit(offsets)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if attempt == 5 or not is_transient(error):
+                    log.warning("offsets.commit_failed", error=repr(error), offsets=str(offsets))
+                    return
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
+        for topic_partition, offset in offsets.items():
+            self.committed[topic_partition.partition] = offset
+            self.pending.pop(topic_partition.partition, None)
+        self.last_progress = time.monotonic()
+        self._update_lag(consumer)
+
+    def _update_lag(self, consumer: Any) -> None:
+        self._set_lag(self._lag(consumer))
+
+    def _set_lag(self, lag: int) -> None:
+        LAG.labels(self.topic, self.group).set(lag)
+        self.caught_up = lag == 0
+        if self.caught_up:
+            self.last_progress = time.monotonic()
+
+    async def progress(self) -> dict[str, float | int | None]:
+        consumer = getattr(self.subscriber, "consumer", None)
+        lag = None
+        if consumer is not None:
+            lag = self._lag(consumer)
+            self._set_lag(lag)
+        return {"lag": lag, "seconds_since_progress": round(self.seconds_since_progress(), 3)}
+
+    def _lag(self, consumer: Any) -> int:
+        """From what the consumer already knows, never waiting on the broker: per assigned
+        partition, its end offset (high watermark of the last fetch) minus the offset this
+        subscription committed, or, before its first commit, the first offset it received
+        (a partition it received nothing from is caught up)."""
+        lag = 0
+        for topic_partition in consumer.assignment():
+            end = consumer.highwater(topic_partition)
+            if end is None:
+                continue
+            done = self.committed.get(topic_partition.partition, self.pending.get(topic_partition.partition, end))
+            lag += max(end - done, 0)
+        return lag

@@ -173,16 +173,19 @@ def operations_router() -> APIRouter:
 
     @router.get(
         "/readyz",
-        summary="The database and Kafka answer, the relay runs; the relay's backlog",
+        summary="The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's "
+                "lag and progress",
         responses={503: {"description": "Not ready"}},
     )
     async def readyz(request: Request):
         runtime = request.app.state.runtime
         checks = await runtime.ready()
         relay = await runtime.relay_status()
+        subscriptions = await runtime.subscriptions()
         if all(checks.values()):
-            return {"status": "ready", "checks": checks, "relay": relay}
-        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks, relay=relay)
+            return {"status": "ready", "checks": checks, "relay": relay, "subscriptions": subscriptions}
+        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks, relay=relay,
+                       subscriptions=subscriptions)
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

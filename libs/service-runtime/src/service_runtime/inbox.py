@@ -1,13 +1,17 @@
 """Idempotent consumer records: which events a consumer group has applied.
 
-A row is written in the same transaction as the state change the event caused, so a
-redelivered event is recognised and skipped."""
+Rows are written in the same transaction as the state change the events caused, so a
+redelivered event is recognised and skipped. A batch records all its event ids with one
+``INSERT ... ON CONFLICT DO NOTHING RETURNING event_id`` (PostgreSQL, SQLite >= 3.35): the
+ids it returns are the new events, the others were applied before (duplicates)."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 
 class AppliedEvent(SQLModel, table=True):
@@ -32,3 +36,29 @@ class Inbox:
 
     def record(self, consumer: str, event_id: str) -> None:
         self._session.add(AppliedEvent(consumer=consumer, event_id=event_id))
+
+    async def record_new(self, consumer: str, event_ids: Iterable[str]) -> set[str]:
+        """Records the events as applied by ``consumer`` in the current transaction and
+        returns those not recorded before (one statement, whatever the number)."""
+        ids = list(dict.fromkeys(event_ids))
+        if not ids:
+            return set()
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        now = datetime.now(UTC)
+        statement = (
+            insert(AppliedEvent)
+            .values([{"consumer": consumer, "event_id": event_id, "applied_at": now} for event_id in ids])
+            .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+            .returning(AppliedEvent.event_id)
+        )
+        return set((await self._session.execute(statement)).scalars())
+
+    async def forget(self, consumer: str, event_ids: Iterable[str]) -> None:
+        """Removes records written in the current transaction for events that were then
+        not applied (a batch cut short before them)."""
+        ids = list(event_ids)
+        if ids:
+            await self._session.execute(
+                delete(AppliedEvent).where(col(AppliedEvent.consumer) == consumer, col(AppliedEvent.event_id).in_(ids))
+            )

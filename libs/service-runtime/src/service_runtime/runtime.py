@@ -128,3 +128,10 @@ class Runtime:
         status["oldest_unsent_age_seconds"] = backlog.oldest_unsent_age_seconds
         status["parked"] = backlog.parked
         return status
+
+    async def subscriptions(self) -> dict[str, dict[str, float | int | None]]:
+        """Each subscription's lag and seconds since it last made progress (reported, not
+        part of readiness)."""
+        if not self.settings.consumers_enabled:
+            return {}
+        return await self.events.progress()

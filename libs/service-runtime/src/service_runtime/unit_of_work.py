@@ -1,10 +1,18 @@
 """The unit of work every service's handlers use: one session, its outbox and inbox,
-one commit. Services subclass it to open their repositories on the session."""
+one commit. Services subclass it to open their repositories on the session.
+
+A handler of consumed events gets a unit of work that *shares* the transaction of the
+batch being applied (``sharing(batch)``): ``async with uow`` opens a SAVEPOINT on the
+batch's session (if none is open for this event yet), ``await uow.commit()`` only flushes
+(the batch commits once, after its last event), and leaving the block without committing,
+or an exception from the handler, rolls the event's savepoint back, so one failing event
+is undone alone. The handler code is the same in both cases:
+``async with uow: ...; await uow.commit()``."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from service_runtime.inbox import Inbox
 from service_runtime.outbox import Outbox
@@ -16,6 +24,33 @@ class Applying:
 
     consumer: str
     event_id: str
+
+
+class SharedTransaction:
+    """One session and one transaction for a batch of consumed events: the units of work
+    of its handlers join it; the event router commits it once."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.session = sessions()
+        self.outbox_added = False
+        self.committed = False
+        self.after_commit: list[Callable[[], None]] = []
+
+    async def __aenter__(self) -> "SharedTransaction":
+        return self
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self.committed = True
+        for callback in self.after_commit:
+            callback()
+
+    async def __aexit__(self, *exc_info) -> None:
+        try:
+            if not self.committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
 
 
 class SqlUnitOfWork:
@@ -32,9 +67,41 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self.applying = applying
         self.committed = False
+        self._shared: SharedTransaction | None = None
+        self._savepoint: AsyncSessionTransaction | None = None
+        self._after_commit: list[Callable[[], None]] = []
+
+    def shared_transaction(self) -> SharedTransaction:
+        """A new transaction that units of work can join with ``sharing``."""
+        return SharedTransaction(self._sessions)
+
+    def sharing(self, transaction: SharedTransaction) -> "SqlUnitOfWork":
+        """This unit of work joins ``transaction`` (a consumed batch's): commit flushes into
+        a savepoint of it instead of committing."""
+        self._shared = transaction
+        return self
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Calls ``callback`` once this unit of work's changes are really committed (for a
+        consumed event: after its batch's commit), e.g. to wake a background task."""
+        if self._shared is not None:
+            self._shared.after_commit.append(callback)
+        else:
+            self._after_commit.append(callback)
+
+    def notify_committed(self) -> None:
+        """Calls the commit hook (relay wake-up); the event router calls it after a shared
+        transaction with outbox rows committed."""
+        if self._on_commit is not None:
+            self._on_commit()
 
     async def __aenter__(self):
-        self.session = self._sessions()
+        if self._shared is not None:
+            self.session = self._shared.session
+            if self._savepoint is None or not self._savepoint.is_active:
+                self._savepoint = await self.session.begin_nested()
+        else:
+            self.session = self._sessions()
         self.outbox = Outbox(self.session, source=self._source)
         self.inbox = Inbox(self.session)
         self.committed = False
@@ -47,15 +114,43 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self.applying is not None:
             self.inbox.record(self.applying.consumer, self.applying.event_id)
+        if self._shared is not None:
+            await self.session.flush()
+            self.committed = True
+            if self.outbox.added:
+                self._shared.outbox_added = True
+            return
         await self.session.commit()
         self.committed = True
         if self._on_commit is not None and self.outbox.added:
             self._on_commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     async def rollback(self) -> None:
+        if self._shared is not None:
+            await self.discard()
+            return
         await self.session.rollback()
 
+    async def keep(self) -> None:
+        """(Shared only) the event's work stays in the batch: release its savepoint."""
+        if self._savepoint is not None and self._savepoint.is_active:
+            await self._savepoint.commit()
+        self._savepoint = None
+
+    async def discard(self) -> None:
+        """(Shared only) undo the event's work: roll its savepoint back."""
+        if self._savepoint is not None:  # also when a failed flush already deactivated it
+            savepoint, self._savepoint = self._savepoint, None
+            await savepoint.rollback()
+
     async def __aexit__(self, *exc_info) -> None:
+        if self._shared is not None:
+            if not self.committed:
+                await self.discard()
+            return
         try:
             if not self.committed:
                 await self.session.rollback()

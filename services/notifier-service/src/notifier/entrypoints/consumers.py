@@ -1,4 +1,4 @@
-"""Kafka subscribers of the notifier. Thin: hand the event to a handler, then wake delivery."""
+"""Kafka subscribers of the notifier. Thin: hand the event to a handler; delivery wakes once it committed."""
 
 from storefront_events import ACCESS_V1, UserInvited
 
@@ -14,4 +14,4 @@ def register_consumers(runtime) -> None:
     async def on_user_invited(event: UserInvited, *, uow) -> None:
         """Queues the invitation email of an invited (or re-invited) user."""
         if await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock, unseal=runtime.unseal):
-            runtime.delivery.wake()
+            uow.after_commit(runtime.delivery.wake)  # the email row is visible once the batch commits
