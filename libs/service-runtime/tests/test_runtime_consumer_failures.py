@@ -8,6 +8,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaTimeoutError
+from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 from sqlmodel import Field, SQLModel
 from storefront_events import CLIENTS_V1, ClientCreated, encode
@@ -91,10 +92,12 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
         form, service_settings, stack, topic_prefix, started):
     runtime = _runtime(service_settings)
     batches: list[int] = []
+    poison_calls: list[str] = []
     if form == "one event at a time":
         @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,))
         async def keep(event, *, uow) -> None:
             if event.client_id == "c-poison":
+                poison_calls.append(event.client_id)
                 raise Poison("this event can never be applied")
             await _keep(event, uow=uow)
     else:
@@ -116,7 +119,15 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
     await eventually(lambda: _is(_applied(runtime), set(healthy)), timeout=60)
     dead = await _dead_letters(stack, topic_prefix, at_least=2, timeout=5)
     assert [letter[1].event_id for letter in dead] == [poison.event_id]
-    assert dead[0][2]["dlq.error_type"] == b"Poison" and dead[0][2]["dlq.attempts"] == b"3"
+    key, _, headers = dead[0]
+    assert headers["dlq.error_type"] == b"Poison" and headers["dlq.attempts"] == b"3"
+    assert b"can never be applied" in headers["dlq.error"] and b"Poison" in headers["dlq.traceback"]
+    assert key == b"one-partition"
+    assert headers["dlq.original_topic"] == (topic_prefix + CLIENTS_V1.name).encode()
+    assert headers["dlq.original_offset"] == b"4" and headers["dlq.group"] == (topic_prefix + GROUP).encode()
+    assert int(headers["dlq.original_partition"]) in range(CLIENTS_V1.partitions)
+    if poison_calls:
+        assert len(poison_calls) == 3  # consumer_max_attempts, then the dead-letter topic
     if batches:
         assert max(batches) == len(healthy) + 1  # the handler first saw the whole batch at once
 
@@ -186,6 +197,9 @@ async def test_a_dead_letter_publish_that_fails_for_a_while_loses_nothing(servic
     # While the poison event (offset 1) was neither applied nor dead-lettered, the group's
     # committed offset never passed it (the next offset to read stayed at most 1).
     assert committed_while_failing and max(committed_while_failing) <= 1
+    labels = {"topic": topic_prefix + CLIENTS_V1.name, "group": topic_prefix + GROUP}
+    assert REGISTRY.get_sample_value("storefronts_dead_letter_publish_failures_total", labels) == 3
+    assert REGISTRY.get_sample_value("storefronts_events_consumed_total", labels | {"outcome": "dead_lettered"}) == 1
     await eventually(lambda: _is(_applied(runtime), {"c-before", "c-after"}), timeout=30)
 
 
