@@ -15,6 +15,7 @@ from storefront_events import CLIENTS_V1, ClientCreated, encode
 from service_runtime.dead_letters import replay
 from service_runtime.faults import CRASH_EXIT_CODE
 from service_runtime.kafka_admin import ensure_topics
+from service_runtime.settings import ServiceSettings
 from service_runtime.testing.helpers import eventually, read_topic
 
 
@@ -128,7 +129,7 @@ async def test_consumer_killed_after_receiving_before_its_database_commit_loses_
 
 async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lettered(launch, access_read_model, applied_events, stack, topic_prefix):
     topic = topic_prefix + CLIENTS_V1.name
-    await ensure_topics(stack.kafka_bootstrap, {topic: CLIENTS_V1.partitions})
+    await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {topic: CLIENTS_V1.partitions})
     event = ClientCreated(client_id="c-redelivered", name="Delivered three times", reference_id=None, description=None)
     marker = ClientCreated(client_id="c-marker", name="After the copies", reference_id=None, description=None)
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)

@@ -14,10 +14,9 @@ from sqlmodel import Field, SQLModel
 from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 from service_runtime.kafka_admin import ensure_topics
-from service_runtime.migrations import Migration, create_tables
 from service_runtime.runtime import Runtime
 from service_runtime.settings import ServiceSettings
-from service_runtime.testing.helpers import eventually, read_topic
+from service_runtime.testing.helpers import RUNTIME_ONLY, create_tables, eventually, read_topic
 
 GROUP = "probe"
 
@@ -40,7 +39,7 @@ def _created(client_id: str) -> ClientCreated:
 
 
 async def _produce(stack, topic: str, events, *, key: bytes = b"one-partition") -> None:
-    await ensure_topics(stack.kafka_bootstrap, {topic: CLIENTS_V1.partitions})
+    await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {topic: CLIENTS_V1.partitions})
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
@@ -53,7 +52,7 @@ async def _produce(stack, topic: str, events, *, key: bytes = b"one-partition") 
 def _runtime(service_settings, **overrides) -> Runtime:
     settings = service_settings(ServiceSettings, service_name="probe", consumer_backoff_seconds=0.05, relay_enabled=False,
                                 **overrides)
-    return Runtime(settings, migrations=[Migration("probe-0001", create_tables(ProbeClient))],
+    return Runtime(settings, migrations=RUNTIME_ONLY,
                    follow_access_revocations=False)
 
 
@@ -78,6 +77,8 @@ async def started():
     runtimes: list[Runtime] = []
 
     async def start(runtime: Runtime) -> Runtime:
+        await runtime.migrate()
+        await create_tables(runtime.engine, ProbeClient)  # the probe's own table, beside the runtime's
         await runtime.start()
         runtimes.append(runtime)
         return runtime

@@ -161,41 +161,57 @@ class OutboxRelay(BackgroundTask):
             RELAY_ALIVE.set(0)
 
     async def publish_pending(self) -> Pass:
-        async with self._sessions() as session, session.begin():
-            if self._engine.dialect.name == "postgresql":
-                locked = await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_id)))
-                if not locked:
+        if self._engine.dialect.name == "postgresql":
+            async with self._sessions() as session, session.begin():
+                if not await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_id))):
                     return Pass(busy=True)  # another process of this service is relaying
+                rows = await self._next_rows(session)
+                if not rows:
+                    PENDING.set(0)
+                    return Pass()
+                outcome, failures = await self._send(rows)
+                return await self._mark(session, rows, outcome, failures)
+        # SQLite (one process): every write transaction holds the database's only write lock,
+        # so the rows are read in a read transaction and marked in a short write transaction
+        # after the sends, never holding the lock while Kafka answers.
+        async with self._sessions() as session:
+            await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             rows = await self._next_rows(session)
-            if not rows:
-                PENDING.set(0)
-                return Pass()
-            if self._isolating:
-                outcome, failures = await self._send_one_at_a_time(rows)
-            else:
-                outcome, failures = await self._send_all(rows)
-            crash_point("relay.after_publish")
-            sent_ids = [row.id for row in rows if row.id in outcome and outcome[row.id] is None]
-            if sent_ids:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(sent_ids))  # type: ignore[union-attr]
-                    .execution_options(synchronize_session=False)
-                    .values(
-                        sent_at=datetime.now(UTC),
-                        payload=case((OutboxMessage.holds_secret == True, ""), else_=OutboxMessage.payload),  # noqa: E712
-                    )
+            await session.commit()
+        if not rows:
+            PENDING.set(0)
+            return Pass()
+        outcome, failures = await self._send(rows)
+        async with self._sessions() as session, session.begin():
+            return await self._mark(session, rows, outcome, failures)
+
+    async def _send(self, rows: list[OutboxMessage]):
+        if self._isolating:
+            return await self._send_one_at_a_time(rows)
+        return await self._send_all(rows)
+
+    async def _mark(self, session: AsyncSession, rows: list[OutboxMessage], outcome, failures) -> Pass:
+        crash_point("relay.after_publish")
+        sent_ids = [row.id for row in rows if row.id in outcome and outcome[row.id] is None]
+        if sent_ids:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(sent_ids))  # type: ignore[union-attr]
+                .execution_options(synchronize_session=False)
+                .values(
+                    sent_at=datetime.now(UTC),
+                    payload=case((OutboxMessage.holds_secret == True, ""), else_=OutboxMessage.payload),  # noqa: E712
                 )
-            parked = await self._record_failures(session, rows, failures)
-            published = set(sent_ids)
-            for row in rows:
-                if row.id in published:
-                    PUBLISHED.labels(row.topic).inc()
-            result = Pass(
-                sent=len(sent_ids), failed=len(failures), parked=parked, held_back=len(rows) - len(sent_ids) - len(failures)
             )
+        parked = await self._record_failures(session, rows, failures)
+        published = set(sent_ids)
+        for row in rows:
+            if row.id in published:
+                PUBLISHED.labels(row.topic).inc()
         PENDING.set(len(rows) - len(sent_ids))
-        return result
+        return Pass(
+            sent=len(sent_ids), failed=len(failures), parked=parked, held_back=len(rows) - len(sent_ids) - len(failures)
+        )
 
     async def _next_rows(self, session: AsyncSession) -> list[OutboxMessage]:
         """The oldest unsent rows, without parked ones nor any row of a parked row's key
