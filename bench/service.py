@@ -116,12 +116,21 @@ def _apply(event: OrderReceived, key: str, order: BenchOrder | None, uow: BenchU
     return order
 
 
+def _runtime_tables():
+    """The runtime's own tables: an Alembic history since issue #6, a list of migrations before."""
+    try:
+        from service_runtime.testing.helpers import RUNTIME_ONLY
+    except ImportError:
+        return ()
+    return RUNTIME_ONLY
+
+
 def build(settings: BenchSettings) -> Runtime:
     for knob in ("consumers_enabled", "relay_enabled"):
         if knob not in type(settings).model_fields:
             raise SystemExit(f"the runtime has no `{knob}` setting: the bench cannot run its phases apart")
     accepted = inspect.signature(Runtime).parameters
-    optional = {"migrations": (), "follow_access_revocations": False}
+    optional = {"migrations": _runtime_tables(), "follow_access_revocations": False}
     runtime = Runtime(
         settings, unit_of_work=BenchUnitOfWork, **{name: value for name, value in optional.items() if name in accepted}
     )
