@@ -1,7 +1,7 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay) + email delivery."""
 
 from notifier.adapters.clock import SystemClock
-from notifier.adapters.db import MIGRATIONS, NotifierUnitOfWork
+from notifier.adapters.db import BODIES_BOX, MIGRATIONS, NotifierUnitOfWork
 from notifier.adapters.smtp import SmtpMailer
 from notifier.delivery import EmailDelivery
 from notifier.domain import InvalidInvitation, RetryPolicy
@@ -17,6 +17,7 @@ class NotifierRuntime(Runtime):
 
     def __init__(self, settings: NotifierSettings, *, mailer: Mailer, clock: Clock) -> None:
         super().__init__(settings, migrations=MIGRATIONS, unit_of_work=NotifierUnitOfWork)
+        self.sessions.configure(info={**self.sessions.kw.get("info", {}), BODIES_BOX: self.secrets})
         self.clock = clock
         self.delivery = EmailDelivery(
             self.uow, mailer, clock,

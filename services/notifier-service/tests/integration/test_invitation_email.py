@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from storefront_events import (
     ACCESS_V1,
@@ -35,6 +36,16 @@ def user_invited(to: str, **changes) -> UserInvited:
                   accept_url=f"https://app.storefronts.example/accept?token={uuid.uuid4().hex}",
                   expires_at=datetime.now(UTC) + timedelta(days=7))
     return UserInvited(**{**values, **changes})
+
+
+async def _stored_bodies(database_url: str, to: str) -> list[str]:
+    """The mail bodies as the notifier's database holds them."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch("SELECT text_body, html_body FROM emails WHERE recipient = $1", to)
+    finally:
+        await connection.close()
+    return [body for row in rows for body in row if body is not None]
 
 
 def recipient() -> str:
@@ -135,9 +146,11 @@ async def test_invitation_waits_for_the_mail_server_and_arrives_once_it_is_up(no
     port = free_port()
     settings = notifier_settings.model_copy(update={"smtp_port": port})  # nothing listens there yet
     to = recipient()
+    invited = user_invited(to)
+    token = invited.accept_url.rsplit("=", 1)[1]
 
     async with running(create_app(settings)) as api:
-        await publish(settings, user_invited(to))
+        await publish(settings, invited)
 
         async def failing():
             logged = await one_email(api, operator, to)
@@ -145,11 +158,13 @@ async def test_invitation_waits_for_the_mail_server_and_arrives_once_it_is_up(no
             return logged
 
         await eventually(failing, timeout=20)
+        stored = await _stored_bodies(settings.database_url, to)
+        assert stored and all(body.startswith("sealed:") and token not in body for body in stored)  # waiting, sealed
         await asyncio.sleep(1.5)
         controller = await catcher.start_catcher("127.0.0.1", port, tmp_path)
         try:
             [mail] = await arrived(tmp_path, to)
-            assert to in parts(mail)[0]
+            assert to in parts(mail)[0] and token in parts(mail)[0]
 
             async def delivered():
                 logged = await one_email(api, operator, to)

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from notifier.domain import PENDING, Email
 from service_runtime.migrations import Migrations
+from service_runtime.secrets import SecretBox
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 
@@ -43,13 +44,31 @@ _FIELDS = ("client_id", "subject", "template", "locale", "text_body", "html_body
            "next_attempt_at", "last_error", "caused_by_event_id", "created_at", "sent_at")
 
 
-def _to_row(email: Email, row: EmailRow | None = None) -> EmailRow:
+BODIES_BOX = "notifier.bodies"  # session.info: the SecretBox that seals mail bodies at rest
+_SEALED = "sealed:"
+
+
+def _seal(box: SecretBox | None, text: str | None) -> str | None:
+    """A body holds an invitation link until it is sent: encrypted at rest (STOREFRONTS_SECRET_KEYS)."""
+    return text if text is None or box is None else _SEALED + box.encrypt(text)
+
+
+def _open(box: SecretBox | None, text: str | None) -> str | None:
+    if text is None or not text.startswith(_SEALED):
+        return text
+    if box is None:
+        raise RuntimeError("a sealed mail body and no STOREFRONTS_SECRET_KEYS to open it")
+    return box.decrypt(text.removeprefix(_SEALED))
+
+
+def _to_row(email: Email, row: EmailRow | None = None, *, box: SecretBox | None = None) -> EmailRow:
     row = row or EmailRow(id=email.id, recipient=email.to, subject=email.subject, template=email.template,
                           locale=email.locale, status=email.status, next_attempt_at=email.next_attempt_at,
                           caused_by_event_id=email.caused_by_event_id, created_at=email.created_at)
     for name in _FIELDS:
         setattr(row, name, getattr(email, name))
     row.recipient = email.to
+    row.text_body, row.html_body = _seal(box, email.text_body), _seal(box, email.html_body)
     return row
 
 
@@ -59,8 +78,9 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)  # SQLite drops the zone
 
 
-def _to_email(row: EmailRow) -> Email:
+def _to_email(row: EmailRow, *, box: SecretBox | None = None) -> Email:
     values = {name: getattr(row, name) for name in _FIELDS}
+    values["text_body"], values["html_body"] = _open(box, row.text_body), _open(box, row.html_body)
     for name in ("next_attempt_at", "created_at", "sent_at"):
         values[name] = _utc(values[name])
     return Email(id=row.id, to=row.recipient, **values)
@@ -69,9 +89,10 @@ def _to_email(row: EmailRow) -> Email:
 class SqlEmailRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._box: SecretBox | None = session.info.get(BODIES_BOX)
 
     def add(self, email: Email) -> None:
-        self._session.add(_to_row(email))
+        self._session.add(_to_row(email, box=self._box))
 
     async def exists_for_event(self, event_id: str) -> bool:
         query = select(EmailRow.id).where(EmailRow.caused_by_event_id == event_id)
@@ -86,11 +107,11 @@ class SqlEmailRepository:
             .with_for_update(skip_locked=True)
         )
         row = (await self._session.execute(query)).scalars().first()
-        return _to_email(row) if row else None
+        return _to_email(row, box=self._box) if row else None
 
     async def save(self, email: Email) -> None:
         row = await self._session.get(EmailRow, email.id)
-        _to_row(email, row)
+        _to_row(email, row, box=self._box)
 
     async def search(self, *, client_id: str | None, to: str | None, limit: int) -> list[Email]:
         query = select(EmailRow)
@@ -99,7 +120,7 @@ class SqlEmailRepository:
         if to:
             query = query.where(func.lower(EmailRow.recipient) == to.strip().lower())
         query = query.order_by(EmailRow.created_at.desc(), EmailRow.id).limit(limit)  # type: ignore[attr-defined]
-        return [_to_email(row) for row in (await self._session.execute(query)).scalars()]
+        return [_to_email(row, box=self._box) for row in (await self._session.execute(query)).scalars()]
 
 
 class NotifierUnitOfWork(SqlUnitOfWork):
