@@ -3,13 +3,13 @@
 from fastapi import FastAPI
 
 from connector.bootstrap import build
-from connector.settings import Settings
+from connector.settings import ConnectorSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
+    settings = settings or ConnectorSettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
     async def build_runtime():
