@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import ClientArchived as ClientArchivedEvent
 from storefront_events import ClientCreated, ClientRestored, ClientUpdated
 
@@ -92,7 +92,7 @@ async def _load(uow, client_id: str, *, for_update: bool = False) -> Client:
 async def _commit(uow, reference_id: str | None) -> None:
     try:
         await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the same reference first
+    except UniqueViolation as error:  # a concurrent request took the same reference first
         raise _duplicate(reference_id or "") from error
 
 

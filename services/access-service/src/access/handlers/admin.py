@@ -3,7 +3,7 @@ role handed to another user."""
 
 from dataclasses import replace
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import UserRoleChanged
 
 from access.commands import ChangeAdmin, HandOverAdmin
@@ -54,7 +54,7 @@ async def change_admin(cmd: ChangeAdmin, *, uow, clock: Clock, policy: Invitatio
                 else:
                     await uow.invitations.revoke_pending(changed.id, clock.now())
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the address first
+    except UniqueViolation as error:  # a concurrent request took the address first
         raise _taken(cmd.email or "") from error
     return await get_storefront_access(cmd.client_id, uow=uow)
 

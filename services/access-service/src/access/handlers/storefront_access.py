@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import StorefrontAccessGranted
 
 from access.commands import SetStorefrontAccess
@@ -54,7 +54,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
             else:
                 admin = await uow.users.get(access.admin_user_id) if access else None
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the email first
+    except UniqueViolation as error:  # a concurrent request took the email first
         raise _taken(cmd.admin_email or "") from error
     return await get_storefront_access(client.id, uow=uow)
 

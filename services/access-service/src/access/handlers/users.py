@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import UserRemoved, UserRoleChanged
 
 from access.commands import AddUser, ChangeUser, RemoveUser
@@ -56,7 +56,7 @@ async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy)
             client = await uow.clients.get(cmd.client_id)
             await send_invitation(uow, user, client, locale=access.locale, resend=False, clock=clock, policy=policy)
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the email first
+    except UniqueViolation as error:  # a concurrent request took the email first
         raise _taken(user.email) from error
     return user
 
