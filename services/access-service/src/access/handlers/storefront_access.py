@@ -23,7 +23,7 @@ from access.domain import (
 )
 from access.domain.users import clean_locale, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
-from access.ports import Clock
+from access.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class AccessView:
     admin_invitation: Invitation | None = None
 
 
-async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def set_storefront_access(cmd: SetStorefrontAccess, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Turning access on needs the admin's email (syntax checked, lower-cased), first and last
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
@@ -59,7 +59,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
     return await get_storefront_access(client.id, uow=uow)
 
 
-async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
+async def _enable(uow: UnitOfWork, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
                   clock: Clock, policy: InvitationPolicy) -> tuple[StorefrontAccess, User]:
     if client.archived:
         raise ClientArchived("client_archived_no_access", name=client.name)
@@ -96,12 +96,12 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
     return access, candidate
 
 
-async def _has_live_link(uow, admin: User, clock: Clock) -> bool:
+async def _has_live_link(uow: UnitOfWork, admin: User, clock: Clock) -> bool:
     latest = (await uow.invitations.latest_of([admin.id])).get(admin.id)
     return latest is not None and latest.state(clock.now()) == "usable"
 
 
-async def get_storefront_access(client_id: str, *, uow) -> AccessView:
+async def get_storefront_access(client_id: str, *, uow: UnitOfWork) -> AccessView:
     """Access state, its admin and where the admin's invitation stands (pending → sent →
     active, or delivery_failed with the mail server's reason)."""
     async with uow:
@@ -112,7 +112,7 @@ async def get_storefront_access(client_id: str, *, uow) -> AccessView:
     return AccessView(client, access, admin, latest.get(admin.id) if admin else None)
 
 
-async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def resend_admin_invitation(client_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Sends the admin a new link; the previous one stops working. Only while the admin has
     not accepted: an admin who has is a 409 that says so."""
     async with uow:
@@ -130,14 +130,14 @@ async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: 
     return await get_storefront_access(client_id, uow=uow)
 
 
-async def known_client(uow, client_id: str) -> KnownClient:
+async def known_client(uow: UnitOfWork, client_id: str) -> KnownClient:
     client = await uow.clients.get(client_id)
     if client is None:  # maybe created a moment ago: its ClientCreated is on its way
         raise ClientNotYetKnown("client_not_yet_known", client_id=client_id)
     return client
 
 
-async def turn_off(uow, access: StorefrontAccess, *, now: datetime) -> StorefrontAccess:
+async def turn_off(uow: UnitOfWork, access: StorefrontAccess, *, now: datetime) -> StorefrontAccess:
     """Access off: every session of the client's users ends (their refresh tokens too), and
     StorefrontAccessGranted(enabled=False) tells the other services to refuse every token
     issued until now."""
