@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint clean migration migrations-initial bench
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench
 
 install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -53,6 +53,15 @@ bench: install infra-up ## the Kafka ceiling and the runtime measured here: benc
 
 lint: ## one-way imports inside every service (entrypoints → handlers → domain)
 	.venv/bin/lint-imports
+
+# mypy --strict on what is typed so far (see [tool.mypy] in pyproject.toml); the rest is not checked yet
+TYPECHECKED := libs/events/src/storefront_events \
+	services/client-service/src/client/domain.py \
+	services/access-service/src/access/domain \
+	services/notifier-service/src/notifier/domain.py
+
+typecheck: ## mypy --strict on the libs and on each service's domain (the parts typed so far)
+	.venv/bin/mypy --strict $(TYPECHECKED)
 
 schemas: ## regenerate the events' JSON Schemas and CATALOG.md after changing libs/events
 	$(PY) -m storefront_events.schemas write
