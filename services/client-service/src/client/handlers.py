@@ -100,7 +100,7 @@ def _duplicate(reference_id: str) -> DuplicateReference:
     return DuplicateReference("reference_taken", field="reference_id", reference_id=reference_id)
 
 
-def _state(client: Client) -> dict:
+def _state(client: Client) -> dict[str, object]:
     return {
         "client_id": client.id,
         "name": client.name,

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from storefront_events import SessionEnded as SessionEndedEvent
 
@@ -92,7 +92,7 @@ async def log_out(session_id: str | None, *, uow: UnitOfWork, clock: Clock) -> N
         await uow.commit()
 
 
-async def _end(uow: UnitOfWork, session: Session, now, *, reason: str) -> None:
+async def _end(uow: UnitOfWork, session: Session, now: datetime, *, reason: str) -> None:
     """Ends a session still alive and tells every service (SessionEnded); an ended one stays as it is."""
     if not await uow.sessions.revoke(session.id, now):
         return

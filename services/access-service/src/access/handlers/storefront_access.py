@@ -20,6 +20,7 @@ from access.domain import (
     KnownClient,
     StorefrontAccess,
     User,
+    UserNotFound,
 )
 from access.domain.users import clean_locale, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
@@ -46,6 +47,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow: UnitOfWork, cl
         async with uow:
             client = await known_client(uow, cmd.client_id)
             access = await uow.access.get(client.id, for_update=True)
+            admin: User | None
             if cmd.enabled:
                 access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
             elif access is not None and access.enabled:
@@ -144,7 +146,10 @@ async def turn_off(uow: UnitOfWork, access: StorefrontAccess, *, now: datetime) 
     access = access.switched(False)
     await uow.access.put(access)
     await uow.sessions.revoke_all_of_client(access.client_id, now)
-    uow.outbox.add(granted(access, await uow.users.get(access.admin_user_id)))
+    admin = await uow.users.get(access.admin_user_id)
+    if admin is None:  # an access always has its admin (users are removed, never deleted)
+        raise UserNotFound("user_not_found", user_id=access.admin_user_id)
+    uow.outbox.add(granted(access, admin))
     return access
 
 

@@ -7,9 +7,19 @@ from service_runtime.errors import UniqueViolation
 from storefront_events import UserRemoved, UserRoleChanged
 
 from access.commands import AddUser, ChangeUser, RemoveUser
-from access.domain import AccessDisabled, AlreadyActive, ClientNotYetKnown, EmailTaken, Invitation, User, UserNotFound
+from access.domain import (
+    AccessDisabled,
+    AlreadyActive,
+    ClientNotYetKnown,
+    EmailTaken,
+    Invitation,
+    StorefrontAccess,
+    User,
+    UserNotFound,
+)
 from access.domain.users import change_role, clean_locale, ensure_not_last_admin, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
+from access.handlers.storefront_access import known_client
 from access.ports import Clock, UnitOfWork
 
 
@@ -53,7 +63,7 @@ async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: Invit
             if await uow.users.by_email(user.email):
                 raise _taken(user.email)
             await uow.users.put(user)
-            client = await uow.clients.get(cmd.client_id)
+            client = await known_client(uow, cmd.client_id)
             await send_invitation(uow, user, client, locale=access.locale, resend=False, clock=clock, policy=policy)
             await uow.commit()
     except UniqueViolation as error:  # a concurrent request took the email first
@@ -109,13 +119,13 @@ async def resend_invitation(client_id: str, user_id: str, *, uow: UnitOfWork, cl
         user = await _user(uow, client_id, user_id)
         if user.status != "invitation_sent":
             raise AlreadyActive("user_already_active", email=user.email)
-        client = await uow.clients.get(client_id)
+        client = await known_client(uow, client_id)
         await send_invitation(uow, user, client, locale=access.locale, resend=True, clock=clock, policy=policy)
         await uow.commit()
     return user
 
 
-async def _enabled_access(uow: UnitOfWork, client_id: str, *, lock: bool = False):
+async def _enabled_access(uow: UnitOfWork, client_id: str, *, lock: bool = False) -> StorefrontAccess:
     """The client's access, which must be on. With ``lock``, first waits for (and then holds
     off) every other change to the client's users until this unit of work ends, so the
     rules below see the other changes."""
