@@ -15,6 +15,7 @@ before a query), not SQLAlchemy's ``IntegrityError``: handlers stay free of SQLA
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
@@ -70,7 +71,7 @@ class SharedTransaction:
         for callback in self.after_commit:
             callback()
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         try:
             if not self.committed:
                 await self.session.rollback()
@@ -120,7 +121,7 @@ class SqlUnitOfWork:
         if self._on_commit is not None:
             self._on_commit()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         if self._shared is not None:
             self.session = self._shared.session
             if self._savepoint is None or not self._savepoint.is_active:
@@ -179,7 +180,7 @@ class SqlUnitOfWork:
             savepoint, self._savepoint = self._savepoint, None
             await savepoint.rollback()
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         try:
             await self._leave()
         finally:
