@@ -17,7 +17,8 @@ class UnitOfWork(Protocol):
     """One transaction: ``async with uow: ...; await uow.commit()``. Leaving the block without
     committing rolls back; a taken unique value raises ``errors.UniqueViolation``."""
 
-    outbox: EventOutbox
+    @property
+    def outbox(self) -> EventOutbox: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

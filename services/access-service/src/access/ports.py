@@ -87,8 +87,13 @@ class Sessions(Protocol):
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     """What access's handlers use: one transaction over these repositories and the outbox."""
 
-    clients: KnownClients
-    access: StorefrontAccessRepository
-    users: Users
-    invitations: Invitations
-    sessions: Sessions
+    @property
+    def clients(self) -> KnownClients: ...
+    @property
+    def access(self) -> StorefrontAccessRepository: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def invitations(self) -> Invitations: ...
+    @property
+    def sessions(self) -> Sessions: ...

@@ -20,4 +20,5 @@ class Clock(Protocol):
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     """What client's handlers use: one transaction over the clients and the outbox."""
 
-    clients: ClientRepository
+    @property
+    def clients(self) -> ClientRepository: ...

@@ -26,4 +26,5 @@ class Clock(Protocol):
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     """What notifier's handlers use: one transaction over the emails and the outbox."""
 
-    emails: EmailRepository
+    @property
+    def emails(self) -> EmailRepository: ...
