@@ -62,9 +62,11 @@ TYPECHECKED := libs/events/src/storefront_events \
 	$(patsubst %,libs/service-runtime/src/service_runtime/%.py,$(RUNTIME_TYPED)) \
 	services/client-service/src/client/domain.py services/client-service/src/client/handlers.py \
 	services/access-service/src/access/domain services/access-service/src/access/handlers \
-	services/notifier-service/src/notifier/domain.py services/notifier-service/src/notifier/handlers.py
+	services/notifier-service/src/notifier/domain.py services/notifier-service/src/notifier/handlers.py \
+	services/connector-service/src/connector services/mapping-service/src/mapping \
+	services/order-intake-service/src/order_intake
 
-typecheck: ## mypy --strict on libs/events, most of libs/service-runtime, each service's domain and handlers (typed so far)
+typecheck: ## mypy --strict on libs/events, most of libs/service-runtime, each service's domain and handlers, the new services whole
 	.venv/bin/mypy --strict $(TYPECHECKED)
 	MYPYPATH=services/access-service/src:services/client-service/src:services/notifier-service/src \
 		.venv/bin/mypy --strict --follow-imports=silent tests/typing/units_of_work.py
