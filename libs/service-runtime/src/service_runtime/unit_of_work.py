@@ -181,12 +181,10 @@ class SqlUnitOfWork:
             await savepoint.rollback()
 
     async def __aexit__(self, *exc_info: object) -> None:
-        try:
-            await self._leave()
-        finally:
-            error = exc_info[1] if len(exc_info) > 1 else None
-            if isinstance(error, IntegrityError) and is_unique_violation(error):  # a flush before a query
-                raise UniqueViolation() from error
+        await self._leave()
+        error = exc_info[1] if len(exc_info) > 1 else None
+        if isinstance(error, IntegrityError) and is_unique_violation(error):  # a flush before a query
+            raise UniqueViolation() from error
 
     async def _leave(self) -> None:
         if self._shared is not None:
