@@ -17,9 +17,9 @@ from storefront_events import ALL_TOPICS, CloudEvent
 SERVICES = {
     "client-service": ("client", "ClientSettings"),
     "access-service": ("access", "AccessSettings"),
-    "connector-service": ("connector", "Settings"),
-    "mapping-service": ("mapping", "Settings"),
-    "order-intake-service": ("order_intake", "Settings"),
+    "connector-service": ("connector", "ConnectorSettings"),
+    "mapping-service": ("mapping", "MappingSettings"),
+    "order-intake-service": ("order_intake", "OrderIntakeSettings"),
     "notifier-service": ("notifier", "NotifierSettings"),
 }
 
