@@ -56,13 +56,15 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
 
 @pytest.fixture
 def access_read_model(databases):
-    """access_read_model() → {client id: (name, times applied)} from the access service's database."""
+    """access_read_model() → {client id: (name, aggregate version held)} from the access service's
+    database (None for events sent without a version). How many events were applied, each once,
+    is the inbox's count: ``applied_events``."""
 
-    async def read() -> dict[str, tuple[str, int]]:
+    async def read() -> dict[str, tuple[str, int | None]]:
         connection = await asyncpg.connect(databases["access"])
         try:
-            rows = await connection.fetch("SELECT id, name, applied_count FROM known_clients")
-            return {r["id"]: (r["name"], r["applied_count"]) for r in rows}
+            rows = await connection.fetch("SELECT id, name, version FROM known_clients")
+            return {r["id"]: (r["name"], r["version"]) for r in rows}
         except asyncpg.UndefinedTableError:
             return {}
         finally:

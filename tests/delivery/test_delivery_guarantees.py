@@ -139,14 +139,14 @@ async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lett
         for _ in range(2):
             await producer.send_and_wait(topic, encode(event, source="/test"), key=b"c-redelivered")
         access = launch("access")
-        await eventually(lambda: _is(access_read_model, {"c-redelivered": ("Delivered three times", 1)}), timeout=60)
+        await eventually(lambda: _is(access_read_model, {"c-redelivered": ("Delivered three times", None)}), timeout=60)
         await producer.send_and_wait(topic, encode(event, source="/test"), key=b"c-redelivered")
         await producer.send_and_wait(topic, encode(marker, source="/test"), key=b"c-redelivered")
     finally:
         await producer.stop()
 
     await eventually(lambda: _is(access_read_model, {
-        "c-redelivered": ("Delivered three times", 1), "c-marker": ("After the copies", 1)}), timeout=60)
+        "c-redelivered": ("Delivered three times", None), "c-marker": ("After the copies", None)}), timeout=60)
     assert await applied_events() == 2
     metrics = httpx.get(f"{access.url}/metrics").text
     duplicates = [line for line in metrics.splitlines()
@@ -172,7 +172,7 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
     finally:
         await producer.stop()
 
-    await eventually(lambda: _is(access_read_model, {"c-healthy": ("Healthy", 1)}), timeout=60)
+    await eventually(lambda: _is(access_read_model, {"c-healthy": ("Healthy", None)}), timeout=60)
     dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=2, timeout=60)
     assert len(dead) == 2
     first_headers = dead[0][2]
@@ -207,7 +207,7 @@ async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, ac
 
     replayed = await replay(stack.kafka_bootstrap, dead_topic)
     assert [letter.key for letter in replayed] == ["c-replayed"]
-    await eventually(lambda: _is(access_read_model, {"c-replayed": ("Replayed", 1)}), timeout=60)
+    await eventually(lambda: _is(access_read_model, {"c-replayed": ("Replayed", None)}), timeout=60)
 
 
 async def test_one_correlation_id_follows_a_request_into_the_other_services_logs(launch, token_mint, tmp_path):

@@ -53,9 +53,9 @@ class _Node:
                 found.add("any")
         return found
 
-    def values(self) -> set | None:
+    def values(self) -> set[str] | None:
         """Allowed literal values, or None when unrestricted."""
-        allowed: set = set()
+        allowed: set[str] = set()
         for b in self.branches():
             s = b.schema
             if "const" in s or "enum" in s:

@@ -57,7 +57,7 @@ def encode(event: Event, *, source: str, subject: str | None = None) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def decode(raw: bytes | str | dict) -> Event:
+def decode(raw: bytes | str | dict[str, Any]) -> Event:
     """The event in a Kafka record value (or an already parsed envelope).
 
     Raises UnknownEventType for a type not in the catalog, MalformedEvent for anything else wrong.

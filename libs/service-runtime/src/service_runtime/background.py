@@ -27,7 +27,7 @@ class BackgroundTask:
 
     def __init__(self) -> None:
         self._woken = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self.restarts = 0
 
     async def run(self) -> None:

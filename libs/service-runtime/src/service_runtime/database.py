@@ -11,9 +11,10 @@ execution options. The data directory is created ``0700`` and the database file 
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -50,7 +51,7 @@ def _private_database_file(path: Path) -> None:
     path.chmod(0o600)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     # WAL lets readers run beside the single writer; busy_timeout waits instead of failing.
     dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin does
     cursor = dbapi_connection.cursor()
@@ -60,7 +61,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
     connection.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
 

@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from service_runtime.kafka_clients import client_options
@@ -39,7 +39,7 @@ class DeadLetter:
     failed_at: str
     value: bytes
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "value"}
 
 
@@ -79,7 +79,7 @@ async def _partitions(bootstrap: str, topic: str, connection: dict[str, Any] | N
     return sorted(p["partition"] for p in description["partitions"])
 
 
-def _letter(record) -> DeadLetter:
+def _letter(record: ConsumerRecord) -> DeadLetter:
     headers = {k: v.decode(errors="replace") for k, v in record.headers}
     return DeadLetter(
         offset=record.offset,

@@ -9,6 +9,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from faststream.specification import AsyncAPI
 from storefront_events import ALL_TOPICS, CloudEvent
@@ -16,9 +17,9 @@ from storefront_events import ALL_TOPICS, CloudEvent
 SERVICES = {
     "client-service": ("client", "ClientSettings"),
     "access-service": ("access", "AccessSettings"),
-    "connector-service": ("connector", "Settings"),
-    "mapping-service": ("mapping", "Settings"),
-    "order-intake-service": ("order_intake", "Settings"),
+    "connector-service": ("connector", "ConnectorSettings"),
+    "mapping-service": ("mapping", "MappingSettings"),
+    "order-intake-service": ("order_intake", "OrderIntakeSettings"),
     "notifier-service": ("notifier", "NotifierSettings"),
 }
 
@@ -32,7 +33,7 @@ PUBLISHES = {
 }
 
 
-async def service_documents(service: str) -> tuple[dict, dict] | None:
+async def service_documents(service: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     package, settings_name = SERVICES[service]
     try:
         main = importlib.import_module(f"{package}.main")

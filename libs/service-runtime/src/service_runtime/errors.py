@@ -36,3 +36,12 @@ class Forbidden(DomainError):
 class Unauthorized(DomainError):
     status = 401
     title = "Unauthorized"
+
+
+class UniqueViolation(Conflict):
+    """A write refused because a concurrent transaction stored the same unique value first
+    (an email, a reference). The unit of work raises it at commit in place of the database
+    driver's error, so handlers catch a plain error and name the taken value."""
+
+    def __init__(self, detail: str = "unique_violation", **extensions: Any) -> None:
+        super().__init__(detail, **extensions)

@@ -5,12 +5,14 @@
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, datetime, timedelta
 
 import structlog
 from prometheus_client import Counter
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, Result, delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from service_runtime.background import BackgroundTask
 from service_runtime.inbox import AppliedEvent
@@ -41,11 +43,9 @@ class Housekeeping(BackgroundTask):
         sent_before = now - timedelta(days=self._settings.outbox_retention_days)
         applied_before = now - timedelta(days=self._settings.inbox_retention_days)
         async with self._sessions() as session, session.begin():
-            outbox = await session.execute(
-                delete(OutboxMessage).where(OutboxMessage.sent_at < sent_before)  # type: ignore[operator]
-            )
-            inbox = await session.execute(delete(AppliedEvent).where(AppliedEvent.applied_at < applied_before))
-        purged = Purged(outbox=outbox.rowcount or 0, inbox=inbox.rowcount or 0)
+            outbox = await session.execute(delete(OutboxMessage).where(col(OutboxMessage.sent_at) < sent_before))
+            inbox = await session.execute(delete(AppliedEvent).where(col(AppliedEvent.applied_at) < applied_before))
+        purged = Purged(outbox=_deleted(outbox), inbox=_deleted(inbox))
         PURGED.labels("outbox_messages").inc(purged.outbox)
         PURGED.labels("applied_events").inc(purged.inbox)
         if purged.outbox or purged.inbox:
@@ -61,3 +61,8 @@ class Housekeeping(BackgroundTask):
             except Exception as error:  # database down: the next round purges
                 log.warning("housekeeping.failed", error=repr(error))
             await self.sleep(self._settings.housekeeping_interval_seconds)
+
+
+def _deleted(result: Result[Any]) -> int:
+    """Rows a DELETE removed (``execute`` types its result as a plain ``Result``)."""
+    return result.rowcount if isinstance(result, CursorResult) and result.rowcount else 0

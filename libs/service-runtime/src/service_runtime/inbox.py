@@ -28,8 +28,8 @@ class Inbox:
 
     async def already_applied(self, consumer: str, event_id: str) -> bool:
         found = await self._session.execute(
-            select(AppliedEvent.event_id).where(
-                AppliedEvent.consumer == consumer, AppliedEvent.event_id == event_id
+            select(col(AppliedEvent.event_id)).where(
+                col(AppliedEvent.consumer) == consumer, col(AppliedEvent.event_id) == event_id
             )
         )
         return found.first() is not None
@@ -50,7 +50,7 @@ class Inbox:
             insert(AppliedEvent)
             .values([{"consumer": consumer, "event_id": event_id, "applied_at": now} for event_id in ids])
             .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-            .returning(AppliedEvent.event_id)
+            .returning(col(AppliedEvent.event_id))
         )
         return set((await self._session.execute(statement)).scalars())
 

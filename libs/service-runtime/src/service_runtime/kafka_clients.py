@@ -13,7 +13,8 @@ from service_runtime.settings import ServiceSettings
 def _ssl_context(settings: ServiceSettings) -> ssl.SSLContext | None:
     if settings.kafka_security_protocol not in ("SSL", "SASL_SSL"):
         return None
-    return create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
+    context: ssl.SSLContext = create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
+    return context
 
 
 def client_options(settings: ServiceSettings) -> dict[str, Any]:

@@ -5,6 +5,7 @@ import logging
 import sys
 
 import structlog
+from structlog.typing import EventDict, Processor
 
 
 def configure_logging(service_name: str, *, level: str = "INFO", json: bool = True) -> None:
@@ -33,8 +34,8 @@ _exception_without_locals = structlog.processors.ExceptionRenderer(
 )
 
 
-def _add_service(service_name: str):
-    def processor(_logger, _name, event_dict):
+def _add_service(service_name: str) -> Processor:
+    def processor(_logger: object, _name: str, event_dict: EventDict) -> EventDict:
         event_dict.setdefault("service", service_name)
         return event_dict
 

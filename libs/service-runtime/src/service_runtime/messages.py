@@ -53,7 +53,7 @@ class Catalog:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
     messages: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def render(self, key: str, locale: str, values: dict | None = None) -> str:
+    def render(self, key: str, locale: str, values: dict[str, object] | None = None) -> str:
         """The sentence for ``key`` in ``locale`` (English when missing), with its values."""
         templates = self.messages.get(key) or COMMON_MESSAGES.get(key)
         if templates is None:
@@ -69,7 +69,7 @@ class Catalog:
         return texts.get(locale) or default
 
 
-class _Blank(dict):
+class _Blank(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return ""
 
@@ -80,8 +80,9 @@ class SaidByKey(DomainError):
 
     catalog: Catalog = Catalog()
 
-    def __init__(self, key: str, *, field: str | None = None, extra: dict | None = None, **values) -> None:
-        extensions = {"field": field} if field else {}
+    def __init__(self, key: str, *, field: str | None = None, extra: dict[str, object] | None = None,
+                 **values: object) -> None:
+        extensions: dict[str, object] = {"field": field} if field else {}
         extensions.update(extra or {})
         super().__init__(self.catalog.render(key, "en", values), **extensions)
         self.key = key

@@ -3,6 +3,7 @@ idempotent producer (acks=all) for the outbox relay and dead letters. Every clie
 its bootstrap servers and security (TLS, SASL) from settings (kafka_clients.py)."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -116,7 +117,7 @@ class Messaging:
         return True
 
 
-async def _until_ready(start, attempts: int = 30) -> None:
+async def _until_ready(start: Callable[[], Awaitable[object]], attempts: int = 30) -> None:
     """Kafka may still be booting when a service starts: retry with a short backoff."""
     for attempt in range(1, attempts + 1):
         try:

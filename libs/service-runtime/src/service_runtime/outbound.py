@@ -17,6 +17,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -54,7 +55,7 @@ def is_public(address: Address) -> bool:
 
 async def system_resolver(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [info[4][0] for info in infos]
+    return [str(info[4][0]) for info in infos]
 
 
 def check_url_syntax(url: str) -> tuple[str, int]:
@@ -126,7 +127,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
 
 def guarded_client(*, allow_private: bool, timeout: float = 10.0, resolver: Resolver = system_resolver,
-                   **kwargs) -> httpx.AsyncClient:
+                   **kwargs: Any) -> httpx.AsyncClient:
     """An httpx client for user-given URLs. Proxies from the environment are ignored: a
     proxy would resolve the name again itself."""
     return httpx.AsyncClient(transport=GuardedTransport(allow_private=allow_private, resolver=resolver),

@@ -7,15 +7,41 @@ batch's session (if none is open for this event yet), ``await uow.commit()`` onl
 (the batch commits once, after its last event), and leaving the block without committing,
 or an exception from the handler, rolls the event's savepoint back, so one failing event
 is undone alone. The handler code is the same in both cases:
-``async with uow: ...; await uow.commit()``."""
+``async with uow: ...; await uow.commit()``.
+
+A write that breaks a unique constraint (a concurrent request stored the same value first)
+raises ``errors.UniqueViolation`` from ``commit()`` or from the ``async with`` block (a flush
+before a query), not SQLAlchemy's ``IntegrityError``: handlers stay free of SQLAlchemy."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from service_runtime.errors import UniqueViolation
 from service_runtime.inbox import Inbox
 from service_runtime.outbox import Outbox
+
+
+_PG_UNIQUE_VIOLATION = "23505"
+_SQLITE_CONSTRAINT_UNIQUE, _SQLITE_CONSTRAINT_PRIMARYKEY = 2067, 1555
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True for a database's refusal of a duplicate unique value (PostgreSQL 23505,
+    SQLite's UNIQUE or PRIMARY KEY constraint), bare or wrapped by SQLAlchemy."""
+    if not isinstance(error, IntegrityError):
+        return False
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(sqlstate, str):
+        return sqlstate == _PG_UNIQUE_VIOLATION
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code in (_SQLITE_CONSTRAINT_UNIQUE, _SQLITE_CONSTRAINT_PRIMARYKEY)
+    return "unique" in str(orig).lower()
 
 
 @dataclass(frozen=True)
@@ -45,7 +71,7 @@ class SharedTransaction:
         for callback in self.after_commit:
             callback()
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         try:
             if not self.committed:
                 await self.session.rollback()
@@ -95,7 +121,7 @@ class SqlUnitOfWork:
         if self._on_commit is not None:
             self._on_commit()
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> Self:
         if self._shared is not None:
             self.session = self._shared.session
             if self._savepoint is None or not self._savepoint.is_active:
@@ -112,6 +138,14 @@ class SqlUnitOfWork:
         """Subclasses attach their repositories here."""
 
     async def commit(self) -> None:
+        try:
+            await self._commit()
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                raise UniqueViolation() from error
+            raise
+
+    async def _commit(self) -> None:
         if self.applying is not None:
             self.inbox.record(self.applying.consumer, self.applying.event_id)
         if self._shared is not None:
@@ -146,7 +180,13 @@ class SqlUnitOfWork:
             savepoint, self._savepoint = self._savepoint, None
             await savepoint.rollback()
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._leave()
+        error = exc_info[1] if len(exc_info) > 1 else None
+        if isinstance(error, IntegrityError) and is_unique_violation(error):  # a flush before a query
+            raise UniqueViolation() from error
+
+    async def _leave(self) -> None:
         if self._shared is not None:
             if not self.committed:
                 await self.discard()

@@ -104,7 +104,7 @@ def new_client(client_id: str, *, name: str, reference_id: str | None, descripti
     )
 
 
-def update_client(client: Client, changes: dict, *, now: datetime) -> Client:
+def update_client(client: Client, changes: dict[str, str | None], *, now: datetime) -> Client:
     """Apply the given fields; an archived client cannot change."""
     if client.archived:
         raise ClientArchived("archived_cannot_change", name=client.name)

@@ -2,17 +2,17 @@
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import ClientArchived as ClientArchivedEvent
 from storefront_events import ClientCreated, ClientRestored, ClientUpdated
 
 from client import domain
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import Client, ClientNotFound, DuplicateReference
-from client.ports import Clock
+from client.ports import Clock, UnitOfWork
 
 
-async def create_client(cmd: CreateClient, *, uow, clock: Clock) -> Client:
+async def create_client(cmd: CreateClient, *, uow: UnitOfWork, clock: Clock) -> Client:
     """Creates a client. The name is required (spaces trimmed); the client reference ID
     is optional and unique among all clients, ignoring case; the description is optional."""
     client = domain.new_client(
@@ -27,7 +27,7 @@ async def create_client(cmd: CreateClient, *, uow, clock: Clock) -> Client:
     return client
 
 
-async def update_client(cmd: UpdateClient, *, uow, clock: Clock) -> Client:
+async def update_client(cmd: UpdateClient, *, uow: UnitOfWork, clock: Clock) -> Client:
     """Changes name, reference ID or description of a client that is not archived."""
     async with uow:
         client = await _load(uow, cmd.client_id, for_update=True)
@@ -43,7 +43,7 @@ async def update_client(cmd: UpdateClient, *, uow, clock: Clock) -> Client:
     return updated
 
 
-async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
+async def archive_client(cmd: ArchiveClient, *, uow: UnitOfWork, clock: Clock) -> Client:
     """Archives a client: it stays readable, can no longer change, and the other services
     stop taking work for it."""
     async with uow:
@@ -56,7 +56,7 @@ async def archive_client(cmd: ArchiveClient, *, uow, clock: Clock) -> Client:
     return archived
 
 
-async def restore_client(cmd: RestoreClient, *, uow, clock: Clock) -> Client:
+async def restore_client(cmd: RestoreClient, *, uow: UnitOfWork, clock: Clock) -> Client:
     """Restores an archived client with its name, reference ID and description; the other
     services take work for it again (access stays off until an operator turns it on)."""
     async with uow:
@@ -70,17 +70,17 @@ async def restore_client(cmd: RestoreClient, *, uow, clock: Clock) -> Client:
     return restored
 
 
-async def get_client(client_id: str, *, uow) -> Client:
+async def get_client(client_id: str, *, uow: UnitOfWork) -> Client:
     async with uow:
         return await _load(uow, client_id)
 
 
-async def list_clients(*, uow, text: str | None, status: str, after: tuple[str, str] | None, limit: int) -> list[Client]:
+async def list_clients(*, uow: UnitOfWork, text: str | None, status: str, after: tuple[str, str] | None, limit: int) -> list[Client]:
     async with uow:
         return await uow.clients.search(text=text, status=status, after=after, limit=limit)
 
 
-async def _load(uow, client_id: str, *, for_update: bool = False) -> Client:
+async def _load(uow: UnitOfWork, client_id: str, *, for_update: bool = False) -> Client:
     """`for_update` holds the client's row until commit: two concurrent changes of one
     client cannot both start from the same version and publish the same version twice."""
     client = await uow.clients.get(client_id, for_update=for_update)
@@ -89,10 +89,10 @@ async def _load(uow, client_id: str, *, for_update: bool = False) -> Client:
     return client
 
 
-async def _commit(uow, reference_id: str | None) -> None:
+async def _commit(uow: UnitOfWork, reference_id: str | None) -> None:
     try:
         await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the same reference first
+    except UniqueViolation as error:  # a concurrent request took the same reference first
         raise _duplicate(reference_id or "") from error
 
 
@@ -100,7 +100,7 @@ def _duplicate(reference_id: str) -> DuplicateReference:
     return DuplicateReference("reference_taken", field="reference_id", reference_id=reference_id)
 
 
-def _state(client: Client) -> dict:
+def _state(client: Client) -> dict[str, object]:
     return {
         "client_id": client.id,
         "name": client.name,

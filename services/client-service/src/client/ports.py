@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Protocol
 
 from client.domain import Client
+from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 
 
 class ClientRepository(Protocol):
@@ -14,3 +15,10 @@ class ClientRepository(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class UnitOfWork(RuntimeUnitOfWork, Protocol):
+    """What client's handlers use: one transaction over the clients and the outbox."""
+
+    @property
+    def clients(self) -> ClientRepository: ...

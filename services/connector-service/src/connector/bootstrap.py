@@ -1,9 +1,9 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay)."""
 
 from connector.adapters.db import MIGRATIONS
-from connector.settings import Settings
+from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
 
 
-def build(settings: Settings) -> Runtime:
+def build(settings: ConnectorSettings) -> Runtime:
     return Runtime(settings, migrations=MIGRATIONS)

@@ -1,12 +1,12 @@
 """The service starts on the real PostgreSQL and Kafka, migrates, and reports ready."""
 
 from connector.main import create_app
-from connector.settings import Settings
+from connector.settings import ConnectorSettings
 from service_runtime.testing.helpers import running
 
 
 async def test_starts_migrated_and_ready(service_settings):
-    settings = service_settings(Settings)
+    settings = service_settings(ConnectorSettings)
     async with running(create_app(settings)) as http:
         ready = await http.get("/readyz")
         assert ready.status_code == 200

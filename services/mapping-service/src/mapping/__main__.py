@@ -1,6 +1,6 @@
 from mapping.main import create_app
-from mapping.settings import Settings
+from mapping.settings import MappingSettings
 from service_runtime.http import serve
 
-settings = Settings()
+settings = MappingSettings()
 serve(create_app(settings), host=settings.bind_host, port=settings.port)

@@ -4,11 +4,11 @@ a model changed without a new revision fails here (make migration SERVICE=... MS
 import pytest
 
 from mapping.bootstrap import build
-from mapping.settings import Settings
+from mapping.settings import MappingSettings
 from service_runtime.testing.helpers import schema_differences
 
 
 @pytest.mark.parametrize("database", ["postgresql", "sqlite"])
 async def test_models_match_the_migrated_schema(service_settings, tmp_path, database):
     sqlite = {"database_url": f"sqlite:///{tmp_path}/mapping.db"} if database == "sqlite" else {}
-    assert await schema_differences(build(service_settings(Settings, **sqlite))) == []
+    assert await schema_differences(build(service_settings(MappingSettings, **sqlite))) == []

@@ -9,13 +9,13 @@ from storefront_events import EmailDeliveryFailed, EmailSent, UserInvited
 from notifier import domain, templates
 from notifier.commands import ListEmails
 from notifier.domain import DeliveryFailed, Email, InvalidInvitation, RetryPolicy
-from notifier.ports import Clock, Mailer
+from notifier.ports import Clock, Mailer, UnitOfWork
 from service_runtime.auth import Principal
 
 log = structlog.get_logger()
 
 
-async def queue_invitation_email(event: UserInvited, *, uow, clock: Clock,
+async def queue_invitation_email(event: UserInvited, *, uow: UnitOfWork, clock: Clock,
                                  unseal: Callable[[str], str] | None = None) -> str | None:
     """Renders the invitation (French for a French locale, else English) with the login, the
     accept link, its expiry and the next steps, and stores it as a pending email; delivery
@@ -40,7 +40,7 @@ async def queue_invitation_email(event: UserInvited, *, uow, clock: Clock,
     return email.id
 
 
-async def send_due_emails(*, uow, mailer: Mailer, clock: Clock, policy: RetryPolicy, limit: int = 100) -> int:
+async def send_due_emails(*, uow: UnitOfWork, mailer: Mailer, clock: Clock, policy: RetryPolicy, limit: int = 100) -> int:
     """Sends the pending emails that are due, one transaction each; the row stays locked while
     it is sent, so two notifier processes never send it at the same time.
     - sent: the email is marked sent and EmailSent is emitted in the same commit;
@@ -80,7 +80,7 @@ async def send_due_emails(*, uow, mailer: Mailer, clock: Clock, policy: RetryPol
     return sent
 
 
-async def list_emails(query: ListEmails, *, viewer: Principal, uow) -> list[Email]:
+async def list_emails(query: ListEmails, *, viewer: Principal, uow: UnitOfWork) -> list[Email]:
     """The delivery log, newest first. Operators see every client's emails; a client admin
     sees only their own client's (asking for another client gives an empty list)."""
     client_id = query.client_id

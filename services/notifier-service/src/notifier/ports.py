@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import Protocol
 
 from notifier.domain import Email
+from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 
 
 class EmailRepository(Protocol):
@@ -20,3 +21,10 @@ class Mailer(Protocol):
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+class UnitOfWork(RuntimeUnitOfWork, Protocol):
+    """What notifier's handlers use: one transaction over the emails and the outbox."""
+
+    @property
+    def emails(self) -> EmailRepository: ...

@@ -3,16 +3,17 @@
 from fastapi import FastAPI
 
 from order_intake.bootstrap import build
-from order_intake.settings import Settings
+from order_intake.settings import OrderIntakeSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
+from service_runtime.runtime import Runtime
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: OrderIntakeSettings | None = None) -> FastAPI:
+    settings = settings or OrderIntakeSettings()
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
-    async def build_runtime():
+    async def build_runtime() -> Runtime:
         return build(settings)
 
     return create_api(build_runtime, title="Order intake service", routers=[], description="Orders resolved to production lines, manual orders, CSV imports and order status.")

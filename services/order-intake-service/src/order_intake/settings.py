@@ -3,7 +3,7 @@ from pydantic_settings import SettingsConfigDict
 from service_runtime.settings import ServiceSettings
 
 
-class Settings(ServiceSettings):
+class OrderIntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ORDER_INTAKE_", extra="ignore", populate_by_name=True)
 
     service_name: str = "order-intake-service"

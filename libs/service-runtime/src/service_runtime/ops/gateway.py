@@ -16,6 +16,7 @@ import asyncio
 import html
 import json
 import os
+from typing import Any
 
 import httpx
 import swagger_ui_bundle
@@ -41,7 +42,7 @@ def services_from_environment() -> dict[str, str]:
     return {name: f"http://127.0.0.1:{base + offset}" for name, offset in SERVICE_PORTS.items()}
 
 
-async def _readiness(client: httpx.AsyncClient, url: str) -> dict:
+async def _readiness(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
     try:
         response = await client.get(f"{url}/readyz")
     except httpx.HTTPError as error:

@@ -3,10 +3,11 @@ fields that matter when following a request through the platform."""
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 
@@ -29,7 +30,7 @@ class TopicRecord:
     event_id: str | None
     source: str | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def line(self) -> str:
@@ -39,7 +40,7 @@ class TopicRecord:
 
 def describe(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> TopicRecord:
     """The record's envelope fields; an undecodable value is reported, never raised."""
-    envelope: dict = {}
+    envelope: dict[str, Any] = {}
     kind = "<not a CloudEvent>"
     try:
         parsed = json.loads(value) if value is not None else None
@@ -131,5 +132,5 @@ async def tail(bootstrap: str, topic: str, *, last: int | None = 10, from_beginn
         await consumer.stop()
 
 
-def _decoded(records, topic: str) -> list[TopicRecord]:
+def _decoded(records: Iterable[ConsumerRecord], topic: str) -> list[TopicRecord]:
     return [describe(topic, r.partition, r.offset, r.key, r.value) for r in records]

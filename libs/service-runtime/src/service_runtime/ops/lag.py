@@ -1,6 +1,7 @@
 """Each consumer group's lag per partition: the committed offset against the partition's end."""
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -18,7 +19,7 @@ class PartitionLag:
     def lag(self) -> int:
         return max(self.end - self.committed, 0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "lag": self.lag}
 
 

@@ -41,7 +41,6 @@ class SqlKnownClients:
                                              archived=client.archived, version=client.version))
             return
         row.name, row.reference_id, row.archived, row.version = client.name, client.reference_id, client.archived, client.version
-        row.applied_count += 1
 
 
 class SqlStorefrontAccess:

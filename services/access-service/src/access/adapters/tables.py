@@ -26,7 +26,6 @@ class KnownClientRow(SQLModel, table=True):
     archived: bool = False
     version: int | None = Field(default=None, nullable=True,
                                 description="aggregate_version of the last client event applied (None before versions)")
-    applied_count: int = Field(default=1, description="How many client events were applied (tests count duplicates)")
 
 
 class StorefrontAccessRow(SQLModel, table=True):

@@ -176,7 +176,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 CATALOG = Catalog(TITLES, MESSAGES)
 
 
-def render(key: str, locale: str, values: dict | None = None) -> str:
+def render(key: str, locale: str, values: dict[str, object] | None = None) -> str:
     return CATALOG.render(key, locale, values)
 
 

@@ -100,7 +100,7 @@ def new_user(user_id: str, *, client_id: str | None, email: str, first_name: str
                 locale=clean_locale(locale))
 
 
-def change_role(user: User, role: str, store_ids, *, others: list[User]) -> User:
+def change_role(user: User, role: str, store_ids: list[str] | tuple[str, ...] | None, *, others: list[User]) -> User:
     """``others`` are the other users of the same client: the last active admin keeps its role."""
     scope = clean_scope(role, store_ids)
     if (role, scope) == (user.role, user.store_ids):

@@ -3,7 +3,7 @@ role handed to another user."""
 
 from dataclasses import replace
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import UserRoleChanged
 
 from access.commands import ChangeAdmin, HandOverAdmin
@@ -12,10 +12,10 @@ from access.domain.errors import NotActive
 from access.domain.users import change_role, clean_email, clean_locale, clean_name
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.handlers.storefront_access import AccessView, get_storefront_access, granted, known_client
-from access.ports import Clock
+from access.ports import Clock, UnitOfWork
 
 
-async def change_admin(cmd: ChangeAdmin, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def change_admin(cmd: ChangeAdmin, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Changes the fields given of the client's admin:
     - `email`, while the admin has not accepted: every link sent so far stops working at once
       (it answers "replaced") and a new invitation goes to the new address when access is on
@@ -54,7 +54,7 @@ async def change_admin(cmd: ChangeAdmin, *, uow, clock: Clock, policy: Invitatio
                 else:
                     await uow.invitations.revoke_pending(changed.id, clock.now())
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the address first
+    except UniqueViolation as error:  # a concurrent request took the address first
         raise _taken(cmd.email or "") from error
     return await get_storefront_access(cmd.client_id, uow=uow)
 
@@ -72,7 +72,7 @@ def _changed(admin: User, cmd: ChangeAdmin) -> tuple[User, bool]:
     return changed, changed.email != admin.email
 
 
-async def hand_over_admin(cmd: HandOverAdmin, *, uow) -> AccessView:
+async def hand_over_admin(cmd: HandOverAdmin, *, uow: UnitOfWork) -> AccessView:
     """Makes an active user of the client its admin (the one the operator sees and corrects).
     The previous admin stays an admin unless `previous_admin_role` says otherwise; the client
     always keeps an active admin. Role changes end the tokens of the users concerned, as

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from storefront_events import SessionEnded as SessionEndedEvent
 
@@ -13,7 +13,7 @@ from access.domain.invitations import hash_token, new_token
 from access.domain.passwords import check_password
 from access.domain.sessions import RefreshToken, Session
 from access.domain.users import clean_email, new_user
-from access.ports import Clock, LoginLimiter, PasswordHasher, TokenIssuer
+from access.ports import Clock, LoginLimiter, PasswordHasher, TokenIssuer, UnitOfWork
 
 LOGIN_FAILED = "Email or password is incorrect."
 
@@ -26,7 +26,7 @@ class Tokens:
     user: User
 
 
-async def log_in(cmd: LogIn, *, uow, clock: Clock, passwords: PasswordHasher, tokens: TokenIssuer,
+async def log_in(cmd: LogIn, *, uow: UnitOfWork, clock: Clock, passwords: PasswordHasher, tokens: TokenIssuer,
                  limiter: LoginLimiter, session_days: int) -> Tokens:
     """Email + password → an access token and a refresh token. Unknown email, wrong password,
     a user not yet active or removed, and a client whose access is off all get the same 401.
@@ -56,7 +56,7 @@ async def log_in(cmd: LogIn, *, uow, clock: Clock, passwords: PasswordHasher, to
     return Tokens(access_token, ttl, refresh, user)
 
 
-async def refresh_session(refresh_token: str, *, uow, clock: Clock, tokens: TokenIssuer) -> Tokens:
+async def refresh_session(refresh_token: str, *, uow: UnitOfWork, clock: Clock, tokens: TokenIssuer) -> Tokens:
     """Each refresh token works once and is replaced by a new one. Presenting a used one
     again means it leaked: the whole session ends."""
     now = clock.now()
@@ -80,7 +80,7 @@ async def refresh_session(refresh_token: str, *, uow, clock: Clock, tokens: Toke
     return Tokens(access_token, ttl, fresh, user)
 
 
-async def log_out(session_id: str | None, *, uow, clock: Clock) -> None:
+async def log_out(session_id: str | None, *, uow: UnitOfWork, clock: Clock) -> None:
     """Ends the session: its access tokens are refused at once here and, once they read
     SessionEnded, in every other service; its refresh token stops working."""
     if not session_id:
@@ -92,7 +92,7 @@ async def log_out(session_id: str | None, *, uow, clock: Clock) -> None:
         await uow.commit()
 
 
-async def _end(uow, session: Session, now, *, reason: str) -> None:
+async def _end(uow: UnitOfWork, session: Session, now: datetime, *, reason: str) -> None:
     """Ends a session still alive and tells every service (SessionEnded); an ended one stays as it is."""
     if not await uow.sessions.revoke(session.id, now):
         return
@@ -101,12 +101,12 @@ async def _end(uow, session: Session, now, *, reason: str) -> None:
                                      session_id=session.id, reason=reason))
 
 
-async def get_user(user_id: str, *, uow) -> User | None:
+async def get_user(user_id: str, *, uow: UnitOfWork) -> User | None:
     async with uow:
         return await uow.users.get(user_id)
 
 
-async def create_operator(email: str, password: str, *, first_name: str, last_name: str, uow,
+async def create_operator(email: str, password: str, *, first_name: str, last_name: str, uow: UnitOfWork,
                           passwords: PasswordHasher, replace_password: bool = True) -> User:
     """Creates an active operator (the print provider's staff), or sets the password of an existing one."""
     operator = new_user(str(uuid.uuid4()), client_id=None, email=email, first_name=first_name,
@@ -124,7 +124,7 @@ async def create_operator(email: str, password: str, *, first_name: str, last_na
     return user
 
 
-async def _may_sign_in(uow, user: User) -> bool:
+async def _may_sign_in(uow: UnitOfWork, user: User) -> bool:
     if user.status != "active":
         return False
     if user.client_id is None:

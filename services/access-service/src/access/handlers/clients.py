@@ -2,10 +2,11 @@ from storefront_events import ClientArchived, ClientCreated, ClientRestored, Cli
 
 from access.domain import KnownClient
 from access.handlers.storefront_access import turn_off
+from access.ports import UnitOfWork
 from service_runtime.versions import newer_than_held
 
 
-async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived | ClientRestored, *, uow) -> None:
+async def keep_client(event: ClientCreated | ClientUpdated | ClientArchived | ClientRestored, *, uow: UnitOfWork) -> None:
     """Keeps the local read model of clients: created and updated clients carry their whole
     state; an archived client keeps its name and is marked archived, and its Storefronts
     access is turned off (every login and token of the client stops at once). Only a

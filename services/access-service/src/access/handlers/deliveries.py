@@ -2,8 +2,10 @@
 
 from storefront_events import EmailDeliveryFailed, EmailSent
 
+from access.ports import UnitOfWork
 
-async def record_email_delivery(event: EmailSent | EmailDeliveryFailed, *, uow) -> None:
+
+async def record_email_delivery(event: EmailSent | EmailDeliveryFailed, *, uow: UnitOfWork) -> None:
     """EmailSent: the invitation is "sent" (the mail server has it), at the time the notifier
     says. EmailDeliveryFailed: the server refused it for good; the reason is kept for the
     operator. Emails that are not about an invitation of ours are ignored."""

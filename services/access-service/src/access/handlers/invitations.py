@@ -11,7 +11,7 @@ from access.domain import AccessDisabled, AccessError, Invitation, InvalidInvita
 from access.domain.errors import UnknownInvitation
 from access.domain.invitations import LinkState, hash_token, new_invitation
 from access.domain.passwords import check_password
-from access.ports import Clock, LinkSeal, PasswordHasher
+from access.ports import Clock, LinkSeal, PasswordHasher, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class InvitationPolicy:
         return f"{self.public_url.rstrip('/')}/invitations/accept#token={quote(token)}"
 
 
-async def send_invitation(uow, user: User, client: KnownClient, *, locale: str, resend: bool, clock: Clock,
+async def send_invitation(uow: UnitOfWork, user: User, client: KnownClient, *, locale: str, resend: bool, clock: Clock,
                           policy: InvitationPolicy) -> None:
     """Inside the caller's transaction: earlier links of the user stop working, a new one is
     stored (hash only) and UserInvited carries the link sealed for the notifier alone; the
@@ -59,7 +59,7 @@ class InvitationView:
     locale: str | None
 
 
-async def inspect_invitation(token: str, *, uow, clock: Clock) -> InvitationView:
+async def inspect_invitation(token: str, *, uow: UnitOfWork, clock: Clock) -> InvitationView:
     """Who a link is for, for which company, and whether it still works: usable, used,
     replaced (a newer link or a corrected address), expired, or removed (the user was removed).
     An unknown link is a 400."""
@@ -74,7 +74,7 @@ async def inspect_invitation(token: str, *, uow, clock: Clock) -> InvitationView
     return InvitationView(state, invitation, user, client, locale)
 
 
-async def _reader_locale(uow, user: User | None) -> str | None:
+async def _reader_locale(uow: UnitOfWork, user: User | None) -> str | None:
     """The invited person's language: their own, else their client's."""
     if user is None:
         return None
@@ -84,7 +84,7 @@ async def _reader_locale(uow, user: User | None) -> str | None:
     return access.locale if access else None
 
 
-async def accept_invitation(cmd: AcceptInvitation, *, uow, clock: Clock, passwords: PasswordHasher) -> User:
+async def accept_invitation(cmd: AcceptInvitation, *, uow: UnitOfWork, clock: Clock, passwords: PasswordHasher) -> User:
     """The invited user sets a password: the link must be the latest one sent, unused and
     under 7 days old; the password follows the policy (≥ 12 characters, not the email, not
     one repeated character) and is stored as an argon2 hash. The user becomes active.

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import StorefrontAccessGranted
 
 from access.commands import SetStorefrontAccess
@@ -20,10 +20,11 @@ from access.domain import (
     KnownClient,
     StorefrontAccess,
     User,
+    UserNotFound,
 )
 from access.domain.users import clean_locale, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
-from access.ports import Clock
+from access.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class AccessView:
     admin_invitation: Invitation | None = None
 
 
-async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def set_storefront_access(cmd: SetStorefrontAccess, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Turning access on needs the admin's email (syntax checked, lower-cased), first and last
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
@@ -46,6 +47,7 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
         async with uow:
             client = await known_client(uow, cmd.client_id)
             access = await uow.access.get(client.id, for_update=True)
+            admin: User | None
             if cmd.enabled:
                 access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
             elif access is not None and access.enabled:
@@ -54,12 +56,12 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow, clock: Clock, 
             else:
                 admin = await uow.users.get(access.admin_user_id) if access else None
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the email first
+    except UniqueViolation as error:  # a concurrent request took the email first
         raise _taken(cmd.admin_email or "") from error
     return await get_storefront_access(client.id, uow=uow)
 
 
-async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
+async def _enable(uow: UnitOfWork, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
                   clock: Clock, policy: InvitationPolicy) -> tuple[StorefrontAccess, User]:
     if client.archived:
         raise ClientArchived("client_archived_no_access", name=client.name)
@@ -96,12 +98,12 @@ async def _enable(uow, cmd: SetStorefrontAccess, client: KnownClient, access: St
     return access, candidate
 
 
-async def _has_live_link(uow, admin: User, clock: Clock) -> bool:
+async def _has_live_link(uow: UnitOfWork, admin: User, clock: Clock) -> bool:
     latest = (await uow.invitations.latest_of([admin.id])).get(admin.id)
     return latest is not None and latest.state(clock.now()) == "usable"
 
 
-async def get_storefront_access(client_id: str, *, uow) -> AccessView:
+async def get_storefront_access(client_id: str, *, uow: UnitOfWork) -> AccessView:
     """Access state, its admin and where the admin's invitation stands (pending → sent →
     active, or delivery_failed with the mail server's reason)."""
     async with uow:
@@ -112,7 +114,7 @@ async def get_storefront_access(client_id: str, *, uow) -> AccessView:
     return AccessView(client, access, admin, latest.get(admin.id) if admin else None)
 
 
-async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def resend_admin_invitation(client_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
     """Sends the admin a new link; the previous one stops working. Only while the admin has
     not accepted: an admin who has is a 409 that says so."""
     async with uow:
@@ -130,21 +132,24 @@ async def resend_admin_invitation(client_id: str, *, uow, clock: Clock, policy: 
     return await get_storefront_access(client_id, uow=uow)
 
 
-async def known_client(uow, client_id: str) -> KnownClient:
+async def known_client(uow: UnitOfWork, client_id: str) -> KnownClient:
     client = await uow.clients.get(client_id)
     if client is None:  # maybe created a moment ago: its ClientCreated is on its way
         raise ClientNotYetKnown("client_not_yet_known", client_id=client_id)
     return client
 
 
-async def turn_off(uow, access: StorefrontAccess, *, now: datetime) -> StorefrontAccess:
+async def turn_off(uow: UnitOfWork, access: StorefrontAccess, *, now: datetime) -> StorefrontAccess:
     """Access off: every session of the client's users ends (their refresh tokens too), and
     StorefrontAccessGranted(enabled=False) tells the other services to refuse every token
     issued until now."""
     access = access.switched(False)
     await uow.access.put(access)
     await uow.sessions.revoke_all_of_client(access.client_id, now)
-    uow.outbox.add(granted(access, await uow.users.get(access.admin_user_id)))
+    admin = await uow.users.get(access.admin_user_id)
+    if admin is None:  # an access always has its admin (users are removed, never deleted)
+        raise UserNotFound("user_not_found", user_id=access.admin_user_id)
+    uow.outbox.add(granted(access, admin))
     return access
 
 

@@ -3,14 +3,24 @@
 import uuid
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import IntegrityError
+from service_runtime.errors import UniqueViolation
 from storefront_events import UserRemoved, UserRoleChanged
 
 from access.commands import AddUser, ChangeUser, RemoveUser
-from access.domain import AccessDisabled, AlreadyActive, ClientNotYetKnown, EmailTaken, Invitation, User, UserNotFound
+from access.domain import (
+    AccessDisabled,
+    AlreadyActive,
+    ClientNotYetKnown,
+    EmailTaken,
+    Invitation,
+    StorefrontAccess,
+    User,
+    UserNotFound,
+)
 from access.domain.users import change_role, clean_locale, ensure_not_last_admin, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
-from access.ports import Clock
+from access.handlers.storefront_access import known_client
+from access.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -19,13 +29,13 @@ class UserView:
     invitation: Invitation | None  # the latest one sent
 
 
-async def list_users(client_id: str, *, uow) -> list[User]:
+async def list_users(client_id: str, *, uow: UnitOfWork) -> list[User]:
     async with uow:
         await _enabled_access(uow, client_id)
         return await uow.users.of_client(client_id)
 
 
-async def list_team(client_id: str, *, uow) -> list[UserView]:
+async def list_team(client_id: str, *, uow: UnitOfWork) -> list[UserView]:
     """The client's users, each with where their invitation stands (pending → sent → active,
     or delivery_failed with the mail server's reason)."""
     async with uow:
@@ -35,13 +45,13 @@ async def list_team(client_id: str, *, uow) -> list[UserView]:
     return [UserView(u, latest.get(u.id)) for u in users]
 
 
-async def user_view(user: User, *, uow) -> UserView:
+async def user_view(user: User, *, uow: UnitOfWork) -> UserView:
     async with uow:
         latest = await uow.invitations.latest_of([user.id])
     return UserView(user, latest.get(user.id))
 
 
-async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
+async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> User:
     """Adds a user with a role (store managers with the ids of their stores) and invites them,
     in their own language when one is given (else the client's). The email must not belong
     to another Storefronts user."""
@@ -53,15 +63,15 @@ async def add_user(cmd: AddUser, *, uow, clock: Clock, policy: InvitationPolicy)
             if await uow.users.by_email(user.email):
                 raise _taken(user.email)
             await uow.users.put(user)
-            client = await uow.clients.get(cmd.client_id)
+            client = await known_client(uow, cmd.client_id)
             await send_invitation(uow, user, client, locale=access.locale, resend=False, clock=clock, policy=policy)
             await uow.commit()
-    except IntegrityError as error:  # a concurrent request took the email first
+    except UniqueViolation as error:  # a concurrent request took the email first
         raise _taken(user.email) from error
     return user
 
 
-async def change_user(cmd: ChangeUser, *, uow) -> User:
+async def change_user(cmd: ChangeUser, *, uow: UnitOfWork) -> User:
     """Changes a user's role, stores or language. The client's last active admin cannot be
     demoted, even by two admins demoting each other at once (changes of one client run one at
     a time)."""
@@ -84,7 +94,7 @@ async def change_user(cmd: ChangeUser, *, uow) -> User:
     return changed
 
 
-async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
+async def remove_user(cmd: RemoveUser, *, uow: UnitOfWork, clock: Clock) -> None:
     """Removes a user: their sessions end and their pending invitation stops working at once.
     The client's last active admin cannot be removed."""
     now = clock.now()
@@ -101,7 +111,7 @@ async def remove_user(cmd: RemoveUser, *, uow, clock: Clock) -> None:
         await uow.commit()
 
 
-async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, policy: InvitationPolicy) -> User:
+async def resend_invitation(client_id: str, user_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> User:
     """A new link for a user who has not accepted yet; the previous link stops working. A user
     who has accepted is a 409 that says so."""
     async with uow:
@@ -109,13 +119,13 @@ async def resend_invitation(client_id: str, user_id: str, *, uow, clock: Clock, 
         user = await _user(uow, client_id, user_id)
         if user.status != "invitation_sent":
             raise AlreadyActive("user_already_active", email=user.email)
-        client = await uow.clients.get(client_id)
+        client = await known_client(uow, client_id)
         await send_invitation(uow, user, client, locale=access.locale, resend=True, clock=clock, policy=policy)
         await uow.commit()
     return user
 
 
-async def _enabled_access(uow, client_id: str, *, lock: bool = False):
+async def _enabled_access(uow: UnitOfWork, client_id: str, *, lock: bool = False) -> StorefrontAccess:
     """The client's access, which must be on. With ``lock``, first waits for (and then holds
     off) every other change to the client's users until this unit of work ends, so the
     rules below see the other changes."""
@@ -129,7 +139,7 @@ async def _enabled_access(uow, client_id: str, *, lock: bool = False):
     return access
 
 
-async def _user(uow, client_id: str, user_id: str) -> User:
+async def _user(uow: UnitOfWork, client_id: str, user_id: str) -> User:
     """Loads the user to change it: its row is held until commit."""
     user = await uow.users.get(user_id, for_update=True)
     if user is None or user.client_id != client_id or user.status == "removed":

@@ -2,12 +2,12 @@
 
 import base64
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from client import handlers
+from client.adapters.clock import SystemClock
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
@@ -18,11 +18,6 @@ from client.domain import ClientError
 class InvalidCursor(ClientError):
     status = 400
     title = "Invalid cursor"
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 router = APIRouter(prefix="/clients", tags=["clients"], dependencies=[Depends(require_roles("operator"))])

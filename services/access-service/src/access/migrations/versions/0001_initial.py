@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:04:00.997063
+Create Date: 2026-11-30 04:29:25.198034
 """
 
 from collections.abc import Sequence
@@ -50,7 +50,6 @@ def upgrade() -> None:
     sa.Column('reference_id', sa.String(length=64), nullable=True),
     sa.Column('archived', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=True),
-    sa.Column('applied_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('outbox_messages',
