@@ -51,8 +51,11 @@ LABEL ?= $(shell date -u +%Y%m%d)
 bench: install infra-up ## the Kafka ceiling and the runtime measured here: bench/results/runtime-$(LABEL).json and .md
 	set -a && source var/run/stack.env && set +a && $(PY) -m bench --label $(LABEL) $(BENCH_ARGS)
 
-lint: ## one-way imports inside every service (entrypoints → handlers → domain)
+lint: ## ruff (lint and format), one-way imports inside every service, mypy --strict on what is typed
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	$(MAKE) --no-print-directory typecheck
 
 # mypy --strict on what is typed so far (see [tool.mypy] in pyproject.toml); the rest is not checked yet
 RUNTIME_TYPED := errors ports unit_of_work outbox transient runtime settings background correlation database faults \

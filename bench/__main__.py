@@ -21,35 +21,62 @@ from bench import ceiling, kafka, machine, report, runtime_phase
 from bench.workload import INPUT_TOPIC
 
 REPO = Path(__file__).resolve().parent.parent
-NOTE = ("Measured on a shared machine: other processes (tests, builds) ran during the run, so the numbers are "
-        "noisy; compare runs by their load averages and repeat before trusting a small difference.")
+NOTE = (
+    "Measured on a shared machine: other processes (tests, builds) ran during the run, so the numbers are "
+    "noisy; compare runs by their load averages and repeat before trusting a small difference."
+)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--label", default=datetime.now(UTC).strftime("%Y%m%d"),
-                        help="names the results: bench/results/runtime-<label>.json (e.g. before, after)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--label",
+        default=datetime.now(UTC).strftime("%Y%m%d"),
+        help="names the results: bench/results/runtime-<label>.json (e.g. before, after)",
+    )
     parser.add_argument("--ceiling-events", type=int, default=20_000, help="records the raw aiokafka ceiling sends")
     parser.add_argument("--events", type=int, default=20_000, help="events the runtime applies (throughput phase)")
     parser.add_argument("--databases", default="postgresql,sqlite", help="comma-separated: postgresql, sqlite")
-    parser.add_argument("--max-seconds", type=float, default=60,
-                        help="a runtime phase stops after this long and reports the rate it reached")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=60,
+        help="a runtime phase stops after this long and reports the rate it reached",
+    )
     parser.add_argument("--latency-seconds", type=float, default=10, help="how long the paced latency phase sends")
-    parser.add_argument("--latency-load", type=float, default=0.5,
-                        help="the latency phase's rate, as a fraction of the measured throughput")
+    parser.add_argument(
+        "--latency-load",
+        type=float,
+        default=0.5,
+        help="the latency phase's rate, as a fraction of the measured throughput",
+    )
     parser.add_argument("--latency-rate", type=float, default=None, help="a fixed latency phase rate (events/s)")
     parser.add_argument("--log-level", default="INFO", help="the bench service's log level (services run at INFO)")
-    parser.add_argument("--handler", choices=("event", "batch"), default="event",
-                        help="the bench service's handler: one event per call (default), or a batch per call "
-                             "(set-based; only on a runtime with events.on(..., batch=True))")
-    parser.add_argument("--runtime-src", action="append", default=[], type=Path, metavar="DIR",
-                        help="the bench service imports service_runtime (or storefront_events) from DIR first: "
-                             "measure another checkout's runtime, e.g. var/before-tree/libs/service-runtime/src "
-                             "(repeatable)")
+    parser.add_argument(
+        "--handler",
+        choices=("event", "batch"),
+        default="event",
+        help="the bench service's handler: one event per call (default), or a batch per call "
+        "(set-based; only on a runtime with events.on(..., batch=True))",
+    )
+    parser.add_argument(
+        "--runtime-src",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="the bench service imports service_runtime (or storefront_events) from DIR first: "
+        "measure another checkout's runtime, e.g. var/before-tree/libs/service-runtime/src "
+        "(repeatable)",
+    )
     parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""),
-                        help="a PostgreSQL server URL the bench may create a database on")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""),
+        help="a PostgreSQL server URL the bench may create a database on",
+    )
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
     parser.add_argument("--keep", action="store_true", help="keep the bench's databases, topics and logs")
     return parser.parse_args(argv)
@@ -87,16 +114,24 @@ async def run(args: argparse.Namespace) -> dict:
         "runtime": {},
     }
     options = runtime_phase.Options(
-        bootstrap=args.bootstrap, repo=REPO, log_dir=work, events=args.events, max_seconds=args.max_seconds,
-        latency_seconds=args.latency_seconds, latency_load=args.latency_load, latency_rate=args.latency_rate,
-        log_level=args.log_level, handler=args.handler,
+        bootstrap=args.bootstrap,
+        repo=REPO,
+        log_dir=work,
+        events=args.events,
+        max_seconds=args.max_seconds,
+        latency_seconds=args.latency_seconds,
+        latency_load=args.latency_load,
+        latency_rate=args.latency_rate,
+        log_level=args.log_level,
+        handler=args.handler,
         runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
     )
     try:
         results["settings"]["service"] = runtime_phase.delivery_settings(options)
         say(f"ceiling: raw aiokafka, {args.ceiling_events:,} records")
-        results["ceiling"] = await ceiling.measure(args.bootstrap, f"{prefix}ceiling", INPUT_TOPIC.partitions,
-                                                   args.ceiling_events)
+        results["ceiling"] = await ceiling.measure(
+            args.bootstrap, f"{prefix}ceiling", INPUT_TOPIC.partitions, args.ceiling_events
+        )
         say(f"  produce {results['ceiling']['produce_per_s']:,}/s, consume {results['ceiling']['consume_per_s']:,}/s")
         for database in databases:
             say(f"runtime on {database}: {args.events:,} events (logs in {work})")

@@ -37,8 +37,13 @@ async def measure(bootstrap: str, topic: str, partitions: int, n: int) -> dict:
     finally:
         await producer.stop()
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"{topic}.consumer",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"{topic}.consumer",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     try:
         consumed, first = 0, None
@@ -53,9 +58,15 @@ async def measure(bootstrap: str, topic: str, partitions: int, n: int) -> dict:
         consume_seconds = time.perf_counter() - first
     finally:
         await consumer.stop()
-    return asdict(Ceiling(
-        messages=n, record_bytes=len(records[0][1]), partitions=partitions,
-        produce_per_s=round(n / produce_seconds), consume_per_s=round(n / consume_seconds),
-        produce_seconds=round(produce_seconds, 3), consume_seconds=round(consume_seconds, 3),
-        load_average=machine.load_average(),
-    ))
+    return asdict(
+        Ceiling(
+            messages=n,
+            record_bytes=len(records[0][1]),
+            partitions=partitions,
+            produce_per_s=round(n / produce_seconds),
+            consume_per_s=round(n / consume_seconds),
+            produce_seconds=round(produce_seconds, 3),
+            consume_seconds=round(consume_seconds, 3),
+            load_average=machine.load_average(),
+        )
+    )

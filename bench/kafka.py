@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
 from storefront_events import KAFKA_HEADERS
 
 PRODUCER_SETTINGS = {"enable_idempotence": True, "acks": "all", "linger_ms": 5}
@@ -18,8 +19,9 @@ async def create_topics(bootstrap: str, topics: dict[str, int]) -> None:
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(name, num_partitions=n, replication_factor=1) for name, n in topics.items()
-                   if name not in existing]
+        missing = [
+            NewTopic(name, num_partitions=n, replication_factor=1) for name, n in topics.items() if name not in existing
+        ]
         if missing:
             await admin.create_topics(missing)
         await _until_led(admin, list(topics))
@@ -107,8 +109,9 @@ class TopicCounter:
 
 async def read_all(bootstrap: str, topic: str, *, count: int, timeout: float) -> list:
     """Every record of the topic from its start (up to ``count``), without a consumer group."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     records: list = []
     try:

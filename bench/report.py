@@ -30,10 +30,18 @@ def judge(results: dict) -> dict:
     applied = target.get("throughput", {}).get("events_per_s")
     relayed = target.get("relay", {}).get("events_per_s")
     results["targets"] = {
-        "applied_events_per_s": {"database": TARGET_DATABASE, "target": APPLIED_TARGET, "measured": applied,
-                                 "verdict": verdict(applied, APPLIED_TARGET)},
-        "relay_events_per_s": {"database": TARGET_DATABASE, "target": RELAY_TARGET, "measured": relayed,
-                               "verdict": verdict(relayed, RELAY_TARGET)},
+        "applied_events_per_s": {
+            "database": TARGET_DATABASE,
+            "target": APPLIED_TARGET,
+            "measured": applied,
+            "verdict": verdict(applied, APPLIED_TARGET),
+        },
+        "relay_events_per_s": {
+            "database": TARGET_DATABASE,
+            "target": RELAY_TARGET,
+            "measured": relayed,
+            "verdict": verdict(relayed, RELAY_TARGET),
+        },
     }
     return results
 
@@ -72,7 +80,8 @@ def markdown(results: dict, earlier: list[dict]) -> str:
         f"Machine: {m['cores']} cores ({m['cpu_model']}), {m['memory_gb']} GB, {m['os']}, Python {m['python']}, "
         f"Kafka {m['kafka']} (one broker), PostgreSQL {results.get('postgresql_version', '—')}, "
         f"SQLite {results.get('sqlite_version', '—')}; git `{m['git']['commit']}`"
-        + (" (with uncommitted changes)" if m["git"]["dirty"] else "") + ".",
+        + (" (with uncommitted changes)" if m["git"]["dirty"] else "")
+        + ".",
         f"Load average (1, 5, 15 min) at start {results['load_average']['start']}, at end "
         f"{results['load_average']['end']}. {results['note']}",
         "",
@@ -86,7 +95,8 @@ def markdown(results: dict, earlier: list[dict]) -> str:
         + ".",
         "",
         "Runtime delivery settings of the bench service: "
-        + (", ".join(f"`{name}={value}`" for name, value in s.get("service", {}).items()) or "—") + ".",
+        + (", ".join(f"`{name}={value}`" for name, value in s.get("service", {}).items()) or "—")
+        + ".",
         "",
         "| measure | ceiling (raw aiokafka) | " + " | ".join(NAMES.get(d, d) for d in databases) + " | target |",
         "|---|---|" + "---|" * len(databases) + "---|",
@@ -102,16 +112,32 @@ def markdown(results: dict, earlier: list[dict]) -> str:
     targets = results["targets"]
     row("produce msg/s", _n(c["produce_per_s"]), lambda d, r: "")
     row("consume msg/s (commit per batch)", _n(c["consume_per_s"]), lambda d, r: "")
-    row("**applied events/s** (one service process)", "", lambda d, r: _n(r["throughput"]["events_per_s"])
-        + (f" (capped, {r['throughput']['events_applied']:,} applied)" if r["throughput"]["capped_at_seconds"] else ""),
-        f"≥ {APPLIED_TARGET:,} on PostgreSQL: **{targets['applied_events_per_s']['verdict']}**")
+    row(
+        "**applied events/s** (one service process)",
+        "",
+        lambda d, r: (
+            _n(r["throughput"]["events_per_s"])
+            + (
+                f" (capped, {r['throughput']['events_applied']:,} applied)"
+                if r["throughput"]["capped_at_seconds"]
+                else ""
+            )
+        ),
+        f"≥ {APPLIED_TARGET:,} on PostgreSQL: **{targets['applied_events_per_s']['verdict']}**",
+    )
     row("applied / ceiling consume", "", lambda d, r: _n(results["ratios"][d]["applied_vs_ceiling_consume"], 3))
-    row("**relay events/s**", "", lambda d, r: _n(r["relay"]["events_per_s"])
-        + (" (capped)" if r["relay"]["capped_at_seconds"] else ""),
-        f"≥ {RELAY_TARGET:,} on PostgreSQL: **{targets['relay_events_per_s']['verdict']}**")
+    row(
+        "**relay events/s**",
+        "",
+        lambda d, r: _n(r["relay"]["events_per_s"]) + (" (capped)" if r["relay"]["capped_at_seconds"] else ""),
+        f"≥ {RELAY_TARGET:,} on PostgreSQL: **{targets['relay_events_per_s']['verdict']}**",
+    )
     row("relay / ceiling produce", "", lambda d, r: _n(results["ratios"][d]["relay_vs_ceiling_produce"], 3))
-    row("latency produce → applied p50", "", lambda d, r: _n(r["latency"]["p50_ms"], 1, " ms")
-        + f" at {_n(r['latency']['offered_per_s'])}/s")
+    row(
+        "latency produce → applied p50",
+        "",
+        lambda d, r: _n(r["latency"]["p50_ms"], 1, " ms") + f" at {_n(r['latency']['offered_per_s'])}/s",
+    )
     row("latency produce → applied p99", "", lambda d, r: _n(r["latency"]["p99_ms"], 1, " ms"))
     row("CPU ms per event, service (consumer)", "", lambda d, r: _n(r["throughput"]["cpu_ms_per_event"], 2))
     row("CPU ms per event, relay", "", lambda d, r: _n(r["relay"]["cpu_ms_per_event"], 3))
@@ -128,9 +154,12 @@ def markdown(results: dict, earlier: list[dict]) -> str:
 
 
 def side_by_side(runs: list[dict]) -> list[str]:
-    lines = ["| measure | " + " | ".join(f"`{run['label']}` ({run['date'][:10]}, `{run['machine']['git']['commit']}`)"
-                                         for run in runs) + " |",
-             "|---|" + "---|" * len(runs)]
+    lines = [
+        "| measure | "
+        + " | ".join(f"`{run['label']}` ({run['date'][:10]}, `{run['machine']['git']['commit']}`)" for run in runs)
+        + " |",
+        "|---|" + "---|" * len(runs),
+    ]
 
     def row(name: str, pick) -> None:
         cells = []
@@ -141,16 +170,31 @@ def side_by_side(runs: list[dict]) -> list[str]:
                 cells.append("—")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("ceiling produce / consume msg/s",
-        lambda r: f"{_n(r['ceiling']['produce_per_s'])} / {_n(r['ceiling']['consume_per_s'])}")
+    row(
+        "ceiling produce / consume msg/s",
+        lambda r: f"{_n(r['ceiling']['produce_per_s'])} / {_n(r['ceiling']['consume_per_s'])}",
+    )
     for database in ("postgresql", "sqlite"):
         name = NAMES[database]
-        row(f"{name}: applied events/s", lambda r: _n(r["runtime"][database]["throughput"]["events_per_s"]))
-        row(f"{name}: relay events/s", lambda r: _n(r["runtime"][database]["relay"]["events_per_s"]))
-        row(f"{name}: p50 / p99 ms", lambda r: f"{_n(r['runtime'][database]['latency']['p50_ms'], 1)} / "
-                                               f"{_n(r['runtime'][database]['latency']['p99_ms'], 1)}")
-        row(f"{name}: CPU ms/event", lambda r: _n(r["runtime"][database]["throughput"]["cpu_ms_per_event"], 2))
-        row(f"{name}: peak RSS MB", lambda r: _n(r["runtime"][database]["throughput"]["peak_rss_mb"]))
+        row(
+            f"{name}: applied events/s",
+            lambda r, database=database: _n(r["runtime"][database]["throughput"]["events_per_s"]),
+        )
+        row(f"{name}: relay events/s", lambda r, database=database: _n(r["runtime"][database]["relay"]["events_per_s"]))
+        row(
+            f"{name}: p50 / p99 ms",
+            lambda r, database=database: (
+                f"{_n(r['runtime'][database]['latency']['p50_ms'], 1)} / "
+                f"{_n(r['runtime'][database]['latency']['p99_ms'], 1)}"
+            ),
+        )
+        row(
+            f"{name}: CPU ms/event",
+            lambda r, database=database: _n(r["runtime"][database]["throughput"]["cpu_ms_per_event"], 2),
+        )
+        row(
+            f"{name}: peak RSS MB", lambda r, database=database: _n(r["runtime"][database]["throughput"]["peak_rss_mb"])
+        )
     row("handler form", lambda r: r["settings"].get("handler", "event"))
     row("runtime imported from", lambda r: ", ".join(r["settings"].get("runtime_src") or ["this checkout"]))
     row("load average at start", lambda r: str(r["load_average"]["start"]))

@@ -95,8 +95,9 @@ class Rows:
 _SECRET_KEYS = json.dumps([Fernet.generate_key().decode()])
 
 
-def service_env(options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool,
-                seed_outbox: int = 0) -> dict[str, str]:
+def service_env(
+    options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool, seed_outbox: int = 0
+) -> dict[str, str]:
     return os.environ | {
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])
@@ -117,8 +118,14 @@ def service_env(options: Options, *, database_url: str, prefix: str, consumers: 
 def delivery_settings(options: Options) -> dict:
     """The runtime's delivery knobs as the bench service sees them (its runtime, its env)."""
     env = service_env(options, database_url="sqlite://", prefix="", consumers=True, relay=True)
-    done = subprocess.run([sys.executable, "-m", "bench.service", "settings"], cwd=options.repo, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.service", "settings"],
+        cwd=options.repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         raise BenchError(f"the bench service could not read its settings:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout)
@@ -131,9 +138,11 @@ class ServiceProcess:
         self.log_path = options.log_dir / f"{name}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.service"], cwd=options.repo,
+            [sys.executable, "-m", "bench.service"],
+            cwd=options.repo,
             env=service_env(options, database_url=database_url, prefix=prefix, consumers=consumers, relay=relay),
-            stdout=self._log, stderr=subprocess.STDOUT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def sample(self) -> machine.ProcessSample:
@@ -197,8 +206,9 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
     producer = kafka.producer(options.bootstrap)
     await producer.start()
     try:
-        await kafka.produce(producer, prefix + INPUT_TOPIC.name,
-                            (record(order_received(THROUGHPUT, i)) for i in range(options.events)))
+        await kafka.produce(
+            producer, prefix + INPUT_TOPIC.name, (record(order_received(THROUGHPUT, i)) for i in range(options.events))
+        )
     finally:
         await producer.stop()
     load_before = machine.load_average()
@@ -207,8 +217,9 @@ async def _throughput(options: Options, rows: Rows, url: str, prefix: str) -> di
     )
     try:
         started = time.monotonic()
-        first_count = await wait_for(lambda: rows.count(THROUGHPUT), service=service, timeout=START_TIMEOUT,
-                                     what="a first applied event")
+        first_count = await wait_for(
+            lambda: rows.count(THROUGHPUT), service=service, timeout=START_TIMEOUT, what="a first applied event"
+        )
         start_seconds = time.monotonic() - started
         first_sample, first_at = service.sample(), time.monotonic()
         count, capped = first_count, False
@@ -347,7 +358,12 @@ async def _seed_outbox(options: Options, url: str, prefix: str, count: int) -> N
     log_path = options.log_dir / f"{prefix}seed.log"
     with log_path.open("wb") as log:
         seeding = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.service", cwd=options.repo, stdout=log, stderr=subprocess.STDOUT,
+            sys.executable,
+            "-m",
+            "bench.service",
+            cwd=options.repo,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env=service_env(options, database_url=url, prefix=prefix, consumers=False, relay=False, seed_outbox=count),
         )
         if await seeding.wait() != 0:

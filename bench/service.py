@@ -21,13 +21,13 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import Field, SQLModel
-from storefront_events import OrderReceived
 
 from bench.workload import INPUT_TOPIC, SEED, order_accepted, order_received
 from service_runtime.logging import configure_logging
 from service_runtime.runtime import Runtime
 from service_runtime.settings import ServiceSettings
 from service_runtime.unit_of_work import SqlUnitOfWork
+from storefront_events import OrderReceived
 
 GROUP = "bench-service"
 
@@ -90,7 +90,7 @@ async def accept_orders(events: list[OrderReceived], *, uow: BenchUnitOfWork) ->
     keys = [INPUT_TOPIC.key_for(event) for event in events]
     async with uow:
         held = await uow.orders.get_many_for_update(keys)
-        for event, key in zip(events, keys):
+        for event, key in zip(events, keys, strict=False):
             if (order := _apply(event, key, held.get(key), uow)) is not None:
                 held[key] = order
         await uow.commit()
@@ -103,9 +103,14 @@ def _apply(event: OrderReceived, key: str, order: BenchOrder | None, uow: BenchU
         return None
     if order is None:
         order = BenchOrder(
-            order_key=key, order_id=f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
-            platform_order_id=event.platform_order_id, status="accepted", total=str(event.total),
-            version=version, produced_at=0.0, applied_at=0.0,
+            order_key=key,
+            order_id=f"ord-{uuid.uuid5(uuid.NAMESPACE_URL, key)}",
+            platform_order_id=event.platform_order_id,
+            status="accepted",
+            total=str(event.total),
+            version=version,
+            produced_at=0.0,
+            applied_at=0.0,
         )
     order.version = version
     order.total = str(event.total)
@@ -186,7 +191,8 @@ _KNOBS = ("relay_", "consumer_", "outbox_", "housekeeping_")
 def delivery_settings(settings: BenchSettings) -> dict:
     values = settings.model_dump(mode="json")
     return {
-        name: value for name, value in sorted(values.items())
+        name: value
+        for name, value in sorted(values.items())
         if name.startswith(_KNOBS) and name not in ("relay_enabled", "consumers_enabled")  # set per phase
     }
 

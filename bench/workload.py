@@ -24,12 +24,22 @@ STORES = 50  # keys spread over every partition
 PRODUCT_UID = "posters_pf_a3_pt_200-gsm-poster-paper_cl_4-0_ver"
 PRINT_FILES = [PrintFile(type="default", url="https://files.example.com/designs/poster-a3.pdf")]
 _ADDRESS = Address(
-    first_name="Ada", last_name="Lovelace", address1="12 Rue de la Paix", city="Paris", postcode="75002",
-    country_code="FR", email="ada@example.com",
+    first_name="Ada",
+    last_name="Lovelace",
+    address1="12 Rue de la Paix",
+    city="Paris",
+    postcode="75002",
+    country_code="FR",
+    email="ada@example.com",
 )
 _LINE = ShopOrderLine(
-    platform_line_id="9001", platform_product_id="8001", platform_variant_id="4471", sku="POSTER-A3",
-    title="City poster", quantity=1, unit_price=Decimal("19.90"),
+    platform_line_id="9001",
+    platform_product_id="8001",
+    platform_variant_id="4471",
+    sku="POSTER-A3",
+    title="City poster",
+    quantity=1,
+    unit_price=Decimal("19.90"),
     attributes=[LineAttribute(name="Text", value="Paris 2026")],
 )
 
@@ -75,8 +85,14 @@ def order_accepted(event: OrderReceived, order_id: str) -> OrderAccepted:
         shipping_address=event.shipping_address,
         lines=[
             ProductionLine(
-                line_id=f"{order_id}-{i}", platform_line_id=line.platform_line_id, sku=line.sku, title=line.title,
-                quantity=line.quantity, product_uid=PRODUCT_UID, print_files=PRINT_FILES, attributes=line.attributes,
+                line_id=f"{order_id}-{i}",
+                platform_line_id=line.platform_line_id,
+                sku=line.sku,
+                title=line.title,
+                quantity=line.quantity,
+                product_uid=PRODUCT_UID,
+                print_files=PRINT_FILES,
+                attributes=line.attributes,
             )
             for i, line in enumerate(event.lines, start=1)
         ],

@@ -32,11 +32,11 @@ import logging
 import os
 import secrets
 import signal
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope, Session, SMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 log = logging.getLogger("smtp_catcher")
 
@@ -52,8 +52,9 @@ class MaildirHandler:
         self.maildir = Path(maildir)
         self.maildir.mkdir(parents=True, exist_ok=True)
 
-    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
         if address.rpartition("@")[2].lower() == REFUSED_DOMAIN:
             log.info("refused rcpt=%s", address)
             return f"550 5.1.1 <{address}>: mailbox unavailable"
@@ -66,17 +67,16 @@ class MaildirHandler:
         if isinstance(content, str):
             content = content.encode("utf-8", "surrogateescape")
         rcpts = ", ".join(envelope.rcpt_tos)
-        header = (
-            f"X-Catcher-Mail-From: {envelope.mail_from}\r\n"
-            f"X-Catcher-Rcpt-To: {rcpts}\r\n"
-        ).encode("utf-8", "replace")
+        header = (f"X-Catcher-Mail-From: {envelope.mail_from}\r\nX-Catcher-Rcpt-To: {rcpts}\r\n").encode(
+            "utf-8", "replace"
+        )
         path = self._write(header + content)
         subject = email.message_from_bytes(content, policy=email.policy.default).get("Subject", "")
         log.info("mail from=%s to=%s subject=%r file=%s", envelope.mail_from, rcpts, str(subject), path.name)
         return "250 Message accepted for delivery"
 
     def _write(self, data: bytes) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         path = self.maildir / f"{stamp}-{secrets.token_hex(4)}.eml"
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
@@ -110,8 +110,7 @@ async def stop_catcher(controller: Controller) -> None:
 
 async def _serve(host: str, port: int, maildir: str) -> None:
     controller = await start_catcher(host, port, maildir)
-    log.info("listening on %s:%s, writing mail to %s", controller.hostname, controller.port,
-             os.path.abspath(maildir))
+    log.info("listening on %s:%s, writing mail to %s", controller.hostname, controller.port, os.path.abspath(maildir))
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

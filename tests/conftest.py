@@ -44,7 +44,9 @@ def launch(stack, topic_prefix, token_mint, databases, tmp_path):
             "STOREFRONTS_LOG_JSON": "true",
         }
         env.update({k if k.startswith("STOREFRONTS_") else f"{prefix}_{k}": v for k, v in extra.items()})
-        process = ServiceProcess(PACKAGES[service], env=env, port=port, log_path=tmp_path / f"{service}-{len(started)}.log")
+        process = ServiceProcess(
+            PACKAGES[service], env=env, port=port, log_path=tmp_path / f"{service}-{len(started)}.log"
+        )
         process.start(wait=wait)
         started.append(process)
         return process

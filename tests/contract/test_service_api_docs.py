@@ -27,8 +27,16 @@ async def test_documents_are_generated(service, tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the errors each route documents
 
 #: Routes anyone may call (the README's permission table); every other route verifies a token.
-PUBLIC = {("get", "/healthz"), ("get", "/readyz"), ("get", "/.well-known/jwks.json"), ("get", "/invitations/accept"),
-          ("post", "/invitations/accept"), ("post", "/invitations/inspect"), ("post", "/auth/login"), ("post", "/auth/refresh")}
+PUBLIC = {
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/.well-known/jwks.json"),
+    ("get", "/invitations/accept"),
+    ("post", "/invitations/accept"),
+    ("post", "/invitations/inspect"),
+    ("post", "/auth/login"),
+    ("post", "/auth/refresh"),
+}
 PROBLEM_REF = "#/components/schemas/Problem"
 
 
@@ -72,7 +80,9 @@ async def test_the_problem_schema_has_the_rfc_9457_fields_and_ours(tmp_path, mon
     openapi, _ = await service_documents("client-service")
     problem = openapi["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail", "instance", "field", "errors"} <= set(problem["properties"])
-    assert "HTTPValidationError" not in openapi["components"]["schemas"], "422 answers are problems, not FastAPI's shape"
+    assert "HTTPValidationError" not in openapi["components"]["schemas"], (
+        "422 answers are problems, not FastAPI's shape"
+    )
 
 
 DOMAIN_ERRORS = {  # the business errors each route raises, beyond what the runtime adds
@@ -98,7 +108,11 @@ async def test_routes_document_their_domain_errors(service, tmp_path, monkeypatc
     for (owner, method, path), statuses in DOMAIN_ERRORS.items():
         if owner == service:
             operation = openapi["paths"][path][method]
-            assert all(_problem_documented(operation, s) for s in statuses), (method, path, sorted(operation["responses"]))
+            assert all(_problem_documented(operation, s) for s in statuses), (
+                method,
+                path,
+                sorted(operation["responses"]),
+            )
 
 
 async def test_documented_limits_are_the_code_limits(tmp_path, monkeypatch):
@@ -108,6 +122,8 @@ async def test_documented_limits_are_the_code_limits(tmp_path, monkeypatch):
     openapi, _ = await service_documents("client-service")
     for schema in ("ClientCreate", "ClientUpdate"):
         properties = openapi["components"]["schemas"][schema]["properties"]
-        limits = {name: max(branch.get("maxLength", 0) for branch in [prop, *prop.get("anyOf", [])])
-                  for name, prop in properties.items()}
+        limits = {
+            name: max(branch.get("maxLength", 0) for branch in [prop, *prop.get("anyOf", [])])
+            for name, prop in properties.items()
+        }
         assert limits == {"name": NAME_MAX, "reference_id": REFERENCE_MAX, "description": DESCRIPTION_MAX}, schema

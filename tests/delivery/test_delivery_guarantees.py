@@ -10,13 +10,13 @@ import uuid
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 from service_runtime.dead_letters import replay
 from service_runtime.faults import CRASH_EXIT_CODE
 from service_runtime.kafka_admin import ensure_topics
 from service_runtime.settings import ServiceSettings
 from service_runtime.testing.helpers import eventually, read_topic
+from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 
 async def _is(read_model, expected: dict) -> bool:
@@ -30,7 +30,9 @@ async def _create_client(base_url: str, headers, name: str) -> str:
         return response.json()["id"]
 
 
-async def test_events_reach_the_other_process_once_each_in_key_order(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
+async def test_events_reach_the_other_process_once_each_in_key_order(
+    launch, access_read_model, applied_events, token_mint, stack, topic_prefix
+):
     client_service = launch("client")
     access = launch("access")
     readiness = httpx.get(f"{access.url}/readyz").json()
@@ -59,7 +61,10 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, acc
 
     await eventually(caught_up, timeout=30)
     metrics = httpx.get(f"{access.url}/metrics").text
-    assert f'storefronts_consumer_lag{{group="{topic_prefix}access-service",topic="{topic_prefix}{CLIENTS_V1.name}"}} 0.0' in metrics
+    assert (
+        f'storefronts_consumer_lag{{group="{topic_prefix}access-service",topic="{topic_prefix}{CLIENTS_V1.name}"}} 0.0'
+        in metrics
+    )
 
     records = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.name, count=len(ids) * (1 + renames))
     for client_id in ids:
@@ -67,7 +72,9 @@ async def test_events_reach_the_other_process_once_each_in_key_order(launch, acc
         assert names == [names[0]] + [f"{client_id[:8]} v{v}" for v in range(1, renames + 1)]
 
 
-async def test_relay_killed_after_commit_before_publish_publishes_on_restart(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
+async def test_relay_killed_after_commit_before_publish_publishes_on_restart(
+    launch, access_read_model, applied_events, token_mint, stack, topic_prefix
+):
     launch("access")
     silent = launch("client", RELAY_ENABLED="false")
     client_id = await _create_client(silent.url, token_mint.headers("operator"), "Committed, not yet published")
@@ -80,7 +87,9 @@ async def test_relay_killed_after_commit_before_publish_publishes_on_restart(lau
     assert len(records) == 1
 
 
-async def test_relay_killed_after_publish_before_marking_is_applied_once(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
+async def test_relay_killed_after_publish_before_marking_is_applied_once(
+    launch, access_read_model, applied_events, token_mint, stack, topic_prefix
+):
     launch("access")
     crashing = launch("client", STOREFRONTS_CRASH_AT="relay.after_publish")
     async with httpx.AsyncClient(base_url=crashing.url, headers=token_mint.headers("operator")) as http:
@@ -99,7 +108,9 @@ async def test_relay_killed_after_publish_before_marking_is_applied_once(launch,
     assert await applied_events() == 1
 
 
-async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(launch, access_read_model, applied_events, token_mint):
+async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(
+    launch, access_read_model, applied_events, token_mint
+):
     client_service = launch("client")
     crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.after_commit")
     client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Applied before the crash")
@@ -108,12 +119,16 @@ async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_
 
     launch("access")
     second = await _create_client(client_service.url, token_mint.headers("operator"), "After the restart")
-    await eventually(lambda: _is(access_read_model, {
-        client_id: ("Applied before the crash", 1), second: ("After the restart", 1)}), timeout=60)
+    await eventually(
+        lambda: _is(access_read_model, {client_id: ("Applied before the crash", 1), second: ("After the restart", 1)}),
+        timeout=60,
+    )
     assert await applied_events() == 2
 
 
-async def test_consumer_killed_after_receiving_before_its_database_commit_loses_nothing(launch, access_read_model, applied_events, token_mint):
+async def test_consumer_killed_after_receiving_before_its_database_commit_loses_nothing(
+    launch, access_read_model, applied_events, token_mint
+):
     """The offset is committed only after the transaction that applied the event: a consumer
     that dies in between gets the event again and applies it."""
     client_service = launch("client")
@@ -127,7 +142,9 @@ async def test_consumer_killed_after_receiving_before_its_database_commit_loses_
     assert await applied_events() == 1
 
 
-async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lettered(launch, access_read_model, applied_events, stack, topic_prefix):
+async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lettered(
+    launch, access_read_model, applied_events, stack, topic_prefix
+):
     topic = topic_prefix + CLIENTS_V1.name
     await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {topic: CLIENTS_V1.partitions})
     event = ClientCreated(client_id="c-redelivered", name="Delivered three times", reference_id=None, description=None)
@@ -145,19 +162,32 @@ async def test_a_redelivered_event_is_counted_as_a_duplicate_and_never_dead_lett
     finally:
         await producer.stop()
 
-    await eventually(lambda: _is(access_read_model, {
-        "c-redelivered": ("Delivered three times", None), "c-marker": ("After the copies", None)}), timeout=60)
+    await eventually(
+        lambda: _is(
+            access_read_model,
+            {"c-redelivered": ("Delivered three times", None), "c-marker": ("After the copies", None)},
+        ),
+        timeout=60,
+    )
     assert await applied_events() == 2
     metrics = httpx.get(f"{access.url}/metrics").text
-    duplicates = [line for line in metrics.splitlines()
-                  if line.startswith("storefronts_events_consumed_total") and 'outcome="duplicate"' in line
-                  and f'topic="{topic}"' in line]
+    duplicates = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith("storefronts_events_consumed_total")
+        and 'outcome="duplicate"' in line
+        and f'topic="{topic}"' in line
+    ]
     assert duplicates and float(duplicates[0].rsplit(" ", 1)[1]) == 2
-    dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=1, timeout=5)
+    dead = await read_topic(
+        stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=1, timeout=5
+    )
     assert dead == []
 
 
-async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(launch, access_read_model, applied_events, stack, topic_prefix):
+async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_on(
+    launch, access_read_model, applied_events, stack, topic_prefix
+):
     launch("access")
     topic = topic_prefix + CLIENTS_V1.name
     poison = ClientCreated(client_id="c-poison", name="x" * 500, reference_id=None, description=None)
@@ -173,7 +203,9 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
         await producer.stop()
 
     await eventually(lambda: _is(access_read_model, {"c-healthy": ("Healthy", None)}), timeout=60)
-    dead = await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=2, timeout=60)
+    dead = await read_topic(
+        stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter("access-service"), count=2, timeout=60
+    )
     assert len(dead) == 2
     first_headers = dead[0][2]
     assert dead[0][1].event_id == poison.event_id
@@ -183,15 +215,23 @@ async def test_message_that_always_fails_goes_to_dead_letter_and_consumer_moves_
 
     listed = subprocess.run(
         [sys.executable, "-m", "service_runtime.dead_letters", "list", CLIENTS_V1.dead_letter("access-service")],
-        env={**os.environ, "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap, "STOREFRONTS_TOPIC_PREFIX": topic_prefix},
-        capture_output=True, text=True, check=True,
+        env={
+            **os.environ,
+            "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap,
+            "STOREFRONTS_TOPIC_PREFIX": topic_prefix,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
     )
     summaries = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [s["error_type"] for s in summaries] == [first_headers["dlq.error_type"].decode(), "MalformedEvent"]
     assert summaries[0]["original_topic"] == topic and summaries[0]["attempts"] == "3"
 
 
-async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, access_read_model, applied_events, stack, topic_prefix):
+async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(
+    launch, access_read_model, applied_events, stack, topic_prefix
+):
     """A message dead-lettered while its cause stood (here: published before its topic's
     consumer could apply it) goes back to its topic with the ops command and is applied."""
     launch("access")
@@ -200,8 +240,15 @@ async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(launch, ac
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(dead_topic, encode(event, source="/test"), key=b"c-replayed", headers=[
-            ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()), ("dlq.error_type", b"OperationalError")])
+        await producer.send_and_wait(
+            dead_topic,
+            encode(event, source="/test"),
+            key=b"c-replayed",
+            headers=[
+                ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()),
+                ("dlq.error_type", b"OperationalError"),
+            ],
+        )
     finally:
         await producer.stop()
 
@@ -229,12 +276,15 @@ async def test_one_correlation_id_follows_a_request_into_the_other_services_logs
 
     entry = await eventually(applied_line, timeout=30)
     assert entry["service"] == "access-service" and entry["correlation_id"] == correlation_id
-    records = await read_topic(access.env["STOREFRONTS_KAFKA_BOOTSTRAP"],
-                               access.env["STOREFRONTS_TOPIC_PREFIX"] + CLIENTS_V1.name, count=1)
+    records = await read_topic(
+        access.env["STOREFRONTS_KAFKA_BOOTSTRAP"], access.env["STOREFRONTS_TOPIC_PREFIX"] + CLIENTS_V1.name, count=1
+    )
     assert entry["event_id"] == str(records[0][1].event_id) and records[0][1].client_id == client_id
 
 
-async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothing(launch, access_read_model, applied_events, token_mint, stack, topic_prefix):
+async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothing(
+    launch, access_read_model, applied_events, token_mint, stack, topic_prefix
+):
     """Version 2 of a client failed and went to the dead-letter topic; version 3 was applied
     meanwhile. Replaying version 2 once its cause is gone must not roll the client back."""
     client_service = launch("client")
@@ -253,8 +303,15 @@ async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothin
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(dead_topic, encode(dead, source="/client-service"), key=client_id.encode(), headers=[
-            ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()), ("dlq.error_type", b"OperationalError")])
+        await producer.send_and_wait(
+            dead_topic,
+            encode(dead, source="/client-service"),
+            key=client_id.encode(),
+            headers=[
+                ("dlq.original_topic", (topic_prefix + CLIENTS_V1.name).encode()),
+                ("dlq.error_type", b"OperationalError"),
+            ],
+        )
     finally:
         await producer.stop()
 

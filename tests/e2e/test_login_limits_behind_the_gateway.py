@@ -23,9 +23,16 @@ def _operator(run: str) -> dict[str, str]:
 async def test_a_forwarded_for_header_sent_directly_does_not_escape_the_per_address_limit(launch):
     access = launch("access", STOREFRONTS_TRUSTED_PROXIES='["127.0.0.2"]', LOGIN_ATTEMPTS_PER_SOURCE="3")
     async with httpx.AsyncClient(timeout=20) as http:
-        statuses = [(await http.post(f"{access.url}/auth/login", headers={"X-Forwarded-For": f"198.51.100.{n}"},
-                                     json={"email": f"user{n}@acme.example", "password": "wrong guess!!"})).status_code
-                    for n in range(6)]
+        statuses = [
+            (
+                await http.post(
+                    f"{access.url}/auth/login",
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                    json={"email": f"user{n}@acme.example", "password": "wrong guess!!"},
+                )
+            ).status_code
+            for n in range(6)
+        ]
     assert statuses == [401] * 3 + [429] * 3
 
 
@@ -53,11 +60,17 @@ http {{
     gateway = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-g", f"error_log {tmp_path}/error.log;"])
     try:
         async with httpx.AsyncClient(timeout=20) as http:
+
             async def log_in(caller: str, password: str) -> int:
                 for _ in range(50):  # until nginx listens
                     try:
-                        return (await http.post(f"http://127.0.0.1:{port}/auth/login", headers={"X-Test-Caller": caller},
-                                                json={"email": f"ops-{run}@provider.example", "password": password})).status_code
+                        return (
+                            await http.post(
+                                f"http://127.0.0.1:{port}/auth/login",
+                                headers={"X-Test-Caller": caller},
+                                json={"email": f"ops-{run}@provider.example", "password": password},
+                            )
+                        ).status_code
                     except httpx.ConnectError:
                         await asyncio.sleep(0.1)
                 raise AssertionError("the test gateway did not start")

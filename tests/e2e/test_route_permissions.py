@@ -58,7 +58,9 @@ def _app(package: str, settings_overrides: dict):
 
     main = importlib.import_module(f"{package}.main")
     settings_module = importlib.import_module(f"{package}.settings")
-    settings_class = next(v for k, v in vars(settings_module).items() if k.endswith("Settings") and k != "ServiceSettings")
+    settings_class = next(
+        v for k, v in vars(settings_module).items() if k.endswith("Settings") and k != "ServiceSettings"
+    )
     return main.create_app(settings_class(**settings_overrides))
 
 
@@ -69,10 +71,18 @@ def _routes(app) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("package", sorted(TABLE))
 async def test_every_route_checks_the_role(package, stack, postgres_url, topic_prefix, token_mint):
-    app = _app(package, {"database_url": postgres_url, "kafka_bootstrap": stack.kafka_bootstrap,
-                         "topic_prefix": topic_prefix, "jwks_json": json.dumps(token_mint.jwks), "log_json": False,
-                         "invitation_keys": [INVITATION_KEY],  # access and notifier refuse to start without
-                         "secret_keys": [SecretBox.generate_key()]})
+    app = _app(
+        package,
+        {
+            "database_url": postgres_url,
+            "kafka_bootstrap": stack.kafka_bootstrap,
+            "topic_prefix": topic_prefix,
+            "jwks_json": json.dumps(token_mint.jwks),
+            "log_json": False,
+            "invitation_keys": [INVITATION_KEY],  # access and notifier refuse to start without
+            "secret_keys": [SecretBox.generate_key()],
+        },
+    )
     table = TABLE[package]
     assert _routes(app) - PUBLIC == set(table), "every route needs a line in TABLE (and the README's table)"
     async with running(app) as http:

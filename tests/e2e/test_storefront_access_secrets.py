@@ -38,8 +38,9 @@ async def _every_record(bootstrap: str, prefix: str) -> list[bytes]:
         topics = [name for name in await admin.list_topics() if name.startswith(prefix)]
     finally:
         await admin.close()
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     found: list[bytes] = []
     try:
@@ -70,18 +71,24 @@ async def _every_row(database_url: str) -> list[str]:
 
 
 async def test_invitation_tokens_are_only_in_the_mails_and_ended_sessions_stay_ended_everywhere(
-        launch, stack, topic_prefix, databases, tmp_path):
+    launch, stack, topic_prefix, databases, tmp_path
+):
     run = uuid.uuid4().hex[:8]
     admin_email, manager_email = f"ada-{run}@acme.example", f"olga-{run}@acme.example"
     access_port = free_port()
-    access = launch("access", port=access_port, PUBLIC_URL=f"http://127.0.0.1:{access_port}",
-                    BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
-                    BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough")
+    access = launch(
+        "access",
+        port=access_port,
+        PUBLIC_URL=f"http://127.0.0.1:{access_port}",
+        BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
+        BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough",
+    )
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     clients = launch("client", **jwks)
     notifier = launch("notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
 
     async with httpx.AsyncClient(timeout=20) as http:
+
         async def log_in(address: str, password: str = PASSWORD) -> dict:
             response = await http.post(f"{access.url}/auth/login", json={"email": address, "password": password})
             assert response.status_code == 200, response.text
@@ -97,31 +104,46 @@ async def test_invitation_tokens_are_only_in_the_mails_and_ended_sessions_stay_e
         created = await http.post(f"{clients.url}/clients", headers=operator, json={"name": f"Acme {run}"})
         assert created.status_code == 201, created.text
         client_id = created.json()["id"]
-        admin_body = {"enabled": True, "admin_email": admin_email, "admin_first_name": "Ada", "admin_last_name": "Lovelace"}
+        admin_body = {
+            "enabled": True,
+            "admin_email": admin_email,
+            "admin_first_name": "Ada",
+            "admin_last_name": "Lovelace",
+        }
 
         async def grant():
-            response = await http.put(f"{access.url}/clients/{client_id}/storefront-access", headers=operator,
-                                      json=admin_body)
+            response = await http.put(
+                f"{access.url}/clients/{client_id}/storefront-access", headers=operator, json=admin_body
+            )
             return response if response.status_code == 200 else None  # 404 until ClientCreated arrived
+
         await eventually(grant, timeout=30)
 
         # the mail's link opens the page (the token stays in the fragment) and accepts
         [link] = await eventually(lambda: _async(_links_to(stack.maildir, admin_email)), timeout=30)
         page = await http.get(link.split("#")[0])
         assert page.status_code == 200 and "location.hash" in page.text
-        accepted = await http.post(f"{access.url}/invitations/accept",
-                                   json={"token": link.split("#token=")[1], "password": PASSWORD})
+        accepted = await http.post(
+            f"{access.url}/invitations/accept", json={"token": link.split("#token=")[1], "password": PASSWORD}
+        )
         assert accepted.status_code == 200, accepted.text
 
         # two more invitations: a new user, then a resend
         first, second = await log_in(admin_email), await log_in(admin_email)
-        added = await http.post(f"{access.url}/clients/{client_id}/users", headers=bearer(first), json={
-            "email": manager_email, "first_name": "Olga", "last_name": "Orders", "role": "order_manager"})
+        added = await http.post(
+            f"{access.url}/clients/{client_id}/users",
+            headers=bearer(first),
+            json={"email": manager_email, "first_name": "Olga", "last_name": "Orders", "role": "order_manager"},
+        )
         assert added.status_code == 201, added.text
-        resent = await http.post(f"{access.url}/clients/{client_id}/users/{added.json()['id']}/resend-invitation",
-                                 headers=bearer(first))
+        resent = await http.post(
+            f"{access.url}/clients/{client_id}/users/{added.json()['id']}/resend-invitation", headers=bearer(first)
+        )
         assert resent.status_code == 200, resent.text
-        links = [link, *await eventually(lambda: _async(len(ls := _links_to(stack.maildir, manager_email)) == 2 and ls))]
+        links = [
+            link,
+            *await eventually(lambda: _async(len(ls := _links_to(stack.maildir, manager_email)) == 2 and ls)),
+        ]
 
         # logout: the notifier refuses that session's token soon after, and only that session's
         assert await notifier_answers(first) == 200
@@ -130,8 +152,9 @@ async def test_invitation_tokens_are_only_in_the_mails_and_ended_sessions_stay_e
         assert await notifier_answers(second) == 200
 
         # access off then on again: sessions from before "off" stay ended, in access and in the notifier
-        off = await http.put(f"{access.url}/clients/{client_id}/storefront-access", headers=operator,
-                             json={"enabled": False})
+        off = await http.put(
+            f"{access.url}/clients/{client_id}/storefront-access", headers=operator, json={"enabled": False}
+        )
         assert off.status_code == 200, off.text
         on = await http.put(f"{access.url}/clients/{client_id}/storefront-access", headers=operator, json=admin_body)
         assert on.status_code == 200 and on.json()["enabled"] is True

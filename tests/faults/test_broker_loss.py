@@ -32,19 +32,26 @@ async def _create_clients(http: httpx.AsyncClient, names: list[str]) -> list[str
     return ids
 
 
-async def test_no_event_lost_or_applied_twice_when_a_broker_dies(cluster, launch, token_mint, access_read_model, applied_events):
+async def test_no_event_lost_or_applied_twice_when_a_broker_dies(
+    cluster, launch, token_mint, access_read_model, applied_events
+):
     on_cluster = {"STOREFRONTS_KAFKA_BOOTSTRAP": cluster, "STOREFRONTS_KAFKA_REPLICATION": "3"}
     client_service = launch("client", **on_cluster)
     launch("access", **on_cluster)
-    async with httpx.AsyncClient(base_url=client_service.url, headers=token_mint.headers("operator"), timeout=60) as http:
+    async with httpx.AsyncClient(
+        base_url=client_service.url, headers=token_mint.headers("operator"), timeout=60
+    ) as http:
         before = await _create_clients(http, [f"Before {i}" for i in range(10)])
         subprocess.run(["bash", KAFKA, "cluster-kill-node", "2"], check=True, capture_output=True)
         during = await _create_clients(http, [f"During {i}" for i in range(10)])
         subprocess.run(["bash", KAFKA, "cluster-start-node", "2"], check=True, capture_output=True)
         after = await _create_clients(http, [f"After {i}" for i in range(10)])
 
-    names = {**{i: f"Before {n}" for n, i in enumerate(before)}, **{i: f"During {n}" for n, i in enumerate(during)},
-             **{i: f"After {n}" for n, i in enumerate(after)}}
+    names = {
+        **{i: f"Before {n}" for n, i in enumerate(before)},
+        **{i: f"During {n}" for n, i in enumerate(during)},
+        **{i: f"After {n}" for n, i in enumerate(after)},
+    }
     expected = {client_id: (name, 1) for client_id, name in names.items()}
 
     async def all_applied_once():

@@ -28,8 +28,9 @@ PR_SET_CHILD_SUBREAPER = 36
 
 def lib(script: str, *args: str) -> subprocess.CompletedProcess:
     """Runs a bash snippet with deploy/lib.sh sourced; $1.. are args."""
-    return subprocess.run(["bash", "-c", f'source "{LIB}"; {script}', "lib", *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["bash", "-c", f'source "{LIB}"; {script}', "lib", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def state(pid: int) -> str:
@@ -58,15 +59,20 @@ def sleeper():
 def zombie():
     """The pid of a SIGKILLed `sleep 4322` whose parent (alive) never reaps it."""
     parent = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent("""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
             import os, sys, time
             child = os.fork()
             if child == 0:
                 os.execvp("sleep", ["sleep", "4322"])
             print(child, flush=True)
             time.sleep(600)  # never waits for the child
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     pid = int(parent.stdout.readline())
     wait_until(lambda: Path(f"/proc/{pid}/cmdline").read_bytes() == b"sleep\x004322\x00", "exec'd")
@@ -118,6 +124,7 @@ def test_a_word_of_the_command_line_must_match_whole(sleeper, tmp_path):
 
 # ------------------------------------------------------- deploy/services.sh in a copy of deploy/
 
+
 def _free_base() -> int:
     """A base port whose ports base + 1 and base + 9 can be bound, below the ephemeral range."""
     for _ in range(200):
@@ -168,8 +175,12 @@ def fake_repo(tmp_path):
     prctl = ctypes.CDLL(None, use_errno=True).prctl
     assert prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     yield root, {**os.environ, "STOREFRONTS_BASE_PORT": str(base)}, base
-    subprocess.run([root / "deploy/services.sh", "stop"], env={**os.environ, "STOREFRONTS_BASE_PORT": str(base)},
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [root / "deploy/services.sh", "stop"],
+        env={**os.environ, "STOREFRONTS_BASE_PORT": str(base)},
+        capture_output=True,
+        timeout=60,
+    )
     prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
     for _ in range(50):  # reap what the test left (the stopped service exits within a moment)
         try:
@@ -192,8 +203,10 @@ def test_services_start_right_after_a_sigkill_brings_the_service_back(fake_repo)
     os.kill(first, signal.SIGKILL)
     wait_until(lambda: state(first) == "Z", "a zombie")
 
-    assert "client-service stopped" in subprocess.run([services, "status"], env=env, capture_output=True,
-                                                       text=True, timeout=60).stdout
+    assert (
+        "client-service stopped"
+        in subprocess.run([services, "status"], env=env, capture_output=True, text=True, timeout=60).stdout
+    )
     again = subprocess.run([services, "start"], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
     second = int(pidfile.read_text().split()[0])
@@ -213,10 +226,17 @@ def test_a_failed_kafka_download_keeps_the_jars_there_were(tmp_path):
     (libs / ".pom.sha256").write_text("an older pom\n")  # the pom changed: fetch downloads again
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "mvn").write_text("#!/bin/sh\necho 'Could not resolve dependencies: network is unreachable' >&2\nexit 1\n")
+    (bin_dir / "mvn").write_text(
+        "#!/bin/sh\necho 'Could not resolve dependencies: network is unreachable' >&2\nexit 1\n"
+    )
     (bin_dir / "mvn").chmod(0o755)
-    fetched = subprocess.run([root / "deploy/kafka.sh", "fetch"], capture_output=True, text=True, timeout=60,
-                             env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    fetched = subprocess.run(
+        [root / "deploy/kafka.sh", "fetch"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+    )
     assert fetched.returncode != 0
     assert "left as it was" in fetched.stderr
     assert (libs / "kafka_2.13-4.0.0.jar").read_text() == "the jar that works"

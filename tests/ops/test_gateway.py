@@ -36,8 +36,13 @@ class Echo(http.server.BaseHTTPRequestHandler):
     def _answer(self):
         length = int(self.headers.get("content-length") or 0)
         self.rfile.read(length)
-        body = json.dumps({"service": self.server.service_name, "path": self.path,
-                           "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        body = json.dumps(
+            {
+                "service": self.server.service_name,
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -94,7 +99,9 @@ def gateway(upstreams, tmp_path):
 
 
 def call(url: str, *, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, method=method, headers=headers or {}, data=b"{}" if method == "POST" else None)
+    request = urllib.request.Request(
+        url, method=method, headers=headers or {}, data=b"{}" if method == "POST" else None
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
@@ -104,8 +111,9 @@ def call(url: str, *, method: str = "GET", headers: dict | None = None) -> tuple
 
 def test_forwarded_headers_are_the_real_peer_whatever_the_caller_sent(gateway):
     url, _ = gateway
-    status, _, body = call(f"{url}/auth/login", method="POST",
-                           headers={"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.8"})
+    status, _, body = call(
+        f"{url}/auth/login", method="POST", headers={"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.8"}
+    )
     assert status == 200
     seen = json.loads(body)
     assert seen["service"] == "access"
@@ -119,7 +127,7 @@ def test_sign_in_requests_beyond_the_limit_get_429_problem_json(gateway):
         answers = list(pool.map(lambda _: call(f"{url}/auth/login", method="POST"), range(80)))
     refused = [a for a in answers if a[0] == 429]
     assert refused, "80 sign-in requests at once all went through"
-    status, headers, body = refused[0]
+    _status, headers, body = refused[0]
     assert headers["Content-Type"].startswith("application/problem+json")
     assert headers["Retry-After"] == "1"
     assert json.loads(body)["status"] == 429
@@ -139,8 +147,11 @@ def test_the_access_log_never_holds_an_invitation_token(gateway):
 @pytest.mark.parametrize("service", ["client", "access", "connector", "mapping", "order-intake", "notifier"])
 def test_each_service_openapi_readiness_and_metrics_through_the_gateway(gateway, service):
     url, _ = gateway
-    for path, upstream_path in ((f"/docs/{service}/openapi.json", "/openapi.json"),
-                                (f"/metrics/{service}", "/metrics"), (f"/readyz/{service}", "/readyz")):
+    for path, upstream_path in (
+        (f"/docs/{service}/openapi.json", "/openapi.json"),
+        (f"/metrics/{service}", "/metrics"),
+        (f"/readyz/{service}", "/readyz"),
+    ):
         status, _, body = call(url + path)
         assert status == 200, path
         assert json.loads(body) | {"headers": None} == {"service": service, "path": upstream_path, "headers": None}

@@ -21,14 +21,23 @@ def store(maildir, name: str, to: str, link: str) -> None:
 
 
 def link(maildir, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service_runtime.ops", "invitation-link", "--maildir", str(maildir), *args],
-                          capture_output=True, text=True, timeout=60, env=os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "service_runtime.ops", "invitation-link", "--maildir", str(maildir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ,
+    )
 
 
 def test_prints_the_newest_invitation_link_decoded(tmp_path):
     store(tmp_path, "20261130T010000Z-a.eml", "ada@acme.example", "http://127.0.0.1:8080/invitations/accept?token=old")
-    store(tmp_path, "20261130T020000Z-b.eml", "bob@acme.example",
-          f"http://127.0.0.1:8080/invitations/accept#token={LONG_TOKEN}")
+    store(
+        tmp_path,
+        "20261130T020000Z-b.eml",
+        "bob@acme.example",
+        f"http://127.0.0.1:8080/invitations/accept#token={LONG_TOKEN}",
+    )
     os.utime(tmp_path / "20261130T010000Z-a.eml", (1, 1))
     newest = link(tmp_path)
     assert newest.stdout.strip() == f"http://127.0.0.1:8080/invitations/accept#token={LONG_TOKEN}"

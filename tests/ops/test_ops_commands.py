@@ -12,25 +12,39 @@ import sys
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
-from storefront_events import KAFKA_HEADERS, encode
-from storefront_events.clients import ClientCreated
 
 from service_runtime.kafka_admin import ensure_topics
 from service_runtime.settings import ServiceSettings
+from storefront_events import KAFKA_HEADERS, encode
+from storefront_events.clients import ClientCreated
 
 
 def _env(stack, topic_prefix) -> dict:
-    return {**os.environ, "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap, "STOREFRONTS_TOPIC_PREFIX": topic_prefix}
+    return {
+        **os.environ,
+        "STOREFRONTS_KAFKA_BOOTSTRAP": stack.kafka_bootstrap,
+        "STOREFRONTS_TOPIC_PREFIX": topic_prefix,
+    }
 
 
 def ops(stack, topic_prefix, *args: str, module: str = "service_runtime.ops") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", module, *args], env=_env(stack, topic_prefix),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=_env(stack, topic_prefix),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def created(number: int, correlation_id: str) -> ClientCreated:
-    return ClientCreated(client_id=f"c-{number}", name=f"Client {number}", reference_id=f"REF-{number}", description=None,
-                         correlation_id=correlation_id)
+    return ClientCreated(
+        client_id=f"c-{number}",
+        name=f"Client {number}",
+        reference_id=f"REF-{number}",
+        description=None,
+        correlation_id=correlation_id,
+    )
 
 
 async def publish(stack, topic: str, events) -> None:
@@ -38,8 +52,12 @@ async def publish(stack, topic: str, events) -> None:
     await producer.start()
     try:
         for event in events:
-            await producer.send_and_wait(topic, encode(event, source="/client-service", subject=event.client_id),
-                                         key=event.client_id.encode(), headers=KAFKA_HEADERS)
+            await producer.send_and_wait(
+                topic,
+                encode(event, source="/client-service", subject=event.client_id),
+                key=event.client_id.encode(),
+                headers=KAFKA_HEADERS,
+            )
     finally:
         await producer.stop()
 
@@ -77,8 +95,19 @@ async def test_tail_filters_one_request_and_shows_the_last_records(stack, topic_
 
 async def test_tail_follow_prints_new_events_as_they_arrive(stack, topic_prefix, clients_topic):
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "service_runtime.ops", "tail", "clients.v1", "--last", "0", "--follow", "--json",
-        env=_env(stack, topic_prefix), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "service_runtime.ops",
+        "tail",
+        "clients.v1",
+        "--last",
+        "0",
+        "--follow",
+        "--json",
+        env=_env(stack, topic_prefix),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         seen = None
         for _ in range(60):  # publish until the follower, once started, shows the new event
@@ -101,8 +130,9 @@ async def test_tail_of_a_topic_that_does_not_exist_says_so(stack, topic_prefix):
 
 
 async def test_lag_shows_each_group_per_partition(stack, topic_prefix, clients_topic):
-    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, group_id=f"{topic_prefix}access-service",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=stack.kafka_bootstrap, group_id=f"{topic_prefix}access-service", enable_auto_commit=False
+    )
     await consumer.start()
     try:
         partitions = [TopicPartition(clients_topic, p) for p in range(3)]
@@ -114,15 +144,19 @@ async def test_lag_shows_each_group_per_partition(stack, topic_prefix, clients_t
     probe = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap)
     await probe.start()
     try:
-        ends = {tp.partition: end for tp, end in
-                (await probe.end_offsets([TopicPartition(clients_topic, p) for p in range(3)])).items()}
+        ends = {
+            tp.partition: end
+            for tp, end in (await probe.end_offsets([TopicPartition(clients_topic, p) for p in range(3)])).items()
+        }
     finally:
         await probe.stop()
 
     lag = ops(stack, topic_prefix, "lag", "--json")
     assert lag.returncode == 0, lag.stderr
     rows = [json.loads(line) for line in lag.stdout.splitlines()]
-    assert {(r["group"], r["topic"], r["partition"]) for r in rows} == {("access-service", "clients.v1", p) for p in range(3)}
+    assert {(r["group"], r["topic"], r["partition"]) for r in rows} == {
+        ("access-service", "clients.v1", p) for p in range(3)
+    }
     assert {r["partition"]: r["lag"] for r in rows} == ends
     assert sum(r["lag"] for r in rows) == 6
     table = ops(stack, topic_prefix, "lag")
@@ -131,7 +165,10 @@ async def test_lag_shows_each_group_per_partition(stack, topic_prefix, clients_t
 
 async def test_dead_letters_lists_the_dead_letter_topics_with_their_counts(stack, topic_prefix, clients_topic):
     dlq = f"{topic_prefix}clients.v1.dlq.access-service"
-    await ensure_topics(ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap), {dlq: 1, f"{topic_prefix}clients.v1.dlq.notifier-service": 1})
+    await ensure_topics(
+        ServiceSettings(kafka_bootstrap=stack.kafka_bootstrap),
+        {dlq: 1, f"{topic_prefix}clients.v1.dlq.notifier-service": 1},
+    )
     await publish(stack, dlq, [created(1, "r-a"), created(2, "r-a")])
     listed = ops(stack, topic_prefix, "list", module="service_runtime.dead_letters")
     assert listed.returncode == 0, listed.stderr

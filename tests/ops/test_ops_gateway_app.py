@@ -54,13 +54,17 @@ async def test_ready_when_every_service_is(service):
     async with client(app) as http:
         answer = await http.get("/readyz")
     assert answer.status_code == 200
-    assert answer.json()["services"]["access"] == {"status": "ready", "http_status": 200,
-                                                   "checks": {"database": True, "kafka": True}}
+    assert answer.json()["services"]["access"] == {
+        "status": "ready",
+        "http_status": 200,
+        "checks": {"database": True, "kafka": True},
+    }
 
 
 async def test_not_ready_names_the_services_that_are_not(service):
-    app = create_gateway_app({"client": service(True), "access": service(False),
-                              "notifier": f"http://127.0.0.1:{free_port()}"})
+    app = create_gateway_app(
+        {"client": service(True), "access": service(False), "notifier": f"http://127.0.0.1:{free_port()}"}
+    )
     async with client(app) as http:
         answer = await http.get("/readyz")
     assert answer.status_code == 503

@@ -62,8 +62,13 @@ def test_money_travels_as_string_and_comes_back_exact():
 
 
 def test_decode_accepts_str_and_dict_and_normalises_time_to_utc():
-    event = ClientCreated(client_id="c", name="n", reference_id=None, description=None,
-                          occurred_at=datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
+    event = ClientCreated(
+        client_id="c",
+        name="n",
+        reference_id=None,
+        description=None,
+        occurred_at=datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))),
+    )
     assert event.occurred_at.tzinfo is UTC and event.occurred_at.hour == 10
     assert decode(encode(event, source="/s").decode()) == event
     assert decode(to_cloudevent(event, source="/s").model_dump(mode="json")) == event

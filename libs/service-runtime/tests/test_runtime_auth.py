@@ -17,7 +17,12 @@ def verifier(mint):
 
 async def test_reads_role_client_and_store_scope(mint, verifier):
     principal = await verifier.verify(mint.token("store_manager", client_id="c1", store_ids=("s1", "s2"), subject="u1"))
-    assert (principal.subject, principal.role, principal.client_id, principal.store_ids) == ("u1", "store_manager", "c1", ("s1", "s2"))
+    assert (principal.subject, principal.role, principal.client_id, principal.store_ids) == (
+        "u1",
+        "store_manager",
+        "c1",
+        ("s1", "s2"),
+    )
     assert principal.can_see_client("c1") and not principal.can_see_client("c2")
 
 

@@ -11,12 +11,12 @@ from aiokafka.errors import KafkaTimeoutError
 from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 from sqlmodel import Field, SQLModel
-from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 from service_runtime.kafka_admin import ensure_topics
 from service_runtime.runtime import Runtime
 from service_runtime.settings import ServiceSettings
 from service_runtime.testing.helpers import RUNTIME_ONLY, create_tables, eventually, read_topic
+from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 GROUP = "probe"
 
@@ -50,10 +50,10 @@ async def _produce(stack, topic: str, events, *, key: bytes = b"one-partition") 
 
 
 def _runtime(service_settings, **overrides) -> Runtime:
-    settings = service_settings(ServiceSettings, service_name="probe", consumer_backoff_seconds=0.05, relay_enabled=False,
-                                **overrides)
-    return Runtime(settings, migrations=RUNTIME_ONLY,
-                   follow_access_revocations=False)
+    settings = service_settings(
+        ServiceSettings, service_name="probe", consumer_backoff_seconds=0.05, relay_enabled=False, **overrides
+    )
+    return Runtime(settings, migrations=RUNTIME_ONLY, follow_access_revocations=False)
 
 
 async def _keep(event: ClientCreated, *, uow) -> None:
@@ -68,8 +68,9 @@ async def _applied(runtime: Runtime) -> set[str]:
 
 
 async def _dead_letters(stack, topic_prefix: str, *, at_least: int, timeout: float) -> list:
-    return await read_topic(stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter(GROUP), count=at_least,
-                            timeout=timeout)
+    return await read_topic(
+        stack.kafka_bootstrap, topic_prefix + CLIENTS_V1.dead_letter(GROUP), count=at_least, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -90,11 +91,13 @@ async def started():
 
 @pytest.mark.parametrize("form", ["one event at a time", "set-based batch handler"])
 async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_that_one_alone(
-        form, service_settings, stack, topic_prefix, started):
+    form, service_settings, stack, topic_prefix, started
+):
     runtime = _runtime(service_settings)
     batches: list[int] = []
     poison_calls: list[str] = []
     if form == "one event at a time":
+
         @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,))
         async def keep(event, *, uow) -> None:
             if event.client_id == "c-poison":
@@ -102,6 +105,7 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
                 raise Poison("this event can never be applied")
             await _keep(event, uow=uow)
     else:
+
         @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,), batch=True)
         async def keep_all(events, *, uow) -> None:
             batches.append(len(events))
@@ -113,8 +117,11 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
     healthy = [f"c-{i}" for i in range(8)]
     poison = _created("c-poison")
     # All on one partition, there before the consumer starts: they come as one batch.
-    await _produce(stack, topic_prefix + CLIENTS_V1.name,
-                   [_created(c) for c in healthy[:4]] + [poison] + [_created(c) for c in healthy[4:]])
+    await _produce(
+        stack,
+        topic_prefix + CLIENTS_V1.name,
+        [_created(c) for c in healthy[:4]] + [poison] + [_created(c) for c in healthy[4:]],
+    )
     await started(runtime)
 
     await eventually(lambda: _is(_applied(runtime), set(healthy)), timeout=60)
@@ -134,7 +141,8 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
 
 
 async def test_a_deadlock_reported_by_postgresql_is_retried_until_applied_never_dead_lettered(
-        service_settings, stack, topic_prefix, started):
+    service_settings, stack, topic_prefix, started
+):
     runtime = _runtime(service_settings, consumer_max_attempts=3)
     deadlocks = {"left": 5}  # more than consumer_max_attempts: a bounded retry would dead-letter it
 
@@ -143,8 +151,9 @@ async def test_a_deadlock_reported_by_postgresql_is_retried_until_applied_never_
         async with uow:
             if deadlocks["left"]:
                 deadlocks["left"] -= 1
-                await uow.session.execute(text(
-                    "DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01'; END $$"))
+                await uow.session.execute(
+                    text("DO $$ BEGIN RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01'; END $$")
+                )
             uow.session.add(ProbeClient(id=event.client_id, name=event.name))
             await uow.commit()
 
@@ -156,7 +165,9 @@ async def test_a_deadlock_reported_by_postgresql_is_retried_until_applied_never_
     assert await _dead_letters(stack, topic_prefix, at_least=1, timeout=3) == []
 
 
-async def test_a_dead_letter_publish_that_fails_for_a_while_loses_nothing(service_settings, stack, topic_prefix, started):
+async def test_a_dead_letter_publish_that_fails_for_a_while_loses_nothing(
+    service_settings, stack, topic_prefix, started
+):
     runtime = _runtime(service_settings, consumer_max_attempts=1)
 
     @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,))
@@ -209,7 +220,8 @@ async def _is(value, expected) -> bool:
 
 
 async def test_a_subscription_that_does_not_move_shows_its_lag_and_how_long_since_it_moved(
-        service_settings, stack, topic_prefix, started):
+    service_settings, stack, topic_prefix, started
+):
     runtime = _runtime(service_settings)
     release = asyncio.Event()
 

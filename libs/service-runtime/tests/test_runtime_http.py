@@ -51,8 +51,9 @@ def client(app, peer="127.0.0.1") -> httpx.AsyncClient:
 async def test_an_oversize_body_gets_413_before_authentication_or_parsing():
     app, _ = app_with()
     async with client(app) as http:
-        response = await http.post("/notes", content=b"{" + b" " * 70_000 + b"}",
-                                   headers={"content-type": "application/json"})
+        response = await http.post(
+            "/notes", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}
+        )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert "65536 bytes" in response.json()["detail"]
@@ -66,8 +67,9 @@ async def test_a_streamed_body_without_length_is_cut_off_at_the_limit():
             yield b" " * 1024
 
     async with client(app) as http:
-        response = await http.post("/notes", content=chunks(), headers={"content-type": "application/json",
-                                                                       **mint.headers("operator")})
+        response = await http.post(
+            "/notes", content=chunks(), headers={"content-type": "application/json", **mint.headers("operator")}
+        )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
 
@@ -82,8 +84,12 @@ async def test_a_route_can_have_its_own_limit_and_small_bodies_pass():
 
 
 def _method_labels() -> set[str]:
-    return {sample.labels["method"] for metric in REGISTRY.collect() if metric.name == "storefronts_http_requests"
-            for sample in metric.samples}
+    return {
+        sample.labels["method"]
+        for metric in REGISTRY.collect()
+        if metric.name == "storefronts_http_requests"
+        for sample in metric.samples
+    }
 
 
 async def test_unknown_http_methods_share_one_metrics_label():
@@ -97,14 +103,21 @@ async def test_unknown_http_methods_share_one_metrics_label():
     assert not {"BREW", "PROPFIND", "XYZZY123"} & labels
 
 
-@pytest.mark.parametrize(("peer", "forwarded", "seen"), [
-    ("198.51.100.7", "203.0.113.9", "198.51.100.7"),       # not the gateway: its header is ignored
-    ("127.0.0.1", "203.0.113.9", "127.0.0.1"),             # a local caller is not the gateway either
-    ("127.0.0.2", "203.0.113.9", "203.0.113.9"),           # the gateway names the caller
-    ("127.0.0.2", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the nearest hop the gateway saw, not what the caller wrote
-    ("127.0.0.2", "not-an-address", "127.0.0.2"),
-    ("127.0.0.2", None, "127.0.0.2"),
-])
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "seen"),
+    [
+        ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # not the gateway: its header is ignored
+        ("127.0.0.1", "203.0.113.9", "127.0.0.1"),  # a local caller is not the gateway either
+        ("127.0.0.2", "203.0.113.9", "203.0.113.9"),  # the gateway names the caller
+        (
+            "127.0.0.2",
+            "6.6.6.6, 203.0.113.9",
+            "203.0.113.9",
+        ),  # the nearest hop the gateway saw, not what the caller wrote
+        ("127.0.0.2", "not-an-address", "127.0.0.2"),
+        ("127.0.0.2", None, "127.0.0.2"),
+    ],
+)
 async def test_forwarded_addresses_are_believed_only_from_trusted_proxies(peer, forwarded, seen):
     app, _ = app_with(trusted_proxies=["127.0.0.2/32"])
     async with client(app, peer) as http:
@@ -115,4 +128,6 @@ async def test_forwarded_addresses_are_believed_only_from_trusted_proxies(peer, 
 async def test_without_trusted_proxies_the_peer_is_the_caller():
     app, _ = app_with()
     async with client(app, "127.0.0.1") as http:
-        assert (await http.get("/whoami", headers={"x-forwarded-for": "203.0.113.9"})).json() == {"address": "127.0.0.1"}
+        assert (await http.get("/whoami", headers={"x-forwarded-for": "203.0.113.9"})).json() == {
+            "address": "127.0.0.1"
+        }

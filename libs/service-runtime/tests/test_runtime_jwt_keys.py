@@ -14,8 +14,12 @@ async def test_a_token_signed_es256_under_the_real_key_id_is_refused_as_unauthor
     mint = TokenMint()
     verifier = JwtVerifier(issuer=mint.issuer, audience=mint.audience, jwks=mint.jwks)
     claims = jwt.decode(mint.token("admin", client_id="c1"), options={"verify_signature": False})
-    forged = jwt.encode({**claims, "role": "operator"}, ec.generate_private_key(ec.SECP256R1()),
-                        algorithm="ES256", headers={"kid": mint.kid})
+    forged = jwt.encode(
+        {**claims, "role": "operator"},
+        ec.generate_private_key(ec.SECP256R1()),
+        algorithm="ES256",
+        headers={"kid": mint.kid},
+    )
     with pytest.raises(Unauthorized):
         await verifier.verify(forged)
 
@@ -33,8 +37,14 @@ class Jwks:
         return httpx.Response(200, json={"keys": self.keys})
 
     def verifier(self, mint: TokenMint, **kwargs) -> JwtVerifier:
-        return JwtVerifier(issuer=mint.issuer, audience=mint.audience, jwks_url="http://access/.well-known/jwks.json",
-                           transport=httpx.MockTransport(self.handler), clock=lambda: self.now, **kwargs)
+        return JwtVerifier(
+            issuer=mint.issuer,
+            audience=mint.audience,
+            jwks_url="http://access/.well-known/jwks.json",
+            transport=httpx.MockTransport(self.handler),
+            clock=lambda: self.now,
+            **kwargs,
+        )
 
 
 async def test_a_key_removed_from_the_jwks_stops_verifying_once_the_set_is_older_than_its_ttl():
@@ -70,4 +80,3 @@ async def test_unknown_key_ids_fetch_the_set_at_most_once_per_refetch_interval()
     endpoint.now += 31
     assert (await verifier.verify(rotated.token("operator"))).role == "operator"
     assert endpoint.fetches == 3
-

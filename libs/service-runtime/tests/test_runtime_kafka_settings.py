@@ -38,7 +38,10 @@ def test_shared_settings_come_from_storefronts_variables(monkeypatch):
     options = client_options(settings)
     assert options["security_protocol"] == "SASL_PLAINTEXT"
     assert (options["sasl_mechanism"], options["sasl_plain_username"], options["sasl_plain_password"]) == (
-        "SCRAM-SHA-512", "svc", "pw")
+        "SCRAM-SHA-512",
+        "svc",
+        "pw",
+    )
     security = broker_security(settings)
     assert (type(security).__name__, security.username, security.use_ssl) == ("SASLScram512", "svc", False)
 

@@ -4,8 +4,10 @@ import pytest
 
 from service_runtime.messages import Catalog, SaidByKey, locale_from_header
 
-CATALOG = Catalog({"Refused": {"en": "Refused", "fr": "Refusé"}},
-                  {"too_long": {"en": "At most {maximum}.", "fr": "Au plus {maximum}."}})
+CATALOG = Catalog(
+    {"Refused": {"en": "Refused", "fr": "Refusé"}},
+    {"too_long": {"en": "At most {maximum}.", "fr": "Au plus {maximum}."}},
+)
 
 
 class Refused(SaidByKey):
@@ -13,10 +15,19 @@ class Refused(SaidByKey):
     title = "Refused"
 
 
-@pytest.mark.parametrize(("header", "locale"), [
-    ("fr-FR", "fr"), ("fr_CA", "fr"), ("de, fr;q=0.5, en;q=0.4", "fr"), ("en;q=0.9, fr;q=0.8", "en"),
-    ("fr;q=0", "en"), ("", "en"), (None, "en"), ("*", "en"),
-])
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        ("fr-FR", "fr"),
+        ("fr_CA", "fr"),
+        ("de, fr;q=0.5, en;q=0.4", "fr"),
+        ("en;q=0.9, fr;q=0.8", "en"),
+        ("fr;q=0", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("*", "en"),
+    ],
+)
 def test_accept_language_picks_the_best_language_we_speak(header, locale):
     assert locale_from_header(header) == locale
 

@@ -34,8 +34,14 @@ async def test_domain_errors_become_problem_json_with_extensions():
     response = await _post(json={"count": 0})
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json() == {"type": "about:blank", "title": "Conflict", "status": 409,
-                                "detail": "Zero things are already there.", "instance": "/things", "field": "count"}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "Zero things are already there.",
+        "instance": "/things",
+        "field": "count",
+    }
 
 
 async def test_validation_errors_name_the_field():

@@ -5,15 +5,15 @@ import asyncio
 import pytest
 from aiokafka.errors import KafkaError
 from sqlalchemy import select
-from storefront_events import ClientCreated, ClientUpdated, decode
 
 from service_runtime.database import create_engine, session_factory
 from service_runtime.migrations import RUNTIME_TABLES
 from service_runtime.outbox import MAX_EVENT_BYTES_KEY, EventTooLarge, OutboxMessage
 from service_runtime.relay import OutboxRelay
-from service_runtime.testing.helpers import create_tables
 from service_runtime.settings import ServiceSettings
+from service_runtime.testing.helpers import create_tables
 from service_runtime.unit_of_work import SqlUnitOfWork
+from storefront_events import ClientCreated, ClientUpdated, decode
 
 
 class RecordRejected(KafkaError):
@@ -73,7 +73,9 @@ async def _write(sessions, *events, holds_secret: bool = False) -> None:
 
 async def _unsent(sessions) -> list[str]:
     async with sessions() as session:
-        rows = await session.execute(select(OutboxMessage.event_type).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id))
+        rows = await session.execute(
+            select(OutboxMessage.event_type).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+        )
         return list(rows.scalars())
 
 
@@ -108,7 +110,12 @@ async def test_a_failed_send_holds_back_only_its_own_key_and_later_sends_that_su
 
     assert (done.sent, done.failed) == (2, 2)
     rows = await _rows(sessions)
-    assert [(r.message_key, r.sent_at is not None) for r in rows] == [("c1", False), ("c2", True), ("c1", False), ("c2", True)]
+    assert [(r.message_key, r.sent_at is not None) for r in rows] == [
+        ("c1", False),
+        ("c2", True),
+        ("c1", False),
+        ("c2", True),
+    ]
     assert rows[0].last_error and "record rejected" in rows[0].last_error
 
     producer.fail_next = set()
@@ -139,7 +146,7 @@ async def test_a_row_that_keeps_failing_is_parked_visibly_and_holds_back_only_it
 
 
 async def test_an_oversize_event_is_refused_when_it_is_added(setup):
-    sessions, producer, relay = setup
+    sessions, _producer, _relay = setup
     sessions.configure(info={MAX_EVENT_BYTES_KEY: 2_000})
     async with SqlUnitOfWork(sessions, source="/test") as uow:
         uow.outbox.add(_update("c1", "small"))
@@ -152,8 +159,11 @@ async def test_an_oversize_event_is_refused_when_it_is_added(setup):
 async def test_an_oversize_row_that_reaches_the_relay_is_parked_and_does_not_wedge_it(setup):
     sessions, producer, relay = setup
     async with SqlUnitOfWork(sessions, source="/test") as uow:
-        uow.session.add(OutboxMessage(event_id="huge", event_type="t", topic="clients.v1", message_key="c1",
-                                      payload="x" * 1_000_000))
+        uow.session.add(
+            OutboxMessage(
+                event_id="huge", event_type="t", topic="clients.v1", message_key="c1", payload="x" * 1_000_000
+            )
+        )
         await uow.commit()
     await _write(sessions, _update("c2", "w0"), _update("c1", "v1"))
 

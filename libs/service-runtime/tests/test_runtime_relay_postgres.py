@@ -11,7 +11,6 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from storefront_events import ClientUpdated, decode
 
 from service_runtime.http import create_api
 from service_runtime.runtime import Runtime
@@ -19,6 +18,7 @@ from service_runtime.secrets import SecretBox
 from service_runtime.settings import ServiceSettings
 from service_runtime.testing.helpers import RUNTIME_ONLY, eventually, running
 from service_runtime.testing.proxy import TcpProxy
+from storefront_events import ClientUpdated, decode
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -120,8 +120,9 @@ async def test_a_standby_relay_survives_losing_its_database_and_takes_over(setti
     proxy = await proxies()
     first = Runtime(settings(), migrations=RUNTIME_ONLY, follow_access_revocations=False)
     await first.start()
-    standby = Runtime(settings(database_url=proxy.url_through(postgres_url)), migrations=RUNTIME_ONLY,
-                      follow_access_revocations=False)
+    standby = Runtime(
+        settings(database_url=proxy.url_through(postgres_url)), migrations=RUNTIME_ONLY, follow_access_revocations=False
+    )
     await standby.start()
     try:
         await _write(first, _updates(["before"]))
@@ -165,7 +166,7 @@ async def test_two_relays_of_one_service_never_publish_the_same_rows_even_after_
             names = [f"n{i}" for i in range(3000)]
             for start in range(0, len(names), 250):
                 writer = first if start % 500 else second
-                await _write(writer, _updates(names[start:start + 250]))
+                await _write(writer, _updates(names[start : start + 250]))
                 await asyncio.sleep(0.1)
             await eventually(lambda: _all_sent(postgres_url), timeout=120)
 
@@ -190,7 +191,8 @@ async def test_a_row_the_broker_refuses_is_parked_and_never_wedges_the_relay(set
             await connection.execute(
                 "INSERT INTO outbox_messages (event_id, event_type, topic, message_key, payload, created_at) "
                 "VALUES ($1, 'storefronts.client.updated.v1', 'clients.v1', 'c0', $2, now())",
-                str(uuid.uuid4()), "x" * 2_000_000,
+                str(uuid.uuid4()),
+                "x" * 2_000_000,
             )
         finally:
             await connection.close()
@@ -202,8 +204,10 @@ async def test_a_row_the_broker_refuses_is_parked_and_never_wedges_the_relay(set
         async def unsent_once_parked():
             connection = await asyncpg.connect(postgres_url)
             try:
-                rows = await connection.fetch("SELECT message_key, failed_at, attempts, last_error "
-                                              "FROM outbox_messages WHERE sent_at IS NULL ORDER BY id")
+                rows = await connection.fetch(
+                    "SELECT message_key, failed_at, attempts, last_error "
+                    "FROM outbox_messages WHERE sent_at IS NULL ORDER BY id"
+                )
             finally:
                 await connection.close()
             return rows if any(r["failed_at"] for r in rows) else None
@@ -227,9 +231,12 @@ async def test_a_row_the_broker_refuses_is_parked_and_never_wedges_the_relay(set
 async def _unsent_names(postgres_url: str, *, exclude_key: str) -> bool:
     connection = await asyncpg.connect(postgres_url)
     try:
-        return await connection.fetchval(
-            "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND message_key <> $1", exclude_key
-        ) == 0
+        return (
+            await connection.fetchval(
+                "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND message_key <> $1", exclude_key
+            )
+            == 0
+        )
     finally:
         await connection.close()
 

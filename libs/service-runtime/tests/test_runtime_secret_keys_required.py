@@ -8,13 +8,18 @@ from service_runtime.testing.helpers import RUNTIME_ONLY
 
 
 def settings(tmp_path, **values) -> ServiceSettings:
-    return ServiceSettings(service_name="keyless", database_url=f"sqlite+aiosqlite:///{tmp_path}/keyless.db",
-                           kafka_bootstrap="127.0.0.1:1", **values)
+    return ServiceSettings(
+        service_name="keyless",
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/keyless.db",
+        kafka_bootstrap="127.0.0.1:1",
+        **values,
+    )
 
 
 async def test_a_service_without_secret_keys_refuses_to_start(tmp_path):
-    runtime = Runtime(settings(tmp_path, secret_keys=[], development=False), migrations=RUNTIME_ONLY,
-                      follow_access_revocations=False)
+    runtime = Runtime(
+        settings(tmp_path, secret_keys=[], development=False), migrations=RUNTIME_ONLY, follow_access_revocations=False
+    )
     try:
         with pytest.raises(MissingSecretKeys, match="STOREFRONTS_SECRET_KEYS"):
             await runtime.start()

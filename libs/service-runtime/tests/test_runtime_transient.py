@@ -1,7 +1,6 @@
 """Which failures the consumer retries without limit (transient) and which it retries a
 bounded number of times before dead-lettering: classified by what they are."""
 
-import asyncio
 import errno
 import sqlite3
 
@@ -60,7 +59,7 @@ TRANSIENT = {
     "kafka leader election": NotLeaderForPartitionError(),
     "kafka timeout": KafkaTimeoutError(),
     "connection refused": ConnectionRefusedError(errno.ECONNREFUSED, "refused"),
-    "asyncio timeout": asyncio.TimeoutError(),
+    "asyncio timeout": TimeoutError(),
     "os network unreachable": OSError(errno.ENETUNREACH, "unreachable"),
     "handler says so": TransientError("the carrier's API is down"),
     "raised from a transient one": RuntimeError("wrapped"),

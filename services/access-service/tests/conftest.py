@@ -14,4 +14,3 @@ def access_settings(service_settings, tmp_path) -> AccessSettings:
 async def api(access_settings):
     async with running(create_app(access_settings)) as http:
         yield http
-

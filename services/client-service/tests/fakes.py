@@ -20,8 +20,10 @@ class FakeClientRepository:
         return self.clients.get(client_id)
 
     async def reference_taken(self, reference_id, *, other_than=None):
-        return any(c.reference_id and c.reference_id.casefold() == reference_id.casefold() and c.id != other_than
-                   for c in self.clients.values())
+        return any(
+            c.reference_id and c.reference_id.casefold() == reference_id.casefold() and c.id != other_than
+            for c in self.clients.values()
+        )
 
     def add(self, client):
         self.clients[client.id] = client

@@ -49,8 +49,11 @@ class FakeEmailRepository:
         self.rows[email.id] = replace(email)
 
     async def search(self, *, client_id: str | None, to: str | None, limit: int) -> list[Email]:
-        found = [e for e in self.rows.values()
-                 if (client_id is None or e.client_id == client_id) and (not to or e.to.lower() == to.lower())]
+        found = [
+            e
+            for e in self.rows.values()
+            if (client_id is None or e.client_id == client_id) and (not to or e.to.lower() == to.lower())
+        ]
         return sorted(found, key=lambda e: e.created_at, reverse=True)[:limit]
 
 

@@ -111,5 +111,6 @@ def _compare_objects(old: _Node, new: _Node, path: str, breaking: list[str], add
             breaking.append(f"{path}.{name}: property made required")
         elif name in old_required and name not in new_required:
             additive.append(f"{path}.{name}: property made optional")
-        _compare(_Node(old_props[name], old.root), _Node(new_props[name], new.root), f"{path}.{name}",
-                 breaking, additive)
+        _compare(
+            _Node(old_props[name], old.root), _Node(new_props[name], new.root), f"{path}.{name}", breaking, additive
+        )

@@ -10,7 +10,7 @@ class ContractError(ValueError):
 class UnknownEventType(ContractError):
     """The CloudEvents `type` is not in the catalog (unknown event or unsupported version)."""
 
-    def __init__(self, type: str) -> None:  # noqa: A002 - CloudEvents attribute name
+    def __init__(self, type: str) -> None:
         super().__init__(f"unknown event type: {type!r}")
         self.type = type
 

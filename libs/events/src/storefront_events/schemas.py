@@ -1,7 +1,7 @@
 """JSON Schemas of the event contracts, committed in libs/events/schemas/.
 
-    python -m storefront_events.schemas write   # regenerate schemas/*.json and CATALOG.md
-    python -m storefront_events.schemas check   # fail when the committed schemas are stale or broken
+python -m storefront_events.schemas write   # regenerate schemas/*.json and CATALOG.md
+python -m storefront_events.schemas check   # fail when the committed schemas are stale or broken
 """
 
 from __future__ import annotations

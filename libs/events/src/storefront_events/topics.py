@@ -74,14 +74,15 @@ ACCESS_V1 = Topic(
 STORES_V1 = Topic(
     "stores.v1", ("store_id",), 6, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)
 )
-SHOP_ORDERS_V1 = Topic(
-    "shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore)
-)
+SHOP_ORDERS_V1 = Topic("shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore))
 MAPPINGS_V1 = Topic("mappings.v1", ("store_id",), 6, (ProductMapped, ProductUnmapped, ProductPublishRequested))
 ORDERS_V1 = Topic("orders.v1", ("order_id",), 12, (OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged))
 NOTIFICATIONS_V1 = Topic(
-    "notifications.v1", ("client_id",), 6, (EmailSent, PostbackDelivered, PostbackFailed, EmailDeliveryFailed),
-    key_fallback="to"
+    "notifications.v1",
+    ("client_id",),
+    6,
+    (EmailSent, PostbackDelivered, PostbackFailed, EmailDeliveryFailed),
+    key_fallback="to",
 )
 
 ALL_TOPICS: tuple[Topic, ...] = (

@@ -46,9 +46,18 @@ class JwtVerifier:
     A key verifies only the algorithm of its own type: a token whose header names another
     algorithm is refused (401), never handed to a key that cannot check it."""
 
-    def __init__(self, *, issuer: str, audience: str, jwks_url: str = "", jwks: dict | None = None,
-                 ttl: float = 300, refetch_after: float = 30, transport: httpx.AsyncBaseTransport | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str = "",
+        jwks: dict | None = None,
+        ttl: float = 300,
+        refetch_after: float = 30,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.jwks_url = jwks_url
@@ -113,16 +122,27 @@ class JwtVerifier:
         if header.get("alg") != key.algorithm_name:
             raise Unauthorized("The token is not signed with its key's algorithm.")
         try:
-            claims = jwt.decode(token, key=key, algorithms=[key.algorithm_name], audience=self.audience,
-                                issuer=self.issuer, options={"require": ["exp", "sub", "iss", "aud"]})
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=[key.algorithm_name],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("The token has expired.") from error
         except jwt.PyJWTError as error:
             raise Unauthorized("The token is invalid.") from error
         try:
-            return Principal(subject=claims["sub"], role=claims.get("role"), client_id=claims.get("client_id"),
-                             store_ids=tuple(claims.get("store_ids") or ()), session_id=claims.get("sid"),
-                             issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None)
+            return Principal(
+                subject=claims["sub"],
+                role=claims.get("role"),
+                client_id=claims.get("client_id"),
+                store_ids=tuple(claims.get("store_ids") or ()),
+                session_id=claims.get("sid"),
+                issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None,
+            )
         except (ValueError, TypeError) as error:
             raise Unauthorized("The token carries no valid role.") from error
 
@@ -151,4 +171,3 @@ def require_roles(*roles: Role):
         return principal
 
     return check
-

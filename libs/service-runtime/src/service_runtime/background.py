@@ -14,9 +14,7 @@ from prometheus_client import Counter, Gauge
 
 log = structlog.get_logger()
 
-RESTARTS = Counter(
-    "storefronts_background_task_restarts_total", "Background task restarts after a crash", ["task"]
-)
+RESTARTS = Counter("storefronts_background_task_restarts_total", "Background task restarts after a crash", ["task"])
 ALIVE = Gauge("storefronts_background_task_alive", "1 while the background task runs", ["task"])
 
 

@@ -48,7 +48,9 @@ def _connection(bootstrap: str, connection: dict[str, Any] | None) -> dict[str, 
     return connection if connection is not None else {"bootstrap_servers": bootstrap}
 
 
-async def read_dead_letters(bootstrap: str, topic: str, *, connection: dict[str, Any] | None = None) -> list[DeadLetter]:
+async def read_dead_letters(
+    bootstrap: str, topic: str, *, connection: dict[str, Any] | None = None
+) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(**_connection(bootstrap, connection), enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
@@ -100,7 +102,8 @@ async def replay(
 ) -> list[DeadLetter]:
     """Publishes the chosen dead letters (all when no offsets) back to their original topic."""
     chosen = [
-        d for d in await read_dead_letters(bootstrap, topic, connection=connection)
+        d
+        for d in await read_dead_letters(bootstrap, topic, connection=connection)
         if offsets is None or d.offset in offsets
     ]
     producer = AIOKafkaProducer(**_connection(bootstrap, connection), enable_idempotence=True)
@@ -108,7 +111,9 @@ async def replay(
     try:
         for letter in chosen:
             await producer.send_and_wait(
-                letter.original_topic, letter.value, key=letter.key.encode() if letter.key else None,
+                letter.original_topic,
+                letter.value,
+                key=letter.key.encode() if letter.key else None,
                 headers=[("content-type", b"application/cloudevents+json"), ("dlq.replayed_from", topic.encode())],
             )
     finally:
@@ -124,11 +129,16 @@ async def dead_letter_topics(bootstrap: str, prefix: str = "") -> dict[str, int]
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service_runtime.dead_letters", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m service_runtime.dead_letters", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("command", choices=("list", "replay"))
-    parser.add_argument("topic", nargs="?",
-                        help="dead-letter topic, e.g. clients.v1.dlq.access-service (without the prefix); "
-                             "'list' without it lists the dead-letter topics and their counts")
+    parser.add_argument(
+        "topic",
+        nargs="?",
+        help="dead-letter topic, e.g. clients.v1.dlq.access-service (without the prefix); "
+        "'list' without it lists the dead-letter topics and their counts",
+    )
     parser.add_argument("--offset", type=int, action="append", help="replay only these offsets")
     args = parser.parse_args(argv)
     settings = ServiceSettings()
@@ -144,8 +154,11 @@ def main(argv: list[str]) -> int:
         return 0
     topic = settings.topic(args.topic)
     if topic not in asyncio.run(topic_names(bootstrap)):
-        print(f"topic {topic} does not exist on {bootstrap}; the dead-letter topics are listed by "
-              "'python -m service_runtime.dead_letters list'", file=sys.stderr)
+        print(
+            f"topic {topic} does not exist on {bootstrap}; the dead-letter topics are listed by "
+            "'python -m service_runtime.dead_letters list'",
+            file=sys.stderr,
+        )
         return 2
     if args.command == "list":
         letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, topic, connection=connection))
@@ -154,7 +167,10 @@ def main(argv: list[str]) -> int:
         letters = asyncio.run(replay(settings.kafka_bootstrap, topic, offsets, connection=connection))
     for letter in letters:
         print(json.dumps(letter.summary()))
-    print(f"{len(letters)} dead letters {'listed' if args.command == 'list' else 'replayed'} from {topic}", file=sys.stderr)
+    print(
+        f"{len(letters)} dead letters {'listed' if args.command == 'list' else 'replayed'} from {topic}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from faststream.specification import AsyncAPI
+
 from storefront_events import ALL_TOPICS, CloudEvent
 
 SERVICES = {
@@ -49,23 +50,32 @@ async def service_documents(service: str) -> tuple[dict[str, Any], dict[str, Any
     for topic in ALL_TOPICS:
         if topic.name in PUBLISHES[service]:
             events = ", ".join(e.__name__ for e in topic.events)
-            broker.publisher(topic.name, title=f"{topic.name}:publish", schema=CloudEvent,
-                             description=f"Written by the outbox relay, keyed by {' + '.join(topic.key_fields)}: {events}. "
-                                         "Structured-mode CloudEvents; data schemas in libs/events/schemas.")
+            broker.publisher(
+                topic.name,
+                title=f"{topic.name}:publish",
+                schema=CloudEvent,
+                description=f"Written by the outbox relay, keyed by {' + '.join(topic.key_fields)}: {events}. "
+                "Structured-mode CloudEvents; data schemas in libs/events/schemas.",
+            )
     await runtime.engine.dispose()
-    asyncapi = AsyncAPI(broker, title=openapi["info"]["title"], version="1.0.0",
-                        description=openapi["info"].get("description")).to_specification().to_jsonable()
+    asyncapi = (
+        AsyncAPI(
+            broker, title=openapi["info"]["title"], version="1.0.0", description=openapi["info"].get("description")
+        )
+        .to_specification()
+        .to_jsonable()
+    )
     return openapi, asyncapi
 
 
 async def main(target: str) -> None:
     out = Path(target)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - a command line tool, before any request
     for service in SERVICES:
         documents = await service_documents(service)
         if documents is None:
             continue
-        for kind, document in zip(("openapi", "asyncapi"), documents):
+        for kind, document in zip(("openapi", "asyncapi"), documents, strict=False):
             (out / f"{service}.{kind}.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
         print(f"{service}: {out}/{service}.openapi.json, {out}/{service}.asyncapi.json")
 

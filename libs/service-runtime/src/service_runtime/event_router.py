@@ -46,7 +46,6 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Gauge
-from storefront_events import ContractError, Event, Topic, decode
 
 from service_runtime.faults import crash_point
 from service_runtime.inbox import Inbox
@@ -54,16 +53,16 @@ from service_runtime.messaging import Messaging
 from service_runtime.settings import ServiceSettings
 from service_runtime.transient import TransientError, is_transient
 from service_runtime.unit_of_work import SharedTransaction, SqlUnitOfWork
+from storefront_events import ContractError, Event, Topic, decode
 
 __all__ = ["EventRouter", "TransientError", "is_transient"]
 
 log = structlog.get_logger()
 
-CONSUMED = Counter(
-    "storefronts_events_consumed_total", "Events consumed", ["topic", "group", "outcome"]
-)
+CONSUMED = Counter("storefronts_events_consumed_total", "Events consumed", ["topic", "group", "outcome"])
 RETRIED = Counter(
-    "storefronts_consumer_transient_failures_total", "Batches rolled back by a transient failure and retried",
+    "storefronts_consumer_transient_failures_total",
+    "Batches rolled back by a transient failure and retried",
     ["topic", "group"],
 )
 DEAD_LETTER_FAILURES = Counter(
@@ -142,8 +141,17 @@ class _Cut:
 
 
 class _Delivery:
-    def __init__(self, router: EventRouter, handler: Handler, events, topic: str, group: str, dead_letter_topic: str,
-                 *, batch: bool):
+    def __init__(
+        self,
+        router: EventRouter,
+        handler: Handler,
+        events,
+        topic: str,
+        group: str,
+        dead_letter_topic: str,
+        *,
+        batch: bool,
+    ):
         self.router = router
         self.settings = router.settings
         self.handler = handler
@@ -172,16 +180,22 @@ class _Delivery:
         for partition, part in by_partition.items():
             self.pending.setdefault(partition, part[0].offset)
         partitions = list(by_partition)
-        results = await asyncio.gather(*(self._apply_partition(by_partition[p]) for p in partitions),
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._apply_partition(by_partition[p]) for p in partitions), return_exceptions=True
+        )
         done: dict[TopicPartition, int] = {}
-        for partition, result in zip(partitions, results):
+        for partition, result in zip(partitions, results, strict=False):
             part = by_partition[partition]
             if isinstance(result, asyncio.CancelledError):
                 raise result
             if isinstance(result, BaseException):  # a defect: never let FastStream swallow it and commit past it
-                log.error("consumer.batch_failed", error=repr(result), partition=partition, first_offset=part[0].offset,
-                          exc_info=result)
+                log.error(
+                    "consumer.batch_failed",
+                    error=repr(result),
+                    partition=partition,
+                    first_offset=part[0].offset,
+                    exc_info=result,
+                )
                 consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
                 continue
             done[TopicPartition(self.topic, partition)] = part[-1].offset + 1
@@ -202,7 +216,7 @@ class _Delivery:
             if cut is None:
                 return
             await self._retry_alone(remaining[cut.index], cut)
-            remaining = remaining[cut.index + 1:]
+            remaining = remaining[cut.index + 1 :]
 
     async def _apply_until_cut(self, records: Sequence[Any]) -> _Cut | None:
         """Decodes ``records`` and applies the longest prefix it can in one transaction
@@ -232,7 +246,10 @@ class _Delivery:
                 transient = is_transient(error)
                 (log.warning if transient else log.error)(
                     "events.transient_failure" if transient else "events.batch_not_applied",
-                    error=repr(error), events=len(items), retry_in=wait, partition=items[0][0].partition,
+                    error=repr(error),
+                    events=len(items),
+                    retry_in=wait,
+                    partition=items[0][0].partition,
                     first_offset=items[0][0].offset,
                 )
                 await asyncio.sleep(wait)
@@ -270,12 +287,18 @@ class _Delivery:
         if shared.outbox_added:
             probe.notify_committed()
         crash_point("consumer.after_commit")
-        for (record, event), outcome in zip(items[:end], outcomes[:end]):
+        for (record, event), outcome in zip(items[:end], outcomes[:end], strict=False):
             CONSUMED.labels(self.topic, self.group, outcome).inc()
             if outcome != "ignored":
-                log.info(f"event.{outcome}", event_id=str(event.event_id), correlation_id=event.correlation_id,
-                         event_type=event.event_type, topic=self.topic, partition=record.partition,
-                         offset=record.offset)
+                log.info(
+                    f"event.{outcome}",
+                    event_id=str(event.event_id),
+                    correlation_id=event.correlation_id,
+                    event_type=event.event_type,
+                    topic=self.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
         if end:
             self.last_progress = time.monotonic()
         return cut
@@ -356,14 +379,26 @@ class _Delivery:
                 raise
             except Exception as publish_error:
                 DEAD_LETTER_FAILURES.labels(self.topic, self.group).inc()
-                log.error("event.dead_letter_publish_failed", error=repr(publish_error), retry_in=wait,
-                          partition=record.partition, offset=record.offset, dead_letter_topic=self.dead_letter_topic)
+                log.error(
+                    "event.dead_letter_publish_failed",
+                    error=repr(publish_error),
+                    retry_in=wait,
+                    partition=record.partition,
+                    offset=record.offset,
+                    dead_letter_topic=self.dead_letter_topic,
+                )
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
         CONSUMED.labels(self.topic, self.group, "dead_lettered").inc()
         self.last_progress = time.monotonic()
-        log.error("event.dead_lettered", error=str(error), attempts=attempts, dead_letter_topic=self.dead_letter_topic,
-                  partition=record.partition, offset=record.offset)
+        log.error(
+            "event.dead_lettered",
+            error=str(error),
+            attempts=attempts,
+            dead_letter_topic=self.dead_letter_topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
 
     async def _commit_offsets(self, consumer: Any, offsets: dict[TopicPartition, int]) -> None:
         """Commits the batch's offsets once. If that fails for good (the partitions moved to

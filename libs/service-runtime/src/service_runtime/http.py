@@ -35,6 +35,7 @@ def create_api(
 ) -> FastAPI:
     """``max_body_bytes`` bounds every request body; ``body_limits`` maps a path prefix to
     another limit for the routes under it (the longest prefix wins)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = await build_runtime()
@@ -174,7 +175,7 @@ def operations_router() -> APIRouter:
     @router.get(
         "/readyz",
         summary="The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's "
-                "lag and progress",
+        "lag and progress",
         responses={503: {"description": "Not ready"}},
     )
     async def readyz(request: Request):
@@ -184,8 +185,14 @@ def operations_router() -> APIRouter:
         subscriptions = await runtime.subscriptions()
         if all(checks.values()):
             return {"status": "ready", "checks": checks, "relay": relay, "subscriptions": subscriptions}
-        return problem(503, title="Not ready", detail="A dependency does not answer.", checks=checks, relay=relay,
-                       subscriptions=subscriptions)
+        return problem(
+            503,
+            title="Not ready",
+            detail="A dependency does not answer.",
+            checks=checks,
+            relay=relay,
+            subscriptions=subscriptions,
+        )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

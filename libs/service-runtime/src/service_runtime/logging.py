@@ -11,9 +11,11 @@ from structlog.typing import EventDict, Processor
 def configure_logging(service_name: str, *, level: str = "INFO", json: bool = True) -> None:
     # JSON lines carry tracebacks as data; the console renderer prints them itself. Neither shows
     # the frames' local variables (structlog's default): they hold passwords, tokens and headers.
-    tail = [_exception_without_locals, structlog.processors.JSONRenderer()] if json else [
-        structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
-    ]
+    tail = (
+        [_exception_without_locals, structlog.processors.JSONRenderer()]
+        if json
+        else [structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)]
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

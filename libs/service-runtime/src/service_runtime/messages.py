@@ -21,8 +21,10 @@ COMMON_TITLES: dict[str, dict[str, str]] = {
 }
 COMMON_MESSAGES: dict[str, dict[str, str]] = {
     "request_invalid": {"en": "One or more fields are invalid.", "fr": "Un ou plusieurs champs ne sont pas valides."},
-    "json_invalid": {"en": "The request body is not valid JSON.",
-                     "fr": "Le corps de la requête n'est pas du JSON valide."},
+    "json_invalid": {
+        "en": "The request body is not valid JSON.",
+        "fr": "Le corps de la requête n'est pas du JSON valide.",
+    },
 }
 
 
@@ -80,8 +82,9 @@ class SaidByKey(DomainError):
 
     catalog: Catalog = Catalog()
 
-    def __init__(self, key: str, *, field: str | None = None, extra: dict[str, object] | None = None,
-                 **values: object) -> None:
+    def __init__(
+        self, key: str, *, field: str | None = None, extra: dict[str, object] | None = None, **values: object
+    ) -> None:
         extensions: dict[str, object] = {"field": field} if field else {}
         extensions.update(extra or {})
         super().__init__(self.catalog.render(key, "en", values), **extensions)

@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker, KafkaRouter
-from storefront_events import ALL_TOPICS
 
 from service_runtime.kafka_admin import ensure_topics
 from service_runtime.kafka_clients import broker_security, client_options
 from service_runtime.settings import ServiceSettings
+from storefront_events import ALL_TOPICS
 
 log = structlog.get_logger()
 

@@ -127,8 +127,9 @@ def lock_id(service: str) -> int:
     return zlib.crc32(f"storefronts-migrations:{service}".encode())
 
 
-async def upgrade(engine: AsyncEngine, migrations: Migrations, metadata: MetaData, *, service: str,
-                  revision: str = "head") -> None:
+async def upgrade(
+    engine: AsyncEngine, migrations: Migrations, metadata: MetaData, *, service: str, revision: str = "head"
+) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, migrations.config(metadata), service, revision)
 
@@ -162,7 +163,9 @@ def _differences(connection: Connection, metadata: MetaData) -> list:
     return compare_metadata(context, metadata)
 
 
-async def new_revision(migrations: Migrations, metadata: MetaData, *, message: str, initial: bool = False) -> Path | None:
+async def new_revision(
+    migrations: Migrations, metadata: MetaData, *, message: str, initial: bool = False
+) -> Path | None:
     """Autogenerates the next revision (``initial``: rewrites the history as one 0001) from
     the models, against a scratch SQLite database at the current head. None: no change."""
     versions = migrations.directory / "versions"
@@ -215,8 +218,12 @@ async def _run(runtime, args: argparse.Namespace) -> int:
             print(f"{runtime.settings.service_name}: {'models differ from the database' if found else 'models match'}")
             return 1 if found else 0
         else:
-            written = await new_revision(runtime.migrations, runtime.metadata, message=args.message or "initial",
-                                         initial=args.command == "initial")
+            written = await new_revision(
+                runtime.migrations,
+                runtime.metadata,
+                message=args.message or "initial",
+                initial=args.command == "initial",
+            )
             print(f"wrote {written}" if written else "no model change: no revision written")
     except LegacySchema as error:
         print(f"error: {error}", file=sys.stderr)
@@ -232,9 +239,14 @@ def _runtime_of(service: str):
 
     package = service.removesuffix("-service").replace("-", "_")
     settings_module = importlib.import_module(f"{package}.settings")
-    [settings_class] = [value for value in vars(settings_module).values()
-                        if isinstance(value, type) and issubclass(value, ServiceSettings)
-                        and value is not ServiceSettings and value.__module__ == settings_module.__name__]
+    [settings_class] = [
+        value
+        for value in vars(settings_module).values()
+        if isinstance(value, type)
+        and issubclass(value, ServiceSettings)
+        and value is not ServiceSettings
+        and value.__module__ == settings_module.__name__
+    ]
     return importlib.import_module(f"{package}.bootstrap").build(settings_class())
 
 

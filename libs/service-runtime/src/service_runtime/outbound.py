@@ -27,17 +27,20 @@ from service_runtime.problems import DomainError
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-REFUSED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "::ffff:0:0/96",    # IPv4-mapped
-    "::/96",            # IPv4-compatible (deprecated)
-    "2002::/16",        # 6to4
-    "2001::/32",        # Teredo
-    "64:ff9b::/96",     # NAT64, well-known prefix
-    "64:ff9b:1::/48",   # NAT64, local use
-    "100.64.0.0/10",    # carrier-grade NAT
-    "192.0.0.0/24",     # IETF protocol assignments (dummy, anycast services)
-    "192.88.99.0/24",   # 6to4 relay anycast
-))
+REFUSED_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::/96",  # IPv4-compatible (deprecated)
+        "2002::/16",  # 6to4
+        "2001::/32",  # Teredo
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local use
+        "100.64.0.0/10",  # carrier-grade NAT
+        "192.0.0.0/24",  # IETF protocol assignments (dummy, anycast services)
+        "192.88.99.0/24",  # 6to4 relay anycast
+    )
+)
 
 
 class UnsafeUrl(DomainError):
@@ -49,8 +52,11 @@ def is_public(address: Address) -> bool:
     """True only for an address anyone on the Internet reaches the same way."""
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
         return False
-    return address.is_global and not address.is_multicast and not any(
-        address.version == network.version and address in network for network in REFUSED_NETWORKS)
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not any(address.version == network.version and address in network for network in REFUSED_NETWORKS)
+    )
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -104,8 +110,13 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     """Checks every request's URL before it leaves (redirects included) and connects to
     the address it checked."""
 
-    def __init__(self, *, allow_private: bool, inner: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver = system_resolver) -> None:
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        inner: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = system_resolver,
+    ) -> None:
         self._allow_private = allow_private
         self._inner = inner or httpx.AsyncHTTPTransport()
         self._resolver = resolver
@@ -118,17 +129,27 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         extensions = dict(request.extensions)
         if request.url.scheme == "https":
             extensions["sni_hostname"] = host  # TLS names and verifies the URL's host, not the address
-        pinned = httpx.Request(request.method, request.url.copy_with(host=str(address)), headers=request.headers,
-                               stream=request.stream, extensions=extensions)  # Host header: still the name
+        pinned = httpx.Request(
+            request.method,
+            request.url.copy_with(host=str(address)),
+            headers=request.headers,
+            stream=request.stream,
+            extensions=extensions,
+        )  # Host header: still the name
         return await self._inner.handle_async_request(pinned)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
 
 
-def guarded_client(*, allow_private: bool, timeout: float = 10.0, resolver: Resolver = system_resolver,
-                   **kwargs: Any) -> httpx.AsyncClient:
+def guarded_client(
+    *, allow_private: bool, timeout: float = 10.0, resolver: Resolver = system_resolver, **kwargs: Any
+) -> httpx.AsyncClient:
     """An httpx client for user-given URLs. Proxies from the environment are ignored: a
     proxy would resolve the name again itself."""
-    return httpx.AsyncClient(transport=GuardedTransport(allow_private=allow_private, resolver=resolver),
-                             timeout=httpx.Timeout(timeout), trust_env=False, **kwargs)
+    return httpx.AsyncClient(
+        transport=GuardedTransport(allow_private=allow_private, resolver=resolver),
+        timeout=httpx.Timeout(timeout),
+        trust_env=False,
+        **kwargs,
+    )

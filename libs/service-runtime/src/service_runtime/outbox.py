@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
-from storefront_events import Event, encode, topic_of
 
 from service_runtime.correlation import current_correlation_id
 from service_runtime.errors import DomainError
+from storefront_events import Event, encode, topic_of
 
 DEFAULT_MAX_EVENT_BYTES = 900_000
 MAX_EVENT_BYTES_KEY = "outbox_max_event_bytes"

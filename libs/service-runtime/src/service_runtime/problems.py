@@ -16,15 +16,32 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service_runtime.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 
-__all__ = ["Conflict", "DomainError", "Forbidden", "NotFound", "Problem", "Unauthorized", "document_problems",
-           "install_problem_handlers", "problem", "problem_responses"]
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "NotFound",
+    "Problem",
+    "Unauthorized",
+    "document_problems",
+    "install_problem_handlers",
+    "problem",
+    "problem_responses",
+]
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger()
 
 
-def problem(status: int, *, title: str | None = None, detail: str | None = None, instance: str | None = None,
-            headers: dict[str, str] | None = None, **extensions: Any) -> JSONResponse:
+def problem(
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": extensions.pop("type", "about:blank"),
         "title": title or HTTPStatus(status).phrase,
@@ -42,8 +59,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return problem(error.status, title=error.title, detail=error.detail, instance=request.url.path,
-                       headers=headers, type=error.type, **error.extensions)
+        return problem(
+            error.status,
+            title=error.title,
+            detail=error.detail,
+            instance=request.url.path,
+            headers=headers,
+            type=error.type,
+            **error.extensions,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -52,16 +76,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             for e in error.errors()
         ]
         if any(e["type"] == "json_invalid" for e in errors):
-            return problem(400, title="Malformed JSON", detail="The request body is not valid JSON.",
-                           instance=request.url.path, errors=errors)
-        return problem(422, title="Invalid request", detail="One or more fields are invalid.",
-                       instance=request.url.path, errors=errors)
+            return problem(
+                400,
+                title="Malformed JSON",
+                detail="The request body is not valid JSON.",
+                instance=request.url.path,
+                errors=errors,
+            )
+        return problem(
+            422,
+            title="Invalid request",
+            detail="One or more fields are invalid.",
+            instance=request.url.path,
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = error.detail if isinstance(error.detail, str) else None
-        return problem(error.status_code, detail=detail, instance=request.url.path,
-                       headers=getattr(error, "headers", None))
+        return problem(
+            error.status_code, detail=detail, instance=request.url.path, headers=getattr(error, "headers", None)
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -83,7 +118,9 @@ class ProblemError(BaseModel):
 class Problem(BaseModel):
     """RFC 9457 problem details: every error answer of every service (application/problem+json)."""
 
-    type: str = Field(default="about:blank", description="A URI naming the kind of problem; about:blank when the status says it all")
+    type: str = Field(
+        default="about:blank", description="A URI naming the kind of problem; about:blank when the status says it all"
+    )
     title: str = Field(description="Short summary of the kind of problem")
     status: int = Field(description="The HTTP status code")
     detail: str | None = Field(default=None, description="What went wrong this time, for a person")
@@ -115,8 +152,10 @@ def problem_responses(*statuses: int, **described: str) -> dict[int | str, dict[
     ``problem_responses(404, 409)`` or ``problem_responses(409, **{"410": "The link has expired"})``."""
     wanted = {int(status): PROBLEM_DESCRIPTIONS.get(int(status), HTTPStatus(int(status)).phrase) for status in statuses}
     wanted.update({int(status): text for status, text in described.items()})
-    return {status: {"description": text, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA_REF}}}
-            for status, text in wanted.items()}
+    return {
+        status: {"description": text, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA_REF}}}
+        for status, text in wanted.items()
+    }
 
 
 def _calls(dependant: Dependant) -> list[Callable[..., Any]]:
@@ -192,8 +231,11 @@ def document_problems(app: FastAPI) -> None:
             if f"#/components/schemas/{unused}" not in json.dumps(document["paths"]):
                 schemas.pop(unused, None)
         components.setdefault("securitySchemes", {})[BEARER_SCHEME] = {
-            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-            "description": "An access token from POST /auth/login (access service)"}
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /auth/login (access service)",
+        }
         app.openapi_schema = document
         return document
 

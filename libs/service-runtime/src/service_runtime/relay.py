@@ -41,15 +41,15 @@ import structlog
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from prometheus_client import Counter, Gauge
 from sqlalchemy import case, exists, func, select, update
-from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from storefront_events import KAFKA_HEADERS
+from sqlalchemy.orm import aliased
 
 from service_runtime.background import BackgroundTask
 from service_runtime.faults import crash_point
 from service_runtime.messaging import Messaging
 from service_runtime.outbox import OutboxMessage
 from service_runtime.settings import ServiceSettings
+from storefront_events import KAFKA_HEADERS
 
 log = structlog.get_logger()
 
@@ -248,7 +248,9 @@ class OutboxRelay(BackgroundTask):
             headers=KAFKA_HEADERS,
         )
 
-    async def _send_all(self, rows: list[OutboxMessage]) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+    async def _send_all(
+        self, rows: list[OutboxMessage]
+    ) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
         """Queues every row (but those of a key that already failed in this pass), then
         awaits every send. Returns the outcome per row id (None: published) and the failures
         with whether they count as the row's own attempt."""
@@ -295,7 +297,9 @@ class OutboxRelay(BackgroundTask):
             await self._messaging.restart_producer()
         return outcome, failures
 
-    async def _send_one_at_a_time(self, rows: list[OutboxMessage]) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+    async def _send_one_at_a_time(
+        self, rows: list[OutboxMessage]
+    ) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
         """After a non-retriable failure of a batch: each row alone, so a failure is its own."""
         failed_keys: set[tuple[str, str]] = set()
         failures: dict[int, tuple[BaseException, bool]] = {}
@@ -363,7 +367,11 @@ class OutboxRelay(BackgroundTask):
                 )
             else:
                 log.warning(
-                    "outbox.row_not_published", event_id=row.event_id, topic=row.topic, attempts=attempts, error=description
+                    "outbox.row_not_published",
+                    event_id=row.event_id,
+                    topic=row.topic,
+                    attempts=attempts,
+                    error=description,
                 )
         return parked
 
@@ -377,8 +385,11 @@ class OutboxRelay(BackgroundTask):
                 .limit(1)
             )
             parked = await session.scalar(
-                select(func.count()).select_from(OutboxMessage).where(
-                    OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_not(None)  # type: ignore[union-attr]
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.failed_at.is_not(None),  # type: ignore[union-attr]
                 )
             )
         age = None if oldest is None else max(0.0, (datetime.now(UTC) - _utc(oldest)).total_seconds())

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel
-from storefront_events import SessionEnded, StorefrontAccessGranted, UserRemoved, UserRoleChanged
 
 from service_runtime.auth import Principal
 from service_runtime.versions import newer_than_held
+from storefront_events import SessionEnded, StorefrontAccessGranted, UserRemoved, UserRoleChanged
 
 ENDED_SESSIONS_KEPT = timedelta(days=1)  # far longer than an access token lives (15 minutes)
 
@@ -26,11 +26,14 @@ class RevokedAccess(SQLModel, table=True):
     kind: str = Field(primary_key=True, max_length=10, description="user, client or session")
     subject_id: str = Field(primary_key=True, max_length=64)
     revoked_after: datetime | None = Field(
-        default=None, nullable=True,
-        description="Tokens issued at or before this moment are refused; None: none (a client's access is on)")
+        default=None,
+        nullable=True,
+        description="Tokens issued at or before this moment are refused; None: none (a client's access is on)",
+    )
     reason: str = Field(max_length=40)
-    version: int | None = Field(default=None, nullable=True,
-                                description="aggregate_version of the last event applied (None before versions)")
+    version: int | None = Field(
+        default=None, nullable=True, description="aggregate_version of the last event applied (None before versions)"
+    )
 
 
 ACCESS_CHANGES = (UserRemoved, UserRoleChanged, StorefrontAccessGranted, SessionEnded)
@@ -46,10 +49,17 @@ async def follow_access_change(event: AccessChange, *, uow) -> None:
     un-revokes a removed user."""
     async with uow:
         if isinstance(event, SessionEnded):
-            await uow.session.execute(delete(RevokedAccess).where(
-                RevokedAccess.kind == "session", RevokedAccess.revoked_after < event.occurred_at - ENDED_SESSIONS_KEPT))
-            await uow.session.merge(RevokedAccess(kind="session", subject_id=event.session_id,
-                                                  revoked_after=event.occurred_at, reason=event.reason))
+            await uow.session.execute(
+                delete(RevokedAccess).where(
+                    RevokedAccess.kind == "session",
+                    RevokedAccess.revoked_after < event.occurred_at - ENDED_SESSIONS_KEPT,
+                )
+            )
+            await uow.session.merge(
+                RevokedAccess(
+                    kind="session", subject_id=event.session_id, revoked_after=event.occurred_at, reason=event.reason
+                )
+            )
             await uow.commit()
             return
         if isinstance(event, StorefrontAccessGranted):
@@ -60,8 +70,15 @@ async def follow_access_change(event: AccessChange, *, uow) -> None:
             revoked_after, reason = event.occurred_at, "removed" if isinstance(event, UserRemoved) else "role changed"
         held = await uow.session.get(RevokedAccess, (kind, subject_id), with_for_update=True)
         if held is None:
-            uow.session.add(RevokedAccess(kind=kind, subject_id=subject_id, revoked_after=revoked_after, reason=reason,
-                                          version=event.aggregate_version))
+            uow.session.add(
+                RevokedAccess(
+                    kind=kind,
+                    subject_id=subject_id,
+                    revoked_after=revoked_after,
+                    reason=reason,
+                    version=event.aggregate_version,
+                )
+            )
         elif newer_than_held(event, held.version, read_model="revocations", aggregate_id=f"{kind}:{subject_id}"):
             if revoked_after is not None or kind == "user":
                 held.revoked_after = revoked_after

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import structlog
-from storefront_events import ACCESS_V1
 
 from service_runtime.auth import JwtVerifier
 from service_runtime.database import create_engine, ping, session_factory
@@ -21,6 +20,7 @@ from service_runtime.revocations import ACCESS_CHANGES, EventFedRevocations, fol
 from service_runtime.secrets import SecretBox
 from service_runtime.settings import ServiceSettings
 from service_runtime.unit_of_work import Applying, SqlUnitOfWork
+from storefront_events import ACCESS_V1
 
 log = structlog.get_logger()
 

@@ -14,12 +14,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "service"
-    database_url: str = Field(
-        default="", description="SQLAlchemy URL; empty means SQLite in ./var/data/<service>.db"
-    )
-    kafka_bootstrap: str = Field(
-        default="127.0.0.1:9092", validation_alias="STOREFRONTS_KAFKA_BOOTSTRAP"
-    )
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in ./var/data/<service>.db")
+    kafka_bootstrap: str = Field(default="127.0.0.1:9092", validation_alias="STOREFRONTS_KAFKA_BOOTSTRAP")
     topic_prefix: str = Field(
         default="",
         validation_alias="STOREFRONTS_TOPIC_PREFIX",
@@ -37,11 +33,15 @@ class ServiceSettings(BaseSettings):
     )
     port: int = Field(default=8000, description="HTTP port (each service sets its own default)")
     kafka_replication_factor: int = Field(
-        default=1, ge=1, validation_alias="STOREFRONTS_KAFKA_REPLICATION",
+        default=1,
+        ge=1,
+        validation_alias="STOREFRONTS_KAFKA_REPLICATION",
         description="Replication factor of the topics the service creates (production: 3)",
     )
     kafka_min_insync_replicas: int = Field(
-        default=1, ge=1, validation_alias="STOREFRONTS_KAFKA_MIN_INSYNC_REPLICAS",
+        default=1,
+        ge=1,
+        validation_alias="STOREFRONTS_KAFKA_MIN_INSYNC_REPLICAS",
         description="min.insync.replicas of the topics the service creates (production: 2)",
     )
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
@@ -51,15 +51,16 @@ class ServiceSettings(BaseSettings):
         default="PLAIN", validation_alias="STOREFRONTS_KAFKA_SASL_MECHANISM"
     )
     kafka_sasl_username: str = Field(default="", validation_alias="STOREFRONTS_KAFKA_SASL_USERNAME")
-    kafka_sasl_password: SecretStr = Field(
-        default=SecretStr(""), validation_alias="STOREFRONTS_KAFKA_SASL_PASSWORD"
-    )
+    kafka_sasl_password: SecretStr = Field(default=SecretStr(""), validation_alias="STOREFRONTS_KAFKA_SASL_PASSWORD")
     kafka_ssl_cafile: str = Field(
-        default="", validation_alias="STOREFRONTS_KAFKA_SSL_CAFILE",
+        default="",
+        validation_alias="STOREFRONTS_KAFKA_SSL_CAFILE",
         description="CA bundle to verify the brokers (SSL, SASL_SSL); empty means the system's",
     )
     dead_letter_retention_ms: int = Field(
-        default=30 * 24 * 3600 * 1000, ge=1, validation_alias="STOREFRONTS_DEAD_LETTER_RETENTION_MS",
+        default=30 * 24 * 3600 * 1000,
+        ge=1,
+        validation_alias="STOREFRONTS_DEAD_LETTER_RETENTION_MS",
         description="retention.ms of the dead-letter topics the service creates (default 30 days)",
     )
     consumers_enabled: bool = True
@@ -73,22 +74,30 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, description="Non-retriable failures after which an outbox row is parked (failed_at set)"
     )
     outbox_max_event_bytes: int = Field(
-        default=900_000, ge=1, validation_alias="STOREFRONTS_OUTBOX_MAX_EVENT_BYTES",
+        default=900_000,
+        ge=1,
+        validation_alias="STOREFRONTS_OUTBOX_MAX_EVENT_BYTES",
         description="Outbox.add refuses a larger encoded event; keep it below the broker's message.max.bytes "
         "and the producer's max_request_size (1 MiB by default)",
     )
     kafka_max_request_bytes: int = Field(
-        default=1_048_576, ge=1, validation_alias="STOREFRONTS_KAFKA_MAX_REQUEST_BYTES",
+        default=1_048_576,
+        ge=1,
+        validation_alias="STOREFRONTS_KAFKA_MAX_REQUEST_BYTES",
         description="The relay producer's max_request_size",
     )
     housekeeping_enabled: bool = True
     housekeeping_interval_seconds: float = Field(default=3600, gt=0)
     outbox_retention_days: float = Field(
-        default=7, gt=0, validation_alias="STOREFRONTS_OUTBOX_RETENTION_DAYS",
+        default=7,
+        gt=0,
+        validation_alias="STOREFRONTS_OUTBOX_RETENTION_DAYS",
         description="Sent outbox rows older than this are deleted (parked, unsent rows never are)",
     )
     inbox_retention_days: float = Field(
-        default=30, gt=0, validation_alias="STOREFRONTS_INBOX_RETENTION_DAYS",
+        default=30,
+        gt=0,
+        validation_alias="STOREFRONTS_INBOX_RETENTION_DAYS",
         description="applied_events rows older than this are deleted; keep it above the longest redelivery "
         "(dead-letter retention, reconciliation)",
     )
@@ -125,14 +134,18 @@ class ServiceSettings(BaseSettings):
         default_factory=list,
         validation_alias="STOREFRONTS_TRUSTED_PROXIES",
         description="JSON list of the addresses or networks of the proxies (the gateway) whose X-Forwarded-For "
-                    "is believed; empty: the direct peer is the caller",
+        "is believed; empty: the direct peer is the caller",
     )
     jwks_ttl_seconds: float = Field(
-        default=300, gt=0, validation_alias="STOREFRONTS_JWKS_TTL_SECONDS",
+        default=300,
+        gt=0,
+        validation_alias="STOREFRONTS_JWKS_TTL_SECONDS",
         description="The JWKS from jwks_url is fetched again after this long: keys removed there stop working",
     )
     jwks_refetch_seconds: float = Field(
-        default=30, ge=0, validation_alias="STOREFRONTS_JWKS_REFETCH_SECONDS",
+        default=30,
+        ge=0,
+        validation_alias="STOREFRONTS_JWKS_REFETCH_SECONDS",
         description="At most one fetch per this many seconds for tokens naming an unknown key id",
     )
 
@@ -158,7 +171,9 @@ class ServiceSettings(BaseSettings):
     def _replication_fits_the_environment(self) -> "ServiceSettings":
         if self.kafka_min_insync_replicas > self.kafka_replication_factor:
             raise ValueError("kafka_min_insync_replicas cannot exceed kafka_replication_factor")
-        if self.environment == "production" and (self.kafka_replication_factor < 3 or self.kafka_min_insync_replicas < 2):
+        if self.environment == "production" and (
+            self.kafka_replication_factor < 3 or self.kafka_min_insync_replicas < 2
+        ):
             raise ValueError(
                 "production needs STOREFRONTS_KAFKA_REPLICATION >= 3 and STOREFRONTS_KAFKA_MIN_INSYNC_REPLICAS >= 2 "
                 f"(got {self.kafka_replication_factor} and {self.kafka_min_insync_replicas})"

@@ -29,19 +29,37 @@ def install_translated_problems(app: FastAPI, catalog: Catalog) -> None:
             extensions.setdefault("retry_after", retry_after)
         if key:
             extensions["code"] = key
-        return problem(error.status, title=catalog.title(type(error).__name__, locale, error.title), detail=detail,
-                       instance=request.url.path, headers=headers or None, type=error.type, **extensions)
+        return problem(
+            error.status,
+            title=catalog.title(type(error).__name__, locale, error.title),
+            detail=detail,
+            instance=request.url.path,
+            headers=headers or None,
+            type=error.type,
+            **extensions,
+        )
 
     async def invalid_request(request: Request, error: RequestValidationError):
         locale = request_locale(request)
-        errors = [{"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", ""),
-                   "type": e.get("type", "")} for e in error.errors()]
+        errors = [
+            {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
         if any(e["type"] == "json_invalid" for e in errors):
-            return problem(400, title=catalog.title("MalformedJson", locale, "Malformed JSON"),
-                           detail=catalog.render("json_invalid", locale), instance=request.url.path, errors=errors)
-        return problem(422, title=catalog.title("RequestValidationError", locale, "Invalid request"),
-                       detail=catalog.render("request_invalid", locale), instance=request.url.path, errors=errors)
+            return problem(
+                400,
+                title=catalog.title("MalformedJson", locale, "Malformed JSON"),
+                detail=catalog.render("json_invalid", locale),
+                instance=request.url.path,
+                errors=errors,
+            )
+        return problem(
+            422,
+            title=catalog.title("RequestValidationError", locale, "Invalid request"),
+            detail=catalog.render("request_invalid", locale),
+            instance=request.url.path,
+            errors=errors,
+        )
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
-

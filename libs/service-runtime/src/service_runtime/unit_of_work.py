@@ -24,7 +24,6 @@ from service_runtime.errors import UniqueViolation
 from service_runtime.inbox import Inbox
 from service_runtime.outbox import Outbox
 
-
 _PG_UNIQUE_VIOLATION = "23505"
 _SQLITE_CONSTRAINT_UNIQUE, _SQLITE_CONSTRAINT_PRIMARYKEY = 2067, 1555
 

@@ -10,6 +10,7 @@ version either, as before; once a versioned event was applied, they count as old
 
 import structlog
 from prometheus_client import Counter
+
 from storefront_events import Event
 
 log = structlog.get_logger()
@@ -34,7 +35,13 @@ def newer_than_held(event: Event, held: int | None, *, read_model: str, aggregat
     if is_newer(event.aggregate_version, held):
         return True
     STALE.labels(read_model, event.ce_type()).inc()
-    log.warning("event.stale_skipped", read_model=read_model, aggregate_id=aggregate_id,
-                event_type=event.ce_type(), event_id=str(event.event_id),
-                event_version=event.aggregate_version, held_version=held)
+    log.warning(
+        "event.stale_skipped",
+        read_model=read_model,
+        aggregate_id=aggregate_id,
+        event_type=event.ce_type(),
+        event_id=str(event.event_id),
+        event_version=event.aggregate_version,
+        held_version=held,
+    )
     return False

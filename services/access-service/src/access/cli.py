@@ -14,12 +14,14 @@ def main(argv: list[str]) -> int:
     commands.add_parser("rotate-key", help="Add a new token signing key; the previous one is retired")
     operator = commands.add_parser("create-operator", help="Create an operator, or reset an operator's password")
     operator.add_argument("--email", required=True)
-    operator.add_argument("--password", default=os.environ.get("ACCESS_OPERATOR_PASSWORD"),
-                          help="or ACCESS_OPERATOR_PASSWORD")
+    operator.add_argument(
+        "--password", default=os.environ.get("ACCESS_OPERATOR_PASSWORD"), help="or ACCESS_OPERATOR_PASSWORD"
+    )
     operator.add_argument("--first-name", default="Storefronts")
     operator.add_argument("--last-name", default="Operator")
-    clear = commands.add_parser("clear-login-limit",
-                                help="Let an account sign in again at once after failed attempts slowed it down")
+    clear = commands.add_parser(
+        "clear-login-limit", help="Let an account sign in again at once after failed attempts slowed it down"
+    )
     clear.add_argument("--email", required=True)
     args = parser.parse_args(argv)
     settings = AccessSettings()
@@ -40,8 +42,8 @@ def _serve(settings: AccessSettings) -> int:
 
 async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
     from access.bootstrap import build
-    from service_runtime.problems import DomainError
     from access.handlers.auth import clear_login_limit, create_operator
+    from service_runtime.problems import DomainError
 
     if args.command == "rotate-key":
         settings.require_secret_keys()  # the new private key is stored encrypted with them
@@ -52,13 +54,21 @@ async def _admin(settings: AccessSettings, args: argparse.Namespace) -> int:
             print(f"new signing key: {await runtime.keys.rotate()}")
         elif args.command == "clear-login-limit":
             if not settings.redis_url:
-                print("no STOREFRONTS_REDIS_URL: the attempts are counted in the service's memory; restart it to clear them")
+                print(
+                    "no STOREFRONTS_REDIS_URL: the attempts are counted in the service's memory; restart it to clear them"
+                )
                 return 1
             dropped = await clear_login_limit(args.email, limiter=runtime.limiter)
             print(f"sign-in attempts of {args.email.strip().lower()} cleared ({dropped} counters)")
         else:
-            user = await create_operator(args.email, args.password, first_name=args.first_name,
-                                         last_name=args.last_name, uow=runtime.uow(), passwords=runtime.passwords)
+            user = await create_operator(
+                args.email,
+                args.password,
+                first_name=args.first_name,
+                last_name=args.last_name,
+                uow=runtime.uow(),
+                passwords=runtime.passwords,
+            )
             print(f"operator {user.email} ({user.id}) is active")
     except DomainError as error:
         print(f"error: {error.detail}")

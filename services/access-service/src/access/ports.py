@@ -18,6 +18,7 @@ class PasswordHasher(Protocol):
     async def verify_password(self, password_hash: str | None, password: str) -> bool:
         """False for a wrong password; with no hash, still spends the time of a check."""
         ...
+
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the hash was made with other parameters than today's."""
         ...
@@ -40,6 +41,7 @@ class LoginLimiter(Protocol):
         """Counts a sign-in attempt before its password is checked: 0 when it may go on, else
         the seconds to wait (that attempt is not counted)."""
         ...
+
     async def succeeded(self, *, account: str, source: str) -> None: ...
     async def clear(self, *, account: str) -> int:
         """Forgets the account's attempts (the operator's command); how many counters it dropped."""

@@ -4,10 +4,10 @@ import time
 import uuid
 
 from aiokafka import AIOKafkaConsumer
-from storefront_events import ACCESS_V1, Event, UserInvited, decode
 
 from access.domain import KnownClient
 from service_runtime.testing.helpers import accept_link
+from storefront_events import ACCESS_V1, Event, UserInvited, decode
 
 PASSWORD = "correct horse battery staple"
 
@@ -23,8 +23,13 @@ async def known_client(api, *, name: str = "Acme Prints", archived: bool = False
 
 async def access_events(settings, *, until, timeout: float = 30) -> list[Event]:
     """Every event on the access topic from the start, once ``until(events)`` is true."""
-    consumer = AIOKafkaConsumer(settings.topic(ACCESS_V1.name), bootstrap_servers=settings.kafka_bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        settings.topic(ACCESS_V1.name),
+        bootstrap_servers=settings.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     events: list[Event] = []
     try:
@@ -41,8 +46,10 @@ async def access_events(settings, *, until, timeout: float = 30) -> list[Event]:
 
 async def invitation(settings, email: str, *, nth: int = 1) -> UserInvited:
     """The ``nth`` UserInvited sent to ``email``: the token travels only in its sealed accept link."""
+
     def mine(events):
         return [e for e in events if isinstance(e, UserInvited) and e.email == email]
+
     events = await access_events(settings, until=lambda events: len(mine(events)) >= nth)
     return mine(events)[nth - 1]
 
@@ -87,8 +94,11 @@ async def active_admin(api, settings, operator, *, email: str | None = None) -> 
 
 async def active_user(api, settings, client_id: str, admin: dict, *, role: str, store_ids=()) -> tuple[str, dict]:
     email = f"{role}-{uuid.uuid4().hex[:8]}@acme.example"
-    response = await api.post(f"/clients/{client_id}/users", headers=bearer(admin), json={
-        "email": email, "first_name": "Grace", "last_name": "Hopper", "role": role, "store_ids": list(store_ids)})
+    response = await api.post(
+        f"/clients/{client_id}/users",
+        headers=bearer(admin),
+        json={"email": email, "first_name": "Grace", "last_name": "Hopper", "role": role, "store_ids": list(store_ids)},
+    )
     assert response.status_code == 201, response.text
     await accept(api, settings, email)
     return response.json()["id"], await log_in(api, email)

@@ -51,7 +51,9 @@ async def _inspect(api, token: str, **headers):
     return await api.post("/invitations/inspect", json={"token": token}, headers=headers)
 
 
-async def test_inspect_says_whose_account_which_company_and_the_rules_before_anyone_types(api, operator, access_settings):
+async def test_inspect_says_whose_account_which_company_and_the_rules_before_anyone_types(
+    api, operator, access_settings
+):
     client_id = await known_client(api, name="Inspect Prints")
     await enable_access(api, operator, client_id, "inspect@acme.example", locale="fr")
     token = token_of(await invitation(access_settings, "inspect@acme.example"))
@@ -61,7 +63,11 @@ async def test_inspect_says_whose_account_which_company_and_the_rules_before_any
     assert seen.status_code == 200, seen.text
     body = seen.json()
     assert (body["state"], body["email"], body["client_name"], body["locale"]) == (
-        "usable", "inspect@acme.example", "Inspect Prints", "fr")
+        "usable",
+        "inspect@acme.example",
+        "Inspect Prints",
+        "fr",
+    )
     assert body["message"] is None
     assert body["password_rules"]["min_length"] == 12 and body["password_rules"]["email_name_min_length"] == 5
     unknown = await _inspect(api, "made-up-token")
@@ -85,8 +91,11 @@ async def test_inspect_gives_each_dead_link_its_own_true_message(api, operator, 
     runtime = api._transport.app.state.runtime
     original = runtime.clock
     admin = await log_in(api, "states@acme.example")
-    added = await api.post(f"/clients/{client_id}/users", headers=bearer(admin), json={
-        "email": "late@acme.example", "first_name": "Late", "last_name": "Comer", "role": "read_only"})
+    added = await api.post(
+        f"/clients/{client_id}/users",
+        headers=bearer(admin),
+        json={"email": "late@acme.example", "first_name": "Late", "last_name": "Comer", "role": "read_only"},
+    )
     late = token_of(await invitation(access_settings, "late@acme.example"))
     runtime.clock = type("Later", (), {"now": lambda self: original.now() + timedelta(days=8)})()
     try:
@@ -95,11 +104,17 @@ async def test_inspect_gives_each_dead_link_its_own_true_message(api, operator, 
         runtime.clock = original
     assert expired["state"] == "expired" and "expired" in expired["message"]
 
-    await api.post(f"/clients/{client_id}/users", headers=bearer(admin), json={
-        "email": "gone@acme.example", "first_name": "Gone", "last_name": "Soon", "role": "read_only"})
+    await api.post(
+        f"/clients/{client_id}/users",
+        headers=bearer(admin),
+        json={"email": "gone@acme.example", "first_name": "Gone", "last_name": "Soon", "role": "read_only"},
+    )
     gone_token = token_of(await invitation(access_settings, "gone@acme.example"))
-    gone_id = next(u["id"] for u in (await api.get(f"/clients/{client_id}/users", headers=bearer(admin))).json()["items"]
-                   if u["email"] == "gone@acme.example")
+    gone_id = next(
+        u["id"]
+        for u in (await api.get(f"/clients/{client_id}/users", headers=bearer(admin))).json()["items"]
+        if u["email"] == "gone@acme.example"
+    )
     assert (await api.delete(f"/clients/{client_id}/users/{gone_id}", headers=bearer(admin))).status_code == 204
     removed = (await _inspect(api, gone_token)).json()
     assert removed["state"] == "removed" and "removed" in removed["message"]

@@ -8,13 +8,13 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
-from .journey import PASSWORD, accept, active_admin, bearer, enable_access, known_client, log_in
+from .journey import PASSWORD, active_admin, bearer, enable_access, known_client, log_in
 
 FAILED = "Email or password is incorrect."
 
 
 async def test_ten_wrong_passwords_lock_the_account_with_one_uniform_error(api, operator, access_settings):
-    client_id, _ = await active_admin(api, access_settings, operator, email="try@acme.example")
+    _client_id, _ = await active_admin(api, access_settings, operator, email="try@acme.example")
     statuses = []
     for _ in range(10):
         response = await api.post("/auth/login", json={"email": "try@acme.example", "password": "wrong password!!"})
@@ -59,7 +59,7 @@ async def test_logout_ends_the_session(api, operator, access_settings):
 
 
 async def test_forged_tampered_and_expired_tokens_are_refused(api, operator, access_settings):
-    client_id, tokens = await active_admin(api, access_settings, operator)
+    _client_id, tokens = await active_admin(api, access_settings, operator)
     real = tokens["access_token"]
     claims = jwt.decode(real, options={"verify_signature": False})
     kid = jwt.get_unverified_header(real)["kid"]
@@ -67,11 +67,15 @@ async def test_forged_tampered_and_expired_tokens_are_refused(api, operator, acc
     header, _, signature = real.split(".")
     swapped = jwt.utils.base64url_encode(json.dumps({**claims, "role": "operator"}).encode()).decode()
     forged = {
-        "other key, same kid": jwt.encode({**claims, "role": "operator"}, stranger, algorithm="RS256", headers={"kid": kid}),
+        "other key, same kid": jwt.encode(
+            {**claims, "role": "operator"}, stranger, algorithm="RS256", headers={"kid": kid}
+        ),
         "alg none": jwt.encode({**claims, "role": "operator"}, None, algorithm="none", headers={"kid": kid}),
         "payload swapped": f"{header}.{swapped}.{signature}",
         "garbage": "not.a.token",
-        "expired": jwt.encode({**claims, "exp": int(time.time()) - 5}, stranger, algorithm="RS256", headers={"kid": kid}),
+        "expired": jwt.encode(
+            {**claims, "exp": int(time.time()) - 5}, stranger, algorithm="RS256", headers={"kid": kid}
+        ),
     }
     for name, token in forged.items():
         response = await api.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
@@ -105,14 +109,25 @@ async def test_operators_are_bootstrapped_from_settings(access_settings):
     from access.main import create_app
     from service_runtime.testing.helpers import running
 
-    settings = access_settings.model_copy(update={"bootstrap_operator_email": "ops@provider.example",
-                                                  "bootstrap_operator_password": SecretStr("operator secret 42")})
+    settings = access_settings.model_copy(
+        update={
+            "bootstrap_operator_email": "ops@provider.example",
+            "bootstrap_operator_password": SecretStr("operator secret 42"),
+        }
+    )
     async with running(create_app(settings)) as api:
         tokens = await log_in(api, "ops@provider.example", "operator secret 42")
         claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
         assert claims["role"] == "operator" and "client_id" not in claims
         client_id = await known_client(api)
-        response = await api.put(f"/clients/{client_id}/storefront-access", headers=bearer(tokens), json={
-            "enabled": True, "admin_email": f"{uuid.uuid4().hex[:6]}@x.example", "admin_first_name": "A",
-            "admin_last_name": "B"})
+        response = await api.put(
+            f"/clients/{client_id}/storefront-access",
+            headers=bearer(tokens),
+            json={
+                "enabled": True,
+                "admin_email": f"{uuid.uuid4().hex[:6]}@x.example",
+                "admin_first_name": "A",
+                "admin_last_name": "B",
+            },
+        )
         assert response.status_code == 200

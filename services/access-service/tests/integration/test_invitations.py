@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from access.adapters.tables import InvitationRow
 
-from .journey import PASSWORD, accept, enable_access, invitation, known_client, token_of
+from .journey import PASSWORD, enable_access, invitation, known_client, token_of
 
 
 async def _accept(api, token: str, password: str = PASSWORD):

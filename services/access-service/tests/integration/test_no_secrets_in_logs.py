@@ -31,8 +31,9 @@ async def afailing(*args, **kwargs):
 
 
 @pytest.mark.parametrize("log_json", [True, False], ids=["json", "console"])
-async def test_forced_failures_during_login_accept_and_refresh_log_no_secret(service_settings, operator, tmp_path,
-                                                                             monkeypatch, capfd, log_json):
+async def test_forced_failures_during_login_accept_and_refresh_log_no_secret(
+    service_settings, operator, tmp_path, monkeypatch, capfd, log_json
+):
     from access.settings import AccessSettings
 
     settings = service_settings(AccessSettings, dev_key_file=str(tmp_path / "k"), log_json=log_json)
@@ -47,16 +48,20 @@ async def test_forced_failures_during_login_accept_and_refresh_log_no_secret(ser
         assert accepted.status_code == 200
         tokens = await log_in(api, "ada@acme.example")
         capfd.readouterr()
-        api = httpx.AsyncClient(transport=httpx.ASGITransport(app=api._transport.app, raise_app_exceptions=False),
-                                base_url="http://service")
+        api = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=api._transport.app, raise_app_exceptions=False), base_url="http://service"
+        )
 
         with monkeypatch.context() as patch:
             patch.setattr(invitations, "check_password", failing)
-            assert (await api.post("/invitations/accept",
-                                   json={"token": other_token, "password": NEW_PASSWORD})).status_code == 500
+            assert (
+                await api.post("/invitations/accept", json={"token": other_token, "password": NEW_PASSWORD})
+            ).status_code == 500
         with monkeypatch.context() as patch:
             patch.setattr(runtime.keys, "issue", afailing)
-            assert (await api.post("/auth/login", json={"email": "ada@acme.example", "password": PASSWORD})).status_code == 500
+            assert (
+                await api.post("/auth/login", json={"email": "ada@acme.example", "password": PASSWORD})
+            ).status_code == 500
             assert (await api.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})).status_code == 500
         with monkeypatch.context() as patch:
             patch.setattr(runtime.revocations, "is_revoked", afailing)

@@ -3,13 +3,23 @@
 import asyncio
 
 from sqlalchemy import select
-from storefront_events import InvitationAccepted, SessionEnded, UserInvited
 
 from access.adapters.tables import UserRow
 from service_runtime.outbox import OutboxMessage
 from service_runtime.testing.helpers import eventually
+from storefront_events import InvitationAccepted, SessionEnded, UserInvited
 
-from .journey import access_events, active_admin, active_user, bearer, enable_access, invitation, known_client, log_in, token_of
+from .journey import (
+    access_events,
+    active_admin,
+    active_user,
+    bearer,
+    enable_access,
+    invitation,
+    known_client,
+    log_in,
+    token_of,
+)
 
 
 async def test_ten_accepts_of_one_link_at_once_activate_the_user_once(api, operator, access_settings):
@@ -17,20 +27,29 @@ async def test_ten_accepts_of_one_link_at_once_activate_the_user_once(api, opera
     await enable_access(api, operator, client_id, "tenfold@acme.example")
     token = token_of(await invitation(access_settings, "tenfold@acme.example"))
 
-    answers = await asyncio.gather(*(
-        api.post("/invitations/accept", json={"token": token, "password": f"password number {i} is long"})
-        for i in range(10)))
+    answers = await asyncio.gather(
+        *(
+            api.post("/invitations/accept", json={"token": token, "password": f"password number {i} is long"})
+            for i in range(10)
+        )
+    )
 
     assert sorted(a.status_code for a in answers) == [200] + [410] * 9
     for refused in (a for a in answers if a.status_code == 410):
         assert refused.headers["content-type"] == "application/problem+json"
         assert "already been used" in refused.json()["detail"]
     [winner] = [i for i, a in enumerate(answers) if a.status_code == 200]
-    assert (await api.post("/auth/login", json={"email": "tenfold@acme.example",
-                                                "password": f"password number {winner} is long"})).status_code == 200
+    assert (
+        await api.post(
+            "/auth/login", json={"email": "tenfold@acme.example", "password": f"password number {winner} is long"}
+        )
+    ).status_code == 200
     async with api._transport.app.state.runtime.sessions() as db:
-        accepted = (await db.execute(select(OutboxMessage).where(
-            OutboxMessage.event_type == InvitationAccepted.ce_type()))).scalars().all()
+        accepted = (
+            (await db.execute(select(OutboxMessage).where(OutboxMessage.event_type == InvitationAccepted.ce_type())))
+            .scalars()
+            .all()
+        )
     assert len(accepted) == 1
 
 
@@ -62,9 +81,12 @@ async def test_logout_and_a_reused_refresh_token_tell_every_service_the_session_
 
     def ended(events):
         return [e for e in events if isinstance(e, SessionEnded)]
+
     events = await access_events(access_settings, until=lambda es: len(ended(es)) >= 2)
     assert [(e.client_id, e.user_id, e.reason) for e in ended(events)] == [
-        (client_id, me["id"], "logout"), (client_id, me["id"], "refresh_token_reused")]
+        (client_id, me["id"], "logout"),
+        (client_id, me["id"], "refresh_token_reused"),
+    ]
     assert len({e.session_id for e in ended(events)}) == 2
 
 
@@ -77,8 +99,9 @@ async def _two_admins(api, access_settings, operator) -> tuple[str, tuple[str, d
 
 async def _active_admins(api, client_id: str) -> int:
     async with api._transport.app.state.runtime.sessions() as db:
-        rows = await db.execute(select(UserRow).where(UserRow.client_id == client_id, UserRow.role == "admin",
-                                                      UserRow.status == "active"))
+        rows = await db.execute(
+            select(UserRow).where(UserRow.client_id == client_id, UserRow.role == "admin", UserRow.status == "active")
+        )
         return len(rows.scalars().all())
 
 
@@ -86,11 +109,15 @@ async def test_two_admins_demoting_or_removing_each_other_at_once_leave_an_activ
     for attempt in range(4):
         client_id, (a_id, a), (b_id, b) = await _two_admins(api, access_settings, operator)
         if attempt % 2:
-            requests = (api.delete(f"/clients/{client_id}/users/{b_id}", headers=bearer(a)),
-                        api.delete(f"/clients/{client_id}/users/{a_id}", headers=bearer(b)))
+            requests = (
+                api.delete(f"/clients/{client_id}/users/{b_id}", headers=bearer(a)),
+                api.delete(f"/clients/{client_id}/users/{a_id}", headers=bearer(b)),
+            )
         else:
-            requests = (api.patch(f"/clients/{client_id}/users/{b_id}", json={"role": "read_only"}, headers=bearer(a)),
-                        api.patch(f"/clients/{client_id}/users/{a_id}", json={"role": "read_only"}, headers=bearer(b)))
+            requests = (
+                api.patch(f"/clients/{client_id}/users/{b_id}", json={"role": "read_only"}, headers=bearer(a)),
+                api.patch(f"/clients/{client_id}/users/{a_id}", json={"role": "read_only"}, headers=bearer(b)),
+            )
         answers = await asyncio.gather(*requests)
 
         assert await _active_admins(api, client_id) == 1, [r.text for r in answers]
@@ -107,7 +134,9 @@ async def test_invitation_links_are_sealed_and_their_outbox_rows_emptied_once_se
 
     async def emptied():
         async with api._transport.app.state.runtime.sessions() as db:
-            row = (await db.execute(select(OutboxMessage).where(
-                OutboxMessage.event_type == UserInvited.ce_type()))).scalar_one()
+            row = (
+                await db.execute(select(OutboxMessage).where(OutboxMessage.event_type == UserInvited.ce_type()))
+            ).scalar_one()
         return row.sent_at is not None and row.payload == ""
+
     assert await eventually(emptied)  # once the relay has marked it sent

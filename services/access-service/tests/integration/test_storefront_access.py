@@ -3,6 +3,11 @@
 import jwt
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
+
+from access.adapters.tables import InvitationRow, StorefrontAccessRow, UserRow
+from service_runtime.inbox import AppliedEvent
+from service_runtime.outbox import OutboxMessage
+from service_runtime.testing.helpers import accept_link, eventually
 from storefront_events import (
     CLIENTS_V1,
     ClientCreated,
@@ -13,12 +18,7 @@ from storefront_events import (
     encode,
 )
 
-from access.adapters.tables import InvitationRow, StorefrontAccessRow, UserRow
-from service_runtime.inbox import AppliedEvent
-from service_runtime.outbox import OutboxMessage
-from service_runtime.testing.helpers import accept_link, eventually
-
-from .journey import PASSWORD, accept, access_events, bearer, enable_access, invitation, known_client, log_in, token_of
+from .journey import PASSWORD, accept, access_events, bearer, enable_access, invitation, known_client, log_in
 
 
 async def test_enabling_access_invites_the_admin_who_accepts_and_signs_in(api, operator, access_settings):
@@ -49,7 +49,11 @@ async def test_enabling_access_invites_the_admin_who_accepts_and_signs_in(api, o
     assert [type(e) for e in events] == [StorefrontAccessGranted, UserInvited, InvitationAccepted]
     granted = events[0]
     assert (granted.client_id, granted.enabled, granted.admin_email, granted.admin_user_id) == (
-        client_id, True, "ada@acme.example", state["admin"]["id"])
+        client_id,
+        True,
+        "ada@acme.example",
+        state["admin"]["id"],
+    )
 
 
 async def test_access_token_is_signed_by_a_key_published_in_jwks(api, operator, access_settings):
@@ -62,8 +66,13 @@ async def test_access_token_is_signed_by_a_key_published_in_jwks(api, operator, 
     kid = jwt.get_unverified_header(tokens["access_token"])["kid"]
     [key] = [k for k in jwks["keys"] if k["kid"] == kid]
     assert "d" not in key  # public half only
-    claims = jwt.decode(tokens["access_token"], jwt.PyJWK.from_dict(key).key, algorithms=["RS256"],
-                        audience="storefronts", issuer="storefronts-access")
+    claims = jwt.decode(
+        tokens["access_token"],
+        jwt.PyJWK.from_dict(key).key,
+        algorithms=["RS256"],
+        audience="storefronts",
+        issuer="storefronts-access",
+    )
     assert (claims["role"], claims["client_id"], claims["store_ids"]) == ("admin", client_id, [])
     assert claims["exp"] - int(claims["iat"]) == 900 and claims["sid"]
 
@@ -73,8 +82,9 @@ async def test_the_read_model_is_fed_by_client_created_on_kafka(api, operator, a
     producer = AIOKafkaProducer(bootstrap_servers=access_settings.kafka_bootstrap)
     await producer.start()
     try:
-        await producer.send_and_wait(access_settings.topic(CLIENTS_V1.name), encode(event, source="/client-service"),
-                                     key=b"c-from-kafka")
+        await producer.send_and_wait(
+            access_settings.topic(CLIENTS_V1.name), encode(event, source="/client-service"), key=b"c-from-kafka"
+        )
     finally:
         await producer.stop()
 
@@ -98,8 +108,12 @@ async def test_unknown_client_is_not_yet_known_with_retry_after_and_archived_cli
 
 async def _counts(api) -> tuple[int, ...]:
     async with api._transport.app.state.runtime.sessions() as db:
-        return tuple([await db.scalar(select(func.count()).select_from(t))
-                      for t in (OutboxMessage, UserRow, InvitationRow, StorefrontAccessRow)])
+        return tuple(
+            [
+                await db.scalar(select(func.count()).select_from(t))
+                for t in (OutboxMessage, UserRow, InvitationRow, StorefrontAccessRow)
+            ]
+        )
 
 
 async def test_bad_emails_and_missing_names_get_problem_json_and_change_nothing(api, operator):
@@ -151,8 +165,9 @@ async def test_disabling_access_blocks_every_login_and_token_of_the_client_at_on
     again = await enable_access(api, operator, client_id, "lin@acme.example")
     assert again["admin"]["status"] == "active"
     assert (await api.get("/auth/me", headers=bearer(await log_in(api, "lin@acme.example")))).status_code == 200
-    events = await access_events(access_settings,
-                                 until=lambda es: len([e for e in es if isinstance(e, StorefrontAccessGranted)]) == 3)
+    events = await access_events(
+        access_settings, until=lambda es: len([e for e in es if isinstance(e, StorefrontAccessGranted)]) == 3
+    )
     assert [e.enabled for e in events if isinstance(e, StorefrontAccessGranted)] == [True, False, True]
 
 
@@ -164,26 +179,34 @@ async def test_repeating_the_same_put_changes_nothing(api, operator, access_sett
     assert await _counts(api) == before
 
 
-async def test_the_read_model_ends_on_the_newest_client_version_whatever_the_order_of_arrival(api, operator, access_settings):
+async def test_the_read_model_ends_on_the_newest_client_version_whatever_the_order_of_arrival(
+    api, operator, access_settings
+):
     client_id = "c-shuffled"
     state = dict(client_id=client_id, reference_id=None, description=None)
     history = [ClientCreated(**state, name="Version 1", aggregate_version=1)] + [
-        ClientUpdated(**state, name=f"Version {v}", aggregate_version=v) for v in range(2, 6)]
+        ClientUpdated(**state, name=f"Version {v}", aggregate_version=v) for v in range(2, 6)
+    ]
     arrival = [history[i] for i in (2, 0, 4, 1, 3)]  # versions 3, 1, 5, 2, 4: one key, so this order
     skipped_before = await _stale_skips(api)
     producer = AIOKafkaProducer(bootstrap_servers=access_settings.kafka_bootstrap)
     await producer.start()
     try:
         for event in arrival:
-            await producer.send_and_wait(access_settings.topic(CLIENTS_V1.name), encode(event, source="/client-service"),
-                                         key=client_id.encode())
+            await producer.send_and_wait(
+                access_settings.topic(CLIENTS_V1.name), encode(event, source="/client-service"), key=client_id.encode()
+            )
     finally:
         await producer.stop()
 
     async def all_consumed():
         async with api._transport.app.state.runtime.sessions() as db:
-            return await db.scalar(select(func.count()).select_from(AppliedEvent)
-                                   .where(AppliedEvent.consumer == access_settings.group("access-service"))) == len(history)
+            return await db.scalar(
+                select(func.count())
+                .select_from(AppliedEvent)
+                .where(AppliedEvent.consumer == access_settings.group("access-service"))
+            ) == len(history)
+
     await eventually(all_consumed)
     state = (await api.get(f"/clients/{client_id}/storefront-access", headers=operator)).json()
     assert state["client_name"] == "Version 5"
@@ -192,5 +215,8 @@ async def test_the_read_model_ends_on_the_newest_client_version_whatever_the_ord
 
 async def _stale_skips(api) -> float:
     metrics = (await api.get("/metrics")).text.splitlines()
-    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics
-               if line.startswith("storefronts_stale_events_skipped_total{") and 'read_model="known_clients"' in line)
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics
+        if line.startswith("storefronts_stale_events_skipped_total{") and 'read_model="known_clients"' in line
+    )

@@ -96,7 +96,11 @@ def test_each_change_of_a_user_raises_its_version_by_one():
     active = user.activated("hash")
     changed = change_role(active, "read_only", (), others=[])
     assert [active.version, changed.version, changed.invited_again().version, changed.removed().version] == [2, 3, 4, 4]
-@pytest.mark.parametrize("name", ["Ada\x00", "Ada\u202eecalevoL", "Ada\u2067", "Ada\x1b[31m", "Ada\u2029Lovelace", "Ada\nLovelace"])
+
+
+@pytest.mark.parametrize(
+    "name", ["Ada\x00", "Ada\u202eecalevoL", "Ada\u2067", "Ada\x1b[31m", "Ada\u2029Lovelace", "Ada\nLovelace"]
+)
 def test_names_refuse_control_bidi_and_separator_characters_naming_the_field(name):
     with pytest.raises(InvalidUser) as refused:
         clean_name(name, field="last_name")

@@ -13,19 +13,25 @@ from access.domain.users import clean_locale, ensure_not_last_admin
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("password", "email"), [
-    ("Canada geese fly south", "ada@acme.example"),          # "ada" hides in an honest word
-    ("stop shopping at noon please", "ops@provider.example"),
-    ("my olga password is long", "olga@acme.example"),
-])
+@pytest.mark.parametrize(
+    ("password", "email"),
+    [
+        ("Canada geese fly south", "ada@acme.example"),  # "ada" hides in an honest word
+        ("stop shopping at noon please", "ops@provider.example"),
+        ("my olga password is long", "olga@acme.example"),
+    ],
+)
 def test_a_short_email_name_inside_an_honest_password_is_not_called_the_email(password, email):
     check_password(password, email=email)
 
 
-@pytest.mark.parametrize(("password", "email"), [
-    ("marguerite-password-2026", "marguerite@acme.example"),
-    ("x ada@acme.example x", "ada@acme.example"),
-])
+@pytest.mark.parametrize(
+    ("password", "email"),
+    [
+        ("marguerite-password-2026", "marguerite@acme.example"),
+        ("x ada@acme.example x", "ada@acme.example"),
+    ],
+)
 def test_a_password_holding_the_email_or_its_name_is_refused_and_the_message_names_it(password, email):
     with pytest.raises(WeakPassword) as refused:
         check_password(password, email=email)
@@ -45,10 +51,20 @@ def test_delivery_status_goes_pending_sent_active_or_delivery_failed():
     assert invitation_status("active", sent.used(NOW)) == "active"
 
 
-@pytest.mark.parametrize(("header", "locale"), [
-    ("fr-FR", "fr"), ("fr-CA,fr;q=0.9", "fr"), ("de-DE,fr;q=0.7,en;q=0.8", "en"), ("de, fr;q=0.5", "fr"),
-    ("", "en"), (None, "en"), ("fr;q=0", "en"), ("en-GB,en;q=0.9", "en"), ("fr;q=abc", "en"),
-])
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        ("fr-FR", "fr"),
+        ("fr-CA,fr;q=0.9", "fr"),
+        ("de-DE,fr;q=0.7,en;q=0.8", "en"),
+        ("de, fr;q=0.5", "fr"),
+        ("", "en"),
+        (None, "en"),
+        ("fr;q=0", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("fr;q=abc", "en"),
+    ],
+)
 def test_accept_language_is_read_by_quality_with_regional_tags(header, locale):
     assert locale_from_header(header) == locale
 

@@ -3,11 +3,10 @@
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from client.messages import CATALOG
 from service_runtime.errors import Conflict, NotFound
 from service_runtime.messages import SaidByKey
 from service_runtime.text import refused_character
-
-from client.messages import CATALOG
 
 NAME_MAX = 200
 REFERENCE_MAX = 64
@@ -92,7 +91,9 @@ def clean_description(description: str | None) -> str | None:
     return description
 
 
-def new_client(client_id: str, *, name: str, reference_id: str | None, description: str | None, now: datetime) -> Client:
+def new_client(
+    client_id: str, *, name: str, reference_id: str | None, description: str | None, now: datetime
+) -> Client:
     return Client(
         id=client_id,
         name=clean_name(name),

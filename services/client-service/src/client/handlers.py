@@ -2,14 +2,13 @@
 
 import uuid
 
-from service_runtime.errors import UniqueViolation
-from storefront_events import ClientArchived as ClientArchivedEvent
-from storefront_events import ClientCreated, ClientRestored, ClientUpdated
-
 from client import domain
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import Client, ClientNotFound, DuplicateReference
 from client.ports import Clock, UnitOfWork
+from service_runtime.errors import UniqueViolation
+from storefront_events import ClientArchived as ClientArchivedEvent
+from storefront_events import ClientCreated, ClientRestored, ClientUpdated
 
 
 async def create_client(cmd: CreateClient, *, uow: UnitOfWork, clock: Clock) -> Client:
@@ -50,8 +49,14 @@ async def archive_client(cmd: ArchiveClient, *, uow: UnitOfWork, clock: Clock) -
         client = await _load(uow, cmd.client_id, for_update=True)
         archived = domain.archive_client(client, now=clock.now())
         await uow.clients.save(archived)
-        uow.outbox.add(ClientArchivedEvent(client_id=archived.id, name=archived.name, reference_id=archived.reference_id,
-                                           aggregate_version=archived.version))
+        uow.outbox.add(
+            ClientArchivedEvent(
+                client_id=archived.id,
+                name=archived.name,
+                reference_id=archived.reference_id,
+                aggregate_version=archived.version,
+            )
+        )
         await uow.commit()
     return archived
 
@@ -75,7 +80,9 @@ async def get_client(client_id: str, *, uow: UnitOfWork) -> Client:
         return await _load(uow, client_id)
 
 
-async def list_clients(*, uow: UnitOfWork, text: str | None, status: str, after: tuple[str, str] | None, limit: int) -> list[Client]:
+async def list_clients(
+    *, uow: UnitOfWork, text: str | None, status: str, after: tuple[str, str] | None, limit: int
+) -> list[Client]:
     async with uow:
         return await uow.clients.search(text=text, status=status, after=after, limit=limit)
 

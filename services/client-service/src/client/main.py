@@ -18,8 +18,12 @@ def create_app(settings: ClientSettings | None = None) -> FastAPI:
     async def build_runtime():
         return build(settings)
 
-    app = create_api(build_runtime, title="Client service", routers=[router],
-                     description="The print provider's clients: create, search, update, archive and restore. "
-                                 "Operators only. Problem details follow Accept-Language (en, fr).")
+    app = create_api(
+        build_runtime,
+        title="Client service",
+        routers=[router],
+        description="The print provider's clients: create, search, update, archive and restore. "
+        "Operators only. Problem details follow Accept-Language (en, fr).",
+    )
     install_translated_problems(app, CATALOG)
     return app

@@ -3,10 +3,10 @@
 import asyncio
 
 from sqlalchemy import func, select
-from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from service_runtime.outbox import OutboxMessage
-from service_runtime.testing.helpers import eventually, read_topic
+from service_runtime.testing.helpers import read_topic
+from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 
 async def _create(api, operator, **body):
@@ -24,7 +24,9 @@ async def test_creates_client_with_trimmed_name_and_publishes_client_created(api
     fetched = await api.get(f"/clients/{client['id']}", headers=operator)
     assert fetched.json() == client
 
-    [(key, event, headers)] = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=1)
+    [(key, event, headers)] = await read_topic(
+        client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=1
+    )
     assert isinstance(event, ClientCreated)
     assert key == client["id"].encode()
     assert (event.client_id, event.name, event.reference_id) == (client["id"], "Acme Prints", "ACME-1")
@@ -33,7 +35,9 @@ async def test_creates_client_with_trimmed_name_and_publishes_client_created(api
 
 async def test_update_then_archive_publish_in_order_and_archived_client_cannot_change(api, operator, client_settings):
     client = await _create(api, operator, name="Beta")
-    updated = await api.patch(f"/clients/{client['id']}", json={"name": "Beta Ltd", "description": "B2B"}, headers=operator)
+    updated = await api.patch(
+        f"/clients/{client['id']}", json={"name": "Beta Ltd", "description": "B2B"}, headers=operator
+    )
     assert updated.json()["name"] == "Beta Ltd"
     archived = await api.post(f"/clients/{client['id']}/archive", headers=operator)
     assert archived.json()["status"] == "archived"
@@ -65,8 +69,11 @@ async def test_an_archived_client_is_restored_with_its_reference(api, operator, 
 
 async def test_problem_details_follow_accept_language_and_keep_type_and_field(api, operator):
     await _create(api, operator, name="Epsilon", reference_id="EPS-1")
-    french = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"},
-                            headers={**operator, "Accept-Language": "fr-FR,fr;q=0.9"})
+    french = await api.post(
+        "/clients",
+        json={"name": "Copy", "reference_id": "eps-1"},
+        headers={**operator, "Accept-Language": "fr-FR,fr;q=0.9"},
+    )
     english = await api.post("/clients", json={"name": "Copy", "reference_id": "eps-1"}, headers=operator)
 
     assert french.status_code == english.status_code == 409
@@ -85,8 +92,16 @@ async def test_searches_by_name_or_reference_with_cursor_pages(api, operator):
     await _create(api, operator, name="Other", reference_id="ZZZ")
 
     page1 = (await api.get("/clients", params={"search": "shop", "limit": 2}, headers=operator)).json()
-    page2 = (await api.get("/clients", params={"search": "shop", "limit": 2, "cursor": page1["next_cursor"]}, headers=operator)).json()
-    page3 = (await api.get("/clients", params={"search": "shop", "limit": 2, "cursor": page2["next_cursor"]}, headers=operator)).json()
+    page2 = (
+        await api.get(
+            "/clients", params={"search": "shop", "limit": 2, "cursor": page1["next_cursor"]}, headers=operator
+        )
+    ).json()
+    page3 = (
+        await api.get(
+            "/clients", params={"search": "shop", "limit": 2, "cursor": page2["next_cursor"]}, headers=operator
+        )
+    ).json()
     names = [c["name"] for page in (page1, page2, page3) for c in page["items"]]
     assert names == [f"Shop {i}" for i in range(5)]
     assert page3["next_cursor"] is None
@@ -167,10 +182,14 @@ async def test_concurrent_updates_of_one_client_publish_distinct_consecutive_ver
 
     await asyncio.gather(*(rename(i) for i in range(writers)))
 
-    records = await read_topic(client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=1 + writers)
+    records = await read_topic(
+        client_settings.kafka_bootstrap, client_settings.topic(CLIENTS_V1.name), count=1 + writers
+    )
     assert [event.aggregate_version for _, event, _ in records] == list(range(1, 2 + writers))
     fetched = (await api.get(f"/clients/{client['id']}", headers=operator)).json()
     assert fetched["name"] == records[-1][1].name  # the last version published is the state kept
+
+
 async def test_a_name_with_a_bidi_override_is_refused_with_a_message_naming_the_field(api, operator):
     response = await api.post("/clients", json={"name": "Acme \u202eevil"}, headers=operator)
     assert response.status_code == 422

@@ -1,10 +1,9 @@
 """The embedded default: the client service on SQLite, with the same rules and events."""
 
-from storefront_events import CLIENTS_V1, ClientCreated
-
 from client.main import create_app
 from client.settings import ClientSettings
 from service_runtime.testing.helpers import read_topic, running
+from storefront_events import CLIENTS_V1, ClientCreated
 
 
 async def test_runs_on_sqlite_with_unique_references_and_events(service_settings, operator, tmp_path):

@@ -20,8 +20,12 @@ async def test_models_match_the_migrated_schema(service_settings, tmp_path, data
 
 
 def _migrations(command: str, database_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service_runtime.migrations", command, "client"],
-                          env={**os.environ, "CLIENT_DATABASE_URL": database_url}, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "service_runtime.migrations", command, "client"],
+        env={**os.environ, "CLIENT_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_the_command_line_migrates_a_new_database_to_head_and_checks_it(tmp_path):

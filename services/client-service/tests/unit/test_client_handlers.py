@@ -1,13 +1,13 @@
 from pathlib import Path
 
 import pytest
-from storefront_events import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 from client import handlers
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
 from client.domain import ClientArchived as ClientIsArchived
 from client.domain import ClientNotArchived, ClientNotFound, DuplicateReference
 from service_runtime.testing.helpers import load_module
+from storefront_events import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
 fakes = load_module("client_test_fakes", Path(__file__).parents[1] / "fakes.py")
 
@@ -76,6 +76,8 @@ async def test_each_change_publishes_the_next_version_and_a_no_op_publishes_none
     await handlers.archive_client(ArchiveClient(client.id), uow=uow, clock=clock)
     assert [event.aggregate_version for event in uow.published] == [1, 2, 3]
     assert (await handlers.get_client(client.id, uow=uow)).version == 3
+
+
 async def test_restoring_an_archived_client_gives_it_back_its_reference_and_publishes_client_restored(uow, clock):
     client = await handlers.create_client(CreateClient("Acme", "A-1", "Posters"), uow=uow, clock=clock)
     await handlers.archive_client(ArchiveClient(client.id), uow=uow, clock=clock)

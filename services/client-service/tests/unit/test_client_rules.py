@@ -49,10 +49,18 @@ def test_archived_client_cannot_change_or_be_archived_again():
         domain.archive_client(archived, now=NOW)
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("name", "Acme\x00Prints"), ("name", "Acme \u202eStnirP"), ("name", "Acme\u2028Prints"), ("name", "Acme\x1bPrints"),
-    ("reference_id", "ACME\u2066-1"), ("description", "Posters\x07"), ("description", "Posters \u202d"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Acme\x00Prints"),
+        ("name", "Acme \u202eStnirP"),
+        ("name", "Acme\u2028Prints"),
+        ("name", "Acme\x1bPrints"),
+        ("reference_id", "ACME\u2066-1"),
+        ("description", "Posters\x07"),
+        ("description", "Posters \u202d"),
+    ],
+)
 def test_names_and_descriptions_refuse_control_and_bidi_override_characters(field, value):
     with pytest.raises(InvalidClient) as refused:
         _client(**{field: value})

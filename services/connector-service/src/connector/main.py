@@ -16,4 +16,9 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
     async def build_runtime() -> Runtime:
         return build(settings)
 
-    return create_api(build_runtime, title="Connector service", routers=[], description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in.")
+    return create_api(
+        build_runtime,
+        title="Connector service",
+        routers=[],
+        description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in.",
+    )

@@ -16,4 +16,9 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     async def build_runtime() -> Runtime:
         return build(settings)
 
-    return create_api(build_runtime, title="Mapping service", routers=[], description="The provider's catalog and the mapping of shop products to it.")
+    return create_api(
+        build_runtime,
+        title="Mapping service",
+        routers=[],
+        description="The provider's catalog and the mapping of shop products to it.",
+    )

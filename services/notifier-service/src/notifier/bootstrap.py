@@ -20,9 +20,12 @@ class NotifierRuntime(Runtime):
         self.sessions.configure(info={**self.sessions.kw.get("info", {}), BODIES_BOX: self.secrets})
         self.clock = clock
         self.delivery = EmailDelivery(
-            self.uow, mailer, clock,
-            policy=RetryPolicy(settings.retry_base_seconds, settings.retry_max_seconds,
-                               settings.permanent_failure_attempts),
+            self.uow,
+            mailer,
+            clock,
+            policy=RetryPolicy(
+                settings.retry_base_seconds, settings.retry_max_seconds, settings.permanent_failure_attempts
+            ),
             sweep_seconds=settings.sweep_seconds,
         )
         self._delivery_enabled = settings.delivery_enabled
@@ -32,18 +35,22 @@ class NotifierRuntime(Runtime):
     def unseal(self, sealed_link: str) -> str:
         """Opens an invitation link access sealed for the notifier (STOREFRONTS_INVITATION_KEYS)."""
         if self._invitation_box is None:
-            raise InvalidInvitation("The invitation link is sealed and STOREFRONTS_INVITATION_KEYS is not set.",
-                                    field="sealed_accept_url")
+            raise InvalidInvitation(
+                "The invitation link is sealed and STOREFRONTS_INVITATION_KEYS is not set.", field="sealed_accept_url"
+            )
         try:
             return self._invitation_box.decrypt(sealed_link)
         except SecretDecryptionError as error:
-            raise InvalidInvitation("The invitation link cannot be opened with STOREFRONTS_INVITATION_KEYS.",
-                                    field="sealed_accept_url") from error
+            raise InvalidInvitation(
+                "The invitation link cannot be opened with STOREFRONTS_INVITATION_KEYS.", field="sealed_accept_url"
+            ) from error
 
     async def start(self) -> None:
         if self._invitation_box is None:
-            raise RuntimeError("STOREFRONTS_INVITATION_KEYS (a JSON list of Fernet keys, shared with the access "
-                               "service alone) is required: invitation links arrive sealed for the notifier")
+            raise RuntimeError(
+                "STOREFRONTS_INVITATION_KEYS (a JSON list of Fernet keys, shared with the access "
+                "service alone) is required: invitation links arrive sealed for the notifier"
+            )
         await super().start()
         if self._delivery_enabled:
             self.delivery.start()

@@ -17,8 +17,15 @@ log = structlog.get_logger()
 class EmailDelivery(BackgroundTask):
     name = "email-delivery"
 
-    def __init__(self, uow_factory: Callable[[], object], mailer: Mailer, clock: Clock, *, policy: RetryPolicy,
-                 sweep_seconds: float) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], object],
+        mailer: Mailer,
+        clock: Clock,
+        *,
+        policy: RetryPolicy,
+        sweep_seconds: float,
+    ) -> None:
         super().__init__()
         self._uow_factory = uow_factory
         self._mailer = mailer
@@ -27,8 +34,9 @@ class EmailDelivery(BackgroundTask):
         self._sweep_seconds = sweep_seconds
 
     async def send_due(self) -> int:
-        return await handlers.send_due_emails(uow=self._uow_factory(), mailer=self._mailer, clock=self._clock,
-                                              policy=self._policy)
+        return await handlers.send_due_emails(
+            uow=self._uow_factory(), mailer=self._mailer, clock=self._clock, policy=self._policy
+        )
 
     async def run(self) -> None:
         while True:

@@ -68,19 +68,33 @@ class RetryPolicy:
         return timedelta(seconds=min(self.base_seconds * 2**exponent, self.max_seconds))
 
 
-def new_email(email_id: str, *, rendered: RenderedEmail, client_id: str | None, to: str,
-              caused_by_event_id: str, now: datetime) -> Email:
+def new_email(
+    email_id: str, *, rendered: RenderedEmail, client_id: str | None, to: str, caused_by_event_id: str, now: datetime
+) -> Email:
     """A pending email, due at once."""
-    return Email(id=email_id, client_id=client_id, to=to, subject=rendered.subject, template=rendered.template,
-                 locale=rendered.locale, text_body=rendered.text, html_body=rendered.html, status=PENDING,
-                 attempts=0, next_attempt_at=now, last_error=None, caused_by_event_id=caused_by_event_id,
-                 created_at=now)
+    return Email(
+        id=email_id,
+        client_id=client_id,
+        to=to,
+        subject=rendered.subject,
+        template=rendered.template,
+        locale=rendered.locale,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        last_error=None,
+        caused_by_event_id=caused_by_event_id,
+        created_at=now,
+    )
 
 
 def email_sent(email: Email, *, now: datetime) -> Email:
     # The bodies carry single-use links: once the server has the mail, we no longer keep them.
-    return replace(email, status=SENT, attempts=email.attempts + 1, last_error=None, sent_at=now,
-                   text_body=None, html_body=None)
+    return replace(
+        email, status=SENT, attempts=email.attempts + 1, last_error=None, sent_at=now, text_body=None, html_body=None
+    )
 
 
 def delivery_failed(email: Email, *, error: str, now: datetime, policy: RetryPolicy, permanent: bool = False) -> Email:
@@ -89,7 +103,7 @@ def delivery_failed(email: Email, *, error: str, now: datetime, policy: RetryPol
     refusals the email is failed for good and its bodies (with their single-use link) are dropped."""
     attempts = email.attempts + 1
     if permanent and attempts >= policy.permanent_attempts:
-        return replace(email, status=FAILED, attempts=attempts, last_error=error[:ERROR_MAX], text_body=None,
-                       html_body=None)
-    return replace(email, attempts=attempts, last_error=error[:ERROR_MAX],
-                   next_attempt_at=now + policy.delay(attempts))
+        return replace(
+            email, status=FAILED, attempts=attempts, last_error=error[:ERROR_MAX], text_body=None, html_body=None
+        )
+    return replace(email, attempts=attempts, last_error=error[:ERROR_MAX], next_attempt_at=now + policy.delay(attempts))

@@ -18,9 +18,13 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     async def build_runtime():
         return build(settings)
 
-    app = create_api(build_runtime, title="Notifier service", routers=[router],
-                     description="Emails to users (the invitation email), sent over SMTP and retried until "
-                                 "the mail server has them or refuses them for good; the delivery log for operators "
-                                 "and client admins. Problem details follow Accept-Language (en, fr).")
+    app = create_api(
+        build_runtime,
+        title="Notifier service",
+        routers=[router],
+        description="Emails to users (the invitation email), sent over SMTP and retried until "
+        "the mail server has them or refuses them for good; the delivery log for operators "
+        "and client admins. Problem details follow Accept-Language (en, fr).",
+    )
     install_translated_problems(app, Catalog())  # the runtime's own titles and messages
     return app

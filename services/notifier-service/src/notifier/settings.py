@@ -17,7 +17,8 @@ class NotifierSettings(ServiceSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10
     invitation_keys: list[SecretStr] = Field(
-        default_factory=list, validation_alias="STOREFRONTS_INVITATION_KEYS",
+        default_factory=list,
+        validation_alias="STOREFRONTS_INVITATION_KEYS",
         description="Fernet keys (JSON list, newest first) opening the invitation links access seals; "
         "only access and the notifier hold them. Required to serve",
     )
@@ -25,5 +26,6 @@ class NotifierSettings(ServiceSettings):
     sweep_seconds: float = Field(default=5, gt=0, description="How often pending emails are looked at unwoken")
     retry_base_seconds: float = Field(default=2, gt=0, description="Wait after a first failed attempt; then doubles")
     retry_max_seconds: float = Field(default=300, gt=0, description="Longest wait between two attempts")
-    permanent_failure_attempts: int = Field(default=3, ge=1, description="Attempts refused for good (SMTP 5xx) "
-                                                                         "before an email is given up as failed")
+    permanent_failure_attempts: int = Field(
+        default=3, ge=1, description="Attempts refused for good (SMTP 5xx) before an email is given up as failed"
+    )

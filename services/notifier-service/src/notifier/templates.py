@@ -14,10 +14,34 @@ INVITATION = "invitation"
 DEFAULT_LOCALE = "en"
 
 _MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
 }
 
 _COPY = {
@@ -25,16 +49,18 @@ _COPY = {
         "subject": "You're invited to Storefronts by {client}",
         "greeting": "Hello {first_name},",
         "intro": "{client} has invited you to Storefronts, where you connect your online shops "
-                 "and follow your print orders.",
+        "and follow your print orders.",
         "login": "Your login:",
         "accept": "Accept your invitation",
         "open": "Accept your invitation by opening this link:",
         "expiry": "This link can be used once and expires on {expires}.",
         "next": "What to do next:",
-        "steps": ("Open the link above to accept the invitation.",
-                  "Choose your password.",
-                  "Sign in with your login ({email}) and your new password.",
-                  "Connect your shop."),
+        "steps": (
+            "Open the link above to accept the invitation.",
+            "Choose your password.",
+            "Sign in with your login ({email}) and your new password.",
+            "Connect your shop.",
+        ),
         "spam": "Can't find our emails? Check your spam or junk folder and add this address to your contacts.",
         "ignore": "If you were not expecting this invitation, you can ignore this email.",
         "signature": "The Storefronts team",
@@ -44,18 +70,20 @@ _COPY = {
         "subject": "Vous êtes invité(e) sur Storefronts par {client}",
         "greeting": "Bonjour {first_name},",
         "intro": "{client} vous invite sur Storefronts, où vous connectez vos boutiques en ligne "
-                 "et suivez vos commandes d'impression.",
+        "et suivez vos commandes d'impression.",
         "login": "Votre identifiant :",
         "accept": "Accepter l'invitation",
         "open": "Acceptez l'invitation en ouvrant ce lien :",
         "expiry": "Ce lien ne peut servir qu'une fois et expire le {expires}.",
         "next": "Et ensuite :",
-        "steps": ("Ouvrez le lien ci-dessus pour accepter l'invitation.",
-                  "Choisissez votre mot de passe.",
-                  "Connectez-vous avec votre identifiant ({email}) et votre nouveau mot de passe.",
-                  "Connectez votre boutique."),
+        "steps": (
+            "Ouvrez le lien ci-dessus pour accepter l'invitation.",
+            "Choisissez votre mot de passe.",
+            "Connectez-vous avec votre identifiant ({email}) et votre nouveau mot de passe.",
+            "Connectez votre boutique.",
+        ),
         "spam": "Vous ne trouvez pas nos e-mails ? Vérifiez votre dossier de courrier indésirable (spam) "
-                "et ajoutez cette adresse à vos contacts.",
+        "et ajoutez cette adresse à vos contacts.",
         "ignore": "Si vous n'attendiez pas cette invitation, vous pouvez ignorer cet e-mail.",
         "signature": "L'équipe Storefronts",
         "date": "{day} {month} {year} à {time} UTC",
@@ -116,20 +144,22 @@ def _text(copy: dict, values: dict, link: str) -> str:
 
 def _html(copy: dict, values: dict, link: str) -> str:
     steps = "".join(f"<li>{step.format(**values)}</li>" for step in copy["steps"])
-    button = ("display:inline-block;padding:12px 20px;background:#1f5eff;color:#ffffff;"
-              "text-decoration:none;border-radius:4px;font-weight:bold")
+    button = (
+        "display:inline-block;padding:12px 20px;background:#1f5eff;color:#ffffff;"
+        "text-decoration:none;border-radius:4px;font-weight:bold"
+    )
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>"
-        "<body style=\"font-family:Arial,Helvetica,sans-serif;color:#222222;line-height:1.5\">\n"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>'
+        '<body style="font-family:Arial,Helvetica,sans-serif;color:#222222;line-height:1.5">\n'
         f"<p>{copy['greeting'].format(**values)}</p>\n"
         f"<p>{copy['intro'].format(**values)}</p>\n"
         f"<p>{escape(copy['login'])} <strong>{values['email']}</strong></p>\n"
-        f"<p><a href=\"{link}\" style=\"{button}\">{escape(copy['accept'])}</a></p>\n"
-        f"<p style=\"font-size:13px\">{link}</p>\n"
+        f'<p><a href="{link}" style="{button}">{escape(copy["accept"])}</a></p>\n'
+        f'<p style="font-size:13px">{link}</p>\n'
         f"<p>{copy['expiry'].format(**values)}</p>\n"
         f"<p>{escape(copy['next'])}</p>\n<ol>{steps}</ol>\n"
         f"<p>{escape(copy['spam'])}</p>\n"
-        f"<p style=\"color:#666666;font-size:13px\">{escape(copy['ignore'])}</p>\n"
+        f'<p style="color:#666666;font-size:13px">{escape(copy["ignore"])}</p>\n'
         f"<p>{escape(copy['signature'])}</p>\n"
         "</body></html>\n"
     )
@@ -141,5 +171,6 @@ def _one_line(value: str) -> str:
 
 def _date(moment: datetime, locale: str) -> str:
     moment = moment.astimezone(UTC)
-    return _COPY[locale]["date"].format(month=_MONTHS[locale][moment.month - 1], day=moment.day, year=moment.year,
-                                        time=moment.strftime("%H:%M"))
+    return _COPY[locale]["date"].format(
+        month=_MONTHS[locale][moment.month - 1], day=moment.day, year=moment.year, time=moment.strftime("%H:%M")
+    )

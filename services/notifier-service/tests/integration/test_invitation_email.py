@@ -9,6 +9,10 @@ from pathlib import Path
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+
+from notifier.main import create_app
+from service_runtime.testing.helpers import eventually, load_module, read_topic, running
+from service_runtime.testing.processes import free_port
 from storefront_events import (
     ACCESS_V1,
     KAFKA_HEADERS,
@@ -19,10 +23,6 @@ from storefront_events import (
     encode,
 )
 
-from notifier.main import create_app
-from service_runtime.testing.helpers import eventually, load_module, read_topic, running
-from service_runtime.testing.processes import free_port
-
 REPO = Path(__file__).resolve().parents[4]
 
 
@@ -31,10 +31,18 @@ def _catcher():
 
 
 def user_invited(to: str, **changes) -> UserInvited:
-    values = dict(client_id=f"client-{uuid.uuid4().hex[:8]}", client_name="Acme <Prints>", user_id=str(uuid.uuid4()),
-                  email=to, first_name="Jane", last_name="Doe", role="admin", invitation_id=str(uuid.uuid4()),
-                  accept_url=f"https://app.storefronts.example/accept?token={uuid.uuid4().hex}",
-                  expires_at=datetime.now(UTC) + timedelta(days=7))
+    values = dict(
+        client_id=f"client-{uuid.uuid4().hex[:8]}",
+        client_name="Acme <Prints>",
+        user_id=str(uuid.uuid4()),
+        email=to,
+        first_name="Jane",
+        last_name="Doe",
+        role="admin",
+        invitation_id=str(uuid.uuid4()),
+        accept_url=f"https://app.storefronts.example/accept?token={uuid.uuid4().hex}",
+        expires_at=datetime.now(UTC) + timedelta(days=7),
+    )
     return UserInvited(**{**values, **changes})
 
 
@@ -57,8 +65,12 @@ async def publish(settings, *events: UserInvited) -> None:
     await producer.start()
     try:
         for event in events:
-            await producer.send_and_wait(settings.topic(ACCESS_V1.name), encode(event, source="/access-service"),
-                                         key=event.client_id.encode(), headers=KAFKA_HEADERS)
+            await producer.send_and_wait(
+                settings.topic(ACCESS_V1.name),
+                encode(event, source="/access-service"),
+                key=event.client_id.encode(),
+                headers=KAFKA_HEADERS,
+            )
     finally:
         await producer.stop()
 
@@ -182,8 +194,14 @@ async def test_invitation_waits_for_the_mail_server_and_arrives_once_it_is_up(no
 async def test_a_resend_is_a_new_mail_and_a_french_invitee_gets_french(api, notifier_settings, stack, operator):
     to = recipient()
     first = user_invited(to)
-    resent = user_invited(to, client_id=first.client_id, user_id=first.user_id, locale="fr-FR", resend=True,
-                          accept_url=f"https://app.storefronts.example/accept?token={uuid.uuid4().hex}")
+    resent = user_invited(
+        to,
+        client_id=first.client_id,
+        user_id=first.user_id,
+        locale="fr-FR",
+        resend=True,
+        accept_url=f"https://app.storefronts.example/accept?token={uuid.uuid4().hex}",
+    )
 
     await publish(notifier_settings, first, resent)
 
@@ -203,8 +221,9 @@ async def test_a_resend_is_a_new_mail_and_a_french_invitee_gets_french(api, noti
 async def test_a_refused_address_ends_failed_with_the_servers_answer(notifier_settings, operator, tmp_path):
     catcher = _catcher()
     controller = await catcher.start_catcher("127.0.0.1", 0, tmp_path)
-    settings = notifier_settings.model_copy(update={"smtp_port": controller.port, "retry_base_seconds": 0.1,
-                                                    "permanent_failure_attempts": 2})
+    settings = notifier_settings.model_copy(
+        update={"smtp_port": controller.port, "retry_base_seconds": 0.1, "permanent_failure_attempts": 2}
+    )
     to = f"nobody-{uuid.uuid4().hex[:8]}@refuse.example"
     event = user_invited(to)
     try:

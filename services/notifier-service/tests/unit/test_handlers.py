@@ -2,20 +2,28 @@
 
 from datetime import UTC, datetime, timedelta
 
-from storefront_events import EmailDeliveryFailed, EmailSent, UserInvited
-
 from notifier import handlers
 from notifier.commands import ListEmails
 from notifier.domain import RetryPolicy
 from service_runtime.auth import Principal
+from storefront_events import EmailDeliveryFailed, EmailSent, UserInvited
 
 POLICY = RetryPolicy(base_seconds=2, max_seconds=300)
 
 
 def user_invited(**changes) -> UserInvited:
-    values = dict(client_id="c1", client_name="Acme", user_id="u1", email="jane@acme.example", first_name="Jane",
-                  last_name="Doe", role="admin", invitation_id="i1", accept_url="https://app.example/accept?t=abc",
-                  expires_at=datetime(2026, 3, 8, tzinfo=UTC))
+    values = dict(
+        client_id="c1",
+        client_name="Acme",
+        user_id="u1",
+        email="jane@acme.example",
+        first_name="Jane",
+        last_name="Doe",
+        role="admin",
+        invitation_id="i1",
+        accept_url="https://app.example/accept?t=abc",
+        expires_at=datetime(2026, 3, 8, tzinfo=UTC),
+    )
     return UserInvited(**{**values, **changes})
 
 

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from notifier.domain import RetryPolicy, delivery_failed, new_email, RenderedEmail
+from notifier.domain import RenderedEmail, RetryPolicy, delivery_failed, new_email
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

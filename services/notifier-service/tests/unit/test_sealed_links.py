@@ -3,20 +3,29 @@
 from datetime import UTC, datetime
 
 import pytest
-from storefront_events import UserInvited
 
 from notifier import handlers
 from notifier.domain import InvalidInvitation
 from service_runtime.secrets import SecretBox
+from storefront_events import UserInvited
 
 BOX = SecretBox([SecretBox.generate_key()])
 LINK = "https://storefronts.example/invitations/accept#token=tok_9f8e7d"
 
 
 def sealed_invitation(**changes) -> UserInvited:
-    values = dict(client_id="c1", client_name="Acme", user_id="u1", email="jane@acme.example", first_name="Jane",
-                  last_name="Doe", role="admin", invitation_id="i1", expires_at=datetime(2026, 3, 8, tzinfo=UTC),
-                  sealed_accept_url=BOX.encrypt(LINK))
+    values = dict(
+        client_id="c1",
+        client_name="Acme",
+        user_id="u1",
+        email="jane@acme.example",
+        first_name="Jane",
+        last_name="Doe",
+        role="admin",
+        invitation_id="i1",
+        expires_at=datetime(2026, 3, 8, tzinfo=UTC),
+        sealed_accept_url=BOX.encrypt(LINK),
+    )
     return UserInvited(**{**values, **changes})
 
 

@@ -11,15 +11,31 @@ LINK = "https://app.storefronts.example/invitations/accept?token=tok_9f8e7d&x=1"
 
 
 def invitation(**changes) -> Invitation:
-    values = dict(client_name="Acme Prints", first_name="Jane", email="jane@acme.example", accept_url=LINK,
-                  expires_at=datetime(2026, 3, 8, 14, 30, tzinfo=UTC), locale="en")
+    values = dict(
+        client_name="Acme Prints",
+        first_name="Jane",
+        email="jane@acme.example",
+        accept_url=LINK,
+        expires_at=datetime(2026, 3, 8, 14, 30, tzinfo=UTC),
+        locale="en",
+    )
     return Invitation(**{**values, **changes})
 
 
-@pytest.mark.parametrize("locale, expected", [
-    ("en", "en"), ("en-GB", "en"), ("fr", "fr"), ("fr-CA", "fr"), ("FR_fr", "fr"),
-    ("de", "en"), ("", "en"), (None, "en"), ("zz-unknown", "en"),
-])
+@pytest.mark.parametrize(
+    "locale, expected",
+    [
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("fr", "fr"),
+        ("fr-CA", "fr"),
+        ("FR_fr", "fr"),
+        ("de", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("zz-unknown", "en"),
+    ],
+)
 def test_picks_french_for_french_locales_and_english_otherwise(locale, expected):
     assert pick_locale(locale) == expected
     assert render_invitation(invitation(locale=locale)).locale == expected
@@ -62,7 +78,7 @@ def test_user_given_names_are_escaped_in_html_and_kept_on_one_line_in_the_subjec
     assert "Evil &lt;script&gt;alert(1)&lt;/script&gt; Bcc: x@y" in mail.html
     assert "&lt;b&gt;&quot;Jo&quot;&lt;/b&gt;" in mail.html
     assert "\n" not in mail.subject and "\r" not in mail.subject
-    assert "Hello <b>\"Jo\"</b>," in mail.text
+    assert 'Hello <b>"Jo"</b>,' in mail.text
 
 
 def test_link_that_is_not_http_is_refused():

@@ -16,4 +16,9 @@ def create_app(settings: OrderIntakeSettings | None = None) -> FastAPI:
     async def build_runtime() -> Runtime:
         return build(settings)
 
-    return create_api(build_runtime, title="Order intake service", routers=[], description="Orders resolved to production lines, manual orders, CSV imports and order status.")
+    return create_api(
+        build_runtime,
+        title="Order intake service",
+        routers=[],
+        description="Orders resolved to production lines, manual orders, CSV imports and order status.",
+    )

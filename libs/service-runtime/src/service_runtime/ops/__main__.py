@@ -25,15 +25,23 @@ from service_runtime.ops.lag import consumer_lag
 
 
 def _kafka() -> tuple[str, str]:
-    return os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"), os.environ.get("STOREFRONTS_TOPIC_PREFIX", "")
+    return os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"), os.environ.get(
+        "STOREFRONTS_TOPIC_PREFIX", ""
+    )
 
 
 async def _tail(args: argparse.Namespace) -> int:
     bootstrap, prefix = _kafka()
     try:
-        async for record in tail(bootstrap, prefix + args.topic, last=None if args.from_beginning else args.last,
-                                 from_beginning=args.from_beginning, follow=args.follow,
-                                 correlation_id=args.correlation_id, display_topic=args.topic):
+        async for record in tail(
+            bootstrap,
+            prefix + args.topic,
+            last=None if args.from_beginning else args.last,
+            from_beginning=args.from_beginning,
+            follow=args.follow,
+            correlation_id=args.correlation_id,
+            display_topic=args.topic,
+        ):
             print(json.dumps(record.as_dict()) if args.json else record.line(), flush=True)
     except TopicNotFound:
         print(f"topic {prefix + args.topic} does not exist on {bootstrap}", file=sys.stderr)
@@ -52,8 +60,11 @@ async def _lag(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row.group:<32} {row.topic:<40} {row.partition:>4} {row.committed:>10} {row.end:>10} {row.lag:>8}")
     if not rows:
-        print(f"no consumer group has committed offsets on {bootstrap}"
-              + (f" (group {args.group!r})" if args.group else ""), file=sys.stderr)
+        print(
+            f"no consumer group has committed offsets on {bootstrap}"
+            + (f" (group {args.group!r})" if args.group else ""),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -76,10 +87,16 @@ def _invitation_link(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service_runtime.ops", description="Watch the topics, consumer lag and dead letters of the platform.",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m service_runtime.ops",
+        description="Watch the topics, consumer lag and dead letters of the platform.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    tail_parser = commands.add_parser("tail", help="a topic's events, decoded (type, key, subject, correlation id, time)")
+    tail_parser = commands.add_parser(
+        "tail", help="a topic's events, decoded (type, key, subject, correlation id, time)"
+    )
     tail_parser.add_argument("topic", help="e.g. access.v1, clients.v1.dlq.access-service")
     start = tail_parser.add_mutually_exclusive_group()
     start.add_argument("--last", type=int, default=10, metavar="N", help="the last N records of each partition (10)")
@@ -95,10 +112,18 @@ def main(argv: list[str]) -> int:
     link = commands.add_parser("invitation-link", help="the invitation link of the newest mail the SMTP catcher got")
     link.add_argument("--to", help="only mail to this address")
     link.add_argument("--token", action="store_true", help="print the token alone")
-    link.add_argument("--wait", type=float, default=0, metavar="SECONDS",
-                      help="wait up to this long for the mail to arrive (it is sent asynchronously)")
-    link.add_argument("--maildir", default=os.environ.get("STOREFRONTS_MAILDIR", "var/run/mail"),
-                      help="where deploy/smtp.sh stores mail (STOREFRONTS_MAILDIR, var/run/mail)")
+    link.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to this long for the mail to arrive (it is sent asynchronously)",
+    )
+    link.add_argument(
+        "--maildir",
+        default=os.environ.get("STOREFRONTS_MAILDIR", "var/run/mail"),
+        help="where deploy/smtp.sh stores mail (STOREFRONTS_MAILDIR, var/run/mail)",
+    )
     commands.add_parser("gateway", help="serve /readyz (every service's readiness) and /docs/ for the gateway")
     args = parser.parse_args(argv)
     if args.command == "dead-letters":

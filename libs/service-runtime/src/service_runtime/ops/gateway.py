@@ -96,9 +96,16 @@ def create_gateway_app(services: dict[str, str] | None = None, *, timeout_second
         if not not_ready:
             return JSONResponse({"status": "ready", "services": status})
         return JSONResponse(
-            {"type": "about:blank", "title": "Not ready", "status": 503,
-             "detail": f"Not ready: {', '.join(not_ready)}.", "instance": "/readyz", "services": status},
-            status_code=503, media_type=PROBLEM_JSON,
+            {
+                "type": "about:blank",
+                "title": "Not ready",
+                "status": 503,
+                "detail": f"Not ready: {', '.join(not_ready)}.",
+                "instance": "/readyz",
+                "services": status,
+            },
+            status_code=503,
+            media_type=PROBLEM_JSON,
         )
 
     async def healthz(request: Request) -> JSONResponse:
@@ -110,13 +117,15 @@ def create_gateway_app(services: dict[str, str] | None = None, *, timeout_second
     async def to_docs(request: Request) -> RedirectResponse:
         return RedirectResponse("/docs/")
 
-    return Starlette(routes=[
-        Route("/readyz", readyz),
-        Route("/healthz", healthz),
-        Route("/docs", to_docs),
-        Route("/docs/", docs),
-        Mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui"),
-    ])
+    return Starlette(
+        routes=[
+            Route("/readyz", readyz),
+            Route("/healthz", healthz),
+            Route("/docs", to_docs),
+            Route("/docs/", docs),
+            Mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui"),
+        ]
+    )
 
 
 def serve() -> None:

@@ -34,8 +34,10 @@ class TopicRecord:
         return asdict(self)
 
     def line(self) -> str:
-        return (f"{self.time or '-'}  {self.topic}[{self.partition}]@{self.offset}  {self.type}  "
-                f"key={self.key or '-'}  subject={self.subject or '-'}  correlation={self.correlation_id or '-'}")
+        return (
+            f"{self.time or '-'}  {self.topic}[{self.partition}]@{self.offset}  {self.type}  "
+            f"key={self.key or '-'}  subject={self.subject or '-'}  correlation={self.correlation_id or '-'}"
+        )
 
 
 def describe(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> TopicRecord:
@@ -49,10 +51,16 @@ def describe(topic: str, partition: int, offset: int, key: bytes | None, value: 
     if isinstance(parsed, dict) and isinstance(parsed.get("type"), str):
         envelope, kind = parsed, parsed["type"]
     return TopicRecord(
-        topic=topic, partition=partition, offset=offset,
+        topic=topic,
+        partition=partition,
+        offset=offset,
         key=key.decode(errors="replace") if key is not None else None,
-        type=kind, subject=_text(envelope.get("subject")), correlation_id=_text(envelope.get("correlationid")),
-        time=_text(envelope.get("time")), event_id=_text(envelope.get("id")), source=_text(envelope.get("source")),
+        type=kind,
+        subject=_text(envelope.get("subject")),
+        correlation_id=_text(envelope.get("correlationid")),
+        time=_text(envelope.get("time")),
+        event_id=_text(envelope.get("id")),
+        source=_text(envelope.get("source")),
     )
 
 
@@ -79,7 +87,9 @@ async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
         await admin.close()
     if description.get("error_code") or not description.get("partitions"):
         raise TopicNotFound(topic)
-    return [TopicPartition(topic, p["partition"]) for p in sorted(description["partitions"], key=lambda p: p["partition"])]
+    return [
+        TopicPartition(topic, p["partition"]) for p in sorted(description["partitions"], key=lambda p: p["partition"])
+    ]
 
 
 async def message_counts(bootstrap: str, topics: list[str]) -> dict[str, int]:
@@ -98,9 +108,16 @@ async def message_counts(bootstrap: str, topics: list[str]) -> dict[str, int]:
         await consumer.stop()
 
 
-async def tail(bootstrap: str, topic: str, *, last: int | None = 10, from_beginning: bool = False,
-               follow: bool = False, correlation_id: str | None = None,
-               display_topic: str | None = None) -> AsyncIterator[TopicRecord]:
+async def tail(
+    bootstrap: str,
+    topic: str,
+    *,
+    last: int | None = 10,
+    from_beginning: bool = False,
+    follow: bool = False,
+    correlation_id: str | None = None,
+    display_topic: str | None = None,
+) -> AsyncIterator[TopicRecord]:
     """The topic's records, decoded: its last ``last`` records per partition (or all of them
     ``from_beginning``), then, with ``follow``, every new one until cancelled. With
     ``correlation_id``, only the events of that request."""

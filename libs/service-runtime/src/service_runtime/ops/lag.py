@@ -45,8 +45,15 @@ async def consumer_lag(bootstrap: str, *, prefix: str = "", group: str | None = 
     finally:
         await consumer.stop()
     rows = [
-        PartitionLag(group=g.removeprefix(prefix), topic=tp.topic.removeprefix(prefix), partition=tp.partition,
-                     committed=meta.offset, end=end[tp])
-        for g, offsets in committed.items() for tp, meta in offsets.items() if meta.offset >= 0
+        PartitionLag(
+            group=g.removeprefix(prefix),
+            topic=tp.topic.removeprefix(prefix),
+            partition=tp.partition,
+            committed=meta.offset,
+            end=end[tp],
+        )
+        for g, offsets in committed.items()
+        for tp, meta in offsets.items()
+        if meta.offset >= 0
     ]
     return sorted(rows, key=lambda r: (r.group, r.topic, r.partition))

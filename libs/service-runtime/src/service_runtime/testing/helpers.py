@@ -12,10 +12,10 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
-from storefront_events import Event, UserInvited, decode
 
 from service_runtime.migrations import Migrations
 from service_runtime.secrets import SecretBox
+from storefront_events import Event, UserInvited, decode
 
 #: The invitation key of the tests (STOREFRONTS_INVITATION_KEYS), one per test run: access and
 #: the notifier share it, as in production, and tests open the links it sealed.
@@ -77,10 +77,13 @@ async def delete_topics(bootstrap: str, prefix: str) -> None:
         await admin.close()
 
 
-async def read_topic(bootstrap: str, topic: str, *, count: int, timeout: float = 30) -> list[tuple[bytes | None, Event | bytes, dict]]:
+async def read_topic(
+    bootstrap: str, topic: str, *, count: int, timeout: float = 30
+) -> list[tuple[bytes | None, Event | bytes, dict]]:
     """Reads ``count`` records from the start of ``topic``: (key, decoded event or raw value, headers)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     records: list = []
     try:
@@ -114,6 +117,7 @@ def assert_conforms_to_contract(value: bytes) -> None:
     import json
 
     import jsonschema
+
     from storefront_events.schemas import SCHEMA_DIR
 
     envelope = json.loads(value)
@@ -124,8 +128,9 @@ def assert_conforms_to_contract(value: bytes) -> None:
 
 async def read_raw(bootstrap: str, topic: str, *, count: int, timeout: float = 30) -> list[bytes]:
     """The values of the first ``count`` records of ``topic``, undecoded."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     values: list[bytes] = []
     try:

@@ -34,7 +34,9 @@ def _docker_available() -> bool:
 def _read_env_file() -> dict[str, str]:
     if not STACK_ENV.exists():
         return {}
-    pairs = (line.split("=", 1) for line in STACK_ENV.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    pairs = (
+        line.split("=", 1) for line in STACK_ENV.read_text().splitlines() if "=" in line and not line.startswith("#")
+    )
     return {k.strip(): v.strip() for k, v in pairs}
 
 

@@ -22,11 +22,27 @@ class TokenMint:
         public.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
         return {"keys": [public]}
 
-    def token(self, role: str, *, client_id: str | None = None, store_ids: tuple[str, ...] = (),
-              subject: str | None = None, ttl: int = 600, **claims) -> str:
+    def token(
+        self,
+        role: str,
+        *,
+        client_id: str | None = None,
+        store_ids: tuple[str, ...] = (),
+        subject: str | None = None,
+        ttl: int = 600,
+        **claims,
+    ) -> str:
         now = int(time.time())
-        payload = {"iss": self.issuer, "aud": self.audience, "sub": subject or str(uuid.uuid4()), "iat": now,
-                   "exp": now + ttl, "role": role, "store_ids": list(store_ids), **claims}
+        payload = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject or str(uuid.uuid4()),
+            "iat": now,
+            "exp": now + ttl,
+            "role": role,
+            "store_ids": list(store_ids),
+            **claims,
+        }
         if client_id is not None:
             payload["client_id"] = client_id
         return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})

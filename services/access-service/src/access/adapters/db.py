@@ -22,8 +22,10 @@ from access.domain.sessions import RefreshToken, Session
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
-MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(
-    KnownClientRow, StorefrontAccessRow, UserRow, InvitationRow, SessionRow, RefreshTokenRow, SigningKeyRow))
+MIGRATIONS = Migrations(
+    Path(__file__).parents[1] / "migrations",
+    tables=(KnownClientRow, StorefrontAccessRow, UserRow, InvitationRow, SessionRow, RefreshTokenRow, SigningKeyRow),
+)
 
 
 class SqlKnownClients:
@@ -37,10 +39,22 @@ class SqlKnownClients:
     async def put(self, client: KnownClient) -> None:
         row = await self._session.get(KnownClientRow, client.id)
         if row is None:
-            self._session.add(KnownClientRow(id=client.id, name=client.name, reference_id=client.reference_id,
-                                             archived=client.archived, version=client.version))
+            self._session.add(
+                KnownClientRow(
+                    id=client.id,
+                    name=client.name,
+                    reference_id=client.reference_id,
+                    archived=client.archived,
+                    version=client.version,
+                )
+            )
             return
-        row.name, row.reference_id, row.archived, row.version = client.name, client.reference_id, client.archived, client.version
+        row.name, row.reference_id, row.archived, row.version = (
+            client.name,
+            client.reference_id,
+            client.archived,
+            client.version,
+        )
 
 
 class SqlStorefrontAccess:
@@ -59,24 +73,42 @@ class SqlStorefrontAccess:
         which a no-op update takes). Reads after it see what the previous holder committed."""
         if self._session.bind.dialect.name == "postgresql":
             await self._session.execute(
-                select(StorefrontAccessRow.client_id).where(StorefrontAccessRow.client_id == client_id).with_for_update())
+                select(StorefrontAccessRow.client_id)
+                .where(StorefrontAccessRow.client_id == client_id)
+                .with_for_update()
+            )
         else:
-            await self._session.execute(update(StorefrontAccessRow).where(StorefrontAccessRow.client_id == client_id)
-                                        .values(enabled=StorefrontAccessRow.enabled))
+            await self._session.execute(
+                update(StorefrontAccessRow)
+                .where(StorefrontAccessRow.client_id == client_id)
+                .values(enabled=StorefrontAccessRow.enabled)
+            )
 
     async def put(self, access: StorefrontAccess) -> None:
         row = await self._session.get(StorefrontAccessRow, access.client_id)
         if row is None:
-            row = StorefrontAccessRow(client_id=access.client_id, enabled=access.enabled, admin_user_id=access.admin_user_id)
+            row = StorefrontAccessRow(
+                client_id=access.client_id, enabled=access.enabled, admin_user_id=access.admin_user_id
+            )
             self._session.add(row)
         row.enabled, row.admin_user_id, row.locale = access.enabled, access.admin_user_id, access.locale
         row.version = access.version
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, client_id=row.client_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                role=row.role, store_ids=tuple(json.loads(row.store_ids)), status=row.status,  # type: ignore[arg-type]
-                password_hash=row.password_hash, version=row.version, locale=row.locale)
+    return User(
+        id=row.id,
+        client_id=row.client_id,
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        role=row.role,
+        store_ids=tuple(json.loads(row.store_ids)),
+        status=row.status,  # type: ignore[arg-type]
+        password_hash=row.password_hash,
+        version=row.version,
+        locale=row.locale,
+    )
 
 
 class SqlUsers:
@@ -94,7 +126,9 @@ class SqlUsers:
         return _user(row) if row else None
 
     async def of_client(self, client_id: str) -> list[User]:
-        query = select(UserRow).where(UserRow.client_id == client_id, UserRow.status != "removed").order_by(UserRow.email)
+        query = (
+            select(UserRow).where(UserRow.client_id == client_id, UserRow.status != "removed").order_by(UserRow.email)
+        )
         return [_user(row) for row in (await self._session.execute(query)).scalars()]
 
     async def put(self, user: User) -> None:
@@ -102,7 +136,12 @@ class SqlUsers:
         if row is None:
             row = UserRow(id=user.id, email=user.email, first_name="", last_name="", role=user.role, status=user.status)
             self._session.add(row)
-        row.client_id, row.email, row.first_name, row.last_name = user.client_id, user.email, user.first_name, user.last_name
+        row.client_id, row.email, row.first_name, row.last_name = (
+            user.client_id,
+            user.email,
+            user.first_name,
+            user.last_name,
+        )
         row.email_key = None if user.status == "removed" else user.email
         row.role, row.store_ids, row.status = user.role, json.dumps(list(user.store_ids)), user.status
         row.password_hash = user.password_hash
@@ -111,9 +150,19 @@ class SqlUsers:
 
 
 def _invitation(row: InvitationRow) -> Invitation:
-    return Invitation(row.id, row.user_id, row.token_hash, utc(row.expires_at), utc(row.used_at), utc(row.revoked_at),
-                      created_at=utc(row.created_at), event_id=row.event_id, sent_at=utc(row.sent_at),
-                      failed_at=utc(row.failed_at), failure_reason=row.failure_reason)
+    return Invitation(
+        row.id,
+        row.user_id,
+        row.token_hash,
+        utc(row.expires_at),
+        utc(row.used_at),
+        utc(row.revoked_at),
+        created_at=utc(row.created_at),
+        event_id=row.event_id,
+        sent_at=utc(row.sent_at),
+        failed_at=utc(row.failed_at),
+        failure_reason=row.failure_reason,
+    )
 
 
 class SqlInvitations:
@@ -146,7 +195,9 @@ class SqlInvitations:
     async def revoke_pending(self, user_id: str, now: datetime) -> None:
         await self._session.execute(
             update(InvitationRow)
-            .where(InvitationRow.user_id == user_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .where(
+                InvitationRow.user_id == user_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None)
+            )  # type: ignore[union-attr]
             .values(revoked_at=now)
         )
 
@@ -155,7 +206,9 @@ class SqlInvitations:
         conditional update: of concurrent accepts, exactly one gets True."""
         result = await self._session.execute(
             update(InvitationRow)
-            .where(InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .where(
+                InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None), InvitationRow.revoked_at.is_(None)
+            )  # type: ignore[union-attr]
             .values(used_at=now)
         )
         return result.rowcount == 1
@@ -163,12 +216,21 @@ class SqlInvitations:
     async def put(self, invitation: Invitation) -> None:
         row = await self._session.get(InvitationRow, invitation.id)
         if row is None:
-            row = InvitationRow(id=invitation.id, user_id=invitation.user_id, token_hash=invitation.token_hash,
-                                expires_at=invitation.expires_at, created_at=invitation.created_at,
-                                event_id=invitation.event_id)
+            row = InvitationRow(
+                id=invitation.id,
+                user_id=invitation.user_id,
+                token_hash=invitation.token_hash,
+                expires_at=invitation.expires_at,
+                created_at=invitation.created_at,
+                event_id=invitation.event_id,
+            )
             self._session.add(row)
         row.used_at, row.revoked_at = invitation.used_at, invitation.revoked_at
-        row.sent_at, row.failed_at, row.failure_reason = invitation.sent_at, invitation.failed_at, invitation.failure_reason
+        row.sent_at, row.failed_at, row.failure_reason = (
+            invitation.sent_at,
+            invitation.failed_at,
+            invitation.failure_reason,
+        )
 
 
 def _made(invitation: Invitation) -> datetime:
@@ -186,24 +248,35 @@ class SqlSessions:
         return Session(row.id, row.user_id, utc(row.created_at), utc(row.expires_at), utc(row.revoked_at))
 
     def add(self, session: Session) -> None:
-        self._session.add(SessionRow(id=session.id, user_id=session.user_id, created_at=session.created_at,
-                                     expires_at=session.expires_at))
+        self._session.add(
+            SessionRow(
+                id=session.id, user_id=session.user_id, created_at=session.created_at, expires_at=session.expires_at
+            )
+        )
 
     async def revoke(self, session_id: str, now: datetime) -> bool:
         """Ends the session; False when it had already ended."""
         result = await self._session.execute(
-            update(SessionRow).where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
-            .values(revoked_at=now))
+            update(SessionRow)
+            .where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=now)
+        )
         return result.rowcount == 1
 
     async def revoke_all_of(self, user_id: str, now: datetime) -> None:
-        await self._session.execute(update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
-                                    .values(revoked_at=now))
+        await self._session.execute(
+            update(SessionRow)
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=now)
+        )
 
     async def revoke_all_of_client(self, client_id: str, now: datetime) -> None:
         users = select(UserRow.id).where(UserRow.client_id == client_id)
-        await self._session.execute(update(SessionRow).where(SessionRow.user_id.in_(users), SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
-                                    .values(revoked_at=now))
+        await self._session.execute(
+            update(SessionRow)
+            .where(SessionRow.user_id.in_(users), SessionRow.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=now)
+        )
 
     def add_refresh(self, token: RefreshToken) -> None:
         self._session.add(RefreshTokenRow(token_hash=token.token_hash, session_id=token.session_id))
@@ -215,7 +288,8 @@ class SqlSessions:
     async def use_refresh(self, token_hash: str, now: datetime) -> bool:
         """Marks the token used; False when another request used it first (a reuse)."""
         result = await self._session.execute(
-            update(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash, RefreshTokenRow.used_at.is_(None))  # type: ignore[union-attr]
+            update(RefreshTokenRow)
+            .where(RefreshTokenRow.token_hash == token_hash, RefreshTokenRow.used_at.is_(None))  # type: ignore[union-attr]
             .values(used_at=now)
         )
         return result.rowcount == 1

@@ -16,7 +16,7 @@ import json
 import os
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import jwt
@@ -55,8 +55,17 @@ def dev_secret_box(path: str) -> SecretBox:
 
 
 class SigningKeys:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, box: SecretBox, clock: Clock, issuer: str,
-                 audience: str, token_seconds: int, rotation_days: int) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        box: SecretBox,
+        clock: Clock,
+        issuer: str,
+        audience: str,
+        token_seconds: int,
+        rotation_days: int,
+    ) -> None:
         self._sessions = sessions
         self._box = box
         self._clock = clock
@@ -73,7 +82,9 @@ class SigningKeys:
         """At startup: a first key, or a new one when the newest is older than the rotation period."""
         await self.load()
         async with self._sessions() as db:
-            newest = (await db.execute(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc()).limit(1))).scalar_one_or_none()  # type: ignore[attr-defined]
+            newest = (
+                await db.execute(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc()).limit(1))
+            ).scalar_one_or_none()  # type: ignore[attr-defined]
         if self._signing is None or newest is None or utc(newest.created_at) < self._clock.now() - self._rotation:
             await self.rotate()
 
@@ -83,12 +94,16 @@ class SigningKeys:
         kid = f"{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
         public = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
         public.update({"kid": kid, "use": "sig", "alg": "RS256"})
-        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption()).decode()
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
         async with self._sessions() as db:
             await db.execute(update(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None)).values(retired_at=now))  # type: ignore[union-attr]
-            db.add(SigningKeyRow(kid=kid, private_key=self._box.encrypt(pem), public_jwk=json.dumps(public),
-                                 created_at=now))
+            db.add(
+                SigningKeyRow(
+                    kid=kid, private_key=self._box.encrypt(pem), public_jwk=json.dumps(public), created_at=now
+                )
+            )
             await db.commit()
         log.info("signing_key.rotated", kid=kid)
         await self.load()
@@ -98,8 +113,11 @@ class SigningKeys:
         now = self._clock.now()
         async with self._sessions() as db:
             rows = (await db.execute(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc()))).scalars().all()  # type: ignore[attr-defined]
-        published = [r for r in rows if r.retired_at is None
-                     or utc(r.retired_at) + timedelta(seconds=self.token_seconds) + SKEW > now]
+        published = [
+            r
+            for r in rows
+            if r.retired_at is None or utc(r.retired_at) + timedelta(seconds=self.token_seconds) + SKEW > now
+        ]
         self._jwks = {"keys": [json.loads(r.public_jwk) for r in published]}
         self._signing = None
         for row in rows:
@@ -132,9 +150,17 @@ class SigningKeys:
         # iat to the millisecond (a NumericDate may have fractions, RFC 7519 §2): the other services
         # compare it with the moment a user's role changed, often within the same second.
         now = round(self._clock.now().timestamp(), 3)
-        claims = {"iss": self._issuer, "aud": self._audience, "sub": user.id, "iat": now,
-                  "exp": int(now) + self.token_seconds, "jti": uuid.uuid4().hex, "role": user.role,
-                  "store_ids": list(user.store_ids), "sid": session_id}
+        claims = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": user.id,
+            "iat": now,
+            "exp": int(now) + self.token_seconds,
+            "jti": uuid.uuid4().hex,
+            "role": user.role,
+            "store_ids": list(user.store_ids),
+            "sid": session_id,
+        }
         if user.client_id:
             claims["client_id"] = user.client_id
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid}), self.token_seconds

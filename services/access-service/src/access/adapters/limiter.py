@@ -87,13 +87,27 @@ class RedisLoginLimiter:
         self._succeeded = redis.register_script(_SUCCEEDED)
 
     def _keys(self, account: str, source: str) -> list[str]:
-        return [f"{self._namespace}pair:{_digest(account)}:{_digest(source)}",
-                f"{self._namespace}account:{_digest(account)}", f"{self._namespace}source:{_digest(source)}"]
+        return [
+            f"{self._namespace}pair:{_digest(account)}:{_digest(source)}",
+            f"{self._namespace}account:{_digest(account)}",
+            f"{self._namespace}source:{_digest(source)}",
+        ]
 
     async def attempt(self, *, account: str, source: str) -> int:
         limits = self._limits
-        return int(await self._attempt(keys=self._keys(account, source), args=[
-            limits.window, limits.base_delay, limits.max_delay, limits.per_pair, limits.per_account, limits.per_source]))
+        return int(
+            await self._attempt(
+                keys=self._keys(account, source),
+                args=[
+                    limits.window,
+                    limits.base_delay,
+                    limits.max_delay,
+                    limits.per_pair,
+                    limits.per_account,
+                    limits.per_source,
+                ],
+            )
+        )
 
     async def succeeded(self, *, account: str, source: str) -> None:
         await self._succeeded(keys=self._keys(account, source))

@@ -28,8 +28,9 @@ class Argon2Passwords:
     async def _run(self, function, *args):
         with self._lock:
             if self._in_flight >= self._capacity:
-                raise HashingBusy("Too many sign-ins are being checked right now. Try again in a moment.",
-                                  retry_after=1)
+                raise HashingBusy(
+                    "Too many sign-ins are being checked right now. Try again in a moment.", retry_after=1
+                )
             self._in_flight += 1
         job = self._pool.submit(function, *args)
         job.add_done_callback(self._release)

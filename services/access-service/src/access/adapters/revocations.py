@@ -25,8 +25,11 @@ class DbRevocations:
             user = await db.get(UserRow, principal.subject)
             if user is None and principal.session_id:
                 return True
-            if user is not None and (user.status != "active" or user.role != principal.role
-                                     or tuple(json.loads(user.store_ids)) != principal.store_ids):
+            if user is not None and (
+                user.status != "active"
+                or user.role != principal.role
+                or tuple(json.loads(user.store_ids)) != principal.store_ids
+            ):
                 return True
             if principal.client_id:
                 access = await db.get(StorefrontAccessRow, principal.client_id)

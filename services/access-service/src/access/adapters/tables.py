@@ -24,8 +24,11 @@ class KnownClientRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     reference_id: str | None = Field(default=None, max_length=64)
     archived: bool = False
-    version: int | None = Field(default=None, nullable=True,
-                                description="aggregate_version of the last client event applied (None before versions)")
+    version: int | None = Field(
+        default=None,
+        nullable=True,
+        description="aggregate_version of the last client event applied (None before versions)",
+    )
 
 
 class StorefrontAccessRow(SQLModel, table=True):
@@ -44,8 +47,12 @@ class UserRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     client_id: str | None = Field(default=None, max_length=36, index=True)
     email: str = Field(max_length=320)
-    email_key: str | None = Field(default=None, max_length=320, unique=True,
-                                  description="The email while the user is not removed: one live account per email")
+    email_key: str | None = Field(
+        default=None,
+        max_length=320,
+        unique=True,
+        description="The email while the user is not removed: one live account per email",
+    )
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
     role: str = Field(max_length=20)
@@ -66,8 +73,9 @@ class InvitationRow(SQLModel, table=True):
     used_at: datetime | None = _at(nullable=True)
     revoked_at: datetime | None = _at(nullable=True)
     created_at: datetime | None = _at(nullable=True)
-    event_id: str | None = Field(default=None, max_length=64, index=True,
-                                 description="The UserInvited event: the notifier's EmailSent names it")
+    event_id: str | None = Field(
+        default=None, max_length=64, index=True, description="The UserInvited event: the notifier's EmailSent names it"
+    )
     sent_at: datetime | None = _at(nullable=True)
     failed_at: datetime | None = _at(nullable=True)
     failure_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

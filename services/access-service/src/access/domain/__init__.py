@@ -22,8 +22,23 @@ from access.domain.invitations import Invitation
 from access.domain.users import CLIENT_ROLES, User
 
 __all__ = [
-    "CLIENT_ROLES", "AccessDisabled", "AccessError", "AdminNotPending", "AlreadyActive", "ClientArchived",
-    "ClientNotFound", "ClientNotYetKnown", "EmailTaken", "Invitation",
-    "InvalidInvitation", "InvalidUser", "KnownClient", "LastAdmin", "LoginFailed", "StorefrontAccess", "User",
-    "UserNotFound", "WeakPassword",
+    "CLIENT_ROLES",
+    "AccessDisabled",
+    "AccessError",
+    "AdminNotPending",
+    "AlreadyActive",
+    "ClientArchived",
+    "ClientNotFound",
+    "ClientNotYetKnown",
+    "EmailTaken",
+    "InvalidInvitation",
+    "InvalidUser",
+    "Invitation",
+    "KnownClient",
+    "LastAdmin",
+    "LoginFailed",
+    "StorefrontAccess",
+    "User",
+    "UserNotFound",
+    "WeakPassword",
 ]

@@ -1,7 +1,6 @@
+from access.domain.messages import CATALOG
 from service_runtime.errors import Conflict, DomainError, NotFound, Unauthorized
 from service_runtime.messages import SaidByKey
-
-from access.domain.messages import CATALOG
 
 
 class AccessError(SaidByKey):

@@ -72,7 +72,9 @@ class Invitation:
         return replace(self, failed_at=self.failed_at or now, failure_reason=reason[:1000])
 
 
-def new_invitation(invitation_id: str, user_id: str, *, now: datetime, days: int = INVITATION_DAYS) -> tuple[Invitation, str]:
+def new_invitation(
+    invitation_id: str, user_id: str, *, now: datetime, days: int = INVITATION_DAYS
+) -> tuple[Invitation, str]:
     """The invitation and its clear token (sent once in the email, never stored)."""
     token = new_token()
     return Invitation(invitation_id, user_id, hash_token(token), now + timedelta(days=days), created_at=now), token

@@ -35,14 +35,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "client_not_yet_known": {
         "en": "Storefronts access does not know the client '{client_id}' yet. A client created a moment ago "
-              "reaches it within a second or two: try again. If it persists, check the client's id.",
+        "reaches it within a second or two: try again. If it persists, check the client's id.",
         "fr": "L'accès Storefronts ne connaît pas encore le client « {client_id} ». Un client créé à l'instant "
-              "y arrive en une ou deux secondes : réessayez. Si cela persiste, vérifiez l'identifiant du client.",
+        "y arrive en une ou deux secondes : réessayez. Si cela persiste, vérifiez l'identifiant du client.",
     },
     "client_archived_no_access": {
         "en": "The client '{name}' is archived: Storefronts access cannot be turned on. Restore the client first.",
         "fr": "Le client « {name} » est archivé : l'accès Storefronts ne peut pas être activé. "
-              "Restaurez d'abord le client.",
+        "Restaurez d'abord le client.",
     },
     "access_off": {
         "en": "Storefronts access of this client is turned off.",
@@ -58,10 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "admin_is_other": {
         "en": "This client's admin is {email}. To correct a mistyped address, change it with "
-              "PATCH /clients/{client_id}/storefront-access/admin; add other users from the client's account.",
+        "PATCH /clients/{client_id}/storefront-access/admin; add other users from the client's account.",
         "fr": "L'administrateur de ce client est {email}. Pour corriger une adresse mal saisie, modifiez-la avec "
-              "PATCH /clients/{client_id}/storefront-access/admin ; ajoutez les autres utilisateurs depuis le "
-              "compte du client.",
+        "PATCH /clients/{client_id}/storefront-access/admin ; ajoutez les autres utilisateurs depuis le "
+        "compte du client.",
     },
     "admin_not_pending": {
         "en": "This client has no admin waiting for an invitation.",
@@ -69,15 +69,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "admin_already_active": {
         "en": "The admin {email} has already activated their account: there is no invitation to resend. "
-              "They sign in with their password.",
+        "They sign in with their password.",
         "fr": "L'administrateur {email} a déjà activé son compte : il n'y a pas d'invitation à renvoyer. "
-              "Il se connecte avec son mot de passe.",
+        "Il se connecte avec son mot de passe.",
     },
     "admin_email_locked": {
         "en": "The admin {email} has already activated their account: their address can no longer be changed. "
-              "Hand the admin role to another active user instead.",
+        "Hand the admin role to another active user instead.",
         "fr": "L'administrateur {email} a déjà activé son compte : son adresse ne peut plus être modifiée. "
-              "Confiez plutôt le rôle d'administrateur à un autre utilisateur actif.",
+        "Confiez plutôt le rôle d'administrateur à un autre utilisateur actif.",
     },
     "user_already_active": {
         "en": "{email} has already activated their account: there is no invitation to resend.",
@@ -90,12 +90,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "new_admin_not_active": {
         "en": "Only an active user of this client can become its admin: {email} has not activated their account.",
         "fr": "Seul un utilisateur actif de ce client peut en devenir administrateur : {email} n'a pas encore "
-              "activé son compte.",
+        "activé son compte.",
     },
     "last_admin": {
         "en": "This user is the client's last active admin: make another active admin first.",
         "fr": "Cet utilisateur est le dernier administrateur actif du client : nommez d'abord un autre "
-              "administrateur actif.",
+        "administrateur actif.",
     },
     "invitation_unknown": {
         "en": "This invitation link is not valid: check that the whole link from the email was used.",

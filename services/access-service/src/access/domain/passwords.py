@@ -7,8 +7,13 @@ EMAIL_PART_MIN = 5
 
 def password_rules() -> dict[str, int | bool]:
     """The rules below, for a page to explain before anyone types."""
-    return {"min_length": PASSWORD_MIN, "max_length": PASSWORD_MAX, "no_single_repeated_character": True,
-            "no_email_or_email_name": True, "email_name_min_length": EMAIL_PART_MIN}
+    return {
+        "min_length": PASSWORD_MIN,
+        "max_length": PASSWORD_MAX,
+        "no_single_repeated_character": True,
+        "no_email_or_email_name": True,
+        "email_name_min_length": EMAIL_PART_MIN,
+    }
 
 
 def check_password(password: str, *, email: str) -> None:

@@ -1,7 +1,7 @@
 """Users of a client account (and the provider's operators) and the rules on their roles."""
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, cast
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -91,13 +91,28 @@ def clean_locale(locale: str | None, *, field: str = "locale") -> str | None:
     return language
 
 
-def new_user(user_id: str, *, client_id: str | None, email: str, first_name: str, last_name: str,
-             role: str, store_ids: list[str] | tuple[str, ...] = (), locale: str | None = None) -> User:
+def new_user(
+    user_id: str,
+    *,
+    client_id: str | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    store_ids: list[str] | tuple[str, ...] = (),
+    locale: str | None = None,
+) -> User:
     scope = () if role == "operator" else clean_scope(role, store_ids)
-    return User(id=user_id, client_id=client_id, email=clean_email(email),
-                first_name=clean_name(first_name, field="first_name"),
-                last_name=clean_name(last_name, field="last_name"), role=role, store_ids=scope,  # type: ignore[arg-type]
-                locale=clean_locale(locale))
+    return User(
+        id=user_id,
+        client_id=client_id,
+        email=clean_email(email),
+        first_name=clean_name(first_name, field="first_name"),
+        last_name=clean_name(last_name, field="last_name"),
+        role=cast(Role, role),  # "operator", or one of CLIENT_ROLES (clean_scope refused any other)
+        store_ids=scope,
+        locale=clean_locale(locale),
+    )
 
 
 def change_role(user: User, role: str, store_ids: list[str] | tuple[str, ...] | None, *, others: list[User]) -> User:

@@ -28,7 +28,7 @@ COPY = {
         "rule_length": "has at least {min} characters (at most {max});",
         "rule_repeat": "is not one character repeated;",
         "rule_email": "does not contain your email address, nor its part before the @ when that part has {part} "
-                      "characters or more.",
+        "characters or more.",
         "password": "Password",
         "confirm": "Password again",
         "submit": "Activate my account",
@@ -48,7 +48,7 @@ COPY = {
         "rule_length": "contient au moins {min} caractères (au plus {max}) ;",
         "rule_repeat": "n'est pas un seul caractère répété ;",
         "rule_email": "ne contient pas votre adresse e-mail, ni sa partie avant le @ quand elle compte {part} "
-                      "caractères ou plus.",
+        "caractères ou plus.",
         "password": "Mot de passe",
         "confirm": "Confirmez le mot de passe",
         "submit": "Activer mon compte",
@@ -56,7 +56,7 @@ COPY = {
         "no_token": "Cette page a besoin du lien de votre e-mail d'invitation : ouvrez à nouveau le lien de l'e-mail.",
         "failed": "Une erreur est survenue ; réessayez dans un instant.",
         "done": "Votre compte {email} est activé pour {client}. Connectez-vous avec cette adresse e-mail et votre "
-                "nouveau mot de passe.",
+        "nouveau mot de passe.",
         "sign_in": "Se connecter",
     },
 }
@@ -148,11 +148,16 @@ async def accept_page(
     lang = locale_from_header(accept_language)
     copy = COPY[lang]
     sign_in = request.app.state.runtime.settings.sign_in_url
-    page = (_PAGE.replace("__LANG_JSON__", _script_json(lang)).replace("__LANG__", lang)
-            .replace("__TITLE__", copy["title"]).replace("__HEADING__", copy["heading"])
-            .replace("__CHECKING__", copy["checking"]).replace("__SIGN_IN__", sign_in.replace('"', "%22"))
-            .replace("__COPY__", _script_json(COPY))
-            .replace("__RULES__", _script_json({"min": PASSWORD_MIN, "max": PASSWORD_MAX, "part": EMAIL_PART_MIN})))
+    page = (
+        _PAGE.replace("__LANG_JSON__", _script_json(lang))
+        .replace("__LANG__", lang)
+        .replace("__TITLE__", copy["title"])
+        .replace("__HEADING__", copy["heading"])
+        .replace("__CHECKING__", copy["checking"])
+        .replace("__SIGN_IN__", sign_in.replace('"', "%22"))
+        .replace("__COPY__", _script_json(COPY))
+        .replace("__RULES__", _script_json({"min": PASSWORD_MIN, "max": PASSWORD_MAX, "part": EMAIL_PART_MIN}))
+    )
     return HTMLResponse(
         page,
         headers={

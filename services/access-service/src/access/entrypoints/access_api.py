@@ -22,18 +22,27 @@ from service_runtime.problems import problem_responses
 router = APIRouter(tags=["storefront access"])
 
 
-@router.put("/clients/{client_id}/storefront-access", response_model=StorefrontAccessPublic,
-            dependencies=[OperatorOfClient], responses=problem_responses(404, 409))
+@router.put(
+    "/clients/{client_id}/storefront-access",
+    response_model=StorefrontAccessPublic,
+    dependencies=[OperatorOfClient],
+    responses=problem_responses(404, 409),
+)
 async def set_storefront_access(client_id: str, body: StorefrontAccessUpdate, uow: UowDep, runtime: RuntimeDep):
     """Turn a client's Storefronts access on (with its admin's email and names: the admin is
     invited) or off (every user of the client is signed out at once)."""
-    view = await storefront_access.set_storefront_access(SetStorefrontAccess(client_id, **body.model_dump()), uow=uow,
-                                                         clock=runtime.clock, policy=runtime.policy)
+    view = await storefront_access.set_storefront_access(
+        SetStorefrontAccess(client_id, **body.model_dump()), uow=uow, clock=runtime.clock, policy=runtime.policy
+    )
     return StorefrontAccessPublic.of(view)
 
 
-@router.get("/clients/{client_id}/storefront-access", response_model=StorefrontAccessPublic,
-            dependencies=[OperatorOfClient], responses=problem_responses(404))
+@router.get(
+    "/clients/{client_id}/storefront-access",
+    response_model=StorefrontAccessPublic,
+    dependencies=[OperatorOfClient],
+    responses=problem_responses(404),
+)
 async def get_storefront_access(client_id: str, uow: UowDep):
     """Access state and the admin's status: `invitation_sent` until accepted, then `active`;
     `invitation_status` says whether the email reached the mail server (pending → sent →
@@ -43,27 +52,42 @@ async def get_storefront_access(client_id: str, uow: UowDep):
     return StorefrontAccessPublic.of(await storefront_access.get_storefront_access(client_id, uow=uow))
 
 
-@router.post("/clients/{client_id}/storefront-access/resend-invitation", response_model=StorefrontAccessPublic,
-             dependencies=[OperatorOfClient], responses=problem_responses(404, 409))
+@router.post(
+    "/clients/{client_id}/storefront-access/resend-invitation",
+    response_model=StorefrontAccessPublic,
+    dependencies=[OperatorOfClient],
+    responses=problem_responses(404, 409),
+)
 async def resend_admin_invitation(client_id: str, uow: UowDep, runtime: RuntimeDep):
     """Send the admin a new invitation link; the previous link stops working."""
-    view = await storefront_access.resend_admin_invitation(client_id, uow=uow, clock=runtime.clock, policy=runtime.policy)
+    view = await storefront_access.resend_admin_invitation(
+        client_id, uow=uow, clock=runtime.clock, policy=runtime.policy
+    )
     return StorefrontAccessPublic.of(view)
 
 
-@router.patch("/clients/{client_id}/storefront-access/admin", response_model=StorefrontAccessPublic,
-              dependencies=[OperatorOfClient], responses=problem_responses(404, 409, 422))
+@router.patch(
+    "/clients/{client_id}/storefront-access/admin",
+    response_model=StorefrontAccessPublic,
+    dependencies=[OperatorOfClient],
+    responses=problem_responses(404, 409, 422),
+)
 async def change_admin(client_id: str, body: AdminUpdate, uow: UowDep, runtime: RuntimeDep):
     """Correct the admin: a pending admin's mistyped `email` (the old link stops working at
     once, a new invitation goes to the new address), names, or the `locale` alone (no email
     is sent). An active admin's address cannot change: hand the role over instead."""
-    view = await admin.change_admin(ChangeAdmin(client_id, **body.model_dump()), uow=uow, clock=runtime.clock,
-                                    policy=runtime.policy)
+    view = await admin.change_admin(
+        ChangeAdmin(client_id, **body.model_dump()), uow=uow, clock=runtime.clock, policy=runtime.policy
+    )
     return StorefrontAccessPublic.of(view)
 
 
-@router.post("/clients/{client_id}/storefront-access/transfer-admin", response_model=StorefrontAccessPublic,
-             dependencies=[OperatorOfClient], responses=problem_responses(404, 409, 422))
+@router.post(
+    "/clients/{client_id}/storefront-access/transfer-admin",
+    response_model=StorefrontAccessPublic,
+    dependencies=[OperatorOfClient],
+    responses=problem_responses(404, 409, 422),
+)
 async def hand_over_admin(client_id: str, body: AdminHandOver, uow: UowDep):
     """Make an active user of the client its admin; the previous admin stays an admin unless
     `previous_admin_role` is given. The client always keeps an active admin."""
@@ -71,8 +95,12 @@ async def hand_over_admin(client_id: str, body: AdminHandOver, uow: UowDep):
     return StorefrontAccessPublic.of(view)
 
 
-@router.post("/invitations/inspect", response_model=InvitationInspection, tags=["auth"],
-             responses=problem_responses(400, **{"400": "The token is not one of an invitation"}))
+@router.post(
+    "/invitations/inspect",
+    response_model=InvitationInspection,
+    tags=["auth"],
+    responses=problem_responses(400, **{"400": "The token is not one of an invitation"}),
+)
 async def inspect_invitation(body: InvitationToken, request: Request, uow: UowDep, runtime: RuntimeDep):
     """What an invitation link is before anyone types a password: its `state` (usable, used,
     replaced, expired, removed) with a `message` saying so, the account (`email`) and company
@@ -84,12 +112,21 @@ async def inspect_invitation(body: InvitationToken, request: Request, uow: UowDe
     return InvitationInspection.of(view, locale=locale, message=render(key, locale) if key else None)
 
 
-@router.post("/invitations/accept", response_model=UserPublic, tags=["auth"], responses=problem_responses(
-    400, 410, **{"400": "The token is not one of an invitation", "410": "The link has expired, was used or replaced"}))
+@router.post(
+    "/invitations/accept",
+    response_model=UserPublic,
+    tags=["auth"],
+    responses=problem_responses(
+        400,
+        410,
+        **{"400": "The token is not one of an invitation", "410": "The link has expired, was used or replaced"},
+    ),
+)
 async def accept_invitation(body: InvitationAcceptance, uow: UowDep, runtime: RuntimeDep):
     """Set a password with the token from the invitation email; the account becomes active."""
-    user = await invitations.accept_invitation(AcceptInvitation(body.token, body.password), uow=uow,
-                                               clock=runtime.clock, passwords=runtime.passwords)
+    user = await invitations.accept_invitation(
+        AcceptInvitation(body.token, body.password), uow=uow, clock=runtime.clock, passwords=runtime.passwords
+    )
     return UserPublic.of(user)
 
 

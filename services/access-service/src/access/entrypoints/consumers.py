@@ -1,5 +1,8 @@
 """Kafka entrypoints of the access service. Thin: one handler call each."""
 
+from access import handlers
+from access.handlers.deliveries import record_email_delivery
+from service_runtime.runtime import Runtime
 from storefront_events import (
     CLIENTS_V1,
     NOTIFICATIONS_V1,
@@ -11,14 +14,11 @@ from storefront_events import (
     EmailSent,
 )
 
-from access import handlers
-from access.handlers.deliveries import record_email_delivery
-from service_runtime.runtime import Runtime
-
 
 def register_consumers(runtime: Runtime) -> None:
-    @runtime.events.on(CLIENTS_V1, group="access-service", events=(ClientCreated, ClientUpdated, ClientArchived,
-                                                                               ClientRestored))
+    @runtime.events.on(
+        CLIENTS_V1, group="access-service", events=(ClientCreated, ClientUpdated, ClientArchived, ClientRestored)
+    )
     async def on_client_changed(event, *, uow) -> None:
         """Keeps access's read model of clients (name, reference, archived or restored)."""
         await handlers.keep_client(event, uow=uow)

@@ -16,25 +16,45 @@ ClientRole = Literal["admin", "store_manager", "order_manager", "read_only"]
 
 
 class StorefrontAccessUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"enabled": True, "admin_email": "ada@acme.example", "admin_first_name": "Ada", "admin_last_name": "Lovelace"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "enabled": True,
+                    "admin_email": "ada@acme.example",
+                    "admin_first_name": "Ada",
+                    "admin_last_name": "Lovelace",
+                }
+            ]
+        },
+    )
 
     enabled: bool
-    admin_email: str | None = Field(default=None, max_length=320, description="Required to turn access on; the admin's login")
+    admin_email: str | None = Field(
+        default=None, max_length=320, description="Required to turn access on; the admin's login"
+    )
     admin_first_name: str | None = Field(default=None, max_length=200)
     admin_last_name: str | None = Field(default=None, max_length=200)
-    locale: str | None = Field(default=None, max_length=16,
-                               description="Language of the emails, pages and messages: en or fr (fr-FR is fr); default en")
+    locale: str | None = Field(
+        default=None,
+        max_length=16,
+        description="Language of the emails, pages and messages: en or fr (fr-FR is fr); default en",
+    )
 
 
 class AdminUpdate(BaseModel):
     """Only the fields sent change."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"email": "ada@acme.example"}, {"locale": "fr"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "ada@acme.example"}, {"locale": "fr"}]}
+    )
 
-    email: str | None = Field(default=None, max_length=320,
-                              description="A pending admin's corrected address: the old link stops, a new one is sent")
+    email: str | None = Field(
+        default=None,
+        max_length=320,
+        description="A pending admin's corrected address: the old link stops, a new one is sent",
+    )
     first_name: str | None = Field(default=None, max_length=200)
     last_name: str | None = Field(default=None, max_length=200)
     locale: str | None = Field(default=None, max_length=16, description="en or fr: the client's and admin's language")
@@ -45,7 +65,8 @@ class AdminHandOver(BaseModel):
 
     user_id: str = Field(min_length=1, max_length=64, description="An active user of the client")
     previous_admin_role: Literal["order_manager", "read_only"] | None = Field(
-        default=None, description="The previous admin's new role; none: they stay an admin")
+        default=None, description="The previous admin's new role; none: they stay an admin"
+    )
 
 
 class UserPublic(BaseModel):
@@ -59,9 +80,11 @@ class UserPublic(BaseModel):
     status: str = Field(description="invitation_sent, active or removed")
     locale: str | None = Field(default=None, description="The user's own language; none: the client's")
     invitation_status: str | None = Field(
-        default=None, description="pending (email not yet with the mail server), sent (delivered to the mail server: "
-                                  "'Invitation envoyée'), delivery_failed (refused for good, see delivery_error), "
-                                  "active, removed")
+        default=None,
+        description="pending (email not yet with the mail server), sent (delivered to the mail server: "
+        "'Invitation envoyée'), delivery_failed (refused for good, see delivery_error), "
+        "active, removed",
+    )
     invited_at: datetime | None = Field(default=None, description="When the latest invitation was made")
     sent_at: datetime | None = Field(default=None, description="When its email reached the mail server")
     delivery_failed_at: datetime | None = None
@@ -70,9 +93,17 @@ class UserPublic(BaseModel):
 
     @classmethod
     def of(cls, user: User, invitation: Invitation | None = None) -> "UserPublic":
-        public = cls(id=user.id, client_id=user.client_id, email=user.email, first_name=user.first_name,
-                     last_name=user.last_name, role=user.role, store_ids=list(user.store_ids), status=user.status,
-                     locale=user.locale)
+        public = cls(
+            id=user.id,
+            client_id=user.client_id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            role=user.role,
+            store_ids=list(user.store_ids),
+            status=user.status,
+            locale=user.locale,
+        )
         if user.client_id is None:
             return public
         public.invitation_status = invitation_status(user.status, invitation)
@@ -92,10 +123,13 @@ class StorefrontAccessPublic(BaseModel):
 
     @classmethod
     def of(cls, view: AccessView) -> "StorefrontAccessPublic":
-        return cls(client_id=view.client.id, client_name=view.client.name,
-                   enabled=bool(view.access and view.access.enabled),
-                   locale=view.access.locale if view.access else "en",
-                   admin=UserPublic.of(view.admin, view.admin_invitation) if view.admin else None)
+        return cls(
+            client_id=view.client.id,
+            client_name=view.client.name,
+            enabled=bool(view.access and view.access.enabled),
+            locale=view.access.locale if view.access else "en",
+            admin=UserPublic.of(view.admin, view.admin_invitation) if view.admin else None,
+        )
 
 
 class InvitationAcceptance(BaseModel):
@@ -115,8 +149,10 @@ class PasswordRules(BaseModel):
     min_length: int
     max_length: int
     no_single_repeated_character: bool
-    no_email_or_email_name: bool = Field(description="Neither the email address nor its part before the @ "
-                                                     "(when that part has at least email_name_min_length characters)")
+    no_email_or_email_name: bool = Field(
+        description="Neither the email address nor its part before the @ "
+        "(when that part has at least email_name_min_length characters)"
+    )
     email_name_min_length: int
 
 
@@ -133,10 +169,16 @@ class InvitationInspection(BaseModel):
     @classmethod
     def of(cls, view: InvitationView, *, locale: str, message: str | None) -> "InvitationInspection":
         user = view.user
-        return cls(state=view.state, message=message, email=user.email if user else None,
-                   first_name=user.first_name if user else None,
-                   client_name=view.client.name if view.client else None, locale=locale,
-                   expires_at=view.invitation.expires_at, password_rules=PasswordRules(**password_rules()))
+        return cls(
+            state=view.state,
+            message=message,
+            email=user.email if user else None,
+            first_name=user.first_name if user else None,
+            client_name=view.client.name if view.client else None,
+            locale=locale,
+            expires_at=view.invitation.expires_at,
+            password_rules=PasswordRules(**password_rules()),
+        )
 
 
 class Credentials(BaseModel):

@@ -3,9 +3,6 @@ role handed to another user."""
 
 from dataclasses import replace
 
-from service_runtime.errors import UniqueViolation
-from storefront_events import UserRoleChanged
-
 from access.commands import ChangeAdmin, HandOverAdmin
 from access.domain import AccessDisabled, AdminNotPending, AlreadyActive, EmailTaken, User, UserNotFound
 from access.domain.errors import NotActive
@@ -13,6 +10,8 @@ from access.domain.users import change_role, clean_email, clean_locale, clean_na
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.handlers.storefront_access import AccessView, get_storefront_access, granted, known_client
 from access.ports import Clock, UnitOfWork
+from service_runtime.errors import UniqueViolation
+from storefront_events import UserRoleChanged
 
 
 async def change_admin(cmd: ChangeAdmin, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
@@ -42,15 +41,19 @@ async def change_admin(cmd: ChangeAdmin, *, uow: UnitOfWork, clock: Clock, polic
                 changed = replace(changed, version=admin.version + 1)
                 await uow.users.put(changed)
             if changed is not admin or relocated:
-                access = replace(access, locale=locale if relocated else access.locale,  # type: ignore[arg-type]
-                                 version=access.version + 1)
+                access = replace(
+                    access,
+                    locale=locale if relocated else access.locale,  # type: ignore[arg-type]
+                    version=access.version + 1,
+                )
                 await uow.access.put(access)
                 if access.enabled:
                     uow.outbox.add(granted(access, changed))
             if readdressed:
                 if access.enabled:
-                    await send_invitation(uow, changed, client, locale=access.locale, resend=True, clock=clock,
-                                          policy=policy)
+                    await send_invitation(
+                        uow, changed, client, locale=access.locale, resend=True, clock=clock, policy=policy
+                    )
                 else:
                     await uow.invitations.revoke_pending(changed.id, clock.now())
             await uow.commit()
@@ -106,8 +109,14 @@ async def hand_over_admin(cmd: HandOverAdmin, *, uow: UnitOfWork) -> AccessView:
 
 
 def _role_changed(user: User) -> UserRoleChanged:
-    return UserRoleChanged(client_id=user.client_id, user_id=user.id, email=user.email, role=user.role,
-                           store_ids=list(user.store_ids), aggregate_version=user.version)
+    return UserRoleChanged(
+        client_id=user.client_id,
+        user_id=user.id,
+        email=user.email,
+        role=user.role,
+        store_ids=list(user.store_ids),
+        aggregate_version=user.version,
+    )
 
 
 def _taken(email: str) -> EmailTaken:

@@ -4,8 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storefront_events import SessionEnded as SessionEndedEvent
-
 from access.commands import LogIn
 from access.domain import EmailTaken, LoginFailed, User
 from access.domain.errors import SessionEnded, TooManyAttempts
@@ -14,6 +12,7 @@ from access.domain.passwords import check_password
 from access.domain.sessions import RefreshToken, Session
 from access.domain.users import clean_email, new_user
 from access.ports import Clock, LoginLimiter, PasswordHasher, TokenIssuer, UnitOfWork
+from storefront_events import SessionEnded as SessionEndedEvent
 
 LOGIN_FAILED = "Email or password is incorrect."
 
@@ -26,8 +25,16 @@ class Tokens:
     user: User
 
 
-async def log_in(cmd: LogIn, *, uow: UnitOfWork, clock: Clock, passwords: PasswordHasher, tokens: TokenIssuer,
-                 limiter: LoginLimiter, session_days: int) -> Tokens:
+async def log_in(
+    cmd: LogIn,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    passwords: PasswordHasher,
+    tokens: TokenIssuer,
+    limiter: LoginLimiter,
+    session_days: int,
+) -> Tokens:
     """Email + password → an access token and a refresh token. Unknown email, wrong password,
     a user not yet active or removed, and a client whose access is off all get the same 401.
     Every attempt is counted before its password is checked (parallel guesses cannot slip
@@ -97,8 +104,11 @@ async def _end(uow: UnitOfWork, session: Session, now: datetime, *, reason: str)
     if not await uow.sessions.revoke(session.id, now):
         return
     user = await uow.users.get(session.user_id)
-    uow.outbox.add(SessionEndedEvent(client_id=user.client_id if user else None, user_id=session.user_id,
-                                     session_id=session.id, reason=reason))
+    uow.outbox.add(
+        SessionEndedEvent(
+            client_id=user.client_id if user else None, user_id=session.user_id, session_id=session.id, reason=reason
+        )
+    )
 
 
 async def get_user(user_id: str, *, uow: UnitOfWork) -> User | None:
@@ -106,11 +116,20 @@ async def get_user(user_id: str, *, uow: UnitOfWork) -> User | None:
         return await uow.users.get(user_id)
 
 
-async def create_operator(email: str, password: str, *, first_name: str, last_name: str, uow: UnitOfWork,
-                          passwords: PasswordHasher, replace_password: bool = True) -> User:
+async def create_operator(
+    email: str,
+    password: str,
+    *,
+    first_name: str,
+    last_name: str,
+    uow: UnitOfWork,
+    passwords: PasswordHasher,
+    replace_password: bool = True,
+) -> User:
     """Creates an active operator (the print provider's staff), or sets the password of an existing one."""
-    operator = new_user(str(uuid.uuid4()), client_id=None, email=email, first_name=first_name,
-                        last_name=last_name, role="operator")
+    operator = new_user(
+        str(uuid.uuid4()), client_id=None, email=email, first_name=first_name, last_name=last_name, role="operator"
+    )
     check_password(password, email=operator.email)
     async with uow:
         existing = await uow.users.by_email(clean_email(email))

@@ -1,8 +1,7 @@
 """The fate of invitation emails, as the notifier reports it."""
 
-from storefront_events import EmailDeliveryFailed, EmailSent
-
 from access.ports import UnitOfWork
+from storefront_events import EmailDeliveryFailed, EmailSent
 
 
 async def record_email_delivery(event: EmailSent | EmailDeliveryFailed, *, uow: UnitOfWork) -> None:

@@ -4,14 +4,13 @@ import uuid
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from storefront_events import InvitationAccepted, UserInvited
-
 from access.commands import AcceptInvitation
-from access.domain import AccessDisabled, AccessError, Invitation, InvalidInvitation, KnownClient, User
+from access.domain import AccessDisabled, AccessError, InvalidInvitation, Invitation, KnownClient, User
 from access.domain.errors import UnknownInvitation
 from access.domain.invitations import LinkState, hash_token, new_invitation
 from access.domain.passwords import check_password
 from access.ports import Clock, LinkSeal, PasswordHasher, UnitOfWork
+from storefront_events import InvitationAccepted, UserInvited
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,16 @@ class InvitationPolicy:
         return f"{self.public_url.rstrip('/')}/invitations/accept#token={quote(token)}"
 
 
-async def send_invitation(uow: UnitOfWork, user: User, client: KnownClient, *, locale: str, resend: bool, clock: Clock,
-                          policy: InvitationPolicy) -> None:
+async def send_invitation(
+    uow: UnitOfWork,
+    user: User,
+    client: KnownClient,
+    *,
+    locale: str,
+    resend: bool,
+    clock: Clock,
+    policy: InvitationPolicy,
+) -> None:
     """Inside the caller's transaction: earlier links of the user stop working, a new one is
     stored (hash only) and UserInvited carries the link sealed for the notifier alone; the
     outbox row is emptied once sent. The clear token exists only in the email. A resend is a
@@ -38,10 +45,20 @@ async def send_invitation(uow: UnitOfWork, user: User, client: KnownClient, *, l
     await uow.invitations.revoke_pending(user.id, now)
     invitation, token = new_invitation(str(uuid.uuid4()), user.id, now=now, days=policy.days)
     invited = UserInvited(
-        client_id=client.id, client_name=client.name, user_id=user.id, email=user.email, first_name=user.first_name,
-        last_name=user.last_name, role=user.role, store_ids=list(user.store_ids), invitation_id=invitation.id,
-        sealed_accept_url=policy.seal(policy.link(token)), expires_at=invitation.expires_at,
-        locale=user.locale or locale, resend=resend, aggregate_version=user.version,
+        client_id=client.id,
+        client_name=client.name,
+        user_id=user.id,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        role=user.role,
+        store_ids=list(user.store_ids),
+        invitation_id=invitation.id,
+        sealed_accept_url=policy.seal(policy.link(token)),
+        expires_at=invitation.expires_at,
+        locale=user.locale or locale,
+        resend=resend,
+        aggregate_version=user.version,
     )
     # The notifier's EmailSent / EmailDeliveryFailed name this event: that is how the link learns its email's fate.
     await uow.invitations.put(replace(invitation, event_id=str(invited.event_id)))
@@ -111,7 +128,10 @@ async def accept_invitation(cmd: AcceptInvitation, *, uow: UnitOfWork, clock: Cl
             raise InvalidInvitation("invitation_used", extra={"state": "used"}).in_locale(locale)
         user = user.activated(password_hash)
         await uow.users.put(user)
-        uow.outbox.add(InvitationAccepted(client_id=user.client_id, user_id=user.id, email=user.email,
-                                          aggregate_version=user.version))
+        uow.outbox.add(
+            InvitationAccepted(
+                client_id=user.client_id, user_id=user.id, email=user.email, aggregate_version=user.version
+            )
+        )
         await uow.commit()
     return user

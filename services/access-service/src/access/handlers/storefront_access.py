@@ -3,9 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-
-from service_runtime.errors import UniqueViolation
-from storefront_events import StorefrontAccessGranted
+from typing import cast
 
 from access.commands import SetStorefrontAccess
 from access.domain import (
@@ -15,16 +13,19 @@ from access.domain import (
     ClientArchived,
     ClientNotYetKnown,
     EmailTaken,
-    Invitation,
     InvalidUser,
+    Invitation,
     KnownClient,
     StorefrontAccess,
     User,
     UserNotFound,
 )
+from access.domain.access import Locale
 from access.domain.users import clean_locale, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.ports import Clock, UnitOfWork
+from service_runtime.errors import UniqueViolation
+from storefront_events import StorefrontAccessGranted
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ class AccessView:
     admin_invitation: Invitation | None = None
 
 
-async def set_storefront_access(cmd: SetStorefrontAccess, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def set_storefront_access(
+    cmd: SetStorefrontAccess, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy
+) -> AccessView:
     """Turning access on needs the admin's email (syntax checked, lower-cased), first and last
     name; the client must be known and not archived. The first time, the admin is created as
     `invitation_sent` and invited (StorefrontAccessGranted + UserInvited). Turning it on again
@@ -47,28 +50,37 @@ async def set_storefront_access(cmd: SetStorefrontAccess, *, uow: UnitOfWork, cl
         async with uow:
             client = await known_client(uow, cmd.client_id)
             access = await uow.access.get(client.id, for_update=True)
-            admin: User | None
             if cmd.enabled:
-                access, admin = await _enable(uow, cmd, client, access, clock=clock, policy=policy)
+                await _enable(uow, cmd, client, access, clock=clock, policy=policy)
             elif access is not None and access.enabled:
-                access = await turn_off(uow, access, now=clock.now())
-                admin = await uow.users.get(access.admin_user_id)
-            else:
-                admin = await uow.users.get(access.admin_user_id) if access else None
+                await turn_off(uow, access, now=clock.now())
             await uow.commit()
     except UniqueViolation as error:  # a concurrent request took the email first
         raise _taken(cmd.admin_email or "") from error
     return await get_storefront_access(client.id, uow=uow)
 
 
-async def _enable(uow: UnitOfWork, cmd: SetStorefrontAccess, client: KnownClient, access: StorefrontAccess | None, *,
-                  clock: Clock, policy: InvitationPolicy) -> tuple[StorefrontAccess, User]:
+async def _enable(
+    uow: UnitOfWork,
+    cmd: SetStorefrontAccess,
+    client: KnownClient,
+    access: StorefrontAccess | None,
+    *,
+    clock: Clock,
+    policy: InvitationPolicy,
+) -> tuple[StorefrontAccess, User]:
     if client.archived:
         raise ClientArchived("client_archived_no_access", name=client.name)
-    locale = clean_locale(cmd.locale) or (access.locale if access else "en")
+    locale = cast(Locale, clean_locale(cmd.locale) or (access.locale if access else "en"))  # one of LOCALES
     try:
-        candidate = new_user(str(uuid.uuid4()), client_id=client.id, email=cmd.admin_email or "",
-                             first_name=cmd.admin_first_name or "", last_name=cmd.admin_last_name or "", role="admin")
+        candidate = new_user(
+            str(uuid.uuid4()),
+            client_id=client.id,
+            email=cmd.admin_email or "",
+            first_name=cmd.admin_first_name or "",
+            last_name=cmd.admin_last_name or "",
+            role="admin",
+        )
     except InvalidUser as error:  # name the fields as the request does
         error.extensions["field"] = f"admin_{error.extensions.get('field')}"
         raise
@@ -80,7 +92,7 @@ async def _enable(uow: UnitOfWork, cmd: SetStorefrontAccess, client: KnownClient
             if access.enabled and access.locale == locale:
                 return access, admin
             was_off = not access.enabled
-            access = access.turned_on(admin.id, locale)  # type: ignore[arg-type]
+            access = access.turned_on(admin.id, locale)
             await uow.access.put(access)
             uow.outbox.add(granted(access, admin))
             if was_off and admin.status == "invitation_sent" and not await _has_live_link(uow, admin, clock):
@@ -89,8 +101,11 @@ async def _enable(uow: UnitOfWork, cmd: SetStorefrontAccess, client: KnownClient
             return access, admin
     if await uow.users.by_email(candidate.email):
         raise _taken(candidate.email)
-    access = (access.turned_on(candidate.id, locale) if access is not None  # type: ignore[arg-type]
-              else StorefrontAccess(client.id, True, candidate.id, locale))  # type: ignore[arg-type]
+    access = (
+        access.turned_on(candidate.id, locale)
+        if access is not None
+        else StorefrontAccess(client.id, True, candidate.id, locale)
+    )
     await uow.users.put(candidate)
     await uow.access.put(access)
     uow.outbox.add(granted(access, candidate))
@@ -114,7 +129,9 @@ async def get_storefront_access(client_id: str, *, uow: UnitOfWork) -> AccessVie
     return AccessView(client, access, admin, latest.get(admin.id) if admin else None)
 
 
-async def resend_admin_invitation(client_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> AccessView:
+async def resend_admin_invitation(
+    client_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy
+) -> AccessView:
     """Sends the admin a new link; the previous one stops working. Only while the admin has
     not accepted: an admin who has is a 409 that says so."""
     async with uow:
@@ -154,9 +171,15 @@ async def turn_off(uow: UnitOfWork, access: StorefrontAccess, *, now: datetime) 
 
 
 def granted(access: StorefrontAccess, admin: User) -> StorefrontAccessGranted:
-    return StorefrontAccessGranted(client_id=access.client_id, enabled=access.enabled, admin_user_id=admin.id,
-                                   admin_email=admin.email, admin_first_name=admin.first_name,
-                                   admin_last_name=admin.last_name, aggregate_version=access.version)
+    return StorefrontAccessGranted(
+        client_id=access.client_id,
+        enabled=access.enabled,
+        admin_user_id=admin.id,
+        admin_email=admin.email,
+        admin_first_name=admin.first_name,
+        admin_last_name=admin.last_name,
+        aggregate_version=access.version,
+    )
 
 
 def _taken(email: str) -> EmailTaken:

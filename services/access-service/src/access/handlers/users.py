@@ -3,9 +3,6 @@
 import uuid
 from dataclasses import dataclass, replace
 
-from service_runtime.errors import UniqueViolation
-from storefront_events import UserRemoved, UserRoleChanged
-
 from access.commands import AddUser, ChangeUser, RemoveUser
 from access.domain import (
     AccessDisabled,
@@ -21,6 +18,8 @@ from access.domain.users import change_role, clean_locale, ensure_not_last_admin
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.handlers.storefront_access import known_client
 from access.ports import Clock, UnitOfWork
+from service_runtime.errors import UniqueViolation
+from storefront_events import UserRemoved, UserRoleChanged
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,16 @@ async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: Invit
     """Adds a user with a role (store managers with the ids of their stores) and invites them,
     in their own language when one is given (else the client's). The email must not belong
     to another Storefronts user."""
-    user = new_user(str(uuid.uuid4()), client_id=cmd.client_id, email=cmd.email, first_name=cmd.first_name,
-                    last_name=cmd.last_name, role=cmd.role, store_ids=cmd.store_ids, locale=cmd.locale)
+    user = new_user(
+        str(uuid.uuid4()),
+        client_id=cmd.client_id,
+        email=cmd.email,
+        first_name=cmd.first_name,
+        last_name=cmd.last_name,
+        role=cmd.role,
+        store_ids=cmd.store_ids,
+        locale=cmd.locale,
+    )
     try:
         async with uow:
             access = await _enabled_access(uow, cmd.client_id, lock=True)
@@ -87,9 +94,16 @@ async def change_user(cmd: ChangeUser, *, uow: UnitOfWork) -> User:
             return user
         await uow.users.put(changed)
         if (changed.role, changed.store_ids) != (user.role, user.store_ids):
-            uow.outbox.add(UserRoleChanged(client_id=cmd.client_id, user_id=user.id, email=user.email,
-                                           role=changed.role, store_ids=list(changed.store_ids),
-                                           aggregate_version=changed.version))
+            uow.outbox.add(
+                UserRoleChanged(
+                    client_id=cmd.client_id,
+                    user_id=user.id,
+                    email=user.email,
+                    role=changed.role,
+                    store_ids=list(changed.store_ids),
+                    aggregate_version=changed.version,
+                )
+            )
         await uow.commit()
     return changed
 
@@ -106,12 +120,15 @@ async def remove_user(cmd: RemoveUser, *, uow: UnitOfWork, clock: Clock) -> None
         await uow.users.put(removed)
         await uow.sessions.revoke_all_of(user.id, now)
         await uow.invitations.revoke_pending(user.id, now)
-        uow.outbox.add(UserRemoved(client_id=cmd.client_id, user_id=user.id, email=user.email,
-                                   aggregate_version=removed.version))
+        uow.outbox.add(
+            UserRemoved(client_id=cmd.client_id, user_id=user.id, email=user.email, aggregate_version=removed.version)
+        )
         await uow.commit()
 
 
-async def resend_invitation(client_id: str, user_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> User:
+async def resend_invitation(
+    client_id: str, user_id: str, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy
+) -> User:
     """A new link for a user who has not accepted yet; the previous link stops working. A user
     who has accepted is a 409 that says so."""
     async with uow:

@@ -31,7 +31,9 @@ MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(Client
 
 
 def _to_row(client: Client, row: ClientRow | None = None) -> ClientRow:
-    row = row or ClientRow(id=client.id, created_at=client.created_at, updated_at=client.updated_at, name="", name_key="")
+    row = row or ClientRow(
+        id=client.id, created_at=client.created_at, updated_at=client.updated_at, name="", name_key=""
+    )
     row.name = client.name
     row.name_key = client.name.casefold()
     row.reference_id = client.reference_id
@@ -44,8 +46,16 @@ def _to_row(client: Client, row: ClientRow | None = None) -> ClientRow:
 
 
 def _to_client(row: ClientRow) -> Client:
-    return Client(id=row.id, name=row.name, reference_id=row.reference_id, description=row.description,
-                  archived=row.archived, created_at=row.created_at, updated_at=row.updated_at, version=row.version)
+    return Client(
+        id=row.id,
+        name=row.name,
+        reference_id=row.reference_id,
+        description=row.description,
+        archived=row.archived,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
 
 
 class SqlClientRepository:
@@ -78,7 +88,10 @@ class SqlClientRepository:
         if text:
             pattern = f"%{_escape_like(text.casefold())}%"
             query = query.where(
-                or_(ClientRow.name_key.like(pattern, escape="\\"), func.lower(ClientRow.reference_id).like(pattern, escape="\\"))
+                or_(
+                    ClientRow.name_key.like(pattern, escape="\\"),
+                    func.lower(ClientRow.reference_id).like(pattern, escape="\\"),
+                )
             )
         if after:
             query = query.where(tuple_(ClientRow.name_key, ClientRow.id) > tuple_(*after))

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from client import handlers
 from client.adapters.clock import SystemClock
 from client.commands import ArchiveClient, CreateClient, RestoreClient, UpdateClient
+from client.domain import ClientError
 from client.entrypoints.schemas import ClientCreate, ClientPage, ClientPublic, ClientUpdate
 from service_runtime.auth import require_roles
-from service_runtime.problems import DomainError, problem_responses
-from client.domain import ClientError
+from service_runtime.problems import problem_responses
 
 
 class InvalidCursor(ClientError):
@@ -31,16 +31,23 @@ def get_uow(request: Request):
 UowDep = Annotated[object, Depends(get_uow)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ClientPublic,
-             responses=problem_responses(409, **{"409": "The client reference ID is already taken"}))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClientPublic,
+    responses=problem_responses(409, **{"409": "The client reference ID is already taken"}),
+)
 async def create_client(body: ClientCreate, uow: UowDep):
     """Create a client: name required, client reference ID optional and unique."""
     client = await handlers.create_client(CreateClient(**body.model_dump()), uow=uow, clock=clock)
     return ClientPublic.of(client)
 
 
-@router.get("", response_model=ClientPage,
-            responses=problem_responses(400, **{"400": "The cursor is not one this API returned"}))
+@router.get(
+    "",
+    response_model=ClientPage,
+    responses=problem_responses(400, **{"400": "The cursor is not one this API returned"}),
+)
 async def list_clients(
     uow: UowDep,
     search: Annotated[str | None, Query(max_length=200, description="Part of the name or reference ID")] = None,
@@ -49,7 +56,9 @@ async def list_clients(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     """List clients by name, searching name and reference ID, a page at a time."""
-    clients = await handlers.list_clients(uow=uow, text=search, status=status_filter, after=_decode(cursor), limit=limit + 1)
+    clients = await handlers.list_clients(
+        uow=uow, text=search, status=status_filter, after=_decode(cursor), limit=limit + 1
+    )
     page = clients[:limit]
     next_cursor = _encode(page[-1].name.casefold(), page[-1].id) if len(clients) > limit else None
     return ClientPage(items=[ClientPublic.of(c) for c in page], next_cursor=next_cursor)
@@ -60,8 +69,11 @@ async def get_client(client_id: str, uow: UowDep):
     return ClientPublic.of(await handlers.get_client(client_id, uow=uow))
 
 
-@router.patch("/{client_id}", response_model=ClientPublic, responses=problem_responses(
-    404, 409, **{"409": "The reference ID is taken, or the client is archived"}))
+@router.patch(
+    "/{client_id}",
+    response_model=ClientPublic,
+    responses=problem_responses(404, 409, **{"409": "The reference ID is taken, or the client is archived"}),
+)
 async def update_client(client_id: str, body: ClientUpdate, uow: UowDep):
     """Change the fields sent. The name cannot be cleared; an archived client cannot change."""
     changes = body.model_dump(exclude_unset=True)

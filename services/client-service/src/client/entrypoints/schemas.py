@@ -8,10 +8,15 @@ from client.domain import DESCRIPTION_MAX, NAME_MAX, REFERENCE_MAX, Client
 
 
 class ClientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Acme Prints", "reference_id": "ACME-001", "description": "Posters"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Acme Prints", "reference_id": "ACME-001", "description": "Posters"}]},
+    )
 
     name: str = Field(max_length=NAME_MAX, description="The client's company name (required)")
-    reference_id: str | None = Field(default=None, max_length=REFERENCE_MAX, description="Unique ID from your own system")
+    reference_id: str | None = Field(
+        default=None, max_length=REFERENCE_MAX, description="Unique ID from your own system"
+    )
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
 
 
@@ -36,9 +41,15 @@ class ClientPublic(BaseModel):
 
     @classmethod
     def of(cls, client: Client) -> "ClientPublic":
-        return cls(id=client.id, name=client.name, reference_id=client.reference_id, description=client.description,
-                   status="archived" if client.archived else "active", created_at=client.created_at,
-                   updated_at=client.updated_at)
+        return cls(
+            id=client.id,
+            name=client.name,
+            reference_id=client.reference_id,
+            description=client.description,
+            status="archived" if client.archived else "active",
+            created_at=client.created_at,
+            updated_at=client.updated_at,
+        )
 
 
 class ClientPage(BaseModel):

@@ -40,8 +40,21 @@ class EmailRow(SQLModel, table=True):
 
 MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(EmailRow,))
 
-_FIELDS = ("client_id", "subject", "template", "locale", "text_body", "html_body", "status", "attempts",
-           "next_attempt_at", "last_error", "caused_by_event_id", "created_at", "sent_at")
+_FIELDS = (
+    "client_id",
+    "subject",
+    "template",
+    "locale",
+    "text_body",
+    "html_body",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "caused_by_event_id",
+    "created_at",
+    "sent_at",
+)
 
 
 BODIES_BOX = "notifier.bodies"  # session.info: the SecretBox that seals mail bodies at rest
@@ -62,9 +75,17 @@ def _open(box: SecretBox | None, text: str | None) -> str | None:
 
 
 def _to_row(email: Email, row: EmailRow | None = None, *, box: SecretBox | None = None) -> EmailRow:
-    row = row or EmailRow(id=email.id, recipient=email.to, subject=email.subject, template=email.template,
-                          locale=email.locale, status=email.status, next_attempt_at=email.next_attempt_at,
-                          caused_by_event_id=email.caused_by_event_id, created_at=email.created_at)
+    row = row or EmailRow(
+        id=email.id,
+        recipient=email.to,
+        subject=email.subject,
+        template=email.template,
+        locale=email.locale,
+        status=email.status,
+        next_attempt_at=email.next_attempt_at,
+        caused_by_event_id=email.caused_by_event_id,
+        created_at=email.created_at,
+    )
     for name in _FIELDS:
         setattr(row, name, getattr(email, name))
     row.recipient = email.to

@@ -48,9 +48,12 @@ class SmtpMailer:
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refused.code for refused in error.recipients]
             reason = "; ".join(f"{refused.code} {refused.message}" for refused in error.recipients)
-            raise DeliveryFailed(f"Recipient refused: {reason}", permanent=all(code >= 500 for code in codes)) from error
+            raise DeliveryFailed(
+                f"Recipient refused: {reason}", permanent=all(code >= 500 for code in codes)
+            ) from error
         except aiosmtplib.SMTPResponseException as error:
-            raise DeliveryFailed(f"{type(error).__name__}: {error.code} {error.message}",
-                                 permanent=error.code >= 500) from error
+            raise DeliveryFailed(
+                f"{type(error).__name__}: {error.code} {error.message}", permanent=error.code >= 500
+            ) from error
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
             raise DeliveryFailed(f"{type(error).__name__}: {error}") from error

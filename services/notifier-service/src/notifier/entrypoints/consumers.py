@@ -1,8 +1,7 @@
 """Kafka subscribers of the notifier. Thin: hand the event to a handler; delivery wakes once it committed."""
 
-from storefront_events import ACCESS_V1, UserInvited
-
 from notifier import handlers
+from storefront_events import ACCESS_V1, UserInvited
 
 GROUP = "notifier-service"
 
