@@ -53,12 +53,16 @@ def install_translated_problems(app: FastAPI, catalog: Catalog) -> None:
                 instance=request.url.path,
                 errors=errors,
             )
+        # every error on one field of the body: name it, so a form shows the problem beside it
+        fields = {e["location"][1] for e in errors if len(e["location"]) > 1 and e["location"][0] == "body"}
+        named = {"field": fields.pop()} if len(fields) == 1 and len(errors) == 1 else {}
         return problem(
             422,
             title=catalog.title("RequestValidationError", locale, "Invalid request"),
             detail=catalog.render("request_invalid", locale),
             instance=request.url.path,
             errors=errors,
+            **named,
         )
 
     app.add_exception_handler(DomainError, domain_error)

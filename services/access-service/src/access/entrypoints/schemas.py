@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from access.domain import Invitation, User
 from access.domain.invitations import invitation_status
-from access.domain.passwords import password_rules
+from access.domain.passwords import PASSWORD_MAX, password_rules
+from access.domain.users import NAME_MAX
 from access.handlers.auth import Tokens
 from access.handlers.invitations import InvitationView
 from access.handlers.storefront_access import AccessView
@@ -34,8 +35,8 @@ class StorefrontAccessUpdate(BaseModel):
     admin_email: str | None = Field(
         default=None, max_length=320, description="Required to turn access on; the admin's login"
     )
-    admin_first_name: str | None = Field(default=None, max_length=200)
-    admin_last_name: str | None = Field(default=None, max_length=200)
+    admin_first_name: str | None = Field(default=None, max_length=NAME_MAX)
+    admin_last_name: str | None = Field(default=None, max_length=NAME_MAX)
     locale: str | None = Field(
         default=None,
         max_length=16,
@@ -55,8 +56,8 @@ class AdminUpdate(BaseModel):
         max_length=320,
         description="A pending admin's corrected address: the old link stops, a new one is sent",
     )
-    first_name: str | None = Field(default=None, max_length=200)
-    last_name: str | None = Field(default=None, max_length=200)
+    first_name: str | None = Field(default=None, max_length=NAME_MAX)
+    last_name: str | None = Field(default=None, max_length=NAME_MAX)
     locale: str | None = Field(default=None, max_length=16, description="en or fr: the client's and admin's language")
 
 
@@ -136,7 +137,7 @@ class InvitationAcceptance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=1, max_length=200)
-    password: str = Field(max_length=1000)
+    password: str = Field(max_length=PASSWORD_MAX)
 
 
 class InvitationToken(BaseModel):
@@ -209,8 +210,8 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(max_length=320)
-    first_name: str = Field(max_length=200)
-    last_name: str = Field(max_length=200)
+    first_name: str = Field(max_length=NAME_MAX)
+    last_name: str = Field(max_length=NAME_MAX)
     role: ClientRole
     store_ids: list[str] = Field(default=[], max_length=200, description="Store managers only: the stores they manage")
     locale: str | None = Field(default=None, max_length=16, description="en or fr; none: the client's language")
