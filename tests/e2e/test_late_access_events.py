@@ -3,11 +3,7 @@ real Kafka, PostgreSQL and SMTP, real signed-in users. The notifier follows acce
 refuse revoked tokens; an older event replayed from its dead-letter topic (a copy it never
 applied, like one that failed while newer ones went through) must change nothing."""
 
-import email
-import email.policy
-import re
 import uuid
-from pathlib import Path
 from urllib.parse import urljoin
 
 import asyncpg
@@ -15,6 +11,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from service_runtime.dead_letters import replay
+from service_runtime.ops.mail import link_in, mails_to
 from service_runtime.testing.helpers import eventually, read_topic
 from service_runtime.testing.processes import free_port
 from storefront_events import ACCESS_V1, CLIENTS_V1, ClientCreated, StorefrontAccessGranted, UserRoleChanged, encode
@@ -57,8 +54,8 @@ async def test_old_grant_and_old_role_change_replayed_late_leave_revoked_tokens_
             return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
         async def accept(address: str) -> None:
-            [mail] = await eventually(lambda: _async(_mails_to(stack.maildir, address)), timeout=30)
-            link = _accept_link(mail)
+            [mail] = await eventually(lambda: _async(mails_to(stack.maildir, address)), timeout=30)
+            link = link_in(mail)
             accepted = await http.post(
                 urljoin(link, "accept"), json={"token": link.split("token=")[1], "password": PASSWORD}
             )
@@ -165,20 +162,6 @@ async def _applied(database_url: str) -> int:
 
 async def _has(database_url: str, count: int) -> bool:
     return await _applied(database_url) >= count
-
-
-def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
-    found = []
-    for path in sorted(maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if address in str(message.get("To", "")):
-            found.append(message)
-    return found
-
-
-def _accept_link(message: email.message.EmailMessage) -> str:
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"(http://\S+/invitations/accept#token=[A-Za-z0-9_\-]+)", text).group(1)
 
 
 async def _async(value):

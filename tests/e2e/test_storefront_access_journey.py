@@ -1,32 +1,15 @@
 """Steps 1 and 2 of the operator's guide and 'managing user access', end to end: client,
 access and notifier services as processes, real Kafka, PostgreSQL, Redis and SMTP."""
 
-import email
-import email.policy
-import re
 import uuid
-from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 
+from service_runtime.ops.mail import link_in, mails_to
 from service_runtime.testing.helpers import assert_conforms_to_contract, eventually, read_raw
 from service_runtime.testing.processes import free_port
 from storefront_events import ACCESS_V1, CLIENTS_V1, NOTIFICATIONS_V1
-
-
-def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
-    found = []
-    for path in sorted(maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if address in str(message.get("To", "")):
-            found.append(message)
-    return found
-
-
-def _accept_link(message: email.message.EmailMessage) -> str:
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"(http://\S+/invitations/accept#token=[A-Za-z0-9_\-]+)", text).group(1)
 
 
 async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_manager(launch, stack, topic_prefix):
@@ -75,9 +58,9 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
         assert granted.json()["admin"]["status"] == "invitation_sent"
         assert granted.json()["admin"]["email"] == admin_email
 
-        [invitation] = await eventually(lambda: _async(_mails_to(stack.maildir, admin_email)), timeout=30)
+        [invitation] = await eventually(lambda: _async(mails_to(stack.maildir, admin_email)), timeout=30)
         assert admin_email in invitation.get_body(preferencelist=("plain",)).get_content()
-        link = _accept_link(invitation)
+        link = link_in(invitation)
         page = await http.get(link.split("#")[0])  # what the person's browser asks for: never the fragment
         assert page.status_code == 200 and "Activate my account" in page.text
         token = link.split("#token=")[1]  # what the page's script reads from the fragment
@@ -99,7 +82,7 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
         )
         assert added.status_code == 201, added.text
 
-        [manager_mail] = await eventually(lambda: _async(_mails_to(stack.maildir, manager_email)), timeout=30)
+        [manager_mail] = await eventually(lambda: _async(mails_to(stack.maildir, manager_email)), timeout=30)
         assert "token=" in manager_mail.get_body(preferencelist=("plain",)).get_content()
 
         users = (await http.get(f"{access.url}/clients/{client_id}/users", headers=admin)).json()["items"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service_runtime.ops.mail import link_in, mails_to, token_of
 from service_runtime.testing.helpers import eventually, load_module
 from service_runtime.testing.processes import free_port
 
@@ -18,18 +19,9 @@ REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 
 
-def _mails_to(maildir: Path, address: str) -> list[email.message.EmailMessage]:
-    found = []
-    for path in sorted(maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if address in message.get("X-Catcher-Rcpt-To", ""):
-            found.append(message)
-    return found
-
-
 async def _mail(maildir: Path, address: str, count: int = 1) -> email.message.EmailMessage:
     async def arrived():
-        mails = _mails_to(maildir, address)
+        mails = mails_to(maildir, address)
         return mails if len(mails) >= count else None
 
     return (await eventually(arrived, timeout=30))[count - 1]
@@ -41,9 +33,9 @@ def _text(message) -> str:
 
 def _link(message) -> tuple[str, str]:
     """The accept page's address and the token, whether the link carries it as ?token= or #token=."""
-    link = re.search(r"(http://\S+/invitations/accept\S*token=[A-Za-z0-9_\-%]+)", _text(message)).group(1)
-    page, token = re.split(r"[?#]token=", link, maxsplit=1)
-    return page, token
+    link = link_in(message)
+    assert link, "the mail holds no invitation link"
+    return re.split(r"[?#]", link, maxsplit=1)[0], token_of(link)
 
 
 @pytest.fixture
@@ -210,7 +202,7 @@ async def test_an_undeliverable_address_ends_delivery_failed_with_the_reason_for
 
         admin = await eventually(failed, timeout=60)
         assert "550" in admin["delivery_error"] and admin["delivery_failed_at"] and admin["sent_at"] is None
-        assert _mails_to(tmp_path / "mail", f"nobody-{run}@refuse.example") == []
+        assert mails_to(tmp_path / "mail", f"nobody-{run}@refuse.example") == []
     finally:
         await catcher.stop_catcher(controller)
 

@@ -3,6 +3,7 @@ decoded from its MIME parts (quoted-printable turns ``=`` into ``=3D`` and wraps
 
 import re
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,17 +15,34 @@ class NoInvitation(LookupError):
     """No stored mail (to that address) holds an invitation link."""
 
 
+def mails_to(maildir: Path, to: str) -> list[EmailMessage]:
+    """Every stored mail addressed to ``to``, oldest first."""
+    found = []
+    for path in sorted(maildir.glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name)):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        if isinstance(message, EmailMessage) and to.lower() in str(message.get("To", "")).lower():
+            found.append(message)
+    return found
+
+
+def link_in(message: EmailMessage) -> str | None:
+    """The invitation link a mail holds, decoded, or None."""
+    for part in message.walk():
+        if part.get_content_maintype() == "text" and isinstance(part, EmailMessage):
+            found = LINK.search(part.get_content())
+            if found:
+                return found.group(0).replace("&amp;", "&")
+    return None
+
+
 def invitation_link(maildir: Path, to: str | None = None) -> str:
     """The link of the newest mail (to ``to``, when given) that holds one."""
     for path in sorted(maildir.glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True):
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         if to is not None and to.lower() not in str(message.get("To", "")).lower():
             continue
-        for part in message.walk():
-            if part.get_content_maintype() == "text":
-                found = LINK.search(part.get_content())
-                if found:
-                    return found.group(0).replace("&amp;", "&")
+        if isinstance(message, EmailMessage) and (link := link_in(message)):
+            return link
     raise NoInvitation(f"no mail{' to ' + to if to else ''} with an invitation link in {maildir}")
 
 
