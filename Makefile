@@ -66,6 +66,7 @@ TYPECHECKED := libs/events/src/storefront_events \
 	services/client-service/src/client/domain.py services/client-service/src/client/handlers.py \
 	services/access-service/src/access/domain services/access-service/src/access/handlers \
 	services/notifier-service/src/notifier/domain.py services/notifier-service/src/notifier/handlers.py \
+	services/notifier-service/src/notifier/postbacks.py services/notifier-service/src/notifier/postback_handlers.py \
 	services/connector-service/src/connector services/mapping-service/src/mapping \
 	services/order-intake-service/src/order_intake
 

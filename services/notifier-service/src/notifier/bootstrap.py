@@ -3,11 +3,15 @@
 from notifier.adapters.clock import SystemClock
 from notifier.adapters.db import BODIES_BOX, MIGRATIONS, NotifierUnitOfWork
 from notifier.adapters.smtp import SmtpMailer
+from notifier.adapters.webhooks import HttpWebhookSender
 from notifier.delivery import EmailDelivery
 from notifier.domain import InvalidInvitation, RetryPolicy
 from notifier.entrypoints.consumers import register_consumers
-from notifier.ports import Clock, Mailer
+from notifier.ports import Clock, Mailer, WebhookSender
+from notifier.postback_delivery import PostbackDelivery
+from notifier.postbacks import RetrySchedule
 from notifier.settings import NotifierSettings
+from service_runtime.outbound import check_url
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox, SecretDecryptionError
 
@@ -15,7 +19,9 @@ from service_runtime.secrets import SecretBox, SecretDecryptionError
 class NotifierRuntime(Runtime):
     """The shared runtime plus the email delivery task, started after it and stopped before it."""
 
-    def __init__(self, settings: NotifierSettings, *, mailer: Mailer, clock: Clock) -> None:
+    def __init__(
+        self, settings: NotifierSettings, *, mailer: Mailer, clock: Clock, sender: WebhookSender | None = None
+    ) -> None:
         super().__init__(settings, migrations=MIGRATIONS, unit_of_work=NotifierUnitOfWork)
         self.sessions.configure(info={**self.sessions.kw.get("info", {}), BODIES_BOX: self.secrets})
         self.clock = clock
@@ -29,6 +35,25 @@ class NotifierRuntime(Runtime):
             sweep_seconds=settings.sweep_seconds,
         )
         self._delivery_enabled = settings.delivery_enabled
+        self.settings = settings
+        self.https_required = settings.environment == "production"
+        self.postback_delivery = PostbackDelivery(
+            self.uow,
+            sender
+            or HttpWebhookSender(
+                allow_private=settings.outbound_allow_private, timeout_seconds=settings.postback_timeout_seconds
+            ),
+            clock,
+            schedule=RetrySchedule(
+                tuple(settings.postback_retry_waits_seconds), settings.postback_disable_after_failures
+            ),
+            timeout_seconds=settings.postback_timeout_seconds,
+            sweep_seconds=settings.postback_sweep_seconds,
+            endpoint_concurrency=settings.postback_endpoint_concurrency,
+            max_endpoints=settings.postback_max_endpoints_in_flight,
+            on_endpoint_disabled=self.delivery.wake,
+        )
+        self._postbacks_enabled = settings.postbacks_enabled
         invitation_keys = [key.get_secret_value() for key in settings.invitation_keys]
         self._invitation_box = SecretBox(invitation_keys) if invitation_keys else None
 
@@ -54,13 +79,28 @@ class NotifierRuntime(Runtime):
         await super().start()
         if self._delivery_enabled:
             self.delivery.start()
+        if self._postbacks_enabled:
+            self.postback_delivery.start()
+
+    async def url_guard(self, url: str) -> None:
+        """Refuses a postback URL on a private, loopback or link-local host (unless allowed)."""
+        await check_url(url, allow_private=self.settings.outbound_allow_private)
 
     async def stop(self) -> None:
+        await self.postback_delivery.stop()
         await self.delivery.stop()
         await super().stop()
 
 
-def build(settings: NotifierSettings, *, mailer: Mailer | None = None, clock: Clock | None = None) -> NotifierRuntime:
-    runtime = NotifierRuntime(settings, mailer=mailer or SmtpMailer(settings), clock=clock or SystemClock())
+def build(
+    settings: NotifierSettings,
+    *,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
+    sender: WebhookSender | None = None,
+) -> NotifierRuntime:
+    runtime = NotifierRuntime(
+        settings, mailer=mailer or SmtpMailer(settings), clock=clock or SystemClock(), sender=sender
+    )
     register_consumers(runtime)
     return runtime

@@ -107,3 +107,15 @@ def delivery_failed(email: Email, *, error: str, now: datetime, policy: RetryPol
             email, status=FAILED, attempts=attempts, last_error=error[:ERROR_MAX], text_body=None, html_body=None
         )
     return replace(email, attempts=attempts, last_error=error[:ERROR_MAX], next_attempt_at=now + policy.delay(attempts))
+
+
+@dataclass(frozen=True)
+class ClientAdmin:
+    """A client's admin as access announced them (StorefrontAccessGranted): who is told when a
+    postback endpoint of the client is disabled."""
+
+    client_id: str
+    email: str
+    first_name: str
+    enabled: bool
+    version: int | None

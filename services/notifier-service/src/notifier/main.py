@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from notifier.bootstrap import build
 from notifier.entrypoints.api import router
+from notifier.entrypoints.postback_api import router as postback_router
 from notifier.settings import NotifierSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
@@ -21,10 +22,11 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Notifier service",
-        routers=[router],
+        routers=[router, postback_router],
         description="Emails to users (the invitation email), sent over SMTP and retried until "
         "the mail server has them or refuses them for good; the delivery log for operators "
-        "and client admins. Problem details follow Accept-Language (en, fr).",
+        "and client admins; postbacks of order updates to clients' endpoints (Standard Webhooks), "
+        "retried, with their delivery log and replays. Problem details follow Accept-Language (en, fr).",
     )
     install_translated_problems(app, Catalog())  # the runtime's own titles and messages
     return app

@@ -29,3 +29,28 @@ class NotifierSettings(ServiceSettings):
     permanent_failure_attempts: int = Field(
         default=3, ge=1, description="Attempts refused for good (SMTP 5xx) before an email is given up as failed"
     )
+    postbacks_enabled: bool = Field(default=True, description="Run the postback delivery worker")
+    postback_timeout_seconds: float = Field(
+        default=10, gt=0, description="A postback attempt succeeds on a 2xx within this time (connect to last byte)"
+    )
+    postback_retry_waits_seconds: list[float] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 36000],
+        min_length=0,
+        description="Waits after each failed attempt (JSON list): the default makes 8 attempts over about 27.6 hours",
+    )
+    postback_disable_after_failures: int = Field(
+        default=8,
+        ge=1,
+        description="Failed attempts in a row (no success between) after which an endpoint is disabled, "
+        "when a delivery is given up",
+    )
+    postback_sweep_seconds: float = Field(default=1, gt=0, description="How often due postbacks are looked for")
+    postback_endpoint_concurrency: int = Field(
+        default=4, ge=1, le=50, description="Attempts in flight at once for one endpoint"
+    )
+    postback_max_endpoints_in_flight: int = Field(
+        default=100, ge=1, description="Endpoints being sent to at once (each on its own lane)"
+    )
+    postback_secret_overlap_seconds: float = Field(
+        default=86400, ge=0, description="Default time both the old and the new secret sign after a rotation"
+    )

@@ -174,3 +174,43 @@ def _date(moment: datetime, locale: str) -> str:
     return _COPY[locale]["date"].format(
         month=_MONTHS[locale][moment.month - 1], day=moment.day, year=moment.year, time=moment.strftime("%H:%M")
     )
+
+
+POSTBACK_ENDPOINT_DISABLED = "postback_endpoint_disabled"
+
+
+@dataclass(frozen=True)
+class EndpointDisabled:
+    first_name: str
+    url: str
+    reason: str
+
+
+def render_endpoint_disabled(notice: EndpointDisabled) -> RenderedEmail:
+    """Tells a client admin that one of their postback endpoints was disabled (English)."""
+    first_name, url, reason = _one_line(notice.first_name), _one_line(notice.url), _one_line(notice.reason)
+    text = (
+        f"Hello {first_name},\n\n"
+        f"Storefronts disabled your postback endpoint {url}: it kept failing.\n\n"
+        f"{reason}\n\n"
+        "Order updates are no longer sent to it. Once your receiver works again, enable the endpoint and "
+        "replay the failed deliveries from its delivery log.\n\n"
+        "The Storefronts team\n"
+    )
+    html = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>'
+        '<body style="font-family:Arial,Helvetica,sans-serif;color:#222222;line-height:1.5">\n'
+        f"<p>Hello {escape(first_name)},</p>\n"
+        f"<p>Storefronts disabled your postback endpoint <strong>{escape(url)}</strong>: it kept failing.</p>\n"
+        f"<p>{escape(reason)}</p>\n"
+        "<p>Order updates are no longer sent to it. Once your receiver works again, enable the endpoint and "
+        "replay the failed deliveries from its delivery log.</p>\n"
+        "<p>The Storefronts team</p>\n</body></html>\n"
+    )
+    return RenderedEmail(
+        template=POSTBACK_ENDPOINT_DISABLED,
+        locale=DEFAULT_LOCALE,
+        subject="Your postback endpoint was disabled",
+        text=text,
+        html=html,
+    )

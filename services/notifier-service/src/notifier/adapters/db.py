@@ -7,6 +7,7 @@ from sqlalchemy import Column, DateTime, Index, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
+from notifier.adapters import postback_db
 from notifier.domain import PENDING, Email
 from service_runtime.migrations import Migrations
 from service_runtime.secrets import SecretBox
@@ -38,7 +39,7 @@ class EmailRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_moment(nullable=True))
 
 
-MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(EmailRow,))
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=(EmailRow, *postback_db.TABLES))
 
 _FIELDS = (
     "client_id",
@@ -147,3 +148,5 @@ class SqlEmailRepository:
 class NotifierUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.emails = SqlEmailRepository(session)
+        self.postbacks = postback_db.SqlPostbackRepository(session)
+        self.client_admins = postback_db.SqlClientAdminRepository(session)

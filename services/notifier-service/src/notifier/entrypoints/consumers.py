@@ -1,16 +1,33 @@
 """Kafka subscribers of the notifier. Thin: hand the event to a handler; delivery wakes once it committed."""
 
-from notifier import handlers
-from storefront_events import ACCESS_V1, UserInvited
+from notifier import handlers, postback_handlers
+from storefront_events import (
+    ACCESS_V1,
+    ORDERS_V1,
+    OrderAccepted,
+    OrderHeld,
+    OrderStatusChanged,
+    StorefrontAccessGranted,
+    UserInvited,
+)
 
 GROUP = "notifier-service"
 
 
 def register_consumers(runtime) -> None:
-    """``runtime`` is the NotifierRuntime: its event router, clock and email delivery."""
+    """``runtime`` is the NotifierRuntime: its event router, clock, email and postback delivery."""
 
-    @runtime.events.on(ACCESS_V1, group=GROUP, events=(UserInvited,))
-    async def on_user_invited(event: UserInvited, *, uow) -> None:
-        """Queues the invitation email of an invited (or re-invited) user."""
-        if await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock, unseal=runtime.unseal):
+    @runtime.events.on(ACCESS_V1, group=GROUP, events=(UserInvited, StorefrontAccessGranted))
+    async def on_access_event(event, *, uow) -> None:
+        """Queues the invitation email of an invited (or re-invited) user; remembers each
+        client's admin (told when a postback endpoint is disabled)."""
+        if isinstance(event, StorefrontAccessGranted):
+            await postback_handlers.keep_client_admin(event, uow=uow)
+        elif await handlers.queue_invitation_email(event, uow=uow, clock=runtime.clock, unseal=runtime.unseal):
             uow.after_commit(runtime.delivery.wake)  # the email row is visible once the batch commits
+
+    @runtime.events.on(ORDERS_V1, group=GROUP, events=(OrderAccepted, OrderHeld, OrderStatusChanged), batch=True)
+    async def on_order_events(events, *, uow) -> None:
+        """Queues the postbacks of a batch of order events, in one transaction."""
+        if await postback_handlers.record_order_updates(events, uow=uow, clock=runtime.clock):
+            uow.after_commit(runtime.postback_delivery.wake)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:04:05.585318
+Create Date: 2026-11-30 06:18:44.294419
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('client_admins',
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('first_name', sa.String(length=200), nullable=False),
+    sa.Column('enabled', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('client_id')
     )
     op.create_table('emails',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -70,6 +78,74 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
+    op.create_table('postback_attempts',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('delivery_id', sa.String(length=64), nullable=False),
+    sa.Column('endpoint_id', sa.String(length=36), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('duration_ms', sa.Integer(), nullable=False),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('ok', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('postback_attempts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_postback_attempts_delivery_id'), ['delivery_id'], unique=False)
+
+    op.create_table('postback_deliveries',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('endpoint_id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('postback_type', sa.String(length=64), nullable=False),
+    sa.Column('order_id', sa.String(length=64), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('round_attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('caused_by_event_id', sa.String(length=64), nullable=False),
+    sa.Column('event_time', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('endpoint_id', 'caused_by_event_id', name='uq_postback_deliveries_event')
+    )
+    with op.batch_alter_table('postback_deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_postback_deliveries_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_postback_deliveries_log', ['endpoint_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_postback_deliveries_order', ['endpoint_id', 'order_id', 'sequence'], unique=False)
+
+    op.create_table('postback_endpoints',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('url', sa.Text(), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('event_types', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('secret', sa.Text(), nullable=False),
+    sa.Column('previous_secret', sa.Text(), nullable=True),
+    sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('disabled_reason', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('postback_endpoints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_postback_endpoints_client_id'), ['client_id'], unique=False)
+
+    op.create_table('postback_orders',
+    sa.Column('order_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('lines', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('order_id')
+    )
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('subject_id', sa.String(length=64), nullable=False),
@@ -84,6 +160,21 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('revoked_access')
+    op.drop_table('postback_orders')
+    with op.batch_alter_table('postback_endpoints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_postback_endpoints_client_id'))
+
+    op.drop_table('postback_endpoints')
+    with op.batch_alter_table('postback_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_postback_deliveries_order')
+        batch_op.drop_index('ix_postback_deliveries_log')
+        batch_op.drop_index('ix_postback_deliveries_due')
+
+    op.drop_table('postback_deliveries')
+    with op.batch_alter_table('postback_attempts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_postback_attempts_delivery_id'))
+
+    op.drop_table('postback_attempts')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
@@ -96,5 +187,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_emails_client_id'))
 
     op.drop_table('emails')
+    op.drop_table('client_admins')
     op.drop_table('applied_events')
     # ### end Alembic commands ###

@@ -1,0 +1,104 @@
+"""The background task that sends postbacks: a dispatcher finds the endpoints with due
+deliveries and gives each its own lane (a task), so a slow or failing endpoint only ever
+holds up its own deliveries. A lane sends up to ``endpoint_concurrency`` deliveries at once
+(never two of one order: the next one waits until the earlier is delivered or given up),
+records each answer, and ends when its endpoint has nothing due."""
+
+import asyncio
+from datetime import timedelta
+
+import structlog
+
+from notifier import postback_handlers as handlers
+from notifier.ports import Clock, WebhookSender
+from notifier.postbacks import Delivery, Endpoint, RetrySchedule, webhook_headers
+from service_runtime.background import BackgroundTask
+
+log = structlog.get_logger()
+
+
+class PostbackDelivery(BackgroundTask):
+    name = "postback-delivery"
+
+    def __init__(
+        self,
+        uow_factory,
+        sender: WebhookSender,
+        clock: Clock,
+        *,
+        schedule: RetrySchedule,
+        timeout_seconds: float,
+        sweep_seconds: float,
+        endpoint_concurrency: int,
+        max_endpoints: int,
+        on_endpoint_disabled=None,
+    ) -> None:
+        super().__init__()
+        self._uow_factory = uow_factory
+        self._sender = sender
+        self._clock = clock
+        self._schedule = schedule
+        self._lease = timedelta(seconds=timeout_seconds + 30)
+        self._sweep_seconds = sweep_seconds
+        self._endpoint_concurrency = endpoint_concurrency
+        self._max_endpoints = max_endpoints
+        self._lanes: dict[str, asyncio.Task] = {}
+        self._on_endpoint_disabled = on_endpoint_disabled
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    await self.dispatch()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # database down: deliveries stay pending, the next pass retries
+                    log.warning("postback.dispatch_failed", error=repr(error))
+                await self.sleep(self._sweep_seconds)
+        finally:
+            lanes = [lane for lane in self._lanes.values() if not lane.done()]
+            for lane in lanes:
+                lane.cancel()
+            await asyncio.gather(*lanes, return_exceptions=True)
+            self._lanes.clear()
+
+    async def dispatch(self) -> None:
+        """Starts a lane for each endpoint with due deliveries that has none running."""
+        self._lanes = {endpoint_id: lane for endpoint_id, lane in self._lanes.items() if not lane.done()}
+        room = self._max_endpoints - len(self._lanes)
+        if room <= 0:
+            return
+        due = await handlers.endpoints_due(uow=self._uow_factory(), clock=self._clock, limit=room + len(self._lanes))
+        for endpoint_id in due:
+            if endpoint_id not in self._lanes and len(self._lanes) < self._max_endpoints:
+                self._lanes[endpoint_id] = asyncio.create_task(self._lane(endpoint_id), name=f"postbacks:{endpoint_id}")
+
+    async def _lane(self, endpoint_id: str) -> None:
+        try:
+            while True:
+                claimed = await handlers.claim_due(
+                    endpoint_id,
+                    uow=self._uow_factory(),
+                    clock=self._clock,
+                    limit=self._endpoint_concurrency,
+                    lease=self._lease,
+                )
+                if claimed is None:
+                    return
+                endpoint, deliveries = claimed
+                await asyncio.gather(*(self._attempt(endpoint, delivery) for delivery in deliveries))
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # database down: the leases run out and the deliveries are due again
+            log.warning("postback.lane_failed", endpoint_id=endpoint_id, error=repr(error))
+        finally:
+            self.wake()  # the dispatcher looks again (the lane may have stopped with work left)
+
+    async def _attempt(self, endpoint: Endpoint, delivery: Delivery) -> None:
+        headers = webhook_headers(endpoint, webhook_id=delivery.id, body=delivery.body, now=self._clock.now())
+        response = await self._sender.post(endpoint.url, headers=headers, body=delivery.body)
+        outcome = await handlers.record_response(
+            delivery.id, response, uow=self._uow_factory(), clock=self._clock, schedule=self._schedule
+        )
+        if outcome is not None and outcome.endpoint_disabled and self._on_endpoint_disabled is not None:
+            self._on_endpoint_disabled()
