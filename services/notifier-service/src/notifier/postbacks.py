@@ -48,6 +48,7 @@ URL_MAX = 2000
 RESPONSE_BODY_MAX = 1000
 ERROR_MAX = 500
 DESCRIPTION_MAX = 200
+GONE = 410
 
 
 class InvalidEndpoint(DomainError):
@@ -436,7 +437,8 @@ def attempted(
 ) -> Outcome:
     """The delivery and endpoint after one attempt: delivered on a 2xx; else retried after the
     schedule's wait, or failed for good after its last attempt — and then the endpoint is
-    disabled when it has failed ``disable_after_failures`` times in a row."""
+    disabled when it has failed ``disable_after_failures`` times in a row. A 410 Gone fails the
+    delivery and disables the endpoint at once (Standard Webhooks)."""
     number = delivery.attempts + 1
     attempt = Attempt(
         delivery_id=delivery.id,
@@ -466,7 +468,8 @@ def attempted(
     error = response.error or f"HTTP {response.status_code}"
     round_attempts = delivery.round_attempts + 1
     failures = endpoint.consecutive_failures + 1
-    wait = schedule.wait_after(round_attempts)
+    gone = response.status_code == GONE  # the receiver says the endpoint is gone for good: no retries
+    wait = None if gone else schedule.wait_after(round_attempts)
     tried = replace(
         delivery,
         attempts=number,
@@ -478,13 +481,17 @@ def attempted(
         retried = replace(tried, next_attempt_at=now + wait)
         return Outcome(delivery=retried, endpoint=replace(endpoint, consecutive_failures=failures), attempt=attempt)
     failed = replace(tried, status=FAILED, finished_at=now)
-    disable = endpoint.status == ENABLED and failures >= schedule.disable_after_failures
+    disable = endpoint.status == ENABLED and (gone or failures >= schedule.disable_after_failures)
     changed = replace(endpoint, consecutive_failures=failures)
     if disable:
         changed = replace(
             changed,
             status=DISABLED,
-            disabled_reason=f"Disabled after {failures} failed attempts in a row; last: {error}"[:ERROR_MAX],
+            disabled_reason=(
+                "Disabled: the receiver answered 410 Gone."
+                if gone
+                else f"Disabled after {failures} failed attempts in a row; last: {error}"
+            )[:ERROR_MAX],
             updated_at=now,
         )
     return Outcome(delivery=failed, endpoint=changed, attempt=attempt, given_up=True, endpoint_disabled=disable)
