@@ -2,7 +2,7 @@
 deliveries and gives each its own lane (a task), so a slow or failing endpoint only ever
 holds up its own deliveries. A lane sends up to ``endpoint_concurrency`` deliveries at once
 (never two of one order: the next one waits until the earlier is delivered or given up),
-records each answer, and ends when its endpoint has nothing due."""
+records each answer, and ends when its endpoint has nothing in flight nor due."""
 
 import asyncio
 from datetime import timedelta
@@ -74,31 +74,44 @@ class PostbackDelivery(BackgroundTask):
                 self._lanes[endpoint_id] = asyncio.create_task(self._lane(endpoint_id), name=f"postbacks:{endpoint_id}")
 
     async def _lane(self, endpoint_id: str) -> None:
+        """Keeps up to ``endpoint_concurrency`` attempts of the endpoint in flight: claims more
+        as slots free up (or every sweep), ends once nothing is in flight nor due."""
+        in_flight: set[asyncio.Task] = set()
         try:
             while True:
-                claimed = await handlers.claim_due(
-                    endpoint_id,
-                    uow=self._uow_factory(),
-                    clock=self._clock,
-                    limit=self._endpoint_concurrency,
-                    lease=self._lease,
-                )
-                if claimed is None:
+                free = self._endpoint_concurrency - len(in_flight)
+                if free > 0:
+                    claimed = await handlers.claim_due(
+                        endpoint_id, uow=self._uow_factory(), clock=self._clock, limit=free, lease=self._lease
+                    )
+                    if claimed is not None:
+                        endpoint, deliveries = claimed
+                        in_flight.update(asyncio.create_task(self._attempt(endpoint, d)) for d in deliveries)
+                if not in_flight:
                     return
-                endpoint, deliveries = claimed
-                await asyncio.gather(*(self._attempt(endpoint, delivery) for delivery in deliveries))
+                _, pending = await asyncio.wait(
+                    in_flight, timeout=self._sweep_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+                in_flight = set(pending)
         except asyncio.CancelledError:
+            for attempt in in_flight:
+                attempt.cancel()
             raise
         except Exception as error:  # database down: the leases run out and the deliveries are due again
             log.warning("postback.lane_failed", endpoint_id=endpoint_id, error=repr(error))
+            await asyncio.gather(*in_flight, return_exceptions=True)
         finally:
             self.wake()  # the dispatcher looks again (the lane may have stopped with work left)
 
     async def _attempt(self, endpoint: Endpoint, delivery: Delivery) -> None:
         headers = webhook_headers(endpoint, webhook_id=delivery.id, body=delivery.body, now=self._clock.now())
         response = await self._sender.post(endpoint.url, headers=headers, body=delivery.body)
-        outcome = await handlers.record_response(
-            delivery.id, response, uow=self._uow_factory(), clock=self._clock, schedule=self._schedule
-        )
+        try:
+            outcome = await handlers.record_response(
+                delivery.id, response, uow=self._uow_factory(), clock=self._clock, schedule=self._schedule
+            )
+        except Exception as error:  # database down: the lease runs out and the delivery is tried again
+            log.warning("postback.record_failed", delivery_id=delivery.id, error=repr(error))
+            return
         if outcome is not None and outcome.endpoint_disabled and self._on_endpoint_disabled is not None:
             self._on_endpoint_disabled()
