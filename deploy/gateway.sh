@@ -95,6 +95,8 @@ http {
         listen 127.0.0.1:$GATEWAY_PORT;
         # access: storefront access and users live under a client's path
         location ~ ^/clients/[^/]+/(storefront-access|users) { proxy_pass http://$ACCESS; }
+        # notifier: a client's postback endpoints, their delivery log and replays
+        location ~ ^/clients/[^/]+/postbacks { proxy_pass http://$NOTIFIER; }
         location /auth/ {
             limit_req zone=auth burst=20 nodelay;
             error_page 429 = @too_many_requests;

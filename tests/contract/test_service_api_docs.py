@@ -8,7 +8,13 @@ from service_runtime.docs import SERVICES, service_documents
 EXPECTED_CHANNELS = {
     "client-service": {"clients.v1:publish"},
     "access-service": {"clients.v1:on_client_changed", "notifications.v1:on_email_delivery", "access.v1:publish"},
-    "notifier-service": {"access.v1:on_user_invited", "access.v1:follow_access_change", "notifications.v1:publish"},
+    "notifier-service": {
+        "access.v1:on_user_invited",
+        "access.v1:follow_access_change",
+        "access.v1:keep_client_admin",
+        "orders.v1:on_order_events",
+        "notifications.v1:publish",
+    },
 }
 
 

@@ -46,6 +46,22 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
     },
     "notifier": {
         ("GET", "/emails"): {"operator", "admin"},
+        ("POST", "/clients/{client_id}/postbacks/endpoints"): {"operator", "admin"},
+        ("GET", "/clients/{client_id}/postbacks/endpoints"): {"operator", "admin"},
+        ("GET", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}"): {"operator", "admin"},
+        ("PATCH", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}"): {"operator", "admin"},
+        ("POST", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/secret/rotate"): {"operator", "admin"},
+        ("POST", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/test"): {"operator", "admin"},
+        ("GET", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/deliveries"): {"operator", "admin"},
+        ("GET", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/deliveries/{delivery_id}"): {
+            "operator",
+            "admin",
+        },
+        ("POST", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/deliveries/{delivery_id}/replay"): {
+            "operator",
+            "admin",
+        },
+        ("POST", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/replay-failed"): {"operator", "admin"},
     },
     "connector": {},
     "mapping": {},

@@ -179,3 +179,21 @@ def test_stop_ends_its_own_nginx_and_no_other(upstreams, tmp_path):
     finally:
         _gateway("stop", *other, upstreams)
         _gateway("stop", *mine, upstreams)
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/clients", "client"),
+        ("/clients/c-1", "client"),
+        ("/clients/c-1/users", "access"),
+        ("/clients/c-1/postbacks/endpoints", "notifier"),
+        ("/clients/c-1/postbacks/endpoints/e-1/deliveries", "notifier"),
+        ("/emails", "notifier"),
+    ],
+)
+def test_a_clients_paths_reach_the_service_that_owns_them(gateway, path, service):
+    url, _ = gateway
+    status, _, body = call(url + path)
+    assert status == 200
+    assert json.loads(body)["service"] == service and json.loads(body)["path"] == path
