@@ -225,7 +225,13 @@ async def test_a_receiver_verifies_every_postback_and_reads_the_documented_paylo
         assert by_type["order.held"]["data"]["hold"]["reason"] == "unmapped_products"
         assert all(request.id.startswith("msg_") for request in got)
 
+        readme_verify = _readme_example()
+        assert [readme_verify(secret, r.headers, r.body) for r in receiver.requests] == payloads
         log = await eventually(lambda: _all_delivered(http, admin, client, endpoint["id"], 4))
+        one = await http.get(
+            f"/clients/{client}/postbacks/endpoints/{endpoint['id']}/deliveries/{log[0]['id']}", headers=admin
+        )
+        assert one.status_code == 200 and one.json()["attempt_log"][0]["ok"] is True
         assert all(d["attempt_log"][0]["status_code"] == 200 for d in log)
         assert all(d["attempt_log"][0]["response_body"] == "answered 200" for d in log)
         announced = await read_topic(settings.kafka_bootstrap, settings.topic(NOTIFICATIONS_V1.name), count=4)
@@ -234,6 +240,15 @@ async def test_a_receiver_verifies_every_postback_and_reads_the_documented_paylo
 
     sealed = await _stored_secrets(settings.database_url)
     assert sealed and secret not in "".join(sealed)  # encrypted at rest
+
+
+def _readme_example():
+    """The receiver's verification example of the service README, run as it is written."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    code = readme.split("### Verifying a postback (Python)")[1].split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(code, namespace)
+    return namespace["verify"]
 
 
 async def _stored_secrets(database_url: str) -> list[str]:
@@ -469,6 +484,29 @@ async def test_a_slow_receiver_does_not_hold_up_another_clients_deliveries(postb
             lambda: _all_delivered(http, admin_of(token_mint, slow_client), slow_client, slow_endpoint["id"], 8),
             timeout=30,
         )
+
+
+# --- paused endpoints ---------------------------------------------------------------------
+
+
+async def test_a_paused_endpoint_gets_no_new_deliveries_and_resumes_with_the_next_ones(postback_settings, token_mint):
+    settings = postback_settings()
+    client = client_id()
+    admin = admin_of(token_mint, client)
+    async with receiving() as paused, receiving() as enabled, notifier(settings) as http:
+        on_pause = await add_endpoint(http, admin, client, paused.url)
+        await add_endpoint(http, admin, client, enabled.url)
+        path = f"/clients/{client}/postbacks/endpoints/{on_pause['id']}"
+        assert (await http.patch(path, json={"status": "paused"}, headers=admin)).json()["status"] == "paused"
+        ids = order_ids(client)
+        await publish(settings, accepted(ids))
+        await received(enabled, 1)  # both endpoints were decided in the same transaction
+        assert await deliveries(http, admin, client, on_pause["id"]) == []
+
+        assert (await http.patch(path, json={"status": "enabled"}, headers=admin)).json()["status"] == "enabled"
+        await publish(settings, status_changed(ids, "accepted", "in_production"))
+        [got] = await received(paused, 1)
+        assert got.payload["data"]["sequence"] == 2 and paused.requests == [got]
 
 
 # --- who may see and change what -----------------------------------------------------------
