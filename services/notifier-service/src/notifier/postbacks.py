@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from service_runtime.errors import DomainError
+from service_runtime.text import refused_character
 
 # Endpoint states: enabled (receives), paused (by the client: deliveries wait), disabled (by
 # the service after sustained failure: deliveries wait until the client enables it again).
@@ -49,6 +50,7 @@ RESPONSE_BODY_MAX = 1000
 ERROR_MAX = 500
 DESCRIPTION_MAX = 200
 GONE = 410
+USER_AGENT = "Storefronts-Postbacks/1"
 
 
 class InvalidEndpoint(DomainError):
@@ -108,6 +110,8 @@ def check_url(url: str, *, https_required: bool) -> str:
     url = url.strip()
     if not url or len(url) > URL_MAX:
         raise InvalidEndpoint(f"The URL must have 1 to {URL_MAX} characters.", field="url")
+    if any(character.isspace() for character in url) or refused_character(url):
+        raise InvalidEndpoint("The URL must not hold spaces or control characters.", field="url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidEndpoint("The URL must be an http(s) URL with a host.", field="url")
@@ -130,6 +134,10 @@ def check_event_types(event_types: Sequence[str]) -> tuple[str, ...]:
 
 
 def check_description(description: str) -> str:
+    if refused := refused_character(description):
+        raise InvalidEndpoint(
+            f"The description holds a character that is not allowed ({refused}).", field="description"
+        )
     description = " ".join(description.split())
     if len(description) > DESCRIPTION_MAX:
         raise InvalidEndpoint(f"The description has at most {DESCRIPTION_MAX} characters.", field="description")
@@ -230,6 +238,7 @@ def webhook_headers(endpoint: Endpoint, *, webhook_id: str, body: str, now: date
     timestamp = int(now.timestamp())
     return {
         "content-type": "application/json",
+        "user-agent": USER_AGENT,
         "webhook-id": webhook_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(

@@ -249,3 +249,17 @@ def test_the_payload_names_type_time_order_status_sequence_and_packages():
     assert body["data"]["order"]["platform_order_id"] == "1001"
     assert body["data"]["order"]["lines"] == [{"line_id": "l1"}]
     assert body["data"]["packages"] == [package]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/a b", "https://hooks.example.com/\x00", "https://h.example/\u202e"]
+)
+def test_urls_with_spaces_or_control_characters_are_refused(url):
+    with pytest.raises(InvalidEndpoint):
+        postbacks.check_url(url, https_required=False)
+
+
+def test_a_description_with_a_bidi_override_is_refused_naming_the_field():
+    with pytest.raises(InvalidEndpoint) as refused:
+        postbacks.check_description("ERP \u202e")
+    assert refused.value.extensions["field"] == "description"
