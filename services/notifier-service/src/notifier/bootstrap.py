@@ -11,7 +11,7 @@ from notifier.ports import Clock, Mailer, WebhookSender
 from notifier.postback_delivery import PostbackDelivery
 from notifier.postbacks import RetrySchedule
 from notifier.settings import NotifierSettings
-from service_runtime.outbound import check_url
+from service_runtime.outbound import UnsafeUrl, check_url
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox, SecretDecryptionError
 
@@ -84,7 +84,10 @@ class NotifierRuntime(Runtime):
 
     async def url_guard(self, url: str) -> None:
         """Refuses a postback URL on a private, loopback or link-local host (unless allowed)."""
-        await check_url(url, allow_private=self.settings.outbound_allow_private)
+        try:
+            await check_url(url, allow_private=self.settings.outbound_allow_private)
+        except UnsafeUrl as error:
+            raise UnsafeUrl(error.detail, field="url") from error
 
     async def stop(self) -> None:
         await self.postback_delivery.stop()

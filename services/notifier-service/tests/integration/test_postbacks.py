@@ -437,7 +437,7 @@ async def test_a_private_loopback_or_link_local_url_is_refused_when_not_allowed(
         )
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
-        assert "private or reserved" in response.json()["detail"]
+        assert "private or reserved" in response.json()["detail"] and response.json()["field"] == "url"
         listed = await http.get(f"/clients/{client}/postbacks/endpoints", headers=admin)
         assert listed.json()["items"] == []
 
