@@ -17,7 +17,7 @@ from service_runtime.secrets import SecretBox, SecretDecryptionError
 
 
 class NotifierRuntime(Runtime):
-    """The shared runtime plus the email delivery task, started after it and stopped before it."""
+    """The shared runtime plus the email and postback delivery tasks, started after it and stopped before it."""
 
     def __init__(
         self, settings: NotifierSettings, *, mailer: Mailer, clock: Clock, sender: WebhookSender | None = None

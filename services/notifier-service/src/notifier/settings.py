@@ -1,3 +1,5 @@
+from typing import Annotated
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -33,7 +35,7 @@ class NotifierSettings(ServiceSettings):
     postback_timeout_seconds: float = Field(
         default=10, gt=0, description="A postback attempt succeeds on a 2xx within this time (connect to last byte)"
     )
-    postback_retry_waits_seconds: list[float] = Field(
+    postback_retry_waits_seconds: list[Annotated[float, Field(ge=0)]] = Field(
         default=[5, 300, 1800, 7200, 18000, 36000, 36000],
         min_length=0,
         description="Waits after each failed attempt (JSON list): the default makes 8 attempts over about 27.6 hours",
