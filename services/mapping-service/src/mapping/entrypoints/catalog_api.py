@@ -119,6 +119,9 @@ async def retire_product(uid: str, uow: UowDep) -> CatalogProductPublic:
     "/import",
     response_model=CatalogImportReport,
     dependencies=operators,
+    responses=problem_responses(
+        400, 413, 422, **{"422": "Not a CSV, required columns missing, or bad lines (each named by line and column)"}
+    ),
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
 async def import_catalog(request: Request, uow: UowDep) -> CatalogImportReport:
