@@ -24,5 +24,5 @@ class MappingRuntime(Runtime):
 
 def build(settings: MappingSettings) -> MappingRuntime:
     runtime = MappingRuntime(settings)
-    register_consumers(runtime)
+    register_consumers(runtime, clock=runtime.clock)
     return runtime

@@ -1,5 +1,6 @@
 """What the handlers need from the outside, as Protocols (adapters implement them)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -95,6 +96,7 @@ class MappingRepository(Protocol):
 
     async def mapped_to(self, uid: str) -> list[tuple[Mapping, StoreVariant | None]]: ...
     async def put(self, mapping: Mapping) -> None: ...
+    async def put_many(self, mappings: Sequence[Mapping]) -> None: ...
     async def delete(self, mapping: Mapping) -> None: ...
     def audit(
         self, *, before: Mapping | None, after: Mapping | None, action: str, actor: str, at: datetime
