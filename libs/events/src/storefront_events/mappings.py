@@ -26,6 +26,9 @@ class ProductMapped(Event):
     product_uid: str = Field(description="Catalog product UID encoding the print spec")
     print_files: list[PrintFile] = Field(description="Design files to print")
     source: Literal["manual", "csv_import", "publish"] = "manual"
+    print_options: dict[str, str] = Field(
+        default={}, description="Print options chosen with the mapping, e.g. {'finish': 'gloss'}"
+    )
 
 
 class ProductUnmapped(Event):

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from mapping.bootstrap import build
 from mapping.entrypoints.catalog_api import router as catalog_router
+from mapping.entrypoints.mappings_api import router as mappings_router
 from mapping.entrypoints.store_products_api import router as store_products_router
 from mapping.messages import CATALOG
 from mapping.settings import MappingSettings
@@ -23,7 +24,7 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Mapping service",
-        routers=[catalog_router, store_products_router],
+        routers=[catalog_router, store_products_router, mappings_router],
         description="The provider's catalog and the mapping of shop products to it. "
         "Problem details follow Accept-Language (en, fr).",
         body_limits={"/catalog/import": settings.import_max_bytes},

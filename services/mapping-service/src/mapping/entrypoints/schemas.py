@@ -181,3 +181,13 @@ class ConnectProduct(BaseModel):
 class ConnectedProduct(BaseModel):
     platform_product_id: str
     variants: list[StoreVariantPublic]
+
+
+class MappingChange(BaseModel):
+    platform_variant_id: str
+    mapping_id: str
+    action: str = Field(description="mapped, remapped, unmapped or broken")
+    actor: str = Field(description="The user's id, or 'sync' when the shop changed under the mapping")
+    at: datetime
+    before: dict[str, object] | None
+    after: dict[str, object] | None
