@@ -28,7 +28,7 @@ FILES: dict[str, tuple[bytes, str]] = {
 class _Handler(BaseHTTPRequestHandler):
     requests: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         _Handler.requests.append(self.path)
         found = FILES.get(self.path.split("?")[0])
         if found is None:
