@@ -212,3 +212,24 @@ async def test_a_mapping_breaks_when_the_shop_changes_the_sku_and_the_admin_is_t
 
 async def _equals(awaitable, expected):
     return await awaitable == expected
+
+
+async def test_retiring_a_catalog_product_breaks_the_mappings_to_it(
+    api, mapping_settings, operator, token_mint, catalog, files
+):
+    base, _ = files
+    store_id, client_id = await a_synced_store(api, mapping_settings, operator)
+    admin = token_mint.headers("admin", client_id=client_id)
+    body = {"variants": [choice("p-tee-m", TEE_M, ("front", f"{base}/front.png"))]}
+    assert (await api.put(f"/stores/{store_id}/products/p-tee/mapping", json=body, headers=admin)).status_code == 200
+
+    assert (await api.post(f"/catalog/products/{TEE_M}/retire", headers=operator)).status_code == 200
+    broken = await api.get(f"/stores/{store_id}/products", params={"state": "broken"}, headers=admin)
+    assert [(v["platform_variant_id"], v["mapping"]["broken_reason"]) for v in broken.json()["items"]] == [
+        ("p-tee-m", "catalog_product_retired")
+    ]
+    events = await mapping_events(mapping_settings, 3)
+    assert [type(e).__name__ for e in events] == ["ProductMapped", "ProductUnmapped", "MappingBroken"]
+    assert events[1].reason == events[2].reason == "catalog_product_retired"
+    again = await api.put(f"/stores/{store_id}/products/p-tee/mapping", json=body, headers=admin)
+    assert again.json()["errors"][0]["code"] == "uid_retired"

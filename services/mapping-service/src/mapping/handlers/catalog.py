@@ -7,6 +7,7 @@ from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.catalog_csv import OPTIONAL, REQUIRED, parse_catalog
 from mapping.domain.csv_files import read_csv
 from mapping.domain.errors import CatalogProductExists, CatalogProductNotFound, CsvRowsRefused
+from mapping.handlers.breakage import break_all
 from mapping.ports import Clock, UnitOfWork
 from service_runtime.errors import UniqueViolation
 
@@ -50,12 +51,18 @@ async def update_product(
         )
         if updated != product:
             await uow.catalog.save(updated)
+            if product.active and not updated.active:
+                found = await uow.mappings.mapped_to(uid)
+                await break_all(
+                    uow, [(m, v, "catalog_product_retired") for m, v in found], now=updated.updated_at or clock.now()
+                )
             await uow.commit()
     return updated
 
 
 async def retire_product(uid: str, *, uow: UnitOfWork, clock: Clock) -> CatalogProduct:
-    """A retired product stays readable (mappings and orders name it) but cannot be chosen again."""
+    """A retired product stays readable (mappings and orders name it) but cannot be chosen again;
+    the mappings to it break, and their clients are told (breakage.py)."""
     return await update_product(uid, title=None, attributes=None, spec=None, active=False, uow=uow, clock=clock)
 
 
