@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from mapping.bootstrap import build
 from mapping.entrypoints.catalog_api import router as catalog_router
+from mapping.entrypoints.mapping_import_api import router as mapping_import_router
 from mapping.entrypoints.mappings_api import router as mappings_router
 from mapping.entrypoints.store_products_api import router as store_products_router
 from mapping.messages import CATALOG
@@ -24,10 +25,10 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Mapping service",
-        routers=[catalog_router, store_products_router, mappings_router],
+        routers=[catalog_router, store_products_router, mapping_import_router, mappings_router],
         description="The provider's catalog and the mapping of shop products to it. "
         "Problem details follow Accept-Language (en, fr).",
-        body_limits={"/catalog/import": settings.import_max_bytes},
+        body_limits={"/catalog/import": settings.import_max_bytes, "/stores/": settings.import_max_bytes},
     )
     install_translated_problems(app, CATALOG)
     return app

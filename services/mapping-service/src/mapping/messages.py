@@ -14,6 +14,7 @@ TITLES: dict[str, dict[str, str]] = {
     "MappingNotFound": {"en": "Mapping not found", "fr": "Association introuvable"},
     "MayNotChangeMappings": {"en": "Forbidden", "fr": "Interdit"},
     "MappingRefused": {"en": "Mapping refused", "fr": "Association refusée"},
+    "ImportNotFound": {"en": "Import not found", "fr": "Import introuvable"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -157,6 +158,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "variant_unknown": {
         "en": "The product '{product}' has no variant '{variant}'.",
         "fr": "Le produit « {product} » n'a pas de variante « {variant} ».",
+    },
+    "variant_repeated": {
+        "en": "The variant '{variant}' is already on line {first_line}.",
+        "fr": "La variante « {variant} » figure déjà à la ligne {first_line}.",
+    },
+    "import_not_found": {
+        "en": "No import '{job_id}' for this store.",
+        "fr": "Aucun import « {job_id} » pour cette boutique.",
     },
     "uid_unknown": {
         "en": "Variant '{variant}': no catalog product with UID '{uid}'.",

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from mapping.domain.catalog import CatalogProduct
 from mapping.domain.design_files import FileFacts
+from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
@@ -75,6 +76,10 @@ class StoreProductRepository(Protocol):
         """Marks removed the variants of these products that are not in ``keep`` (a partial sync's products)."""
         ...
 
+    async def all_variants(self, store_id: str) -> dict[tuple[str, str], StoreVariant]:
+        """Every variant of the store not removed, by (product, variant) id."""
+        ...
+
     async def variants_of(self, store_id: str, product_id: str) -> list[StoreVariant]: ...
     async def listing(
         self,
@@ -90,6 +95,10 @@ class StoreProductRepository(Protocol):
 
 class MappingRepository(Protocol):
     async def of_product(self, store_id: str, product_id: str, *, for_update: bool = False) -> dict[str, Mapping]: ...
+    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
+        """Every mapping of the store by (product, variant) id, held until commit."""
+        ...
+
     async def mapped_in(self, store_id: str, product_ids: set[str] | None) -> list[tuple[Mapping, StoreVariant | None]]:
         """The mappings still ``mapped`` of these products (all the store's: None), with their variant."""
         ...
@@ -104,6 +113,11 @@ class MappingRepository(Protocol):
     async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]: ...
 
 
+class ImportRepository(Protocol):
+    async def get(self, job_id: str) -> ImportJob | None: ...
+    async def put(self, job: ImportJob) -> None: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def catalog(self) -> CatalogRepository: ...
@@ -113,3 +127,5 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
     def store_products(self) -> StoreProductRepository: ...
     @property
     def mappings(self) -> MappingRepository: ...
+    @property
+    def imports(self) -> ImportRepository: ...

@@ -14,6 +14,7 @@ from sqlmodel import col
 from mapping.adapters.tables import (
     TABLES,
     CatalogProductRow,
+    ImportJobRow,
     MappingAuditRow,
     MappingRow,
     StoreRow,
@@ -21,6 +22,7 @@ from mapping.adapters.tables import (
     SyncBatchRow,
 )
 from mapping.domain.catalog import CatalogProduct, PrintSpec
+from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import DesignFile, Mapping
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.migrations import Migrations
@@ -344,6 +346,15 @@ class SqlStoreProducts:
                 .values(removed=True)
             )
 
+    async def all_variants(self, store_id: str) -> dict[tuple[str, str], StoreVariant]:
+        query = select(StoreVariantRow).where(
+            col(StoreVariantRow.store_id) == store_id, col(StoreVariantRow.removed).is_(False)
+        )
+        return {
+            (row.platform_product_id, row.platform_variant_id): _to_variant(row)
+            for row in (await self._session.execute(query)).scalars()
+        }
+
     async def variants_of(self, store_id: str, product_id: str) -> list[StoreVariant]:
         query = (
             select(StoreVariantRow)
@@ -404,6 +415,13 @@ class SqlMappings:
         if for_update:
             query = query.with_for_update()
         return {row.platform_variant_id: _to_mapping(row) for row in (await self._session.execute(query)).scalars()}
+
+    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
+        query = select(MappingRow).where(col(MappingRow.store_id) == store_id).with_for_update()
+        return {
+            (row.platform_product_id, row.platform_variant_id): _to_mapping(row)
+            for row in (await self._session.execute(query)).scalars()
+        }
 
     async def _with_variants(self, *conditions: Any) -> list[tuple[Mapping, StoreVariant | None]]:
         query = (
@@ -488,13 +506,55 @@ class SqlMappings:
         ]
 
 
+# -- import jobs ---------------------------------------------------------------------------
+
+
+def _to_job(row: ImportJobRow) -> ImportJob:
+    return ImportJob(
+        job_id=row.job_id,
+        store_id=row.store_id,
+        status=row.status,  # type: ignore[arg-type]  # written from ImportStatus only
+        all_or_nothing=row.all_or_nothing,
+        total_rows=row.total_rows,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        checked_rows=row.checked_rows,
+        applied=row.applied,
+        unchanged=row.unchanged,
+        refused=row.refused,
+        errors=list(row.errors),
+        failure=row.failure,
+        finished_at=row.finished_at,
+    )
+
+
+class SqlImports:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, job_id: str) -> ImportJob | None:
+        row = await self._session.get(ImportJobRow, job_id)
+        return _to_job(row) if row else None
+
+    async def put(self, job: ImportJob) -> None:
+        values = dict(job.__dict__)
+        statement = _insert(self._session, ImportJobRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["job_id"],
+            set_={name: getattr(statement.excluded, name) for name in values if name != "job_id"},
+        )
+        await self._session.execute(statement)
+
+
 class MappingUnitOfWork(SqlUnitOfWork):
     catalog: SqlCatalog
     stores: SqlStores
     store_products: SqlStoreProducts
     mappings: SqlMappings
+    imports: SqlImports
 
     def open_repositories(self, session: AsyncSession) -> None:
+        self.imports = SqlImports(session)
         self.catalog = SqlCatalog(session)
         self.stores = SqlStores(session)
         self.store_products = SqlStoreProducts(session)

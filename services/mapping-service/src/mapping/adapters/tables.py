@@ -115,4 +115,25 @@ class SyncBatchRow(SQLModel, table=True):
     received_at: datetime
 
 
-TABLES = (CatalogProductRow, StoreRow, StoreVariantRow, MappingRow, MappingAuditRow, SyncBatchRow)
+class ImportJobRow(SQLModel, table=True):
+    """A CSV import of mappings: its progress while it runs, then its report."""
+
+    __tablename__ = "mapping_imports"
+
+    job_id: str = Field(primary_key=True, max_length=36)
+    store_id: str = Field(max_length=64, index=True)
+    status: str = Field(max_length=20)
+    all_or_nothing: bool
+    total_rows: int
+    checked_rows: int = 0
+    applied: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    errors: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    failure: str | None = Field(default=None, max_length=500)
+    created_by: str = Field(max_length=64)
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+TABLES = (CatalogProductRow, StoreRow, StoreVariantRow, MappingRow, MappingAuditRow, SyncBatchRow, ImportJobRow)

@@ -42,6 +42,10 @@ class StoreProductNotFound(MappingError, NotFound):
     title = "Store product not found"
 
 
+class ImportNotFound(MappingError, NotFound):
+    title = "Import not found"
+
+
 class MappingNotFound(MappingError, NotFound):
     title = "Mapping not found"
 

@@ -6,8 +6,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from mapping.domain.catalog import CatalogProduct, PrintSpec
+from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
 from mapping.domain.store_products import StoreVariant
+from service_runtime.messages import Catalog
 
 # -- catalog -------------------------------------------------------------------------------
 
@@ -191,3 +193,57 @@ class MappingChange(BaseModel):
     at: datetime
     before: dict[str, object] | None
     after: dict[str, object] | None
+
+
+class RowError(BaseModel):
+    line: int
+    column: str
+    code: str
+    detail: str
+
+
+class ImportJobPublic(BaseModel):
+    job_id: str
+    store_id: str
+    status: Literal["checking", "done", "failed"]
+    all_or_nothing: bool
+    total_rows: int = Field(description="Rows naming a product_uid (rows left empty are not counted)")
+    checked_rows: int
+    applied: int = Field(description="Variants mapped or remapped")
+    unchanged: int = Field(description="Rows that named the mapping already held")
+    refused: int = Field(description="Rows refused (see errors)")
+    errors: list[RowError]
+    failure: str | None
+    created_by: str
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: ImportJob, locale: str, catalog: Catalog) -> "ImportJobPublic":
+        errors = []
+        for e in job.errors:
+            values = e.get("values")
+            errors.append(
+                RowError(
+                    line=int(str(e["line"])),
+                    column=str(e["column"]),
+                    code=str(e["code"]),
+                    detail=catalog.render(str(e["code"]), locale, values if isinstance(values, dict) else {}),
+                )
+            )
+        return cls(
+            job_id=job.job_id,
+            store_id=job.store_id,
+            status=job.status,
+            all_or_nothing=job.all_or_nothing,
+            total_rows=job.total_rows,
+            checked_rows=job.checked_rows,
+            applied=job.applied,
+            unchanged=job.unchanged,
+            refused=job.refused,
+            errors=errors,
+            failure=job.failure,
+            created_by=job.created_by,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+        )

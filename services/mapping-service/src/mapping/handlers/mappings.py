@@ -94,7 +94,7 @@ def unmapped_event(mapping: Mapping, *, reason: str) -> ProductUnmapped:
     )
 
 
-async def _may_change(store_id: str, actor: Actor, uow: UnitOfWork) -> Store:
+async def may_change_mappings(store_id: str, actor: Actor, uow: UnitOfWork) -> Store:
     store = await visible_store(store_id, actor.viewer, uow=uow)
     if not actor.viewer.may_change_mappings:
         raise MayNotChangeMappings("role_may_not_map")
@@ -116,7 +116,7 @@ async def connect_product(
     """Maps the chosen variants of one store product. Nothing is saved unless every choice
     passes; the same choice again changes nothing (no event, no audit line)."""
     async with uow:
-        store = await _may_change(store_id, actor, uow)
+        store = await may_change_mappings(store_id, actor, uow)
         variants = {v.platform_variant_id: v for v in await uow.store_products.variants_of(store_id, product_id)}
         live = {vid: v for vid, v in variants.items() if not v.removed}
         if not live:
@@ -186,7 +186,7 @@ async def unmap(
     """Removes the mappings of the named variants (all the product's: None); how many were removed."""
     now = clock.now()
     async with uow:
-        await _may_change(store_id, actor, uow)
+        await may_change_mappings(store_id, actor, uow)
         current = await uow.mappings.of_product(store_id, product_id, for_update=True)
         chosen = list(current.values()) if variant_ids is None else [current[v] for v in variant_ids if v in current]
         if not chosen:

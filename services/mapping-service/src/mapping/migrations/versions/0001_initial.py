@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:19:15.504362
+Create Date: 2026-11-30 06:31:06.897496
 """
 
 from collections.abc import Sequence
@@ -62,6 +62,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('mapping_audit', schema=None) as batch_op:
         batch_op.create_index('ix_mapping_audit_variant', ['store_id', 'platform_product_id', 'platform_variant_id'], unique=False)
+
+    op.create_table('mapping_imports',
+    sa.Column('job_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('all_or_nothing', sa.Boolean(), nullable=False),
+    sa.Column('total_rows', sa.Integer(), nullable=False),
+    sa.Column('checked_rows', sa.Integer(), nullable=False),
+    sa.Column('applied', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('refused', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('failure', sa.String(length=500), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('job_id')
+    )
+    with op.batch_alter_table('mapping_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mapping_imports_store_id'), ['store_id'], unique=False)
 
     op.create_table('mappings',
     sa.Column('store_id', sa.String(length=64), nullable=False),
@@ -180,6 +200,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mappings_product_uid'))
 
     op.drop_table('mappings')
+    with op.batch_alter_table('mapping_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mapping_imports_store_id'))
+
+    op.drop_table('mapping_imports')
     with op.batch_alter_table('mapping_audit', schema=None) as batch_op:
         batch_op.drop_index('ix_mapping_audit_variant')
 
