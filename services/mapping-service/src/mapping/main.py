@@ -6,6 +6,7 @@ from mapping.bootstrap import build
 from mapping.entrypoints.catalog_api import router as catalog_router
 from mapping.entrypoints.mapping_import_api import router as mapping_import_router
 from mapping.entrypoints.mappings_api import router as mappings_router
+from mapping.entrypoints.publishing_api import router as publishing_router
 from mapping.entrypoints.store_products_api import router as store_products_router
 from mapping.messages import CATALOG
 from mapping.settings import MappingSettings
@@ -25,7 +26,7 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Mapping service",
-        routers=[catalog_router, store_products_router, mapping_import_router, mappings_router],
+        routers=[catalog_router, store_products_router, mapping_import_router, mappings_router, publishing_router],
         description="The provider's catalog and the mapping of shop products to it. "
         "Problem details follow Accept-Language (en, fr).",
         body_limits={"/catalog/import": settings.import_max_bytes, "/stores/": settings.import_max_bytes},

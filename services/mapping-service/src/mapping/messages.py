@@ -15,6 +15,7 @@ TITLES: dict[str, dict[str, str]] = {
     "MayNotChangeMappings": {"en": "Forbidden", "fr": "Interdit"},
     "MappingRefused": {"en": "Mapping refused", "fr": "Association refusée"},
     "ImportNotFound": {"en": "Import not found", "fr": "Import introuvable"},
+    "PublishRequestNotFound": {"en": "Publish request not found", "fr": "Demande de publication introuvable"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -158,6 +159,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "variant_unknown": {
         "en": "The product '{product}' has no variant '{variant}'.",
         "fr": "Le produit « {product} » n'a pas de variante « {variant} ».",
+    },
+    "publish_request_not_found": {
+        "en": "No publish request '{publish_request_id}' for this store.",
+        "fr": "Aucune demande de publication « {publish_request_id} » pour cette boutique.",
+    },
+    "publish_refused": {
+        "en": "{count} problem(s) prevent publishing '{product}'; nothing was sent to the shop.",
+        "fr": "{count} problème(s) empêchent de publier « {product} » ; rien n'a été envoyé à la boutique.",
+    },
+    "sku_repeated": {
+        "en": "The SKU '{variant}' is given to more than one variant.",
+        "fr": "Le SKU « {variant} » est donné à plus d'une variante.",
     },
     "variant_repeated": {
         "en": "The variant '{variant}' is already on line {first_line}.",

@@ -8,6 +8,7 @@ from mapping.domain.catalog import CatalogProduct
 from mapping.domain.design_files import FileFacts
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
+from mapping.domain.publishing import PublishRequest
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 from storefront_events import StoreProduct
@@ -118,6 +119,11 @@ class ImportRepository(Protocol):
     async def put(self, job: ImportJob) -> None: ...
 
 
+class PublishRequestRepository(Protocol):
+    async def get(self, publish_request_id: str, *, for_update: bool = False) -> PublishRequest | None: ...
+    async def put(self, request: PublishRequest) -> None: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def catalog(self) -> CatalogRepository: ...
@@ -129,3 +135,5 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
     def mappings(self) -> MappingRepository: ...
     @property
     def imports(self) -> ImportRepository: ...
+    @property
+    def publishing(self) -> PublishRequestRepository: ...

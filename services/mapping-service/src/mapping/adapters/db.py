@@ -3,6 +3,7 @@ Writes of many rows are set-based: one INSERT ... ON CONFLICT for a batch, never
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from mapping.adapters.tables import (
     ImportJobRow,
     MappingAuditRow,
     MappingRow,
+    PublishRequestRow,
     StoreRow,
     StoreVariantRow,
     SyncBatchRow,
@@ -24,6 +26,7 @@ from mapping.adapters.tables import (
 from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import DesignFile, Mapping
+from mapping.domain.publishing import PublishRequest, VariantToPublish
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
@@ -546,14 +549,77 @@ class SqlImports:
         await self._session.execute(statement)
 
 
+# -- publish requests ----------------------------------------------------------------------
+
+
+def _variant_values(v: VariantToPublish) -> dict[str, Any]:
+    return {
+        "sku": v.sku,
+        "title": v.title,
+        "options": v.options,
+        "price": str(v.price),
+        "product_uid": v.product_uid,
+        "print_files": [{"type": f.print_file, "url": f.url} for f in v.files],
+        "print_options": v.print_options,
+    }
+
+
+def _to_variant_to_publish(values: dict[str, Any]) -> VariantToPublish:
+    return VariantToPublish(
+        sku=values["sku"],
+        title=values["title"],
+        options=dict(values["options"]),
+        price=Decimal(values["price"]),
+        product_uid=values["product_uid"],
+        files=tuple(DesignFile(f["type"], f["url"]) for f in values["print_files"]),
+        print_options=dict(values["print_options"]),
+    )
+
+
+class SqlPublishRequests:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, publish_request_id: str, *, for_update: bool = False) -> PublishRequest | None:
+        row = await self._session.get(PublishRequestRow, publish_request_id, with_for_update=for_update)
+        if row is None:
+            return None
+        return PublishRequest(
+            publish_request_id=row.publish_request_id,
+            store_id=row.store_id,
+            client_id=row.client_id,
+            platform=row.platform,
+            title=row.title,
+            variants=tuple(_to_variant_to_publish(v) for v in row.variants),
+            status="published" if row.status == "published" else "requested",
+            created_by=row.created_by,
+            created_at=row.created_at,
+            platform_product_id=row.platform_product_id,
+            product_url=row.product_url,
+            published_at=row.published_at,
+        )
+
+    async def put(self, request: PublishRequest) -> None:
+        values = dict(request.__dict__)
+        values["variants"] = [_variant_values(v) for v in request.variants]
+        statement = _insert(self._session, PublishRequestRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["publish_request_id"],
+            set_={name: getattr(statement.excluded, name) for name in values if name != "publish_request_id"},
+        )
+        await self._session.execute(statement)
+
+
 class MappingUnitOfWork(SqlUnitOfWork):
     catalog: SqlCatalog
     stores: SqlStores
     store_products: SqlStoreProducts
     mappings: SqlMappings
     imports: SqlImports
+    publishing: SqlPublishRequests
 
     def open_repositories(self, session: AsyncSession) -> None:
+        self.publishing = SqlPublishRequests(session)
         self.imports = SqlImports(session)
         self.catalog = SqlCatalog(session)
         self.stores = SqlStores(session)

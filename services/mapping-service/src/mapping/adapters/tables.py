@@ -136,4 +136,32 @@ class ImportJobRow(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
-TABLES = (CatalogProductRow, StoreRow, StoreVariantRow, MappingRow, MappingAuditRow, SyncBatchRow, ImportJobRow)
+class PublishRequestRow(SQLModel, table=True):
+    """A product created from the catalog and asked of the shop; mapped once the shop has it."""
+
+    __tablename__ = "publish_requests"
+
+    publish_request_id: str = Field(primary_key=True, max_length=36)
+    store_id: str = Field(max_length=64, index=True)
+    client_id: str = Field(max_length=64)
+    platform: str = Field(max_length=20)
+    title: str = Field(max_length=500)
+    variants: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(max_length=20)
+    platform_product_id: str | None = Field(default=None, max_length=100)
+    product_url: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=64)
+    created_at: datetime
+    published_at: datetime | None = None
+
+
+TABLES = (
+    PublishRequestRow,
+    CatalogProductRow,
+    StoreRow,
+    StoreVariantRow,
+    MappingRow,
+    MappingAuditRow,
+    SyncBatchRow,
+    ImportJobRow,
+)

@@ -46,6 +46,10 @@ class ImportNotFound(MappingError, NotFound):
     title = "Import not found"
 
 
+class PublishRequestNotFound(MappingError, NotFound):
+    title = "Publish request not found"
+
+
 class MappingNotFound(MappingError, NotFound):
     title = "Mapping not found"
 

@@ -2,14 +2,16 @@
 
 from typing import Any
 
+from mapping.handlers.publishing import map_published
 from mapping.handlers.stores import apply_syncs, keep_store
 from mapping.ports import Clock
 from service_runtime.runtime import Runtime
-from storefront_events import STORES_V1, StoreConnected, StoreDisconnected, StoreProductsSynced
+from storefront_events import STORES_V1, ProductPublished, StoreConnected, StoreDisconnected, StoreProductsSynced
 
 #: one consumer group per subscription: two subscriptions of one topic in one group would split its partitions
 STORES_GROUP = "mapping-service.stores"
 PRODUCTS_GROUP = "mapping-service.store-products"
+PUBLISHING_GROUP = "mapping-service.publishing"
 
 
 def register_consumers(runtime: Runtime, *, clock: Clock) -> None:
@@ -22,3 +24,8 @@ def register_consumers(runtime: Runtime, *, clock: Clock) -> None:
     async def on_products_synced(events: list[StoreProductsSynced], *, uow: Any) -> None:
         """Keeps each store's products and variants, set-based per batch; breaks the mappings the shop changed under."""
         await apply_syncs(events, uow=uow, clock=clock)
+
+    @runtime.events.on(STORES_V1, group=PUBLISHING_GROUP, events=(ProductPublished,))
+    async def on_product_published(event: ProductPublished, *, uow: Any) -> None:
+        """A product published from the catalog is in the shop: list its variants and map them as asked."""
+        await map_published(event, uow=uow, clock=clock)

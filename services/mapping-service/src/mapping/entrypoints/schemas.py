@@ -1,6 +1,7 @@
 """Request and response bodies of the mapping service's HTTP API."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -8,6 +9,7 @@ from pydantic import BaseModel, Field
 from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
+from mapping.domain.publishing import PublishRequest
 from mapping.domain.store_products import StoreVariant
 from service_runtime.messages import Catalog
 
@@ -246,4 +248,47 @@ class ImportJobPublic(BaseModel):
             created_by=job.created_by,
             created_at=job.created_at,
             finished_at=job.finished_at,
+        )
+
+
+class VariantToPublishBody(BaseModel):
+    sku: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, examples=["M / White"])
+    options: dict[str, str] = Field(default={}, max_length=10, examples=[{"Size": "M", "Colour": "White"}])
+    price: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    product_uid: str = Field(max_length=200)
+    print_files: list[PrintFileBody] = Field(min_length=1, max_length=10)
+    print_options: dict[str, str] = Field(default={}, max_length=20)
+
+
+class PublishProduct(BaseModel):
+    title: str = Field(min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=20000)
+    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])
+    tags: list[str] = Field(default=[], max_length=50)
+    image_urls: list[str] = Field(default=[], max_length=20, description="Mock-up images for the shop")
+    variants: list[VariantToPublishBody] = Field(min_length=1, max_length=100)
+
+
+class PublishRequestPublic(BaseModel):
+    publish_request_id: str
+    store_id: str
+    title: str
+    status: Literal["requested", "published"]
+    platform_product_id: str | None
+    product_url: str | None
+    created_at: datetime
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, r: PublishRequest) -> "PublishRequestPublic":
+        return cls(
+            publish_request_id=r.publish_request_id,
+            store_id=r.store_id,
+            title=r.title,
+            status=r.status,
+            platform_product_id=r.platform_product_id,
+            product_url=r.product_url,
+            created_at=r.created_at,
+            published_at=r.published_at,
         )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:31:06.897496
+Create Date: 2026-11-30 06:36:17.073391
 """
 
 from collections.abc import Sequence
@@ -128,6 +128,24 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
+    op.create_table('publish_requests',
+    sa.Column('publish_request_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('variants', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=True),
+    sa.Column('product_url', sa.String(length=2000), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('publish_request_id')
+    )
+    with op.batch_alter_table('publish_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_publish_requests_store_id'), ['store_id'], unique=False)
+
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('subject_id', sa.String(length=64), nullable=False),
@@ -190,6 +208,10 @@ def downgrade() -> None:
     op.drop_table('store_variants')
     op.drop_table('store_sync_batches')
     op.drop_table('revoked_access')
+    with op.batch_alter_table('publish_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_publish_requests_store_id'))
+
+    op.drop_table('publish_requests')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
