@@ -10,8 +10,9 @@ from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
 from mapping.domain.publishing import PublishRequest
 from mapping.domain.store_products import MappingState, Store, StoreVariant
+from service_runtime.ports import EventOutbox
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
-from storefront_events import StoreProduct
+from storefront_events import Event, StoreProduct
 
 
 class Clock(Protocol):
@@ -111,6 +112,10 @@ class MappingRepository(Protocol):
     def audit(
         self, *, before: Mapping | None, after: Mapping | None, action: str, actor: str, at: datetime
     ) -> None: ...
+    async def audit_many(self, changes: Sequence[tuple[Mapping | None, Mapping]], *, actor: str, at: datetime) -> None:
+        """One audit line per (before, after), in bulk: mapped or remapped."""
+        ...
+
     async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]: ...
 
 
@@ -124,7 +129,15 @@ class PublishRequestRepository(Protocol):
     async def put(self, request: PublishRequest) -> None: ...
 
 
+class BulkOutbox(EventOutbox, Protocol):
+    async def add_many(self, events: Sequence[Event]) -> None:
+        """Thousands of events in bulk statements (a CSV import), in order."""
+        ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
+    @property
+    def outbox(self) -> BulkOutbox: ...
     @property
     def catalog(self) -> CatalogRepository: ...
     @property

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from mapping.adapters.tables import (
     TABLES,
@@ -39,7 +39,12 @@ CHUNK = 1000  # rows per INSERT statement (bind parameters stay well under the d
 def _insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite)."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+    return sqlite.insert(_table(table)) if dialect == "sqlite" else postgresql.insert(_table(table))
+
+
+def _table(row: type[SQLModel]) -> Table:
+    """The row's Core table: many rows go in as a plain executemany, not through the ORM's bulk path."""
+    return SQLModel.metadata.tables[str(row.__tablename__)]
 
 
 def _escape_like(text: str) -> str:
@@ -350,13 +355,24 @@ class SqlStoreProducts:
             )
 
     async def all_variants(self, store_id: str) -> dict[tuple[str, str], StoreVariant]:
-        query = select(StoreVariantRow).where(
-            col(StoreVariantRow.store_id) == store_id, col(StoreVariantRow.removed).is_(False)
-        )
-        return {
-            (row.platform_product_id, row.platform_variant_id): _to_variant(row)
-            for row in (await self._session.execute(query)).scalars()
-        }
+        """Read as plain rows (no ORM object each: a store may have tens of thousands)."""
+        table = _table(StoreVariantRow)
+        query = select(table).where(table.c.store_id == store_id, table.c.removed.is_(False))
+        found = {}
+        for row in (await self._session.execute(query)).mappings():
+            variant = StoreVariant(
+                store_id=row["store_id"],
+                platform_product_id=row["platform_product_id"],
+                platform_variant_id=row["platform_variant_id"],
+                product_title=row["product_title"],
+                product_status=row["product_status"],
+                variant_title=row["variant_title"],
+                sku=row["sku"],
+                options=dict(row["options"]),
+                removed=row["removed"],
+            )
+            found[(variant.platform_product_id, variant.platform_variant_id)] = variant
+        return found
 
     async def variants_of(self, store_id: str, product_id: str) -> list[StoreVariant]:
         query = (
@@ -420,10 +436,12 @@ class SqlMappings:
         return {row.platform_variant_id: _to_mapping(row) for row in (await self._session.execute(query)).scalars()}
 
     async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
-        query = select(MappingRow).where(col(MappingRow.store_id) == store_id).with_for_update()
+        """Read as plain rows (no ORM object each), held until commit."""
+        table = _table(MappingRow)
+        query = select(table).where(table.c.store_id == store_id).with_for_update()
         return {
-            (row.platform_product_id, row.platform_variant_id): _to_mapping(row)
-            for row in (await self._session.execute(query)).scalars()
+            (row["platform_product_id"], row["platform_variant_id"]): _to_mapping(MappingRow.model_construct(**row))
+            for row in (await self._session.execute(query)).mappings()
         }
 
     async def _with_variants(self, *conditions: Any) -> list[tuple[Mapping, StoreVariant | None]]:
@@ -488,6 +506,24 @@ class SqlMappings:
                 after=after.snapshot() if after else None,
             )
         )
+
+    async def audit_many(self, changes: Sequence[tuple[Mapping | None, Mapping]], *, actor: str, at: datetime) -> None:
+        rows = [
+            {
+                "store_id": after.store_id,
+                "platform_product_id": after.platform_product_id,
+                "platform_variant_id": after.platform_variant_id,
+                "mapping_id": after.mapping_id,
+                "action": "remapped" if before else "mapped",
+                "actor": actor[:64],
+                "at": at,
+                "before": before.snapshot() if before else None,
+                "after": after.snapshot(),
+            }
+            for before, after in changes
+        ]
+        for start in range(0, len(rows), CHUNK):
+            await self._session.execute(insert(_table(MappingAuditRow)), rows[start : start + CHUNK])
 
     async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]:
         query = (
