@@ -110,6 +110,7 @@ http {
         location /emails { proxy_pass http://$NOTIFIER; }
         # mapping: the catalog, and a store's products, their mappings, CSV imports and publishing (the rest of /stores is the connector's)
         location /catalog { client_max_body_size 60m; proxy_pass http://$MAPPING; }
+        location /product-templates { proxy_pass http://$MAPPING; }
         location ~ ^/stores/[^/]+/(products|product-imports|publish-requests) { client_max_body_size 60m; proxy_pass http://$MAPPING; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')

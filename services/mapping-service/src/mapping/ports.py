@@ -8,7 +8,7 @@ from mapping.domain.catalog import CatalogProduct
 from mapping.domain.design_files import FileFacts
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
-from mapping.domain.publishing import PublishRequest
+from mapping.domain.publishing import ProductTemplate, PublishRequest
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.ports import EventOutbox
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
@@ -135,6 +135,12 @@ class BulkOutbox(EventOutbox, Protocol):
         ...
 
 
+class TemplateRepository(Protocol):
+    def add(self, template: ProductTemplate) -> None: ...
+    async def get(self, template_id: str) -> ProductTemplate | None: ...
+    async def of_client(self, client_id: str) -> list[ProductTemplate]: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def outbox(self) -> BulkOutbox: ...
@@ -150,3 +156,5 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def publishing(self) -> PublishRequestRepository: ...
+    @property
+    def templates(self) -> TemplateRepository: ...

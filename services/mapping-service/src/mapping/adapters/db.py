@@ -18,6 +18,7 @@ from mapping.adapters.tables import (
     ImportJobRow,
     MappingAuditRow,
     MappingRow,
+    ProductTemplateRow,
     PublishRequestRow,
     StoreRow,
     StoreVariantRow,
@@ -26,7 +27,7 @@ from mapping.adapters.tables import (
 from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import DesignFile, Mapping
-from mapping.domain.publishing import PublishRequest, VariantToPublish
+from mapping.domain.publishing import ProductTemplate, PublishRequest, VariantToPublish
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
@@ -646,6 +647,37 @@ class SqlPublishRequests:
         await self._session.execute(statement)
 
 
+class SqlTemplates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, template: ProductTemplate) -> None:
+        self._session.add(ProductTemplateRow(**template.__dict__))
+
+    async def get(self, template_id: str) -> ProductTemplate | None:
+        row = await self._session.get(ProductTemplateRow, template_id)
+        return _to_template(row) if row else None
+
+    async def of_client(self, client_id: str) -> list[ProductTemplate]:
+        query = (
+            select(ProductTemplateRow)
+            .where(col(ProductTemplateRow.client_id) == client_id)
+            .order_by(col(ProductTemplateRow.name), col(ProductTemplateRow.template_id))
+        )
+        return [_to_template(row) for row in (await self._session.execute(query)).scalars()]
+
+
+def _to_template(row: ProductTemplateRow) -> ProductTemplate:
+    return ProductTemplate(
+        template_id=row.template_id,
+        client_id=row.client_id,
+        name=row.name,
+        product=dict(row.product),
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
 class MappingUnitOfWork(SqlUnitOfWork):
     catalog: SqlCatalog
     stores: SqlStores
@@ -653,8 +685,10 @@ class MappingUnitOfWork(SqlUnitOfWork):
     mappings: SqlMappings
     imports: SqlImports
     publishing: SqlPublishRequests
+    templates: SqlTemplates
 
     def open_repositories(self, session: AsyncSession) -> None:
+        self.templates = SqlTemplates(session)
         self.publishing = SqlPublishRequests(session)
         self.imports = SqlImports(session)
         self.catalog = SqlCatalog(session)
