@@ -97,8 +97,8 @@ class StoreProductRepository(Protocol):
 
 class MappingRepository(Protocol):
     async def of_product(self, store_id: str, product_id: str, *, for_update: bool = False) -> dict[str, Mapping]: ...
-    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
-        """Every mapping of the store by (product, variant) id, held until commit."""
+    async def of_store(self, store_id: str, *, for_update: bool = True) -> dict[tuple[str, str], Mapping]:
+        """Every mapping of the store by (product, variant) id, held until commit (``for_update``)."""
         ...
 
     async def mapped_in(self, store_id: str, product_ids: set[str] | None) -> list[tuple[Mapping, StoreVariant | None]]:

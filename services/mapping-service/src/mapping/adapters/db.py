@@ -436,10 +436,12 @@ class SqlMappings:
             query = query.with_for_update()
         return {row.platform_variant_id: _to_mapping(row) for row in (await self._session.execute(query)).scalars()}
 
-    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
-        """Read as plain rows (no ORM object each), held until commit."""
+    async def of_store(self, store_id: str, *, for_update: bool = True) -> dict[tuple[str, str], Mapping]:
+        """Read as plain rows (no ORM object each), held until commit unless only read."""
         table = _table(MappingRow)
-        query = select(table).where(table.c.store_id == store_id).with_for_update()
+        query = select(table).where(table.c.store_id == store_id)
+        if for_update:
+            query = query.with_for_update()
         return {
             (row["platform_product_id"], row["platform_variant_id"]): _to_mapping(MappingRow.model_construct(**row))
             for row in (await self._session.execute(query)).mappings()

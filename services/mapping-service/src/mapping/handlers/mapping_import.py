@@ -40,10 +40,9 @@ CHECK_CHUNK = 200  # design file URLs looked at between two progress updates
 async def export_store_products(store_id: str, viewer: Viewer, *, uow: UnitOfWork) -> str:
     async with uow:
         await visible_store(store_id, viewer, uow=uow)
-        listed = await uow.store_products.listing(
-            store_id, state=None, text=None, product_id=None, after=None, limit=1_000_000
-        )
-        live = [(v, m) for v, m in listed if not v.removed]
+        variants = await uow.store_products.all_variants(store_id)
+        mappings = await uow.mappings.of_store(store_id, for_update=False)
+        live = [(variants[key], mappings.get(key)) for key in sorted(variants)]
         catalog = await uow.catalog.get_many({m.product_uid for _, m in live if m is not None})
     return export_csv(live, {uid: p.spec.print_files[0] for uid, p in catalog.items()})
 
