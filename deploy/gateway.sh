@@ -30,6 +30,7 @@ SERVICES=(
 CLIENT=127.0.0.1:$((BASE_PORT + 1))
 ACCESS=127.0.0.1:$((BASE_PORT + 2))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
+MAPPING=127.0.0.1:$((BASE_PORT + 4))
 OPS=127.0.0.1:$((BASE_PORT + 9))
 
 install() {
@@ -109,6 +110,10 @@ http {
         location /.well-known/ { proxy_pass http://$ACCESS; }
         location /clients { proxy_pass http://$CLIENT; }
         location /emails { proxy_pass http://$NOTIFIER; }
+        # mapping: the catalog, and a store's products, their mappings, CSV imports and publishing (the rest of /stores is the connector's)
+        location /catalog { client_max_body_size 60m; proxy_pass http://$MAPPING; }
+        location /product-templates { proxy_pass http://$MAPPING; }
+        location ~ ^/stores/[^/]+/(products|product-imports|publish-requests) { client_max_body_size 60m; proxy_pass http://$MAPPING; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')
