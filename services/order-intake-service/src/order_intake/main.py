@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from order_intake.bootstrap import build
+from order_intake.entrypoints.orders_api import router as orders_router
 from order_intake.settings import OrderIntakeSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
@@ -19,6 +20,6 @@ def create_app(settings: OrderIntakeSettings | None = None) -> FastAPI:
     return create_api(
         build_runtime,
         title="Order intake service",
-        routers=[],
+        routers=[orders_router],
         description="Orders resolved to production lines, manual orders, CSV imports and order status.",
     )

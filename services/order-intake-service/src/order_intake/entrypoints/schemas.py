@@ -1,0 +1,186 @@
+"""Request and response bodies of the orders API."""
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from order_intake.domain.addresses import Address
+from order_intake.domain.orders import Change, Line, Order
+
+SettableStatus = Literal[
+    "in_production", "printed", "packaged", "shipped", "in_transit", "delivered", "cancelled", "returned", "failed"
+]
+
+
+class AddressBody(BaseModel):
+    first_name: str | None = Field(default=None, max_length=200)
+    last_name: str | None = Field(default=None, max_length=200)
+    company: str | None = Field(default=None, max_length=200)
+    address1: str | None = Field(default=None, max_length=300)
+    address2: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=200)
+    state: str | None = Field(default=None, max_length=100)
+    postcode: str | None = Field(default=None, max_length=20)
+    country_code: str | None = Field(default=None, max_length=2)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=50)
+
+    def to_domain(self) -> Address:
+        return Address(**self.model_dump())
+
+
+class StatusChange(BaseModel):
+    status: SettableStatus
+    reason: str | None = Field(default=None, max_length=1000, description="Why (kept in the order's history)")
+
+
+class ShipmentBody(BaseModel):
+    carrier: str | None = Field(default=None, max_length=100)
+    tracking_number: str = Field(min_length=1, max_length=100)
+    tracking_url: str | None = Field(default=None, max_length=1000)
+    line_ids: list[str] = Field(default=[], max_length=500, description="Lines in the parcel; empty = every line")
+
+
+class LineCancellation(BaseModel):
+    quantity: int | None = Field(default=None, ge=1, description="None: all that is left of the line")
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class LinePublic(BaseModel):
+    line_id: str
+    position: int
+    title: str
+    variant_title: str | None
+    sku: str | None
+    platform_product_id: str | None
+    platform_variant_id: str | None
+    quantity: int
+    cancelled_quantity: int
+    resolved: bool
+    product_uid: str | None
+    print_files: list[dict[str, str]]
+    problem: str | None
+    problem_message: str | None
+
+    @classmethod
+    def of(cls, line: Line) -> "LinePublic":
+        return cls(
+            line_id=line.line_id,
+            position=line.position,
+            title=line.title,
+            variant_title=line.variant_title,
+            sku=line.sku,
+            platform_product_id=line.platform_product_id,
+            platform_variant_id=line.platform_variant_id,
+            quantity=line.quantity,
+            cancelled_quantity=line.cancelled_quantity,
+            resolved=line.resolved,
+            product_uid=line.product_uid,
+            print_files=[{"type": f.type, "url": f.url} for f in line.print_files],
+            problem=line.problem,
+            problem_message=line.problem_message,
+        )
+
+
+class HistoryEntry(BaseModel):
+    sequence: int
+    at: datetime
+    actor: str
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    line_id: str | None
+    cancelled_quantity: int | None
+    shipment: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, change: Change) -> "HistoryEntry":
+        return cls(
+            sequence=change.sequence,
+            at=change.at,
+            actor=change.actor,
+            from_status=change.from_status,
+            to_status=change.to_status,
+            reason=change.reason,
+            line_id=change.line_id,
+            cancelled_quantity=change.cancelled_quantity,
+            shipment=asdict(change.shipment) if change.shipment else None,
+        )
+
+
+class OrderSummary(BaseModel):
+    id: str
+    client_id: str
+    store_id: str
+    platform: str
+    source: str
+    platform_order_id: str | None
+    client_reference: str | None
+    order_number: str | None
+    status: str
+    test: bool = Field(description="A test order: never produced")
+    currency: str
+    total: str
+    placed_at: datetime
+    received_at: datetime
+    updated_at: datetime | None
+    sequence: int
+    possible_duplicate: bool
+    attention: str | None = Field(description="Something the operator must look at, e.g. cancelled after production")
+    holds: list[dict[str, Any]]
+
+    @classmethod
+    def fields_of(cls, order: Order) -> dict[str, Any]:
+        return {
+            "id": order.id,
+            "client_id": order.client_id,
+            "store_id": order.store_id,
+            "platform": order.platform,
+            "source": order.source,
+            "platform_order_id": order.platform_order_id,
+            "client_reference": order.client_reference,
+            "order_number": order.order_number,
+            "status": order.status,
+            "test": order.test,
+            "currency": order.currency,
+            "total": order.total,
+            "placed_at": order.placed_at,
+            "received_at": order.received_at,
+            "updated_at": order.updated_at,
+            "sequence": order.sequence,
+            "possible_duplicate": order.possible_duplicate,
+            "attention": order.attention,
+            "holds": [asdict(h) for h in order.holds],
+        }
+
+    @classmethod
+    def of(cls, order: Order) -> "OrderSummary":
+        return cls(**cls.fields_of(order))
+
+
+class OrderDetail(OrderSummary):
+    shipping_address: dict[str, Any]
+    shipping_method: str | None
+    customer_email: str | None
+    lines: list[LinePublic]
+    shipments: list[dict[str, Any]]
+    history: list[HistoryEntry]
+
+    @classmethod
+    def of_view(cls, order: Order, history: list[Change]) -> "OrderDetail":
+        return cls(
+            **cls.fields_of(order),
+            shipping_address=asdict(order.shipping_address),
+            shipping_method=order.shipping_method,
+            customer_email=order.customer_email,
+            lines=[LinePublic.of(line) for line in order.lines],
+            shipments=[asdict(s) for s in order.shipments],
+            history=[HistoryEntry.of(c) for c in history],
+        )
+
+
+class OrderPage(BaseModel):
+    items: list[OrderSummary]
+    next_cursor: str | None
