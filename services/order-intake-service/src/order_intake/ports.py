@@ -47,7 +47,15 @@ class Orders(Protocol):
     async def search(self, where: OrderFilter, *, after: tuple[datetime, str] | None, limit: int) -> list[Order]: ...
 
 
+class StoreGuard(Protocol):
+    async def hold(self, store_ids: Iterable[str], *, exclusive: bool) -> None:
+        """Until the transaction ends: shared (order intake) or exclusive (mapping changes) per store."""
+        ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
+    @property
+    def store_guard(self) -> StoreGuard: ...
     @property
     def stores(self) -> Stores: ...
     @property

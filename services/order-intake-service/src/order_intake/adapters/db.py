@@ -1,13 +1,14 @@
 """Repositories over the order intake tables, the unit of work and the schema migrations.
 Writes of the hot path are set-based: one query to read many, bulk inserts and updates."""
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -410,12 +411,39 @@ class SqlOrders:
         return [_order_of(row, []) for row in (await self._session.execute(query)).scalars()]
 
 
+def _lock_key(store_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"order-intake:store:{store_id}".encode()).digest()[:8], "big", signed=True)
+
+
+class SqlStoreGuard:
+    """Orders of a store and its mappings never pass each other unseen: order intake holds a
+    shared lock on its stores (intakes do not wait for each other), a mapping change an
+    exclusive one, both to the end of the transaction (PostgreSQL advisory locks). So an order
+    read the mapping, or the mapping's release sees the order held. SQLite's unit of work
+    already holds the database's write lock."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def hold(self, store_ids: Iterable[str], *, exclusive: bool) -> None:
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        keys = sorted({_lock_key(store_id) for store_id in store_ids})
+        if not keys:
+            return
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        statement = text(f"SELECT count({function}(k)) FROM unnest(CAST(:keys AS bigint[])) AS k")
+        await self._session.execute(statement, {"keys": keys})
+
+
 class OrderIntakeUnitOfWork(SqlUnitOfWork):
+    store_guard: SqlStoreGuard
     stores: SqlStores
     mappings: SqlMappings
     orders: SqlOrders
 
     def open_repositories(self, session: AsyncSession) -> None:
+        self.store_guard = SqlStoreGuard(session)
         self.stores = SqlStores(session)
         self.mappings = SqlMappings(session)
         self.orders = SqlOrders(session)

@@ -86,6 +86,7 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
         return
     now = datetime.now(UTC)
     async with uow:
+        await uow.store_guard.hold({event.store_id for event in events}, exclusive=False)
         keyed = [(event, Order.key_of(event.store_id, event.platform_order_id, None)) for event in events]
         ids = [order_id_for(event.store_id, key) for event, key in keyed]
         held = await uow.orders.get_many(ids, for_update=True)

@@ -105,6 +105,7 @@ async def correct_address(order_id: str, address: Address, *, viewer: Viewer, uo
     """A held order's address corrected: checked again, and the order released if all resolves."""
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
+        await uow.store_guard.hold([order.store_id], exclusive=False)
         index = MappingIndex(await uow.mappings.matching([order.store_id], (line.key for line in order.lines)))
         order.correct_address(address, index, at=datetime.now(UTC), actor=viewer.subject)
         return await _keep(order, uow)

@@ -70,6 +70,7 @@ async def keep_mappings(events: Sequence[ProductMapped | ProductUnmapped], *, uo
     those stores whose waiting lines the new mappings match and that now resolve whole."""
     now = datetime.now(UTC)
     async with uow:
+        await uow.store_guard.hold({event.store_id for event in events}, exclusive=True)
         mapped_at = await uow.mappings.mapped_at(event.mapping_id for event in events)
         new_keys: list[tuple[str, LineKey]] = []
         for event in events:
