@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from order_intake.domain.imports import ImportJob
 from order_intake.domain.orders import Change, Order
 from order_intake.domain.resolution import LineKey, Mapping
 from order_intake.domain.stores import Store
@@ -47,6 +48,12 @@ class Orders(Protocol):
     async def search(self, where: OrderFilter, *, after: tuple[datetime, str] | None, limit: int) -> list[Order]: ...
 
 
+class ImportJobs(Protocol):
+    async def add(self, job: ImportJob) -> None: ...
+    async def get(self, job_id: str, *, for_update: bool = False) -> ImportJob | None: ...
+    async def save(self, job: ImportJob) -> None: ...
+
+
 class StoreGuard(Protocol):
     async def hold(self, store_ids: Iterable[str], *, exclusive: bool) -> None:
         """Until the transaction ends: shared (order intake) or exclusive (mapping changes) per store."""
@@ -58,6 +65,8 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
     def store_guard(self) -> StoreGuard: ...
     @property
     def stores(self) -> Stores: ...
+    @property
+    def import_jobs(self) -> ImportJobs: ...
     @property
     def mappings(self) -> Mappings: ...
     @property

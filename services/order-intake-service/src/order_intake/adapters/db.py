@@ -12,8 +12,18 @@ from sqlalchemy import ColumnElement, delete, insert, or_, select, text, tuple_,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from order_intake.adapters.tables import MappingRow, OrderHistoryRow, OrderLineRow, OrderRow, StoreRow, utc
+from order_intake.adapters.tables import (
+    ImportJobRow,
+    MappingRow,
+    OrderHistoryRow,
+    OrderLineRow,
+    OrderRow,
+    StoreRow,
+    utc,
+)
 from order_intake.domain.addresses import Address
+from order_intake.domain.imports import ImportJob
+from order_intake.domain.order_csv import RowError
 from order_intake.domain.orders import Change, Hold, Line, Order, Shipment, Status
 from order_intake.domain.resolution import LineKey, Mapping, PrintFile
 from order_intake.domain.stores import Store
@@ -22,7 +32,8 @@ from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
-    Path(__file__).parents[1] / "migrations", tables=(StoreRow, MappingRow, OrderRow, OrderLineRow, OrderHistoryRow)
+    Path(__file__).parents[1] / "migrations",
+    tables=(StoreRow, MappingRow, OrderRow, OrderLineRow, OrderHistoryRow, ImportJobRow),
 )
 
 _ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
@@ -411,6 +422,47 @@ class SqlOrders:
         return [_order_of(row, []) for row in (await self._session.execute(query)).scalars()]
 
 
+def _job_values(job: ImportJob) -> dict[str, Any]:
+    values = {f.name: getattr(job, f.name) for f in fields(ImportJob)}
+    values["errors"] = [asdict(e) for e in job.errors]
+    return values
+
+
+def _job_of(row: ImportJobRow) -> ImportJob:
+    return ImportJob(
+        id=row.id,
+        client_id=row.client_id,
+        store_id=row.store_id,
+        created_by=row.created_by,
+        created_at=utc(row.created_at),
+        rows=row.rows,
+        orders_total=row.orders_total,
+        status=row.status,  # type: ignore[arg-type]
+        orders_done=row.orders_done,
+        orders_created=row.orders_created,
+        orders_existing=row.orders_existing,
+        orders_flagged=row.orders_flagged,
+        orders_failed=row.orders_failed,
+        errors=[RowError(e["line"], e.get("column"), e["message"]) for e in row.errors],
+        finished_at=utc(row.finished_at) if row.finished_at else None,
+    )
+
+
+class SqlImportJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, job: ImportJob) -> None:
+        await self._session.execute(insert(ImportJobRow), [_job_values(job)])
+
+    async def get(self, job_id: str, *, for_update: bool = False) -> ImportJob | None:
+        row = await self._session.get(ImportJobRow, job_id, with_for_update=for_update)
+        return _job_of(row) if row else None
+
+    async def save(self, job: ImportJob) -> None:
+        await self._session.execute(update(ImportJobRow), [_job_values(job)])
+
+
 def _lock_key(store_id: str) -> int:
     return int.from_bytes(hashlib.sha256(f"order-intake:store:{store_id}".encode()).digest()[:8], "big", signed=True)
 
@@ -439,11 +491,13 @@ class SqlStoreGuard:
 class OrderIntakeUnitOfWork(SqlUnitOfWork):
     store_guard: SqlStoreGuard
     stores: SqlStores
+    import_jobs: SqlImportJobs
     mappings: SqlMappings
     orders: SqlOrders
 
     def open_repositories(self, session: AsyncSession) -> None:
         self.store_guard = SqlStoreGuard(session)
         self.stores = SqlStores(session)
+        self.import_jobs = SqlImportJobs(session)
         self.mappings = SqlMappings(session)
         self.orders = SqlOrders(session)

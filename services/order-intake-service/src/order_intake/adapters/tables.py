@@ -129,3 +129,23 @@ class OrderHistoryRow(SQLModel, table=True):
     line_id: str | None = Field(default=None, max_length=36)
     cancelled_quantity: int | None = None
     shipment: dict[str, Any] | None = _json(nullable=True)
+
+
+class ImportJobRow(SQLModel, table=True):
+    __tablename__ = "order_import_jobs"
+
+    id: str = Field(primary_key=True, max_length=36)
+    client_id: str = Field(max_length=64, index=True)
+    store_id: str = Field(max_length=64)
+    created_by: str = Field(max_length=100)
+    created_at: datetime = _at(nullable=False)
+    status: str = Field(max_length=20)
+    rows: int
+    orders_total: int
+    orders_done: int
+    orders_created: int
+    orders_existing: int
+    orders_flagged: int
+    orders_failed: int
+    errors: list[dict[str, Any]] = _json(nullable=False)
+    finished_at: datetime | None = _at(nullable=True)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from order_intake.domain.addresses import Address
+from order_intake.domain.imports import ImportJob
+from order_intake.domain.manual import DraftLine, OrderDraft
 from order_intake.domain.orders import Change, Line, Order
 
 SettableStatus = Literal[
@@ -184,3 +186,65 @@ class OrderDetail(OrderSummary):
 class OrderPage(BaseModel):
     items: list[OrderSummary]
     next_cursor: str | None
+
+
+class PlaceOrderLine(BaseModel):
+    product_uid: str | None = Field(default=None, max_length=300, description="Catalog product UID (with design files)")
+    design_file_urls: list[str] = Field(default=[], max_length=10, description="Front first, then back, ...")
+    sku: str | None = Field(default=None, max_length=200, description="A SKU mapped in the store (instead of a UID)")
+    quantity: int = Field(ge=1, le=100_000)
+    title: str | None = Field(default=None, max_length=500)
+
+
+class PlaceOrder(BaseModel):
+    store_id: str = Field(max_length=64, description="A manual store")
+    reference: str = Field(min_length=1, max_length=200, description="The client's order reference (unique per store)")
+    shipping_address: AddressBody
+    shipping_method: str | None = Field(default=None, max_length=200)
+    test: bool = Field(default=False, description="A test order: goes through every step, never produced")
+    lines: list[PlaceOrderLine] = Field(min_length=1, max_length=500)
+
+    def to_draft(self) -> OrderDraft:
+        return OrderDraft(
+            reference=self.reference.strip(),
+            address=self.shipping_address.to_domain(),
+            lines=tuple(
+                DraftLine(
+                    quantity=line.quantity,
+                    product_uid=line.product_uid or None,
+                    design_file_urls=tuple(line.design_file_urls),
+                    sku=line.sku or None,
+                    title=line.title,
+                )
+                for line in self.lines
+            ),
+            shipping_method=self.shipping_method,
+            test=self.test,
+        )
+
+
+class RowErrorPublic(BaseModel):
+    line: int = Field(description="Line of the file (the header is line 1)")
+    column: str | None
+    message: str
+
+
+class ImportJobPublic(BaseModel):
+    id: str
+    store_id: str
+    status: str = Field(description="running, done, or refused (the file itself is unusable)")
+    rows: int
+    orders_total: int
+    orders_done: int
+    orders_created: int
+    orders_existing: int = Field(description="Already imported with the same content: nothing new")
+    orders_flagged: int = Field(description="Reference already used with other content: flagged as possible duplicates")
+    orders_failed: int = Field(description="Not imported: a bad row (see errors)")
+    errors: list[RowErrorPublic]
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: ImportJob) -> "ImportJobPublic":
+        values = {name: getattr(job, name) for name in cls.model_fields if name != "errors"}
+        return cls(**values, errors=[RowErrorPublic(**asdict(e)) for e in job.errors])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:18:28.180514
+Create Date: 2026-11-30 06:27:41.600616
 """
 
 from collections.abc import Sequence
@@ -57,6 +57,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('order_id', 'sequence', name='uq_order_history_sequence')
     )
+    op.create_table('order_import_jobs',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('orders_total', sa.Integer(), nullable=False),
+    sa.Column('orders_done', sa.Integer(), nullable=False),
+    sa.Column('orders_created', sa.Integer(), nullable=False),
+    sa.Column('orders_existing', sa.Integer(), nullable=False),
+    sa.Column('orders_flagged', sa.Integer(), nullable=False),
+    sa.Column('orders_failed', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('order_import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_import_jobs_client_id'), ['client_id'], unique=False)
+
     op.create_table('order_lines',
     sa.Column('line_id', sa.String(length=36), nullable=False),
     sa.Column('order_id', sa.String(length=36), nullable=False),
@@ -188,6 +209,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
 
     op.drop_table('order_lines')
+    with op.batch_alter_table('order_import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_import_jobs_client_id'))
+
+    op.drop_table('order_import_jobs')
     op.drop_table('order_history')
     with op.batch_alter_table('mappings', schema=None) as batch_op:
         batch_op.drop_index('ix_mappings_store_variant')
