@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from order_intake.adapters.tables import (
     ImportJobRow,
@@ -37,6 +37,14 @@ MIGRATIONS = Migrations(
 )
 
 _ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a model: its bulk inserts are one multi-row INSERT per page of rows
+    (the ORM's would go row by row to fetch generated keys)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
 
 
 def _files(files: Iterable[PrintFile]) -> list[dict[str, str]]:
@@ -88,7 +96,7 @@ def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
         "test": order.test,
         "currency": order.currency,
         "total": order.total,
-        "shipping_address": asdict(order.shipping_address),
+        "shipping_address": {name: getattr(order.shipping_address, name) for name in _ADDRESS_FIELDS},
         "shipping_method": order.shipping_method,
         "customer_email": order.customer_email,
         "placed_at": order.placed_at,
@@ -96,7 +104,9 @@ def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
         "updated_at": order.updated_at or order.received_at,
         "content_hash": order.content_hash,
         "sequence": order.sequence,
-        "holds": [asdict(h) for h in order.holds],
+        "holds": [
+            {"reason": h.reason, "message": h.message, "line_id": h.line_id, "field": h.field} for h in order.holds
+        ],
         "shipments": [_shipment(s) for s in order.shipments],
         "possible_duplicate": order.possible_duplicate,
         "attention": order.attention,
@@ -351,10 +361,10 @@ class SqlOrders:
         """New orders (with their idempotency key) and their lines: two bulk inserts."""
         if not orders:
             return
-        await self._session.execute(insert(OrderRow), [order_values(order, key) for order, key in orders])
+        await self._session.execute(insert(_table(OrderRow)), [order_values(order, key) for order, key in orders])
         lines = [line_values(order, line) for order, _ in orders for line in order.lines]
         if lines:
-            await self._session.execute(insert(OrderLineRow), lines)
+            await self._session.execute(insert(_table(OrderLineRow)), lines)
 
     async def save_many(self, orders: Sequence[Order]) -> None:
         """Changed orders and their lines: bulk updates by primary key."""
@@ -390,7 +400,7 @@ class SqlOrders:
 
     async def keep_history(self, changes: Sequence[Change]) -> None:
         if changes:
-            await self._session.execute(insert(OrderHistoryRow), [_change_values(c) for c in changes])
+            await self._session.execute(insert(_table(OrderHistoryRow)), [_change_values(c) for c in changes])
 
     async def history(self, order_id: str) -> list[Change]:
         query = (

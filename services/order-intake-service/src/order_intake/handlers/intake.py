@@ -3,7 +3,6 @@ one of the stores, one of the mappings its lines may match, then bulk inserts of
 and history, and their events. Resolution is the domain's, without I/O."""
 
 import hashlib
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,14 +27,12 @@ def line_id_for(order_id: str, position: int) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{order_id}\x1fline\x1f{position}"))
 
 
-def content_hash(payload: object) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+_NOT_CONTENT = {"event_id", "occurred_at", "correlation_id", "aggregate_version"}
 
 
 def _received_hash(event: OrderReceived) -> str:
-    return content_hash(
-        event.model_dump(mode="json", exclude={"event_id", "occurred_at", "correlation_id", "aggregate_version"})
-    )
+    """The order's content as the shop sent it (not the delivery's identity): fields in the model's order."""
+    return hashlib.sha256(event.model_dump_json(exclude=_NOT_CONTENT).encode()).hexdigest()
 
 
 def address_of(address: EventAddress) -> Address:
