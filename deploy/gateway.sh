@@ -110,6 +110,7 @@ http {
         location /emails { proxy_pass http://$NOTIFIER; }
         location /orders { proxy_pass http://$ORDER_INTAKE; }
         location /order-imports { proxy_pass http://$ORDER_INTAKE; }
+        location /order-policies { proxy_pass http://$ORDER_INTAKE; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')

@@ -114,15 +114,15 @@ async def test_illegal_transitions_are_refused_with_409_and_change_nothing(api, 
     assert again.status_code == 200 and again.json() == before  # repeated: nothing changes
     after = (await api.get(f"/orders/{order_id}", headers=operator)).json()
     assert after == before and after["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
-    assert [(h["from_status"], h["to_status"]) for h in after["history"]][2:] == [
+    assert [(h["from_status"], h["to_status"]) for h in after["history"]][-5:] == [
         ("accepted", "in_production"),
         ("in_production", "printed"),
         ("printed", "packaged"),
         ("packaged", "shipped"),
         ("shipped", "delivered"),
     ]
-    assert [h["sequence"] for h in after["history"]] == list(range(1, 8))
-    assert len({h["actor"] for h in after["history"][2:]}) == 1  # the operator's subject, on each change
+    assert [h["sequence"] for h in after["history"]] == list(range(1, len(after["history"]) + 1))
+    assert len({h["actor"] for h in after["history"][-5:]}) == 1  # the operator's subject, on each change
 
 
 async def test_a_held_order_is_released_when_its_address_is_corrected(api, publish, token_mint):

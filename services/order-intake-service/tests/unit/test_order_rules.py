@@ -1,12 +1,14 @@
 """The order rules alone: addresses, resolution, holds, the status lifecycle."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.errors import IllegalTransition, InvalidOrderInput
 from order_intake.domain.orders import Line, Order, Shipment
+from order_intake.domain.policies import ClientPolicy, HoldRules, dry_run, immediate
 from order_intake.domain.resolution import Mapping, MappingIndex, PrintFile
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -36,6 +38,7 @@ def _index(*mappings: Mapping) -> MappingIndex:
     return MappingIndex(mappings)
 
 
+POLICY = immediate("c1")
 VARIANT = Mapping("m1", "s1", "p1", "v1", "TEE-1", "uid-1", FILES)
 
 
@@ -92,7 +95,7 @@ def test_a_line_matches_by_variant_then_product_then_sku():
         Line("l3", 3, "Mug", 1, platform_product_id="p7", platform_variant_id="v7", sku="mug-1"),
         Line("l4", 4, "Cap", 1, platform_product_id="p3", platform_variant_id="v3", variant_title="Red"),
     )
-    order.receive(_index(VARIANT, by_product, by_sku, other_store), at=NOW, actor="shop")
+    order.receive(_index(VARIANT, by_product, by_sku, other_store), POLICY, at=NOW, actor="shop")
     assert [line.product_uid for line in order.lines] == ["uid-1", "uid-2", "uid-3", None]
     assert order.status == "on_hold"
     assert [h.message for h in order.holds] == ["variant 'Red' of 'Cap' is not connected to a catalog product"]
@@ -100,16 +103,16 @@ def test_a_line_matches_by_variant_then_product_then_sku():
 
 def test_a_mapping_without_print_file_holds_the_order():
     order = _order()
-    order.receive(_index(Mapping("m1", "s1", "p1", "v1", None, "uid-1", ())), at=NOW, actor="shop")
+    order.receive(_index(Mapping("m1", "s1", "p1", "v1", None, "uid-1", ())), POLICY, at=NOW, actor="shop")
     assert (order.status, order.holds[0].reason) == ("on_hold", "missing_print_files")
 
 
 def test_a_resolved_order_with_a_bad_address_is_held_naming_the_field():
     order = _order(address=Address(first_name="A", address1="x", city="Paris", postcode="750", country_code="FR"))
-    order.receive(_index(VARIANT), at=NOW, actor="shop")
+    order.receive(_index(VARIANT), POLICY, at=NOW, actor="shop")
     assert order.status == "on_hold"
     assert [(h.reason, h.field) for h in order.holds] == [("invalid_address", "postcode")]
-    order.correct_address(GOOD, _index(VARIANT), at=NOW, actor="u1")
+    order.correct_address(GOOD, _index(VARIANT), POLICY, at=NOW, actor="u1")
     assert order.status == "accepted" and order.holds == []
     assert [c.to_status for c in order.changes] == ["received", "on_hold", "accepted"]
     assert [c.sequence for c in order.changes] == [1, 2, 3]
@@ -117,7 +120,7 @@ def test_a_resolved_order_with_a_bad_address_is_held_naming_the_field():
 
 def _accepted(test: bool = False) -> Order:
     order = _order(test=test)
-    order.receive(_index(VARIANT), at=NOW, actor="shop")
+    order.receive(_index(VARIANT), POLICY, at=NOW, actor="shop")
     assert order.status == "accepted"
     return order
 
@@ -154,13 +157,13 @@ def test_lines_are_cancelled_in_part_then_whole():
         Line("l1", 1, "Tee", 2, platform_product_id="p1", platform_variant_id="v1"),
         Line("l2", 2, "Tee", 1, platform_product_id="p1", platform_variant_id="v1"),
     )
-    order.receive(_index(VARIANT), at=NOW, actor="shop")
-    order.cancel_line("l1", 1, at=NOW, actor="u", why=None)
+    order.receive(_index(VARIANT), POLICY, at=NOW, actor="shop")
+    order.cancel_line("l1", 1, _index(VARIANT), POLICY, at=NOW, actor="u", why=None)
     assert (order.status, order.lines[0].open_quantity) == ("accepted", 1)
     with pytest.raises(InvalidOrderInput):
-        order.cancel_line("l1", 2, at=NOW, actor="u", why=None)
-    order.cancel_line("l1", None, at=NOW, actor="u", why=None)
-    order.cancel_line("l2", None, at=NOW, actor="u", why=None)
+        order.cancel_line("l1", 2, _index(VARIANT), POLICY, at=NOW, actor="u", why=None)
+    order.cancel_line("l1", None, _index(VARIANT), POLICY, at=NOW, actor="u", why=None)
+    order.cancel_line("l2", None, _index(VARIANT), POLICY, at=NOW, actor="u", why=None)
     assert order.status == "cancelled"
 
 
@@ -169,9 +172,9 @@ def test_cancelling_the_unmapped_line_of_a_held_order_releases_it():
         Line("l1", 1, "Tee", 1, platform_product_id="p1", platform_variant_id="v1"),
         Line("l2", 2, "Cap", 1, platform_product_id="p5", platform_variant_id="v5"),
     )
-    order.receive(_index(VARIANT), at=NOW, actor="shop")
+    order.receive(_index(VARIANT), POLICY, at=NOW, actor="shop")
     assert order.status == "on_hold"
-    order.cancel_line("l2", None, at=NOW, actor="u", why="not sold any more")
+    order.cancel_line("l2", None, _index(VARIANT), POLICY, at=NOW, actor="u", why="not sold any more")
     assert order.status == "accepted"
 
 
@@ -186,3 +189,48 @@ def test_a_shop_cancellation_after_production_started_is_flagged():
     order.change_status("in_production", at=NOW, actor="op")
     order.cancel_in_store("customer", at=NOW)
     assert order.status == "in_production" and order.attention
+
+
+def test_hold_rules_hold_an_order_that_resolves_and_say_which_rule():
+    rules = HoldRules(
+        first_order_of_new_store=True, max_total=Decimal("5"), max_quantity=1, countries=frozenset({"FR"})
+    )
+    order = _order()
+    order.first_of_store = True
+    order.receive(_index(VARIANT), ClientPolicy("c1", rules=rules), at=NOW, actor="shop")
+    assert order.status == "on_hold"
+    assert [h.rule for h in order.holds] == ["first_order_of_new_store", "max_total", "max_quantity", "countries"]
+    assert order.holds[1].message == "held by rule: order total 10.00 EUR is above 5"
+    order.approve(_index(VARIANT), ClientPolicy("c1", rules=rules), at=NOW, actor="op")
+    assert order.status == "accepted"
+
+
+def test_rules_wait_for_the_lines_and_address_and_approval_is_kept_when_resolved_again():
+    policy = ClientPolicy("c1", approval="manual")
+    order = _order()
+    order.receive(_index(), policy, at=NOW, actor="shop")
+    assert [h.reason for h in order.holds] == ["unmapped_products"]
+    order.resolve(_index(VARIANT), policy, at=NOW, actor="system")
+    assert [h.reason for h in order.holds] == ["awaiting_approval"]
+    order.approve(_index(VARIANT), policy, at=NOW, actor="op")
+    assert order.status == "accepted"
+
+
+def test_a_delay_window_holds_the_order_until_it_passes():
+    policy = ClientPolicy("c1", approval="delay", delay_minutes=30)
+    order = _order()
+    order.receive(_index(VARIANT), policy, at=NOW, actor="shop")
+    assert order.status == "on_hold" and order.release_at == NOW + timedelta(minutes=30)
+    assert order.holds[0].message == "goes to production at 2026-11-30 10:30 UTC unless cancelled or corrected before"
+    order.resolve(_index(VARIANT), policy, at=NOW + timedelta(minutes=29), actor="system")
+    assert order.status == "on_hold"
+    order.resolve(_index(VARIANT), policy, at=NOW + timedelta(minutes=30), actor="system")
+    assert (order.status, order.release_at) == ("accepted", None)
+
+
+def test_a_dry_run_names_the_orders_and_rules_and_changes_nothing():
+    big, small = _accepted(), _accepted()
+    small.lines[0].quantity = 1
+    hits = dry_run(HoldRules(max_quantity=1), [big, small])
+    assert [(hit.order, [h.rule for h in hit.holds]) for hit in hits] == [(big, ["max_quantity"])]
+    assert big.status == "accepted" and big.holds == []

@@ -4,7 +4,8 @@ Writes of the hot path are set-based: one query to read many, bulk inserts and u
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
 from order_intake.adapters.tables import (
+    ClientPolicyRow,
     ImportJobRow,
     MappingRow,
     OrderHistoryRow,
@@ -25,6 +27,7 @@ from order_intake.domain.addresses import Address
 from order_intake.domain.imports import ImportJob
 from order_intake.domain.order_csv import RowError
 from order_intake.domain.orders import Change, Hold, Line, Order, Shipment, Status
+from order_intake.domain.policies import ClientPolicy, HoldRules
 from order_intake.domain.resolution import LineKey, Mapping, PrintFile
 from order_intake.domain.stores import Store
 from order_intake.ports import OrderFilter
@@ -33,7 +36,7 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, MappingRow, OrderRow, OrderLineRow, OrderHistoryRow, ImportJobRow),
+    tables=(StoreRow, MappingRow, OrderRow, OrderLineRow, OrderHistoryRow, ImportJobRow, ClientPolicyRow),
 )
 
 _ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
@@ -105,11 +108,15 @@ def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
         "content_hash": order.content_hash,
         "sequence": order.sequence,
         "holds": [
-            {"reason": h.reason, "message": h.message, "line_id": h.line_id, "field": h.field} for h in order.holds
+            {"reason": h.reason, "message": h.message, "line_id": h.line_id, "field": h.field, "rule": h.rule}
+            for h in order.holds
         ],
         "shipments": [_shipment(s) for s in order.shipments],
         "possible_duplicate": order.possible_duplicate,
         "attention": order.attention,
+        "first_of_store": order.first_of_store,
+        "approved_at": order.approved_at,
+        "release_at": order.release_at,
     }
     if key is not None:
         values["order_key"] = key
@@ -187,10 +194,13 @@ def _order_of(row: OrderRow, lines: list[Line]) -> Order:
         status=status,
         sequence=row.sequence,
         updated_at=utc(row.updated_at),
-        holds=[Hold(h["reason"], h["message"], h.get("line_id"), h.get("field")) for h in row.holds],
+        holds=[Hold(h["reason"], h["message"], h.get("line_id"), h.get("field"), h.get("rule")) for h in row.holds],
         shipments=[_shipment_of(s) for s in row.shipments],
         possible_duplicate=row.possible_duplicate,
         attention=row.attention,
+        first_of_store=row.first_of_store,
+        approved_at=utc(row.approved_at) if row.approved_at else None,
+        release_at=utc(row.release_at) if row.release_at else None,
     )
 
 
@@ -398,6 +408,24 @@ class SqlOrders:
         )
         return list((await self._session.execute(query)).scalars())
 
+    async def stores_with_orders(self, store_ids: Iterable[str]) -> set[str]:
+        """Which of these stores already have an order (one query)."""
+        wanted = sorted(set(store_ids))
+        if not wanted:
+            return set()
+        query = select(col(OrderRow.store_id)).where(col(OrderRow.store_id).in_(wanted)).distinct()
+        return set((await self._session.execute(query)).scalars())
+
+    async def due_for_release(self, now: datetime, *, limit: int) -> list[str]:
+        """Held orders whose client's delay window has passed."""
+        query = (
+            select(col(OrderRow.id))
+            .where(col(OrderRow.status) == "on_hold", col(OrderRow.release_at) <= now)
+            .order_by(col(OrderRow.release_at))
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def keep_history(self, changes: Sequence[Change]) -> None:
         if changes:
             await self._session.execute(insert(_table(OrderHistoryRow)), [_change_values(c) for c in changes])
@@ -473,6 +501,48 @@ class SqlImportJobs:
         await self._session.execute(update(ImportJobRow), [_job_values(job)])
 
 
+class SqlPolicies:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_many(self, client_ids: Iterable[str]) -> dict[str, ClientPolicy]:
+        wanted = sorted(set(client_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.execute(select(ClientPolicyRow).where(col(ClientPolicyRow.client_id).in_(wanted)))
+        return {
+            row.client_id: ClientPolicy(
+                client_id=row.client_id,
+                approval=row.approval,  # type: ignore[arg-type]
+                delay_minutes=row.delay_minutes,
+                rules=HoldRules(
+                    first_order_of_new_store=row.first_order_of_new_store,
+                    max_total=Decimal(row.max_total) if row.max_total is not None else None,
+                    max_quantity=row.max_quantity,
+                    countries=frozenset(row.countries),
+                ),
+                updated_at=utc(row.updated_at),
+                updated_by=row.updated_by,
+            )
+            for row in rows.scalars()
+        }
+
+    async def put(self, policy: ClientPolicy) -> None:
+        await self._session.merge(
+            ClientPolicyRow(
+                client_id=policy.client_id,
+                approval=policy.approval,
+                delay_minutes=policy.delay_minutes,
+                first_order_of_new_store=policy.rules.first_order_of_new_store,
+                max_total=str(policy.rules.max_total) if policy.rules.max_total is not None else None,
+                max_quantity=policy.rules.max_quantity,
+                countries=sorted(policy.rules.countries),
+                updated_at=policy.updated_at or datetime.now(UTC),
+                updated_by=policy.updated_by or "",
+            )
+        )
+
+
 def _lock_key(store_id: str) -> int:
     return int.from_bytes(hashlib.sha256(f"order-intake:store:{store_id}".encode()).digest()[:8], "big", signed=True)
 
@@ -502,6 +572,7 @@ class OrderIntakeUnitOfWork(SqlUnitOfWork):
     store_guard: SqlStoreGuard
     stores: SqlStores
     import_jobs: SqlImportJobs
+    policies: SqlPolicies
     mappings: SqlMappings
     orders: SqlOrders
 
@@ -509,5 +580,6 @@ class OrderIntakeUnitOfWork(SqlUnitOfWork):
         self.store_guard = SqlStoreGuard(session)
         self.stores = SqlStores(session)
         self.import_jobs = SqlImportJobs(session)
+        self.policies = SqlPolicies(session)
         self.mappings = SqlMappings(session)
         self.orders = SqlOrders(session)

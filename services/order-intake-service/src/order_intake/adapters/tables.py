@@ -86,6 +86,9 @@ class OrderRow(SQLModel, table=True):
     shipments: list[dict[str, Any]] = _json(nullable=False)
     possible_duplicate: bool
     attention: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    first_of_store: bool
+    approved_at: datetime | None = _at(nullable=True)
+    release_at: datetime | None = _at(nullable=True, index=True)
 
 
 class OrderLineRow(SQLModel, table=True):
@@ -149,3 +152,17 @@ class ImportJobRow(SQLModel, table=True):
     orders_failed: int
     errors: list[dict[str, Any]] = _json(nullable=False)
     finished_at: datetime | None = _at(nullable=True)
+
+
+class ClientPolicyRow(SQLModel, table=True):
+    __tablename__ = "client_policies"
+
+    client_id: str = Field(primary_key=True, max_length=64)
+    approval: str = Field(max_length=20)
+    delay_minutes: int
+    first_order_of_new_store: bool
+    max_total: str | None = Field(default=None, max_length=40)
+    max_quantity: int | None = None
+    countries: list[str] = _json(nullable=False)
+    updated_at: datetime = _at(nullable=False)
+    updated_by: str = Field(max_length=100)

@@ -4,11 +4,12 @@ Every change raises the order's sequence by one and is recorded as a ``Change`` 
 from, to, why), which the handlers keep in the order's history and publish."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.errors import IllegalTransition, InvalidOrderInput, OrderNotEditable
+from order_intake.domain.policies import ClientPolicy
 from order_intake.domain.resolution import LineKey, MappingIndex, PrintFile, missing_file_message, unmapped_message
 
 Status = Literal[
@@ -111,10 +112,18 @@ class Line:
 class Hold:
     """Why an order waits: a code, the words a client understands, and the line or field."""
 
-    reason: Literal["unmapped_products", "missing_print_files", "invalid_address", "test_order"]
+    reason: Literal[
+        "unmapped_products",
+        "missing_print_files",
+        "invalid_address",
+        "held_by_rule",
+        "awaiting_approval",
+        "approval_delay",
+    ]
     message: str
     line_id: str | None = None
     field: str | None = None
+    rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,9 @@ class Order:
     shipments: list[Shipment] = field(default_factory=list)
     possible_duplicate: bool = False
     attention: str | None = None
+    first_of_store: bool = False  # the first order of its store (a hold rule may hold it)
+    approved_at: datetime | None = None  # approved by hand or its delay passed: no rule or approval holds it
+    release_at: datetime | None = None  # end of the client's delay window, while it holds the order
     changes: list[Change] = field(default_factory=list)  # this unit of work's, not yet kept
 
     # --- intake and resolution -------------------------------------------------------------
@@ -182,16 +194,18 @@ class Order:
             return f"reference:{client_reference.strip().casefold()}"
         raise InvalidOrderInput("An order needs a platform order id or a client order reference.")
 
-    def receive(self, mappings: MappingIndex, *, at: datetime, actor: str) -> None:
+    def receive(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
         """A new order: recorded as received, then resolved to accepted or on_hold."""
         if not self.lines:
             raise InvalidOrderInput("An order needs at least one line.")
         self._record(at, actor, None, "received", "order received")
-        self.resolve(mappings, at=at, actor=actor)
+        self.resolve(mappings, policy, at=at, actor=actor)
 
-    def resolve(self, mappings: MappingIndex, *, at: datetime, actor: str, why: str | None = None) -> bool:
-        """Resolves every line and checks the address; accepted when all is well, else on hold
-        with the reasons. Returns whether the status changed."""
+    def resolve(
+        self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str, why: str | None = None
+    ) -> bool:
+        """Resolves every line and checks the address; then the client's hold rules and approval.
+        Accepted when all is well, else on hold with the reasons. Returns whether the status changed."""
         if self.status not in ("received", "on_hold"):
             return False
         holds: list[Hold] = []
@@ -214,6 +228,10 @@ class Order:
                 holds.append(Hold("missing_print_files", line.problem_message or "", line_id=line.line_id))
         for problem in check_address(self.shipping_address):
             holds.append(Hold("invalid_address", problem.message, field=problem.field))
+        if not holds and self.approved_at is None:
+            holds = self._policy_holds(policy, at)
+        if not any(h.reason == "approval_delay" for h in holds):
+            self.release_at = None  # only a running delay window is waited for
         self.holds = holds
         target: Status = "on_hold" if holds else "accepted"
         if target == self.status:
@@ -222,18 +240,48 @@ class Order:
         self._record(at, actor, self.status, target, reason)
         return True
 
+    def _policy_holds(self, policy: ClientPolicy, at: datetime) -> list[Hold]:
+        if rule_holds := policy.rules.holds(self):
+            return rule_holds
+        if policy.approval == "manual":
+            return [Hold("awaiting_approval", "waiting for approval before production")]
+        if policy.approval == "delay":
+            self.release_at = self.release_at or self.received_at + timedelta(minutes=policy.delay_minutes)
+            if at < self.release_at:
+                when = f"{self.release_at:%Y-%m-%d %H:%M} UTC"
+                return [Hold("approval_delay", f"goes to production at {when} unless cancelled or corrected before")]
+        return []
+
+    def approve(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
+        """Approved by hand: no hold rule or approval holds it any more; it goes to production
+        once its lines and address resolve."""
+        if self.status != "on_hold":
+            raise IllegalTransition(f"Only an order on hold is approved; this one is {self.status}.")
+        self.approved_at = at
+        self.release_at = None
+        if not self.resolve(mappings, policy, at=at, actor=actor, why="approved"):
+            self._record(
+                at,
+                actor,
+                self.status,
+                self.status,
+                "approved; still waiting: " + "; ".join(h.message for h in self.holds),
+            )
+
     @property
     def unresolved_lines(self) -> list[Line]:
         return [line for line in self.lines if not line.resolved and line.open_quantity > 0]
 
     # --- changes after intake ------------------------------------------------------------
 
-    def correct_address(self, address: Address, mappings: MappingIndex, *, at: datetime, actor: str) -> None:
+    def correct_address(
+        self, address: Address, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str
+    ) -> None:
         """A held order's shipping address corrected: checked again, released when all resolves."""
         if self.status not in ("received", "on_hold"):
             raise OrderNotEditable(f"The address of a {self.status} order cannot be changed.")
         self.shipping_address = address
-        if not self.resolve(mappings, at=at, actor=actor, why="shipping address corrected"):
+        if not self.resolve(mappings, policy, at=at, actor=actor, why="shipping address corrected"):
             self._record(at, actor, self.status, self.status, "shipping address corrected")
 
     def change_status(self, to: Status, *, at: datetime, actor: str, why: str | None = None) -> bool:
@@ -267,8 +315,19 @@ class Order:
         self._record(at, actor, self.status, to, f"parcel {shipment.tracking_number}", shipment=shipment)
         return True
 
-    def cancel_line(self, line_id: str, quantity: int | None, *, at: datetime, actor: str, why: str | None) -> None:
-        """Cancels some (or all) of a line's quantity; the order is cancelled when nothing is left."""
+    def cancel_line(
+        self,
+        line_id: str,
+        quantity: int | None,
+        mappings: MappingIndex,
+        policy: ClientPolicy,
+        *,
+        at: datetime,
+        actor: str,
+        why: str | None,
+    ) -> None:
+        """Cancels some (or all) of a line's quantity; the order is cancelled when nothing is
+        left; a held order is resolved again (its cancelled line may have been what held it)."""
         line = next((line for line in self.lines if line.line_id == line_id), None)
         if line is None:
             raise InvalidOrderInput(f"The order has no line {line_id}.")

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -10,6 +11,7 @@ from order_intake.domain.addresses import Address
 from order_intake.domain.imports import ImportJob
 from order_intake.domain.manual import DraftLine, OrderDraft
 from order_intake.domain.orders import Change, Line, Order
+from order_intake.domain.policies import Approval, ClientPolicy, HoldRules
 
 SettableStatus = Literal[
     "in_production", "printed", "packaged", "shipped", "in_transit", "delivered", "cancelled", "returned", "failed"
@@ -132,6 +134,9 @@ class OrderSummary(BaseModel):
     possible_duplicate: bool
     attention: str | None = Field(description="Something the operator must look at, e.g. cancelled after production")
     holds: list[dict[str, Any]]
+    first_of_store: bool
+    approved_at: datetime | None
+    release_at: datetime | None = Field(description="While a delay window holds it: when it goes to production")
 
     @classmethod
     def fields_of(cls, order: Order) -> dict[str, Any]:
@@ -155,6 +160,9 @@ class OrderSummary(BaseModel):
             "possible_duplicate": order.possible_duplicate,
             "attention": order.attention,
             "holds": [asdict(h) for h in order.holds],
+            "first_of_store": order.first_of_store,
+            "approved_at": order.approved_at,
+            "release_at": order.release_at,
         }
 
     @classmethod
@@ -248,3 +256,63 @@ class ImportJobPublic(BaseModel):
     def of(cls, job: ImportJob) -> "ImportJobPublic":
         values = {name: getattr(job, name) for name in cls.model_fields if name != "errors"}
         return cls(**values, errors=[RowErrorPublic(**asdict(e)) for e in job.errors])
+
+
+class HoldRulesBody(BaseModel):
+    first_order_of_new_store: bool = False
+    max_total: Decimal | None = Field(default=None, gt=0, max_digits=14, decimal_places=2)
+    max_quantity: int | None = Field(default=None, ge=1, le=1_000_000)
+    countries: list[str] = Field(default=[], max_length=250, description="ISO country codes whose orders are held")
+
+    def to_domain(self) -> HoldRules:
+        return HoldRules(
+            self.first_order_of_new_store,
+            self.max_total,
+            self.max_quantity,
+            frozenset(c.strip().upper() for c in self.countries),
+        )
+
+    @classmethod
+    def of(cls, rules: HoldRules) -> "HoldRulesBody":
+        return cls(
+            first_order_of_new_store=rules.first_order_of_new_store,
+            max_total=rules.max_total,
+            max_quantity=rules.max_quantity,
+            countries=sorted(rules.countries),
+        )
+
+
+class PolicyBody(BaseModel):
+    approval: Approval = Field(description="immediate, delay (a window to cancel or fix), or manual")
+    delay_minutes: int = Field(default=0, ge=0, le=7 * 24 * 60)
+    rules: HoldRulesBody = HoldRulesBody()
+
+
+class PolicyPublic(PolicyBody):
+    client_id: str
+    updated_at: datetime | None
+    updated_by: str | None
+
+    @classmethod
+    def of(cls, policy: ClientPolicy) -> "PolicyPublic":
+        return cls(
+            client_id=policy.client_id,
+            approval=policy.approval,
+            delay_minutes=policy.delay_minutes,
+            rules=HoldRulesBody.of(policy.rules),
+            updated_at=policy.updated_at,
+            updated_by=policy.updated_by,
+        )
+
+
+class DryRunOrder(BaseModel):
+    order_id: str
+    order_number: str | None
+    store_id: str
+    received_at: datetime
+    holds: list[dict[str, Any]]
+
+
+class DryRunResult(BaseModel):
+    orders_tried: int
+    would_hold: list[DryRunOrder]

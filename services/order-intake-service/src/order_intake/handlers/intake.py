@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from order_intake.domain.addresses import Address
 from order_intake.domain.orders import Line, Order
 from order_intake.domain.resolution import LineKey, MappingIndex
+from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import UnitOfWork
 from storefront_events import OrderCancelledInStore, OrderReceived
@@ -98,6 +99,8 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
             ),
         )
         index = MappingIndex(mappings)
+        policies = await policies_for({event.client_id for event in events}, uow)
+        seen_stores = await uow.orders.stores_with_orders(store_ids)
         new: dict[str, tuple[Order, str]] = {}
         again: dict[str, Order] = {}
         for (event, key), order_id in zip(keyed, ids, strict=True):
@@ -108,7 +111,9 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
                 continue
             store = stores.get(event.store_id)
             order = order_of(event, order_id, test=event.test or (store is not None and store.test_mode), now=now)
-            order.receive(index, at=now, actor="shop")
+            order.first_of_store = order.store_id not in seen_stores
+            seen_stores.add(order.store_id)
+            order.receive(index, policies[order.client_id], at=now, actor="shop")
             new[order_id] = (order, key)
         await uow.orders.add_many(list(new.values()))
         await uow.orders.save_many(list(again.values()))

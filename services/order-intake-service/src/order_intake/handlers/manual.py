@@ -21,6 +21,7 @@ from order_intake.domain.stores import Store
 from order_intake.domain.visibility import Viewer
 from order_intake.handlers.intake import line_id_for, order_id_for
 from order_intake.handlers.orders import OrderView
+from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import UnitOfWork
 from service_runtime.errors import NotFound
@@ -86,6 +87,8 @@ async def _place(
     keys = [Order.key_of(store.store_id, None, draft.reference) for draft in drafts]
     ids = [order_id_for(store.store_id, key) for key in keys]
     held = await uow.orders.get_many(ids, for_update=True)
+    policy = (await policies_for([store.client_id], uow))[store.client_id]
+    seen_store = bool(await uow.orders.stores_with_orders([store.store_id]))
     placed: list[Placed] = []
     new: dict[str, tuple[Order, str]] = {}
     again: dict[str, Order] = {}
@@ -107,7 +110,8 @@ async def _place(
             test=draft.test or store.test_mode,
             now=now,
         )
-        order.receive(index, at=now, actor=source)
+        order.first_of_store, seen_store = not seen_store, True
+        order.receive(index, policy, at=now, actor=source)
         new[order_id] = (order, key)
         placed.append(Placed("created", order))
     await uow.orders.add_many(list(new.values()))

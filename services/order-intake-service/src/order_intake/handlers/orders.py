@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from order_intake.domain.addresses import Address
 from order_intake.domain.errors import OrderNotFound
 from order_intake.domain.orders import Change, Order, Shipment, Status
+from order_intake.domain.policies import ClientPolicy
 from order_intake.domain.resolution import MappingIndex
 from order_intake.domain.visibility import Viewer
+from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import OrderFilter, UnitOfWork
 
@@ -97,7 +99,8 @@ async def cancel_line(
 ) -> OrderView:
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
-        order.cancel_line(line_id, quantity, at=datetime.now(UTC), actor=viewer.subject, why=why)
+        index, policy = await _resolution(order, uow)
+        order.cancel_line(line_id, quantity, index, policy, at=datetime.now(UTC), actor=viewer.subject, why=why)
         return await _keep(order, uow)
 
 
@@ -105,7 +108,43 @@ async def correct_address(order_id: str, address: Address, *, viewer: Viewer, uo
     """A held order's address corrected: checked again, and the order released if all resolves."""
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
-        await uow.store_guard.hold([order.store_id], exclusive=False)
-        index = MappingIndex(await uow.mappings.matching([order.store_id], (line.key for line in order.lines)))
-        order.correct_address(address, index, at=datetime.now(UTC), actor=viewer.subject)
+        index, policy = await _resolution(order, uow)
+        order.correct_address(address, index, policy, at=datetime.now(UTC), actor=viewer.subject)
         return await _keep(order, uow)
+
+
+async def approve(order_id: str, *, viewer: Viewer, uow: UnitOfWork) -> OrderView:
+    """An order held by a rule or waiting for approval goes to production (once it resolves)."""
+    async with uow:
+        order = await _load(order_id, viewer, uow, acting=True)
+        index, policy = await _resolution(order, uow)
+        order.approve(index, policy, at=datetime.now(UTC), actor=viewer.subject)
+        return await _keep(order, uow)
+
+
+async def release_due(*, uow: UnitOfWork, limit: int = 500) -> int:
+    """Held orders whose client's delay window has passed go to production; returns how many were looked at."""
+    now = datetime.now(UTC)
+    async with uow:
+        order_ids = await uow.orders.due_for_release(now, limit=limit)
+        if not order_ids:
+            return 0
+        orders = list((await uow.orders.get_many(order_ids, for_update=True)).values())
+        await uow.store_guard.hold({o.store_id for o in orders}, exclusive=False)
+        index = MappingIndex(
+            await uow.mappings.matching({o.store_id for o in orders}, (line.key for o in orders for line in o.lines))
+        )
+        policies = await policies_for({o.client_id for o in orders}, uow)
+        for order in orders:
+            order.resolve(index, policies[order.client_id], at=now, actor="system", why="delay window passed")
+        await uow.orders.save_many(orders)
+        await keep_changes(orders, uow=uow)
+        await uow.commit()
+        return len(orders)
+
+
+async def _resolution(order: Order, uow: UnitOfWork) -> tuple[MappingIndex, ClientPolicy]:
+    """What resolving this order again needs: its store's mappings and its client's policy."""
+    await uow.store_guard.hold([order.store_id], exclusive=False)
+    index = MappingIndex(await uow.mappings.matching([order.store_id], (line.key for line in order.lines)))
+    return index, (await policies_for([order.client_id], uow))[order.client_id]

@@ -9,6 +9,7 @@ import structlog
 from order_intake.domain.orders import Order
 from order_intake.domain.resolution import LineKey, Mapping, MappingIndex, PrintFile
 from order_intake.domain.stores import Store
+from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import UnitOfWork
 from storefront_events import ProductMapped, ProductUnmapped, StoreConnected, StoreDisconnected
@@ -104,8 +105,9 @@ async def release_held(
     index = MappingIndex(
         await uow.mappings.matching({o.store_id for o in orders}, (line.key for o in orders for line in o.lines))
     )
+    policies = await policies_for({o.client_id for o in orders}, uow)
     for order in orders:
-        order.resolve(index, at=at, actor="system", why=why)
+        order.resolve(index, policies[order.client_id], at=at, actor="system", why=why)
     await uow.orders.save_many(orders)
     await keep_changes(orders, uow=uow)
     released = [order for order in orders if order.status == "accepted"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:27:41.600616
+Create Date: 2026-11-30 06:38:33.714195
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,18 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('client_policies',
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('approval', sa.String(length=20), nullable=False),
+    sa.Column('delay_minutes', sa.Integer(), nullable=False),
+    sa.Column('first_order_of_new_store', sa.Boolean(), nullable=False),
+    sa.Column('max_total', sa.String(length=40), nullable=True),
+    sa.Column('max_quantity', sa.Integer(), nullable=True),
+    sa.Column('countries', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by', sa.String(length=100), nullable=False),
+    sa.PrimaryKeyConstraint('client_id')
     )
     op.create_table('mappings',
     sa.Column('mapping_id', sa.String(length=64), nullable=False),
@@ -132,12 +144,16 @@ def upgrade() -> None:
     sa.Column('shipments', sa.JSON(), nullable=False),
     sa.Column('possible_duplicate', sa.Boolean(), nullable=False),
     sa.Column('attention', sa.Text(), nullable=True),
+    sa.Column('first_of_store', sa.Boolean(), nullable=False),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('release_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('store_id', 'order_key', name='uq_orders_store_key')
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_client_received', ['client_id', 'received_at'], unique=False)
         batch_op.create_index('ix_orders_received', ['received_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_release_at'), ['release_at'], unique=False)
         batch_op.create_index('ix_orders_store_status', ['store_id', 'status'], unique=False)
 
     op.create_table('outbox_messages',
@@ -200,6 +216,7 @@ def downgrade() -> None:
     op.drop_table('outbox_messages')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_store_status')
+        batch_op.drop_index(batch_op.f('ix_orders_release_at'))
         batch_op.drop_index('ix_orders_received')
         batch_op.drop_index('ix_orders_client_received')
 
@@ -220,5 +237,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_mappings_store_product')
 
     op.drop_table('mappings')
+    op.drop_table('client_policies')
     op.drop_table('applied_events')
     # ### end Alembic commands ###
