@@ -122,9 +122,9 @@ async def approve(order_id: str, *, viewer: Viewer, uow: UnitOfWork) -> OrderVie
         return await _keep(order, uow)
 
 
-async def release_due(*, uow: UnitOfWork, limit: int = 500) -> int:
+async def release_due(*, uow: UnitOfWork, limit: int = 500, now: datetime | None = None) -> int:
     """Held orders whose client's delay window has passed go to production; returns how many were looked at."""
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     async with uow:
         order_ids = await uow.orders.due_for_release(now, limit=limit)
         if not order_ids:
