@@ -23,6 +23,7 @@ class OrderFilter:
     received_from: datetime | None = None
     received_before: datetime | None = None
     text: str | None = None
+    needs_attention: bool = False  # possible duplicates and cancellations after production started
 
 
 class Stores(Protocol):

@@ -97,6 +97,8 @@ async def test_the_same_reference_with_other_content_is_flagged_not_dropped(api,
 
     body = await eventually(flagged)
     assert body["lines"][0]["quantity"] == 1  # the first content stands until someone looks
+    listed = (await api.get("/orders", headers=operator, params={"needs_attention": "true"})).json()["items"]
+    assert [o["id"] for o in listed] == [order_id]
     assert body["history"][-1]["reason"] == "received again with the same reference but other content"
 
 

@@ -451,6 +451,8 @@ class SqlOrders:
             query = query.where(col(OrderRow.received_at) >= where.received_from)
         if where.received_before is not None:
             query = query.where(col(OrderRow.received_at) < where.received_before)
+        if where.needs_attention:
+            query = query.where(or_(col(OrderRow.possible_duplicate).is_(True), col(OrderRow.attention).is_not(None)))
         if where.text:
             pattern = "%" + where.text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             query = query.where(col(OrderRow.search_key).like(pattern, escape="\\"))

@@ -77,6 +77,9 @@ async def list_orders(
     received_from: Annotated[datetime | None, Query(alias="from")] = None,
     received_before: Annotated[datetime | None, Query(alias="to")] = None,
     search: Annotated[str | None, Query(max_length=200, description="Part of the order number or reference")] = None,
+    needs_attention: Annotated[
+        bool, Query(description="Only possible duplicates and orders cancelled in the shop after production started")
+    ] = False,
     cursor: Annotated[str | None, Query(max_length=600)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
@@ -88,6 +91,7 @@ async def list_orders(
         received_from=received_from,
         received_before=received_before,
         text=search.strip() if search and search.strip() else None,
+        needs_attention=needs_attention,
     )
     orders = await handlers.list_orders(
         where, viewer=viewer_of(principal), after=_decode(cursor), limit=limit + 1, uow=uow

@@ -61,6 +61,7 @@ async def list_orders(
             received_from=where.received_from,
             received_before=where.received_before,
             text=where.text,
+            needs_attention=where.needs_attention,
         )
     if stores is not None:
         where = OrderFilter(
@@ -70,6 +71,7 @@ async def list_orders(
             received_from=where.received_from,
             received_before=where.received_before,
             text=where.text,
+            needs_attention=where.needs_attention,
         )
     async with uow:
         return await uow.orders.search(where, after=after, limit=limit)
