@@ -502,6 +502,15 @@ class SqlImportJobs:
     async def save(self, job: ImportJob) -> None:
         await self._session.execute(update(ImportJobRow), [_job_values(job)])
 
+    async def interrupt_running(self, at: datetime) -> int:
+        """Jobs left running by a stopped process: their file is not here any more."""
+        result = await self._session.execute(
+            update(_table(ImportJobRow))
+            .where(_table(ImportJobRow).c.status == "running")
+            .values(status="interrupted", finished_at=at)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class SqlPolicies:
     def __init__(self, session: AsyncSession) -> None:

@@ -240,7 +240,9 @@ class RowErrorPublic(BaseModel):
 class ImportJobPublic(BaseModel):
     id: str
     store_id: str
-    status: str = Field(description="running, done, or refused (the file itself is unusable)")
+    status: str = Field(
+        description="running, done, refused (the file itself is unusable), or interrupted (the service stopped: import the file again, nothing is imported twice)"
+    )
     rows: int
     orders_total: int
     orders_done: int
