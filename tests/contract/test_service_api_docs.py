@@ -9,6 +9,12 @@ EXPECTED_CHANNELS = {
     "client-service": {"clients.v1:publish"},
     "access-service": {"clients.v1:on_client_changed", "notifications.v1:on_email_delivery", "access.v1:publish"},
     "notifier-service": {"access.v1:on_user_invited", "access.v1:follow_access_change", "notifications.v1:publish"},
+    "order-intake-service": {
+        "shop-orders.v1:on_shop_orders",
+        "stores.v1:on_stores",
+        "mappings.v1:on_mappings",
+        "orders.v1:publish",
+    },
 }
 
 

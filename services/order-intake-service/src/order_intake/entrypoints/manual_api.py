@@ -44,7 +44,7 @@ def _runtime(request: Request) -> Any:
     "",
     response_model=ImportJobPublic,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(400, 404, 409, 413),
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
 async def import_orders(
