@@ -179,3 +179,12 @@ def test_stop_ends_its_own_nginx_and_no_other(upstreams, tmp_path):
     finally:
         _gateway("stop", *other, upstreams)
         _gateway("stop", *mine, upstreams)
+
+
+@pytest.mark.parametrize(
+    "path", ["/orders", "/orders/o-1/status", "/order-imports", "/order-imports/job-1", "/order-policies/c-1"]
+)
+def test_order_paths_reach_order_intake(gateway, path):
+    url, _ = gateway
+    status, _, body = call(f"{url}{path}")
+    assert status == 200 and json.loads(body)["service"] == "order-intake"
