@@ -109,6 +109,7 @@ async def _place(
             source=source,
             test=draft.test or store.test_mode,
             now=now,
+            currency=store.currency,
         )
         order.first_of_store, seen_store = not seen_store, True
         order.receive(index, policy, at=now, actor=source)
