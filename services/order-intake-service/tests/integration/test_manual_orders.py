@@ -18,7 +18,7 @@ ADDRESS = {
     "address1": "11 rue Pierre et Marie Curie",
     "city": "Paris",
     "postcode": "75005",
-    "country_code": "FR",
+    "country_code": "fr",  # as people type it
 }
 
 
@@ -57,6 +57,7 @@ async def test_place_order_by_uid_and_by_mapped_sku(api, stores, token_mint):
     assert placed.status_code == 201, placed.text
     body = placed.json()
     assert (body["status"], body["source"], body["client_reference"]) == ("accepted", "manual", "PO-1")
+    assert body["shipping_address"]["country_code"] == "FR"
     assert [(line["product_uid"], line["print_files"][0]["url"]) for line in body["lines"]] == [
         (UID, "https://files.example.com/poster.pdf"),
         (samples.mapped(MANUAL, CLIENT, samples.line(1)).product_uid, "https://files.example.com/summer-front.pdf"),

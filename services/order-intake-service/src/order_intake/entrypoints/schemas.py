@@ -32,7 +32,10 @@ class AddressBody(BaseModel):
     phone: str | None = Field(default=None, max_length=50)
 
     def to_domain(self) -> Address:
-        return Address(**self.model_dump())
+        values = {name: (value.strip() or None) if isinstance(value, str) else value for name, value in self}
+        if values["country_code"]:
+            values["country_code"] = values["country_code"].upper()  # ISO codes are upper case in events
+        return Address(**values)
 
 
 class StatusChange(BaseModel):
