@@ -30,7 +30,7 @@ class CatalogProductRow(SQLModel, table=True):
 class StoreRow(SQLModel, table=True):
     """A store as the connector announced it: whose it is (tenancy) and whether it is connected."""
 
-    __tablename__ = "stores"
+    __tablename__ = "mapping_stores"
 
     store_id: str = Field(primary_key=True, max_length=64)
     client_id: str = Field(max_length=64, index=True)

@@ -21,7 +21,7 @@ def utc(moment: datetime) -> datetime:
 
 
 class StoreRow(SQLModel, table=True):
-    __tablename__ = "stores"
+    __tablename__ = "intake_stores"
 
     store_id: str = Field(primary_key=True, max_length=64)
     client_id: str = Field(max_length=64, index=True)
@@ -34,7 +34,7 @@ class StoreRow(SQLModel, table=True):
 
 
 class MappingRow(SQLModel, table=True):
-    __tablename__ = "mappings"
+    __tablename__ = "intake_mappings"
     __table_args__ = (
         Index("ix_mappings_store_variant", "store_id", "platform_variant_id"),
         Index("ix_mappings_store_product", "store_id", "platform_product_id"),
