@@ -19,7 +19,14 @@ function Signedin({ children }: { children: React.ReactNode }) {
 }
 
 function NotFound() {
-  const { t } = useApp();
+  const { t, me, ready, ended } = useApp();
+  const location = useLocation();
+  if (ready && !me && location.pathname.startsWith("/console/")) {
+    // signed out, or the session ended: the console's pages ask to sign in first
+    const to = ended?.reason === "ended" ? "/console/session-ended" : "/console/sign-in";
+    return <Navigate to={to} replace state={{ from: location.pathname }} />;
+  }
+  if (!ready) return <p className="loading">{t("app.loading")}</p>;
   return (
     <Bare>
       <h1>{t("notFound.title")}</h1>

@@ -56,6 +56,12 @@ export function ClientPage() {
   );
 }
 
+/** A client created a moment ago: access learns of it from the client's event (409
+ * client-not-yet-known with Retry-After; 404 from older versions). */
+function notYetKnown(error: ApiError): boolean {
+  return error.status === 404 || (error.status === 409 && (error.problem.type ?? "").endsWith("/client-not-yet-known"));
+}
+
 function adminStatus(admin: User): string {
   return admin.invitation_status ?? admin.status;
 }
@@ -84,7 +90,7 @@ export function StorefrontAccessPanel({ clientId, archived }: { clientId: string
         .then((value) => live && (setAccess(value), setMissing(false)))
         .catch((e: unknown) => {
           if (!live) return;
-          if (e instanceof ApiError && e.status === 404) {
+          if (e instanceof ApiError && notYetKnown(e)) {
             setMissing(true); // the access service learns of a new client from its event
             timer = window.setTimeout(load, 1000);
           } else if (e instanceof ApiError) setLoadError(e);
@@ -126,6 +132,15 @@ export function StorefrontAccessPanel({ clientId, archived }: { clientId: string
     }
   }
 
+  const waiting = access?.enabled && access.admin && adminStatus(access.admin) === "pending";
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = window.setInterval(() => {
+      api.get<StorefrontAccess>(`/clients/${clientId}/storefront-access`).then(setAccess, () => undefined);
+    }, 2000); // the mail server's answer arrives by an event: show "Invitation sent" when it does
+    return () => window.clearInterval(timer);
+  }, [api, clientId, waiting]);
+
   if (loadError) return <LoadError error={loadError} />;
   if (missing || !access) return <p role="status">{missing ? t("access.pending") : t("app.loading")}</p>;
   const admin = access.admin;
@@ -141,7 +156,8 @@ export function StorefrontAccessPanel({ clientId, archived }: { clientId: string
         <span id="access-toggle-label">{t("access.toggle")}</span>
         {on ? (
           <ConfirmButton
-            className="switch on"
+            danger
+            switchOf={{ labelledBy: "access-toggle-label", text: t("access.on") }}
             label={t("access.turnOff")}
             question={t("access.turnOffConfirm", { name: access.client_name })}
             onConfirm={() => put({ enabled: false })}
@@ -159,7 +175,6 @@ export function StorefrontAccessPanel({ clientId, archived }: { clientId: string
             {wantOn ? t("access.on") : t("access.off")}
           </button>
         )}
-        <Badge tone={on ? "ok" : "muted"}>{on ? t("access.on") : t("access.off")}</Badge>
       </div>
       {!on && !wantOn && <p className="hint">{t("access.lead")}</p>}
       {!on && wantOn && (

@@ -76,7 +76,8 @@ function TeamTable(props: { team: User[]; clientId: string; onChange: () => void
                   <Badge tone={status === "active" ? "ok" : status === "delivery_failed" ? "bad" : "warn"}>{t(`status.${status}` as "status.sent")}</Badge>
                 </td>
                 {can.manageTeam && (
-                  <td className="row-actions">
+                  <td>
+                    <div className="row-actions">
                     {user.status !== "active" && (
                       <button
                         type="button"
@@ -102,6 +103,7 @@ function TeamTable(props: { team: User[]; clientId: string; onChange: () => void
                         }}
                       />
                     )}
+                    </div>
                   </td>
                 )}
               </tr>

@@ -116,6 +116,8 @@ export function ConfirmButton(props: {
   onConfirm: () => Promise<void> | void;
   danger?: boolean;
   className?: string;
+  /** Rendered as an on/off switch (role="switch", checked) named by this element's id. */
+  switchOf?: { labelledBy: string; text: string };
 }) {
   const { t } = useApp();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -123,9 +125,15 @@ export function ConfirmButton(props: {
   const titleId = useId();
   return (
     <>
-      <button type="button" className={props.className ?? (props.danger ? "button danger" : "button secondary")} onClick={() => dialog.current?.showModal()}>
-        {props.label}
-      </button>
+      {props.switchOf ? (
+        <button type="button" role="switch" aria-checked="true" aria-labelledby={props.switchOf.labelledBy} className="switch on" onClick={() => dialog.current?.showModal()}>
+          {props.switchOf.text}
+        </button>
+      ) : (
+        <button type="button" className={props.className ?? (props.danger ? "button danger" : "button secondary")} onClick={() => dialog.current?.showModal()}>
+          {props.label}
+        </button>
+      )}
       <dialog ref={dialog} aria-labelledby={titleId} className="confirm">
         <h2 id={titleId}>{t("confirm.title")}</h2>
         <p>{props.question}</p>
