@@ -57,7 +57,8 @@ export interface paths {
         put?: never;
         /**
          * Log Out
-         * @description End the caller's session: its access and refresh tokens stop working.
+         * @description End the caller's session: its access and refresh tokens stop working, and the
+         *     browser's refresh cookie is cleared.
          */
         post: operations["log_out_auth_logout_post"];
         delete?: never;
@@ -94,7 +95,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description A new token pair for a refresh token. A refresh token used twice ends its session.
+         * @description A new token pair for a refresh token, given in the body or, when there is no body, by
+         *     the browser's refresh cookie (which the answer replaces). A refresh token used twice ends
+         *     its session.
          */
         post: operations["refresh_auth_refresh_post"];
         delete?: never;
@@ -867,9 +870,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
