@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Navigate, useLocation, useNavigate } from "react-router-dom";
+import { Navigate, useLocation } from "react-router-dom";
 import { useApp } from "../app";
 import { landing } from "../routes";
 import { Field, FormError, useProblem } from "../ui/components";
@@ -8,7 +8,6 @@ import { Bare } from "../ui/Layout";
 export function SignInPage() {
   const app = useApp();
   const { t } = app;
-  const navigate = useNavigate();
   const from = (useLocation().state as { from?: string } | null)?.from;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -34,7 +33,6 @@ export function SignInPage() {
           {t("signIn.submit")}
         </button>
       </form>
-      {app.me && <button onClick={() => navigate(landing(app.role))} hidden />}
     </Bare>
   );
 }

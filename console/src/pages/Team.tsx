@@ -58,8 +58,8 @@ function TeamTable(props: { team: User[]; clientId: string; onChange: () => void
                       aria-label={t("team.changeRole", { name })}
                       value={user.role}
                       onChange={async (e) => {
-                        const done = await form.run(() => api.send("PATCH", `/clients/${props.clientId}/users/${user.id}`, { role: e.target.value as ClientRole }));
-                        if (done !== undefined || true) props.onChange();
+                        await form.run(() => api.send("PATCH", `/clients/${props.clientId}/users/${user.id}`, { role: e.target.value as ClientRole }));
+                        props.onChange(); // refused or not, show the team as the API has it
                       }}
                     >
                       {CLIENT_ROLES.map((role) => (
