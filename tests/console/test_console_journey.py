@@ -18,11 +18,14 @@ from .conftest import OPERATOR_PASSWORD
 PASSWORD = "correct horse battery staple"
 
 
-async def _mail_link(maildir, to: str) -> tuple[str, object]:
-    async def arrived():
-        return mails_to(maildir, to)
+async def _mail_link(maildir, to: str, *, count: int = 1) -> tuple[str, object]:
+    """The link of the newest mail to ``to`` once ``count`` have arrived."""
 
-    [mail] = await eventually(arrived, timeout=60)
+    async def arrived():
+        mails = mails_to(maildir, to)
+        return mails if len(mails) >= count else None
+
+    mail = (await eventually(arrived, timeout=60))[-1]
     link = link_in(mail)
     assert link is not None
     return link, mail
@@ -83,16 +86,24 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     await expect(operator.get_by_role("heading", name="Storefront access")).to_be_visible(timeout=60_000)
     await shots.check(operator, "settings-access-off")
     await operator.get_by_role("switch", name="Storefront access").click()
-    await operator.get_by_label("E-mail address").fill(admin_email)
+    await operator.get_by_label("E-mail address").fill(f"ada-{run}@acme.exmaple")  # mistyped
     await operator.get_by_label("First name").fill("Ada")
     await operator.get_by_label("Last name").fill("Lovelace")
     await operator.get_by_role("button", name="Submit").click()
+    await expect(operator.get_by_test_id("admin-email")).to_have_text(f"ada-{run}@acme.exmaple")
+    # the operator corrects the address (a new invitation goes there), then resends it
+    await operator.get_by_role("button", name="Correct the e-mail address").click()
+    await operator.get_by_label("E-mail address").fill(admin_email)
+    await operator.get_by_role("button", name="Save and send again").click()
     await expect(operator.get_by_test_id("admin-email")).to_have_text(admin_email)
-    await expect(operator.get_by_role("button", name="Resend invitation")).to_be_visible()
+    await _mail_link(platform.maildir, admin_email)
+    await operator.get_by_role("button", name="Resend invitation").click()
+    await expect(operator.get_by_text("A new invitation is on its way.")).to_be_visible()
+    await expect(operator.get_by_text("Invitation sent", exact=True).first).to_be_visible(timeout=30_000)
     await shots.check(operator, "settings-admin-invited")
 
-    # the admin opens the mail's link: the console's page checks it, activates, signs in
-    link, mail = await _mail_link(platform.maildir, admin_email)
+    # the admin opens the newest mail's link: the console's page checks it, activates, signs in
+    link, mail = await _mail_link(platform.maildir, admin_email, count=2)
     assert "You're invited" in str(mail["Subject"])
     admin = await (await browser.new_context(bypass_csp=True, locale="en-GB")).new_page()
     await admin.goto(link)
@@ -152,12 +163,22 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     await expect(operator.get_by_text("Active", exact=True).first).to_be_visible()
     await expect(operator.get_by_role("button", name="Resend invitation")).to_have_count(0)
     await shots.check(operator, "settings-admin-active")
+    await operator.get_by_role("link", name="Team").click()
+    await expect(operator.get_by_role("cell", name=manager_email)).to_be_visible()
+    await expect(operator.get_by_role("button")).to_have_text(["Sign out", "Archive client"])  # sees, changes nothing
+    await shots.check(operator, "client-team")
     await operator.get_by_role("link", name="E-mail log").click()
-    await expect(operator.get_by_role("cell", name=admin_email)).to_be_visible()
+    await expect(operator.get_by_role("cell", name=admin_email).first).to_be_visible()
     await shots.check(operator, "email-log")
     await operator.get_by_role("link", name="Clients").click()
     await expect(operator.get_by_role("link", name=f"Acme Prints {run}")).to_be_visible()
     await shots.check(operator, "clients")
+    await operator.get_by_label("Search by name or reference ID").fill("no such client")
+    await operator.get_by_role("button", name="Search").click()
+    await expect(operator.get_by_text("No client matches this search.")).to_be_visible()
+    await operator.get_by_label("Search by name or reference ID").fill(f"ACME-{run}")
+    await operator.get_by_role("button", name="Search").click()
+    await expect(operator.get_by_role("link", name=f"Acme Prints {run}")).to_be_visible()
 
     # access turned off: the admin's next step lands on a clear "session ended" screen
     await operator.get_by_role("link", name=f"Acme Prints {run}").click()
@@ -181,6 +202,19 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
 
     await eventually(ended, timeout=30)
     await shots.check(admin, "session-ended")
+
+    # archive asks first, and restore brings the client back
+    await operator.get_by_role("button", name="Archive client").click()
+    await operator.get_by_role("dialog").get_by_role("button", name="Archive client").click()
+    await expect(operator.get_by_text("This client is archived")).to_be_visible()
+    await operator.get_by_role("link", name="Clients").click()
+    await operator.get_by_label("Status").select_option(label="Archived")
+    await expect(operator.get_by_role("link", name=f"Acme Prints {run}")).to_be_visible()
+    await shots.check(operator, "clients-archived")
+    await operator.get_by_role("link", name=f"Acme Prints {run}").click()
+    await operator.get_by_role("button", name="Restore client").click()
+    await operator.get_by_role("dialog").get_by_role("button", name="Restore client").click()
+    await expect(operator.get_by_role("button", name="Archive client")).to_be_visible()
 
     # sign out
     await operator.get_by_role("button", name="Sign out").click()

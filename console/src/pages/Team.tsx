@@ -7,17 +7,27 @@ import { Badge, ConfirmButton, EmptyState, Field, FormError, LoadError, Notice, 
 
 /** A client's Admin: the team, invitations, roles; the last-admin rule explained. */
 export function TeamPage() {
-  const { api, t, me, can } = useApp();
-  const clientId = me?.client_id ?? "";
+  const { t, me } = useApp();
+  return (
+    <>
+      <PageTitle>{t("team.title")}</PageTitle>
+      <Team clientId={me?.client_id ?? ""} />
+    </>
+  );
+}
+
+/** A client's team: its Admin manages it; an operator sees it (the API lets only the Admin change it). */
+export function Team({ clientId }: { clientId: string }) {
+  const { api, t, can } = useApp();
   const { data, error, reload } = useLoad(() => api.get<UserList>(`/clients/${clientId}/users`), [clientId]);
   const [notice, setNotice] = useState<string | null>(null);
   const team = (data?.items ?? []).filter((user) => user.status !== "removed");
   return (
     <>
-      <PageTitle>{t("team.title")}</PageTitle>
       {notice && <Notice>{notice}</Notice>}
       <LoadError error={error} retry={reload} />
-      {data && team.length <= 1 && <EmptyState>{t("team.empty")}</EmptyState>}
+      {data && team.length <= 1 && can.manageTeam && <EmptyState>{t("team.empty")}</EmptyState>}
+      {data && team.length === 0 && !can.manageTeam && <EmptyState>{t("team.emptyOperator")}</EmptyState>}
       {data && team.length > 0 && <TeamTable team={team} clientId={clientId} onChange={reload} setNotice={setNotice} />}
       {can.manageTeam && <InviteForm clientId={clientId} onInvited={(email) => (setNotice(t("team.invited", { email })), reload())} />}
     </>
