@@ -48,7 +48,7 @@ async def _activate(page: Page, link: str, password: str, *, submit: str = "Acti
 async def _accept_invited(browser, platform, screens_of, email: str, *, locale: str = "en-GB") -> Page:
     link, _ = await _mail_link(platform.maildir, email)
     assert link.startswith(f"{platform.url}/invitations/accept#token=")
-    context = await browser.new_context(bypass_csp=True, locale=locale)
+    context = await browser.new_context(locale=locale)
     page = await context.new_page()
     await _activate(page, link, PASSWORD)
     return page
@@ -58,7 +58,7 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     run = uuid.uuid4().hex[:8]
     shots = screens("en")
     admin_email, manager_email, viewer_email = (f"{n}-{run}@acme.example" for n in ("ada", "olga", "rita"))
-    operator = await (await browser.new_context(bypass_csp=True, locale="en-GB")).new_page()
+    operator = await (await browser.new_context(locale="en-GB")).new_page()
 
     # the gateway's root opens the console, which asks to sign in
     await operator.goto(platform.url + "/")
@@ -96,7 +96,7 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     await operator.get_by_label("E-mail address").fill(admin_email)
     await operator.get_by_role("button", name="Save and send again").click()
     await expect(operator.get_by_test_id("admin-email")).to_have_text(admin_email)
-    await _mail_link(platform.maildir, admin_email)
+    first_link, _ = await _mail_link(platform.maildir, admin_email)
     await operator.get_by_role("button", name="Resend invitation").click()
     await expect(operator.get_by_text("A new invitation is on its way.")).to_be_visible()
     await expect(operator.get_by_text("Invitation sent", exact=True).first).to_be_visible(timeout=30_000)
@@ -105,7 +105,7 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     # the admin opens the newest mail's link: the console's page checks it, activates, signs in
     link, mail = await _mail_link(platform.maildir, admin_email, count=2)
     assert "You're invited" in str(mail["Subject"])
-    admin = await (await browser.new_context(bypass_csp=True, locale="en-GB")).new_page()
+    admin = await (await browser.new_context(locale="en-GB")).new_page()
     await admin.goto(link)
     await expect(
         admin.get_by_text(f"You are activating the account {admin_email} for Acme Prints {run}.")
@@ -120,6 +120,12 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     await admin.get_by_role("button", name="Activate my account").click()
     await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
     await shots.check(admin, "admin-home")
+    # the page checks a link before anyone types: the first mail's link was replaced by the resend
+    stale = await (await browser.new_context(locale="en-GB")).new_page()
+    await stale.goto(first_link)
+    await expect(stale.get_by_text("Ask your administrator or your provider for a new invitation.")).to_be_visible()
+    await expect(stale.get_by_label("Password", exact=True)).to_have_count(0)
+    await shots.check(stale, "accept-replaced-link")
     # the session survives a reload (the refresh cookie), and no token is in web storage
     await admin.reload()
     await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
@@ -225,7 +231,7 @@ async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen
     run = uuid.uuid4().hex[:8]
     shots = screens("fr")
     admin_email, manager_email = f"ada-{run}@acme.example", f"olga-{run}@acme.example"
-    operator = await (await browser.new_context(bypass_csp=True, locale="fr-FR")).new_page()
+    operator = await (await browser.new_context(locale="fr-FR")).new_page()
 
     await operator.goto(platform.url + "/")
     await expect(operator.get_by_role("heading", name="Connexion")).to_be_visible()
@@ -257,7 +263,7 @@ async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen
 
     link, mail = await _mail_link(platform.maildir, admin_email)
     assert "Vous êtes invité" in str(mail["Subject"])
-    admin = await (await browser.new_context(bypass_csp=True, locale="fr-FR")).new_page()
+    admin = await (await browser.new_context(locale="fr-FR")).new_page()
     await admin.goto(link)
     await expect(admin.get_by_text(f"Vous activez le compte {admin_email} pour Imprimerie {run}.")).to_be_visible()
     await shots.check(admin, "accepter-invitation")
@@ -277,7 +283,7 @@ async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen
 
     link, mail = await _mail_link(platform.maildir, manager_email)
     assert "Vous êtes invité" in str(mail["Subject"])  # the admin's language
-    manager = await (await browser.new_context(bypass_csp=True, locale="fr-FR")).new_page()
+    manager = await (await browser.new_context(locale="fr-FR")).new_page()
     await _activate(manager, link, PASSWORD, submit="Activer mon compte")
     await expect(manager.get_by_role("heading", name="Bienvenue, Olga")).to_be_visible()
     await expect(manager.get_by_role("link", name="Équipe")).to_have_count(0)
