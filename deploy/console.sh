@@ -23,7 +23,7 @@ install() {
     if [ -x /usr/bin/chromium ]; then
         log "chromium present: /usr/bin/chromium"
     else
-        apt_install chromium || log "no chromium: the console's browser tests will be skipped"
+        (apt_install chromium) || log "no chromium: the console's browser tests will be skipped"
     fi
 }
 
