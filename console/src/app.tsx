@@ -82,6 +82,17 @@ export function AppProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = locale;
   }, [locale]);
 
+  // coming back to the tab asks whether the session still stands: a user removed, or whose
+  // company's access was turned off meanwhile, sees "Your session has ended" at once
+  useEffect(() => {
+    if (!me) return;
+    const check = () => {
+      if (document.visibilityState === "visible") api.get<User>("/auth/me").then(setMe, () => undefined);
+    };
+    document.addEventListener("visibilitychange", check);
+    return () => document.removeEventListener("visibilitychange", check);
+  }, [api, me]);
+
   const value: App = {
     session,
     api,

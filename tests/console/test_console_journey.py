@@ -164,6 +164,16 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     assert buttons == ["Sign out"], buttons
     await shots.check(viewer, "read-only-home")
 
+    # the admin changes a role and removes someone, after confirming
+    await admin.reload()
+    await admin.get_by_label("Change role of Olga Smith").select_option(label="Read-only")
+    await expect(admin.get_by_label("Change role of Olga Smith")).to_have_value("read_only")
+    await admin.get_by_role("row", name=re.compile("Rita Smith")).get_by_role("button", name="Remove").click()
+    await expect(admin.get_by_role("dialog")).to_contain_text("Remove Rita Smith from the team?")
+    await shots.check(admin, "confirm-remove")
+    await admin.get_by_role("dialog").get_by_role("button", name="Remove").click()
+    await expect(admin.get_by_role("cell", name=viewer_email)).to_have_count(0)
+
     # the operator sees the admin active, each step with its time, and the delivery log
     await operator.reload()
     await expect(operator.get_by_text("Active", exact=True).first).to_be_visible()
