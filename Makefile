@@ -4,22 +4,24 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check
 
-install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars (what a fresh machine lacks)
+install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars, the console's npm packages and Debian's chromium (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
 	uv sync --all-packages --frozen --quiet
 	deploy/kafka.sh install
 	deploy/kafka.sh fetch
+	deploy/console.sh install
 
 up: install ## Kafka, the SMTP catcher, every service and the gateway, on this machine
 	deploy/kafka.sh start
 	deploy/smtp.sh start
 	deploy/services.sh start
 	$(PY) -m mapping load-catalog  # the sample catalog (apparel, posters, mugs, cards); a second run changes nothing
+	deploy/console.sh build
 	deploy/gateway.sh install || echo "no gateway: nginx could not be installed (services still answer on their ports)"
 	deploy/gateway.sh start
-	@echo "Gateway: http://127.0.0.1:8080 (every API behind one address)"
+	@echo "Gateway: http://127.0.0.1:8080 (every API behind one address; the web console at /console/)"
 	@echo "Mail received by the SMTP catcher: var/run/mail/*.eml — logs: var/run/services/"
 
 down: ## stop the gateway, the services, the SMTP catcher and Kafka
@@ -38,7 +40,7 @@ infra-up: ## Kafka, PostgreSQL, Redis and the SMTP catcher for tests (see deploy
 infra-down:
 	deploy/stack.sh down
 
-test: install infra-up lint ## every test, with the real Kafka, PostgreSQL, Redis and SMTP started once
+test: install infra-up lint console-check ## every test, with the real Kafka, PostgreSQL, Redis and SMTP started once
 	$(PY) -m storefront_events.schemas check
 	set -a && source var/run/stack.env && set +a && $(PYTEST) libs services tests
 
@@ -89,8 +91,15 @@ migrations-initial: ## rewrite every service's history as one 0001 from today's 
 	for service in $(SERVICES); do $(PY) -m service_runtime.migrations initial $$service || exit 1; done
 	$(PY) -c 'import asyncio; from service_runtime.migrations import new_revision; from service_runtime.testing.helpers import RUNTIME_ONLY as m; asyncio.run(new_revision(m, m.metadata(revocations=True), message="initial", initial=True))'
 
-docs: ## OpenAPI and AsyncAPI documents of every service into docs/api/
+docs: ## OpenAPI and AsyncAPI documents of every service into docs/api/, and the console's API types from them
 	$(PY) -m service_runtime.docs docs/api
+	deploy/console.sh api-types docs/api
+
+console: ## build the web console into console/dist (the gateway serves it at /console/)
+	deploy/console.sh build
+
+console-check: ## the console's type check (tsc --noEmit), unit tests (Vitest) and build (vite build); its browser tests are in tests/console
+	deploy/console.sh check
 
 clean: down
 	rm -rf var/data

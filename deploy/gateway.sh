@@ -33,6 +33,8 @@ ORDER_INTAKE=127.0.0.1:$((BASE_PORT + 5))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
 MAPPING=127.0.0.1:$((BASE_PORT + 4))
 OPS=127.0.0.1:$((BASE_PORT + 9))
+# the web console's build (deploy/console.sh build): served at /console/, and at the invitation link
+CONSOLE_DIST=${CONSOLE_DIST:-$REPO_ROOT/console/dist}
 
 install() {
     if command -v nginx >/dev/null 2>&1; then
@@ -85,6 +87,11 @@ http {
     scgi_temp_path $GATEWAY_DIR/tmp;
     proxy_bind $GATEWAY_UPSTREAM_ADDRESS;  # the services trust X-Forwarded-For from this address only
     client_max_body_size 20m;
+    # the console's files (nginx's own mime.types is not read: its path differs between installs)
+    types {
+        text/html html; text/css css; application/javascript js mjs; application/json json;
+        image/svg+xml svg; image/png png; image/x-icon ico; font/woff2 woff2;
+    }
     proxy_set_header Host \$host;
     # the services trust these from the gateway alone: whatever a caller sent is replaced
     proxy_set_header X-Forwarded-For \$remote_addr;
@@ -107,6 +114,29 @@ http {
         location /invitations/ {
             error_log $GATEWAY_DIR/error.log crit; # its error lines would quote the query string
             proxy_pass http://$ACCESS;
+        }
+        # the invitation link (/invitations/accept#token=...) opens the console's page in a browser;
+        # the page's POST (and any API client's) reaches access
+        location = /invitations/accept {
+            error_log $GATEWAY_DIR/error.log crit;
+            if (\$request_method = GET) { rewrite ^ /console/index.html last; }
+            proxy_pass http://$ACCESS;
+        }
+        # the web console: a single-page app; its routes all answer index.html
+        location = / { return 302 /console/; }
+        location = /console { return 301 /console/; }
+        location /console/assets/ {
+            alias $CONSOLE_DIST/assets/;
+            add_header Cache-Control "public, max-age=31536000, immutable";
+        }
+        location /console/ {
+            alias $CONSOLE_DIST/;
+            try_files \$uri /console/index.html;
+            add_header Cache-Control "no-cache";
+            add_header X-Frame-Options DENY;
+            add_header X-Content-Type-Options nosniff;
+            add_header Referrer-Policy no-referrer;
+            add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
         }
         location /.well-known/ { proxy_pass http://$ACCESS; }
         location /clients { proxy_pass http://$CLIENT; }

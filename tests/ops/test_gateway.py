@@ -4,6 +4,7 @@ every service's OpenAPI, readiness and metrics under one address, and a stop tha
 only its own nginx. nginx runs from a temporary directory on free ports, in front of small
 stand-in upstreams; skipped where nginx is not installed (deploy/gateway.sh install)."""
 
+import http.client
 import http.server
 import json
 import os
@@ -11,6 +12,7 @@ import random
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -206,3 +208,58 @@ def test_order_paths_reach_order_intake(gateway, path):
     url, _ = gateway
     status, _, body = call(f"{url}{path}")
     assert status == 200 and json.loads(body)["service"] == "order-intake"
+
+
+@pytest.fixture
+def console_gateway(upstreams, tmp_path, monkeypatch):
+    # nginx's workers (nobody, when the master runs as root) cannot enter pytest's 0700 tmp_path
+    dist = Path(tempfile.mkdtemp(prefix="gateway-console-"))
+    dist.chmod(0o755)
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>console</title>")
+    (dist / "assets" / "index-abc.js").write_text("export {};")
+    monkeypatch.setenv("CONSOLE_DIST", str(dist))
+    directory, port = tmp_path / "gateway", free_port()
+    started = _gateway("start", directory, port, upstreams)
+    assert started.returncode == 0, started.stdout + started.stderr
+    yield f"http://127.0.0.1:{port}"
+    _gateway("stop", directory, port, upstreams)
+    shutil.rmtree(dist)
+
+
+def test_the_console_is_served_under_console_and_its_routes_answer_its_page(console_gateway):
+    url = console_gateway
+    connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
+    connection.request("GET", "/")
+    root = connection.getresponse()
+    root.read()
+    assert root.status == 302 and root.headers["Location"].endswith("/console/")
+    for path in ("/console/", "/console/clients/123/settings", "/console/team"):
+        status, headers, body = call(url + path)
+        assert (status, body) == (200, b"<!doctype html><title>console</title>"), path
+        assert (
+            headers["Content-Type"].startswith("text/html")
+            and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        )
+    status, headers, _ = call(url + "/console/assets/index-abc.js")
+    assert (
+        status == 200
+        and headers["Content-Type"] == "application/javascript"
+        and "immutable" in headers["Cache-Control"]
+    )
+    # the APIs keep their paths
+    assert json.loads(call(url + "/clients")[2])["service"] == "client"
+    assert json.loads(call(url + "/auth/me")[2])["service"] == "access"
+
+
+def test_the_invitation_link_opens_the_console_page_and_its_post_reaches_access(console_gateway):
+    url = console_gateway
+    status, _, body = call(url + "/invitations/accept")  # the browser, with #token= kept to itself
+    assert (status, body) == (200, b"<!doctype html><title>console</title>")
+    status, _, body = call(url + "/invitations/accept", method="POST")
+    assert status == 200 and json.loads(body) == {
+        **json.loads(body),
+        "service": "access",
+        "path": "/invitations/accept",
+    }
+    assert json.loads(call(url + "/invitations/inspect", method="POST")[2])["service"] == "access"

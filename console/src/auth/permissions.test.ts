@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { routesFor } from "../routes";
+import { capabilities, changesAnything, isLastActiveAdmin } from "./permissions";
+
+describe("navigation by role", () => {
+  it("offers operators the clients and the e-mail log, no team of their own", () => {
+    expect(routesFor("operator").filter((r) => r.nav).map((r) => r.path)).toEqual(["clients", "emails"]);
+  });
+  it("offers an admin its team and e-mails, never the operator's clients", () => {
+    const paths = routesFor("admin").map((r) => r.path);
+    expect(paths).toContain("team");
+    expect(paths).not.toContain("clients");
+  });
+  it("gives an order manager and a read-only user no team screen and nothing that changes", () => {
+    for (const role of ["order_manager", "read_only"] as const) {
+      expect(routesFor(role).map((r) => r.path)).not.toContain("team");
+      expect(capabilities(role).manageTeam).toBe(false);
+    }
+    expect(changesAnything("read_only")).toBe(false);
+    expect(changesAnything("admin")).toBe(true);
+  });
+});
+
+describe("the last-admin rule", () => {
+  const team = [
+    { id: "a", role: "admin", status: "active" },
+    { id: "b", role: "admin", status: "invitation_sent" },
+    { id: "c", role: "order_manager", status: "active" },
+  ];
+  it("locks the only active admin", () => {
+    expect(isLastActiveAdmin(team[0]!, team)).toBe(true);
+    expect(isLastActiveAdmin(team[1]!, team)).toBe(false);
+    expect(isLastActiveAdmin(team[2]!, team)).toBe(false);
+  });
+  it("frees an admin once another admin is active", () => {
+    const two = [...team, { id: "d", role: "admin", status: "active" }];
+    expect(isLastActiveAdmin(two[0]!, two)).toBe(false);
+  });
+});

@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import type { Role } from "./api/types";
+import type { MessageKey } from "./i18n/messages";
+import { AddClientPage } from "./pages/AddClient";
+import { ClientPage } from "./pages/ClientPage";
+import { ClientsPage } from "./pages/Clients";
+import { EmailsPage } from "./pages/Emails";
+import { HomePage } from "./pages/Home";
+import { TeamPage } from "./pages/Team";
+
+/**
+ * The signed-in screens. A new capability (stores, mapping, orders, postbacks) adds its
+ * pages here: the path under /console, who may see it (what its API allows), and its entry
+ * in the navigation, if any.
+ */
+export interface ConsoleRoute {
+  path: string;
+  element: ReactNode;
+  roles: readonly Role[];
+  nav?: MessageKey;
+}
+
+export const ROUTES: readonly ConsoleRoute[] = [
+  { path: "clients", element: <ClientsPage />, roles: ["operator"], nav: "nav.clients" },
+  { path: "clients/new", element: <AddClientPage />, roles: ["operator"] },
+  { path: "clients/:clientId/:tab?", element: <ClientPage />, roles: ["operator"] },
+  { path: "home", element: <HomePage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.home" },
+  { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },
+  { path: "emails", element: <EmailsPage />, roles: ["operator", "admin"], nav: "nav.emails" },
+];
+
+/** Where a role lands after signing in. */
+export function landing(role: Role | null): string {
+  return role === "operator" ? "/console/clients" : "/console/home";
+}
+
+export function routesFor(role: Role | null): readonly ConsoleRoute[] {
+  return role ? ROUTES.filter((route) => route.roles.includes(role)) : [];
+}

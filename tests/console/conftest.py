@@ -1,0 +1,166 @@
+"""The web console in Debian's Chromium (driven by Playwright's bundled driver, never a
+browser it downloads) against the real stack: client, access and notifier as processes on
+Kafka, PostgreSQL and the SMTP catcher, behind the gateway's own nginx configuration
+(deploy/gateway.sh config) serving console/dist."""
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from service_runtime.testing.processes import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = REPO / "console" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "var" / "screenshots"
+OPERATOR_PASSWORD = "operator passphrase long enough"
+
+
+@dataclass
+class Platform:
+    url: str
+    operator_email: str
+    maildir: Path
+
+
+def _free_base_port() -> int:
+    """A base port whose +1 (client), +2 (access) and +6 (notifier) are free: the gateway's
+    layout. Below the ephemeral range, so no outgoing connection takes one meanwhile."""
+    for _ in range(200):
+        base = random.randrange(20000, 32000, 10)
+        sockets = []
+        try:
+            for offset in (1, 2, 6):
+                s = socket.socket()
+                s.bind(("127.0.0.1", base + offset))
+                sockets.append(s)
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free port range for the gateway's services")
+
+
+@pytest.fixture(scope="session")
+def console_dist() -> Path:
+    dist = REPO / "console" / "dist"
+    if not (REPO / "console" / "node_modules").is_dir():
+        pytest.skip("console/node_modules is missing: run deploy/console.sh install")
+    subprocess.run([str(REPO / "deploy" / "console.sh"), "build"], check=True)
+    return dist
+
+
+@pytest.fixture
+def platform(launch, stack, console_dist, tmp_path) -> Platform:
+    if shutil.which("nginx") is None:
+        pytest.skip("nginx is not installed")
+    run = uuid.uuid4().hex[:8]
+    base, gateway_port = _free_base_port(), free_port()
+    url = f"http://127.0.0.1:{gateway_port}"
+    operator = f"ops-{run}@provider.example"
+    access = launch(
+        "access",
+        port=base + 2,
+        PUBLIC_URL=url,
+        STOREFRONTS_TRUSTED_PROXIES='["127.0.0.2"]',
+        BOOTSTRAP_OPERATOR_EMAIL=operator,
+        BOOTSTRAP_OPERATOR_PASSWORD=OPERATOR_PASSWORD,
+    )
+    jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
+    launch("client", port=base + 1, **jwks)
+    launch("notifier", port=base + 6, SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+
+    directory = tmp_path / "gateway"
+    (directory / "tmp").mkdir(parents=True)
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(gateway_port),
+        "GATEWAY_DIR": str(directory),
+        "STOREFRONTS_BASE_PORT": str(base),
+        "CONSOLE_DIST": str(console_dist),
+    }
+    config = subprocess.run(
+        [str(REPO / "deploy" / "gateway.sh"), "config"], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    (directory / "nginx.conf").write_text(config)
+    nginx = subprocess.Popen(
+        ["nginx", "-c", str(directory / "nginx.conf"), "-g", f"daemon off; error_log {directory}/error.log;"]
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", gateway_port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or nginx.poll() is not None:
+                    raise RuntimeError((directory / "error.log").read_text()) from None
+                time.sleep(0.1)
+        yield Platform(url=url, operator_email=operator, maildir=stack.maildir)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+@pytest.fixture
+async def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed: deploy/console.sh install")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+class Screens:
+    """Each screen of a journey: an axe-core check (no serious or critical violation) and a
+    screenshot under var/screenshots/ for a reviewer."""
+
+    def __init__(self, journey: str):
+        self.journey = journey
+        self.count = 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    async def check(self, page, name: str) -> None:
+        self.count += 1
+        await page.wait_for_load_state("networkidle")
+        await page.screenshot(path=str(SCREENSHOTS / f"{self.journey}-{self.count:02d}-{name}.png"), full_page=True)
+        # through the driver, not a <script> tag: the console's Content-Security-Policy stays on
+        if not await page.evaluate("typeof axe !== 'undefined'"):
+            await page.evaluate(AXE.read_text())
+        result = await page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"
+        )
+        serious = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{name}: {json.dumps(serious, indent=1)}"
+
+
+@pytest.fixture
+def screens():
+    return Screens
