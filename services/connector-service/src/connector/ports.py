@@ -49,6 +49,10 @@ class StoreRepository(Protocol):
         """The store's last error (a message key and its sentence) for its health page; None clears it."""
         ...
 
+    async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
+        """The topics the platform holds subscriptions for (at the last registration or check)."""
+        ...
+
 
 @dataclass(frozen=True)
 class WebhookDelivery:
@@ -75,6 +79,29 @@ class WebhookDeliveries(Protocol):
     async def last_received(self, store_id: str) -> datetime | None: ...
 
 
+@dataclass(frozen=True)
+class OAuthState:
+    """A single-use OAuth ``state`` (kept by its hash), bound to a client, a store and a shop."""
+
+    state_hash: str
+    platform: Platform
+    client_id: str
+    store_id: str
+    shop_url: str
+    created_at: datetime
+    expires_at: datetime
+    sealed_verifier: str | None = None  # PKCE code verifier (Etsy), sealed
+
+
+class OAuthStates(Protocol):
+    def add(self, state: OAuthState) -> None: ...
+
+    async def take(self, state_hash: str, *, now: datetime) -> OAuthState | None:
+        """Marks the state used and returns it; None when unknown, already used or expired
+        (one statement: two callbacks with one state cannot both take it)."""
+        ...
+
+
 class Vault(Protocol):
     """Credentials at rest: sealed (encrypted) before they reach the database."""
 
@@ -92,6 +119,9 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def webhooks(self) -> WebhookDeliveries: ...
+
+    @property
+    def oauth_states(self) -> OAuthStates: ...
 
 
 # --------------------------------------------------------------------------- platforms

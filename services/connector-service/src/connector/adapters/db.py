@@ -1,5 +1,6 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from connector.adapters.tables import (
     utc,
 )
 from connector.domain.stores import Platform, Store
-from connector.ports import WebhookDelivery
+from connector.ports import OAuthState, WebhookDelivery
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
@@ -113,11 +114,61 @@ class SqlStoreRepository:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
 
+    async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
+        await self._session.execute(
+            update(StoreRow).where(col(StoreRow.id) == store_id).values(webhook_topics=json.dumps(sorted(topics)))
+        )
+
     async def note_error(self, store_id: str, key: str | None, detail: str | None, at: datetime) -> None:
         await self._session.execute(
             update(StoreRow)
             .where(col(StoreRow.id) == store_id)
             .values(last_error=key, last_error_detail=detail, last_error_at=at if key else None)
+        )
+
+
+class SqlOAuthStates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, state: OAuthState) -> None:
+        self._session.add(
+            OAuthStateRow(
+                state_hash=state.state_hash,
+                platform=state.platform,
+                client_id=state.client_id,
+                store_id=state.store_id,
+                shop_url=state.shop_url,
+                sealed_verifier=state.sealed_verifier,
+                created_at=state.created_at,
+                expires_at=state.expires_at,
+            )
+        )
+
+    async def take(self, state_hash: str, *, now: datetime) -> OAuthState | None:
+        statement = (
+            update(OAuthStateRow)
+            .where(
+                col(OAuthStateRow.state_hash) == state_hash,
+                col(OAuthStateRow.used_at).is_(None),
+                col(OAuthStateRow.expires_at) > now,
+            )
+            .values(used_at=now)
+            .returning(OAuthStateRow)
+        )
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            return None
+        taken = row[0] if isinstance(row[0], OAuthStateRow) else OAuthStateRow(**row._mapping)
+        return OAuthState(
+            state_hash=taken.state_hash,
+            platform=taken.platform,  # type: ignore[arg-type]
+            client_id=taken.client_id,
+            store_id=taken.store_id,
+            shop_url=taken.shop_url,
+            created_at=utc(taken.created_at) or taken.created_at,
+            expires_at=utc(taken.expires_at) or taken.expires_at,
+            sealed_verifier=taken.sealed_verifier,
         )
 
 
@@ -185,3 +236,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)
+        self.oauth_states = SqlOAuthStates(session)

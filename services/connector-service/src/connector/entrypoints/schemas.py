@@ -52,3 +52,20 @@ class StorePublic(BaseModel):
 class StorePage(BaseModel):
     items: list[StorePublic]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class ShopifyInstall(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"shop": "acme-prints"}]})
+
+    shop: str = Field(max_length=300, description="The shop's name or address (acme-prints, acme-prints.myshopify.com)")
+    test_mode: bool = False
+    client_id: str | None = Field(default=None, max_length=36, description="Operators only: the client")
+    store_id: str | None = Field(
+        default=None, max_length=36, description="Reconnect this store (after a break) instead of adding one"
+    )
+
+
+class InstallPublic(BaseModel):
+    store: StorePublic
+    authorize_url: str = Field(description="Send the client's browser there to approve the app")
+    expires_in: int = Field(description="Seconds the approval may take")
