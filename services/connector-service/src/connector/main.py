@@ -6,6 +6,7 @@ from connector.bootstrap import build
 from connector.domain.messages import CATALOG
 from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
+from connector.entrypoints.syncs_api import router as syncs_router
 from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.settings import ConnectorSettings
 from service_runtime.http import create_api
@@ -26,7 +27,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Connector service",
-        routers=[shopify_router, stores_router, webhooks_router],
+        routers=[shopify_router, stores_router, syncs_router, webhooks_router],
         body_limits={"/webhooks/": WEBHOOK_MAX_BYTES},
         description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in. "
         "Problem details follow Accept-Language (en, fr).",
