@@ -7,6 +7,7 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.entrypoints.consumers import register_consumers
 from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
@@ -24,6 +25,7 @@ class ConnectorRuntime(Runtime):
         self.syncs = SyncRunner(
             self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
         )
+        register_consumers(self)
 
     async def start(self) -> None:
         await super().start()
