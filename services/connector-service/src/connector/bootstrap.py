@@ -27,6 +27,12 @@ class ConnectorRuntime(Runtime):
         )
         register_consumers(self)
 
+    def connector_uow(self) -> ConnectorUnitOfWork:
+        """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
+        uow = self.uow()
+        assert isinstance(uow, ConnectorUnitOfWork)
+        return uow
+
     async def start(self) -> None:
         await super().start()
         await self.syncs.interrupt_left_over()
