@@ -144,6 +144,23 @@ def test_the_access_log_never_holds_an_invitation_token(gateway):
     assert "SECRET-TOKEN" not in log
 
 
+def test_stores_and_webhooks_go_to_the_connector_and_an_oauth_callback_is_not_logged(gateway):
+    url, directory = gateway
+    for method, path in (
+        ("GET", "/stores"),
+        ("GET", "/stores/s1/health"),
+        ("POST", "/webhooks/shopify/s1"),
+        ("POST", "/webhooks/shopify"),
+        ("GET", "/stores/shopify/callback?code=SECRET-CODE&state=SECRET-STATE"),
+    ):
+        status, _, body = call(url + path, method=method)
+        assert status == 200, path
+        assert json.loads(body)["service"] == "connector", path
+    log = (directory / "access.log").read_text()
+    assert "/stores/shopify/callback?[not logged]" in log
+    assert "SECRET-" not in log
+
+
 @pytest.mark.parametrize("service", ["client", "access", "connector", "mapping", "order-intake", "notifier"])
 def test_each_service_openapi_readiness_and_metrics_through_the_gateway(gateway, service):
     url, _ = gateway
