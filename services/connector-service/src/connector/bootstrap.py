@@ -23,7 +23,12 @@ class ConnectorRuntime(Runtime):
         self.clock = SystemClock()
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
         self.syncs = SyncRunner(
-            self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
+            self,
+            platforms=self.platforms,
+            vault=self.vault,
+            clock=self.clock,
+            batch_size=settings.sync_batch_products,
+            batch_bytes=settings.outbox_max_event_bytes // 2,  # the envelope and some margin
         )
         register_consumers(self)
 

@@ -13,12 +13,15 @@ log = structlog.get_logger()
 
 
 class SyncRunner:
-    def __init__(self, runtime: Any, *, platforms: Platforms, vault: Vault, clock: Clock, batch_size: int) -> None:
+    def __init__(
+        self, runtime: Any, *, platforms: Platforms, vault: Vault, clock: Clock, batch_size: int, batch_bytes: int
+    ) -> None:
         self._runtime = runtime
         self._platforms = platforms
         self._vault = vault
         self._clock = clock
         self._batch_size = batch_size
+        self._batch_bytes = batch_bytes
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def _uow(self) -> UnitOfWork:
@@ -51,6 +54,7 @@ class SyncRunner:
                 vault=self._vault,
                 clock=self._clock,
                 batch_size=self._batch_size,
+                batch_bytes=self._batch_bytes,
             )
         except asyncio.CancelledError:
             raise
