@@ -169,3 +169,25 @@ async def test_a_shop_answering_5xx_is_tried_again_then_the_sync_fails_in_words(
     health = (await http.get(f"/stores/{store.id}/health", headers=admin)).json()
     assert health["status"] == "connected"  # a platform outage is not the client's to repair
     assert "platform_unavailable" in [p["code"] for p in health["problems"]]
+
+
+async def test_a_product_with_more_variants_than_a_page_comes_whole(shop_api, simulator, token_mint):
+    from platform_simulators.shopify import Variant
+
+    http, settings = shop_api
+    _, sim = simulator
+    shop = sim.shop(SHOP)
+    shop.tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    wide = shop.catalog[min(shop.catalog)]
+    wide.variants = [
+        Variant(id=90_000_000 + n, sku=f"WIDE-{n:03d}", title=f"Size {n}", price="9.00", options={"Size": str(n)})
+        for n in range(300)
+    ]
+    body, headers = signed({"id": wide.id}, topic="products/update", shop=SHOP)
+    assert (await http.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)).status_code == 200
+
+    [event] = await _synced_events(settings, 1)
+    [product] = event.products
+    assert len(product.variants) == 300
+    assert {v.sku for v in product.variants} == {f"WIDE-{n:03d}" for n in range(300)}
