@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -156,7 +157,12 @@ def test_stores_and_webhooks_go_to_the_connector_and_an_oauth_callback_is_not_lo
         status, _, body = call(url + path, method=method)
         assert status == 200, path
         assert json.loads(body)["service"] == "connector", path
-    log = (directory / "access.log").read_text()
+    log = ""
+    for _ in range(100):  # nginx writes the line once the answer is sent
+        log = (directory / "access.log").read_text()
+        if "/stores/shopify/callback?[not logged]" in log:
+            break
+        time.sleep(0.1)
     assert "/stores/shopify/callback?[not logged]" in log
     assert "SECRET-" not in log
 
