@@ -30,6 +30,7 @@ SERVICES=(
 CLIENT=127.0.0.1:$((BASE_PORT + 1))
 ACCESS=127.0.0.1:$((BASE_PORT + 2))
 ORDER_INTAKE=127.0.0.1:$((BASE_PORT + 5))
+CONNECTOR=127.0.0.1:$((BASE_PORT + 3))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
 MAPPING=127.0.0.1:$((BASE_PORT + 4))
 OPS=127.0.0.1:$((BASE_PORT + 9))
@@ -67,13 +68,15 @@ error_log $GATEWAY_DIR/error.log warn;
 events { worker_connections 1024; }
 http {
     # Invitation links are credentials: the query string of /invitations/ paths (and of a
-    # referer pointing there) is never written to the access log.
+    # referer pointing there) is never written to the access log; nor an OAuth callback's (code, state).
     map \$request_uri \$logged_uri {
         "~^(?<invitation_path>/invitations/[^?]*)\?" "\$invitation_path?[not logged]";
+        "~^(?<oauth_path>/stores/[^/?]+/callback)\?" "\$oauth_path?[not logged]";
         default \$request_uri;
     }
     map \$http_referer \$logged_referer {
         "~^(?<referer_path>[^?]*/invitations/[^?]*)\?" "\$referer_path?[not logged]";
+        "~^(?<oauth_referer>[^?]*/stores/[^/?]+/callback)\?" "\$oauth_referer?[not logged]";
         default \$http_referer;
     }
     log_format storefronts '\$remote_addr [\$time_local] "\$request_method \$logged_uri \$server_protocol" '
@@ -148,6 +151,8 @@ http {
         location /orders { proxy_pass http://$ORDER_INTAKE; }
         location /order-imports { proxy_pass http://$ORDER_INTAKE; }
         location /order-policies { proxy_pass http://$ORDER_INTAKE; }
+        location /stores { proxy_pass http://$CONNECTOR; }
+        location /webhooks/ { proxy_pass http://$CONNECTOR; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')
