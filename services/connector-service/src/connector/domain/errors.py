@@ -1,0 +1,53 @@
+"""Refusals of the connector, said by key (see messages.py) in the reader's language."""
+
+from connector.domain.messages import CATALOG
+from service_runtime.errors import Conflict, Forbidden, NotFound
+from service_runtime.messages import SaidByKey
+
+
+class ConnectorError(SaidByKey):
+    catalog = CATALOG
+
+
+class InvalidStore(ConnectorError):
+    status = 422
+    title = "Invalid store"
+
+
+class StoreNotFound(ConnectorError, NotFound):
+    """Also what a user of another client, or a Store manager not given the store, gets."""
+
+    title = "Store not found"
+
+
+class StoreDisconnectedAlready(ConnectorError, Conflict):
+    title = "Store disconnected"
+
+
+class NotAllowed(ConnectorError, Forbidden):
+    title = "Not allowed"
+
+
+class PlatformNotSupported(ConnectorError):
+    status = 422
+    title = "Platform not supported"
+
+
+class PlatformError(ConnectorError):
+    """The shop's platform answered something we cannot use. Said in words a client understands."""
+
+    status = 502
+    title = "Shop platform error"
+
+
+class PlatformAuthFailed(PlatformError):
+    """The platform refuses our credentials (token expired or revoked, app uninstalled)."""
+
+    title = "Shop refused the connection"
+
+
+class PlatformUnavailable(PlatformError):
+    """The platform is down or slow (5xx, timeouts): try again later."""
+
+    status = 503
+    title = "Shop platform unavailable"

@@ -1,0 +1,74 @@
+"""What the connector says to operators and clients, in English and French, by key."""
+
+from service_runtime.messages import Catalog
+
+TITLES: dict[str, dict[str, str]] = {
+    "InvalidStore": {"en": "Invalid store", "fr": "Boutique non valide"},
+    "StoreNotFound": {"en": "Store not found", "fr": "Boutique introuvable"},
+    "StoreDisconnectedAlready": {"en": "Store disconnected", "fr": "Boutique déconnectée"},
+    "NotAllowed": {"en": "Not allowed", "fr": "Non autorisé"},
+    "PlatformNotSupported": {"en": "Platform not supported", "fr": "Plateforme non prise en charge"},
+    "PlatformError": {"en": "Shop platform error", "fr": "Erreur de la plateforme de la boutique"},
+    "PlatformAuthFailed": {"en": "Shop refused the connection", "fr": "La boutique a refusé la connexion"},
+    "PlatformUnavailable": {"en": "Shop platform unavailable", "fr": "Plateforme de la boutique indisponible"},
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "name_required": {"en": "The store name is required.", "fr": "Le nom de la boutique est obligatoire."},
+    "name_too_long": {
+        "en": "The store name is longer than {maximum} characters.",
+        "fr": "Le nom de la boutique dépasse {maximum} caractères.",
+    },
+    "name_character_refused": {
+        "en": "The store name contains a character that is not allowed ({character}).",
+        "fr": "Le nom de la boutique contient un caractère non autorisé ({character}).",
+    },
+    "platform_required": {
+        "en": "A shop connection needs a platform.",
+        "fr": "La connexion d'une boutique nécessite une plateforme.",
+    },
+    "store_not_found": {
+        "en": "No store with id '{store_id}'.",
+        "fr": "Aucune boutique avec l'identifiant « {store_id} ».",
+    },
+    "store_disconnected": {
+        "en": "The store '{name}' is disconnected.",
+        "fr": "La boutique « {name} » est déconnectée.",
+    },
+    "role_may_not_manage": {
+        "en": "Your role ({role}) may read this store but not change it.",
+        "fr": "Votre rôle ({role}) permet de consulter cette boutique, pas de la modifier.",
+    },
+    "role_may_not_add_store": {
+        "en": "Only the client's admin or an operator may add a store.",
+        "fr": "Seul l'administrateur du client ou un opérateur peut ajouter une boutique.",
+    },
+    "client_required": {
+        "en": "An operator must say for which client (client_id).",
+        "fr": "Un opérateur doit indiquer pour quel client (client_id).",
+    },
+    "platform_not_supported": {
+        "en": "Stores on {platform} cannot do this yet.",
+        "fr": "Les boutiques {platform} ne permettent pas encore cette opération.",
+    },
+    "platform_auth_failed": {
+        "en": "The shop no longer accepts our connection (the app was removed or its access expired). "
+        "Reconnect the store.",
+        "fr": "La boutique n'accepte plus notre connexion (l'application a été retirée ou son accès a expiré). "
+        "Reconnectez la boutique.",
+    },
+    "platform_unavailable": {
+        "en": "The shop's platform is not answering right now ({reason}). We will try again.",
+        "fr": "La plateforme de la boutique ne répond pas pour le moment ({reason}). Nous réessaierons.",
+    },
+    "platform_refused": {
+        "en": "The shop's platform refused the request: {reason}",
+        "fr": "La plateforme de la boutique a refusé la demande : {reason}",
+    },
+    "plan_restricted": {
+        "en": "The shop's plan does not allow this ({reason}).",
+        "fr": "L'abonnement de la boutique ne le permet pas ({reason}).",
+    },
+}
+
+CATALOG = Catalog(TITLES, MESSAGES)
