@@ -6,6 +6,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
+from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.tables import (
     OAuthStateRow,
     StoreRow,
@@ -20,7 +22,7 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow),
+    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, *INTAKE_TABLES),
 )
 
 
@@ -112,3 +114,6 @@ class SqlStoreRepository:
 class ConnectorUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
+        self.intake = SqlIntakeRepository(session)
+        self.pressero = SqlPresseroRepository(session)
+        self.clients = SqlKnownClients(session)

@@ -10,9 +10,14 @@ TITLES: dict[str, dict[str, str]] = {
     "IntegrationUnknown": {"en": "Unknown integration", "fr": "Intégration inconnue"},
     "IntegrationTaken": {"en": "Integration already connected", "fr": "Intégration déjà connectée"},
     "InvalidShopOrder": {"en": "Order cannot be read", "fr": "Commande illisible"},
+    "WebhookSignatureInvalid": {"en": "Invalid webhook signature", "fr": "Signature de webhook non valide"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "webhook_signature_invalid": {
+        "en": "The webhook signature does not match its body: nothing was stored.",
+        "fr": "La signature du webhook ne correspond pas à son contenu : rien n'a été enregistré.",
+    },
     "woo_url_required": {
         "en": "Enter the address of your WooCommerce shop, e.g. https://shop.example.com.",
         "fr": "Saisissez l'adresse de votre boutique WooCommerce, par exemple https://boutique.exemple.fr.",
