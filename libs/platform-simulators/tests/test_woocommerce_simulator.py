@@ -6,7 +6,7 @@ import hmac
 
 import httpx
 from fastapi import FastAPI, Request
-from platform_simulators.http_server import served
+from platform_simulators.server import serving
 from platform_simulators.woocommerce import WooShop, create_app, sign
 
 
@@ -22,7 +22,7 @@ async def test_keys_pages_and_signed_deliveries() -> None:
         received.append((await request.body(), dict(request.headers)))
         return {}
 
-    async with served(create_app(shop)) as shop_url, served(receiver) as receiver_url:
+    async with serving(create_app(shop)) as shop_url, serving(receiver) as receiver_url:
         async with httpx.AsyncClient(base_url=shop_url + "/wp-json/wc/v3") as http:
             wrong = await http.get("/system_status", auth=(key.consumer_key, "cs_wrong"))
             assert wrong.status_code == 401

@@ -2,7 +2,6 @@
 Pressero integrations, the read model of clients, the SSRF check of a shop's address."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from connector.ports import UnitOfWork as StoresUnitOfWork
@@ -23,16 +22,6 @@ class PresseroIntegration:
     integration_id: str
 
 
-class IntakeRepository(Protocol):
-    async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
-        """True the first time an order of a store is announced (OrderReceived), False after."""
-        ...
-
-    async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
-        """True the first time an order of a store is said cancelled."""
-        ...
-
-
 class PresseroRepository(Protocol):
     async def of_integration(self, integration_id: str) -> PresseroIntegration | None: ...
     async def of_store(self, store_id: str) -> PresseroIntegration | None: ...
@@ -45,8 +34,6 @@ class ClientRepository(Protocol):
 
 
 class UnitOfWork(StoresUnitOfWork, Protocol):
-    @property
-    def intake(self) -> IntakeRepository: ...
     @property
     def pressero(self) -> PresseroRepository: ...
     @property

@@ -45,6 +45,48 @@ class StoreRepository(Protocol):
 
     async def keep_credentials(self, store_id: str, sealed: str | None) -> None: ...
 
+    async def note_error(self, store_id: str, key: str | None, detail: str | None, at: datetime) -> None:
+        """The store's last error (a message key and its sentence) for its health page; None clears it."""
+        ...
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One accepted webhook, kept (raw body included) for a bounded time."""
+
+    store_id: str
+    delivery_id: str
+    topic: str
+    received_at: datetime
+    raw_body: bytes
+    platform_order_id: str | None = None
+
+
+class WebhookDeliveries(Protocol):
+    async def record(self, delivery: WebhookDelivery) -> bool:
+        """Stores the delivery unless one with its store and id is there: False for a duplicate."""
+        ...
+
+    async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:
+        """Forgets the raw bodies of those orders (None: every body of the store); how many."""
+        ...
+
+    async def bodies_held(self, store_id: str, platform_order_ids: Sequence[str]) -> int: ...
+    async def last_received(self, store_id: str) -> datetime | None: ...
+
+
+class OrderAnnouncements(Protocol):
+    """De-duplication by store and platform order id: an order is announced (OrderReceived)
+    once, however many deliveries (webhooks of several topics, re-sends, polls) carry it."""
+
+    async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        """True the first time an order of a store is announced, False after."""
+        ...
+
+    async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        """True the first time an order of a store is said cancelled."""
+        ...
+
 
 class Vault(Protocol):
     """Credentials at rest: sealed (encrypted) before they reach the database."""
@@ -60,6 +102,12 @@ class Clock(Protocol):
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def stores(self) -> StoreRepository: ...
+
+    @property
+    def webhooks(self) -> WebhookDeliveries: ...
+
+    @property
+    def intake(self) -> OrderAnnouncements: ...
 
 
 # --------------------------------------------------------------------------- platforms

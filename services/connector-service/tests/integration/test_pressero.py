@@ -5,8 +5,8 @@ import uuid
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from platform_simulators.http_server import free_port, served
 from platform_simulators.pressero import PresseroSite, message_hash
+from platform_simulators.server import free_port, serving
 from sqlalchemy import text
 
 from connector.main import create_app
@@ -42,16 +42,18 @@ async def test_pressero_store_by_reference_id_takes_signed_orders_and_refuses_th
     settings = service_settings(ConnectorSettings, public_base_url=f"http://127.0.0.1:{port}")
     acme, nameless = str(uuid.uuid4()), str(uuid.uuid4())
     reference = f"ACME-{uuid.uuid4().hex[:6]}"
-    await _publish(
-        settings,
-        ClientCreated(client_id=acme, name="Acme Prints", reference_id=None, description=None, aggregate_version=1),
-        ClientUpdated(
-            client_id=acme, name="Acme Prints", reference_id=reference, description=None, aggregate_version=2
-        ),
-        ClientCreated(client_id=nameless, name="No Ref Ltd", reference_id=None, description=None, aggregate_version=1),
-    )
-    async with served(create_app(settings), port=port) as url, httpx.AsyncClient(base_url=url, timeout=60) as api:
+    async with serving(create_app(settings), port=port) as url, httpx.AsyncClient(base_url=url, timeout=60) as api:
         operator = token_mint.headers("operator")
+        await _publish(
+            settings,
+            ClientCreated(client_id=acme, name="Acme Prints", reference_id=None, description=None, aggregate_version=1),
+            ClientUpdated(
+                client_id=acme, name="Acme Prints", reference_id=reference, description=None, aggregate_version=2
+            ),
+            ClientCreated(
+                client_id=nameless, name="No Ref Ltd", reference_id=None, description=None, aggregate_version=1
+            ),
+        )
 
         async def known() -> bool:
             answer = await api.post("/stores/pressero", json={"client_id": nameless}, headers=operator)

@@ -1,8 +1,12 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -17,6 +21,7 @@ from connector.adapters.tables import (
     utc,
 )
 from connector.domain.stores import Platform, Store
+from connector.ports import WebhookDelivery
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
@@ -110,10 +115,78 @@ class SqlStoreRepository:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
 
+    async def note_error(self, store_id: str, key: str | None, detail: str | None, at: datetime) -> None:
+        await self._session.execute(
+            update(StoreRow)
+            .where(col(StoreRow.id) == store_id)
+            .values(last_error=key, last_error_detail=detail, last_error_at=at if key else None)
+        )
+
+
+class SqlWebhookDeliveries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, delivery: WebhookDelivery) -> bool:
+        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id."""
+        values = {
+            "store_id": delivery.store_id,
+            "delivery_id": delivery.delivery_id[:200],
+            "topic": delivery.topic[:100],
+            "platform_order_id": delivery.platform_order_id,
+            "received_at": delivery.received_at,
+            "raw_body": delivery.raw_body,
+        }
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(WebhookDeliveryRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+            .returning(col(WebhookDeliveryRow.id))
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
+        where = col(WebhookDeliveryRow.store_id) == store_id
+        if platform_order_ids is not None:
+            where = where & col(WebhookDeliveryRow.platform_order_id).in_(list(platform_order_ids))
+        return where
+
+    async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:
+        result: Any = await self._session.execute(
+            update(WebhookDeliveryRow)
+            .where(self._of(store_id, platform_order_ids), col(WebhookDeliveryRow.raw_body).is_not(None))
+            .values(raw_body=None)
+        )
+        return int(result.rowcount or 0)
+
+    async def bodies_held(self, store_id: str, platform_order_ids: Sequence[str]) -> int:
+        query = select(func.count()).where(
+            self._of(store_id, platform_order_ids), col(WebhookDeliveryRow.raw_body).is_not(None)
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def last_received(self, store_id: str) -> datetime | None:
+        query = select(func.max(WebhookDeliveryRow.received_at)).where(col(WebhookDeliveryRow.store_id) == store_id)
+        return utc((await self._session.execute(query)).scalar_one_or_none())
+
+
+async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
+    """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention."""
+    result: Any = await session.execute(delete(WebhookDeliveryRow).where(col(WebhookDeliveryRow.received_at) < before))
+    return int(result.rowcount or 0)
+
+
+async def purge_oauth_states(session: AsyncSession, *, before: datetime) -> int:
+    result: Any = await session.execute(delete(OAuthStateRow).where(col(OAuthStateRow.expires_at) < before))
+    return int(result.rowcount or 0)
+
 
 class ConnectorUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
+        self.webhooks = SqlWebhookDeliveries(session)
         self.intake = SqlIntakeRepository(session)
         self.pressero = SqlPresseroRepository(session)
         self.clients = SqlKnownClients(session)

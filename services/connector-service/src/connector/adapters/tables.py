@@ -75,6 +75,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("store_id", "delivery_id", name="uq_webhook_delivery"),
         Index("ix_webhook_deliveries_received", "received_at"),
+        Index("ix_webhook_deliveries_store_received", "store_id", "received_at"),
         Index("ix_webhook_deliveries_order", "store_id", "platform_order_id"),
     )
 

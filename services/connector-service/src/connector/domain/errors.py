@@ -51,3 +51,25 @@ class PlatformUnavailable(PlatformError):
 
     status = 503
     title = "Shop platform unavailable"
+
+
+class WebhookRefused(ConnectorError):
+    """The signature does not match (or the delivery is not for this store): nothing is stored."""
+
+    status = 401
+    title = "Webhook refused"
+
+
+class WebhookNotAccepted(ConnectorError):
+    """The store takes no platform webhooks (manual, or disconnected): nothing is stored."""
+
+    status = 410
+    title = "Webhook not accepted"
+
+
+class WebhookUnreadable(ConnectorError):
+    """A signed webhook whose payload we cannot turn into an order: its raw body is kept and the
+    store's health says why; the platform gets 2xx (retrying would not help)."""
+
+    status = 422
+    title = "Webhook unreadable"

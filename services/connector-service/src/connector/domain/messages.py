@@ -12,6 +12,9 @@ TITLES: dict[str, dict[str, str]] = {
     "PlatformError": {"en": "Shop platform error", "fr": "Erreur de la plateforme de la boutique"},
     "PlatformAuthFailed": {"en": "Shop refused the connection", "fr": "La boutique a refusé la connexion"},
     "PlatformUnavailable": {"en": "Shop platform unavailable", "fr": "Plateforme de la boutique indisponible"},
+    "WebhookRefused": {"en": "Webhook refused", "fr": "Webhook refusé"},
+    "WebhookNotAccepted": {"en": "Webhook not accepted", "fr": "Webhook non accepté"},
+    "WebhookUnreadable": {"en": "Webhook unreadable", "fr": "Webhook illisible"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -69,6 +72,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plan_restricted": {
         "en": "The shop's plan does not allow this ({reason}).",
         "fr": "L'abonnement de la boutique ne le permet pas ({reason}).",
+    },
+    "webhook_signature_invalid": {
+        "en": "The webhook's signature does not match.",
+        "fr": "La signature du webhook ne correspond pas.",
+    },
+    "webhook_other_shop": {
+        "en": "The webhook comes from another shop than this store's.",
+        "fr": "Le webhook provient d'une autre boutique que celle-ci.",
+    },
+    "webhook_delivery_id_missing": {
+        "en": "The webhook carries no delivery id.",
+        "fr": "Le webhook ne porte pas d'identifiant de livraison.",
+    },
+    "webhook_store_not_accepting": {
+        "en": "This store takes no platform webhooks (manual or disconnected).",
+        "fr": "Cette boutique n'accepte pas de webhooks de plateforme (manuelle ou déconnectée).",
+    },
+    "webhook_no_shipping_address": {
+        "en": "Order {order} has no shipping address: it cannot be produced and shipped.",
+        "fr": "La commande {order} n'a pas d'adresse de livraison : elle ne peut être produite ni expédiée.",
+    },
+    "webhook_payload_invalid": {
+        "en": "An order sent by the shop could not be read ({reason}).",
+        "fr": "Une commande envoyée par la boutique n'a pas pu être lue ({reason}).",
+    },
+    "webhook_field_invalid": {
+        "en": "An order sent by the shop has an invalid {field_name} ({value}).",
+        "fr": "Une commande envoyée par la boutique a un champ {field_name} non valide ({value}).",
     },
 }
 

@@ -1,7 +1,7 @@
 """Refusals met while connecting a WooCommerce or Pressero store, said by key (see
 platform_messages.py) in the reader's language. A connection that fails changes nothing."""
 
-from connector.domain.errors import ConnectorError
+from connector.domain.errors import ConnectorError, WebhookUnreadable
 from service_runtime.errors import Conflict, NotFound
 
 
@@ -46,8 +46,7 @@ class IntegrationTaken(ConnectorError, Conflict):
     title = "Integration already connected"
 
 
-class InvalidShopOrder(ConnectorError):
-    """A verified order payload we cannot read (no address, no lines)."""
+class InvalidShopOrder(WebhookUnreadable):
+    """A verified order payload we cannot read (no address, no lines): kept, answered 2xx."""
 
-    status = 422
     title = "Order cannot be read"

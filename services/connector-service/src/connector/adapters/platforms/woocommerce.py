@@ -122,10 +122,11 @@ class WooCommerce:
         return received
 
     def read_webhook(self, headers: Mapping[str, str]) -> WebhookReceipt:
+        """No ``shop``: X-WC-Webhook-Source is WordPress' home URL, which may differ from the
+        address the client gave (www, a path); the store's own secret authenticates the delivery."""
         return WebhookReceipt(
             topic=headers.get("x-wc-webhook-topic") or PING,
             delivery_id=headers.get("x-wc-webhook-delivery-id") or None,
-            shop=headers.get("x-wc-webhook-source") or None,
         )
 
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
