@@ -5,6 +5,7 @@ from connector.adapters.clock import SystemClock
 from connector.adapters.db import MIGRATIONS, ConnectorUnitOfWork
 from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
+from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.settings import ConnectorSettings
@@ -21,13 +22,18 @@ class ConnectorRuntime(Runtime):
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
+        self.syncs = SyncRunner(
+            self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
+        )
 
     async def start(self) -> None:
         await super().start()
+        await self.syncs.interrupt_left_over()
         if self.settings.housekeeping_enabled:
             self.connector_housekeeping.start()
 
     async def stop(self) -> None:
+        await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await super().stop()
 

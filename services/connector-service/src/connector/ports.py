@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from connector.domain.stores import Platform, Store
+from connector.domain.syncs import SyncJob
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 from storefront_events import Event, OrderReceived, StoreProduct
 
@@ -47,6 +48,10 @@ class StoreRepository(Protocol):
 
     async def note_error(self, store_id: str, key: str | None, detail: str | None, at: datetime) -> None:
         """The store's last error (a message key and its sentence) for its health page; None clears it."""
+        ...
+
+    async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
+        """The topics the platform holds subscriptions for (at the last registration or check)."""
         ...
 
 
@@ -88,6 +93,75 @@ class OrderAnnouncements(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OAuthState:
+    """A single-use OAuth ``state`` (kept by its hash), bound to a client, a store and a shop."""
+
+    state_hash: str
+    platform: Platform
+    client_id: str
+    store_id: str
+    shop_url: str
+    created_at: datetime
+    expires_at: datetime
+    sealed_verifier: str | None = None  # PKCE code verifier (Etsy), sealed
+
+
+class OAuthStates(Protocol):
+    def add(self, state: OAuthState) -> None: ...
+
+    async def take(self, state_hash: str, *, now: datetime) -> OAuthState | None:
+        """Marks the state used and returns it; None when unknown, already used or expired
+        (one statement: two callbacks with one state cannot both take it)."""
+        ...
+
+
+class SyncJobs(Protocol):
+    def add(self, job: SyncJob) -> None: ...
+    async def get(self, job_id: str) -> SyncJob | None: ...
+    async def save(self, job: SyncJob) -> None: ...
+    async def running_full(self, store_id: str) -> SyncJob | None:
+        """The store's whole-catalog sync under way, if any."""
+        ...
+
+    async def latest(self, store_id: str, *, limit: int = 10) -> list[SyncJob]: ...
+    async def interrupt_running(self, *, now: datetime) -> int:
+        """At start: jobs left running by a stopped process are failed (``sync_interrupted``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SyncedProduct:
+    platform_product_id: str
+    fingerprint: str
+    status: str | None
+    payload: str  # the StoreProduct as JSON
+
+
+class SyncedProducts(Protocol):
+    """The last synced state of each shop product, and what a sync has still to publish."""
+
+    async def fingerprints(self, store_id: str, product_ids: Sequence[str]) -> dict[str, str]: ...
+
+    async def seen(
+        self, store_id: str, sync_id: str, products: Sequence[SyncedProduct], *, publish: Sequence[str], at: datetime
+    ) -> None:
+        """Records that ``sync_id`` saw these products; those in ``publish`` wait to be published by it."""
+        ...
+
+    async def mark_gone(
+        self, store_id: str, sync_id: str, product_ids: Sequence[str] | None, *, since: datetime, at: datetime
+    ) -> int:
+        """Products not seen since ``since`` (the sync's start) — every product of the store, or
+        those of ``product_ids`` — are marked deleted and wait for ``sync_id``; how many."""
+        ...
+
+    async def pending_count(self, store_id: str, sync_id: str) -> int: ...
+    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
+        """Up to ``limit`` product payloads waiting for ``sync_id``, no longer waiting once committed."""
+        ...
+
+
 class Vault(Protocol):
     """Credentials at rest: sealed (encrypted) before they reach the database."""
 
@@ -108,6 +182,15 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def intake(self) -> OrderAnnouncements: ...
+
+    @property
+    def oauth_states(self) -> OAuthStates: ...
+
+    @property
+    def sync_jobs(self) -> SyncJobs: ...
+
+    @property
+    def synced_products(self) -> SyncedProducts: ...
 
 
 # --------------------------------------------------------------------------- platforms

@@ -73,3 +73,19 @@ class WebhookUnreadable(ConnectorError):
 
     status = 422
     title = "Webhook unreadable"
+
+
+class OAuthRefused(ConnectorError):
+    """An OAuth callback we do not trust (signature, state, shop): nothing is connected."""
+
+    status = 400
+    title = "Connection refused"
+
+
+class SyncNotFound(ConnectorError, NotFound):
+    title = "Sync not found"
+
+
+class SyncFailed(ConnectorError):
+    status = 500
+    title = "Sync failed"

@@ -15,6 +15,9 @@ TITLES: dict[str, dict[str, str]] = {
     "WebhookRefused": {"en": "Webhook refused", "fr": "Webhook refusé"},
     "WebhookNotAccepted": {"en": "Webhook not accepted", "fr": "Webhook non accepté"},
     "WebhookUnreadable": {"en": "Webhook unreadable", "fr": "Webhook illisible"},
+    "OAuthRefused": {"en": "Connection refused", "fr": "Connexion refusée"},
+    "SyncNotFound": {"en": "Sync not found", "fr": "Synchronisation introuvable"},
+    "SyncFailed": {"en": "Sync failed", "fr": "Échec de la synchronisation"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -100,6 +103,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "webhook_field_invalid": {
         "en": "An order sent by the shop has an invalid {field_name} ({value}).",
         "fr": "Une commande envoyée par la boutique a un champ {field_name} non valide ({value}).",
+    },
+    "shop_domain_invalid": {
+        "en": "'{shop}' is not a Shopify shop address: give the shop's name or its address ending in .myshopify.com.",
+        "fr": "« {shop} » n'est pas une adresse de boutique Shopify : indiquez le nom de la boutique ou son adresse "
+        "en .myshopify.com.",
+    },
+    "oauth_signature_invalid": {
+        "en": "The answer from the shop's platform is not signed correctly: start the connection again.",
+        "fr": "La réponse de la plateforme de la boutique n'est pas correctement signée : recommencez la connexion.",
+    },
+    "oauth_state_invalid": {
+        "en": "This connection link was already used or has expired: start the connection again.",
+        "fr": "Ce lien de connexion a déjà été utilisé ou a expiré : recommencez la connexion.",
+    },
+    "oauth_wrong_shop": {
+        "en": "The shop that answered ({shop}) is not the one the connection was started for.",
+        "fr": "La boutique qui a répondu ({shop}) n'est pas celle pour laquelle la connexion a été lancée.",
+    },
+    "oauth_incomplete": {
+        "en": "The shop's platform did not send back everything needed ({missing}).",
+        "fr": "La plateforme de la boutique n'a pas renvoyé tout le nécessaire ({missing}).",
+    },
+    "store_of_another_shop": {
+        "en": "This store is connected to {shop}; connect another shop as a new store.",
+        "fr": "Cette boutique est liée à {shop} ; connectez une autre boutique comme une nouvelle boutique.",
+    },
+    "sync_not_found": {
+        "en": "No product sync with id '{sync_id}' for this store.",
+        "fr": "Aucune synchronisation de produits avec l'identifiant « {sync_id} » pour cette boutique.",
+    },
+    "sync_interrupted": {
+        "en": "The product sync was interrupted (the service restarted). Run it again.",
+        "fr": "La synchronisation des produits a été interrompue (redémarrage du service). Relancez-la.",
+    },
+    "sync_crashed": {
+        "en": "The product sync stopped on an unexpected error. Run it again; if it fails again, contact support.",
+        "fr": "La synchronisation des produits s'est arrêtée sur une erreur inattendue. Relancez-la ; si elle "
+        "échoue encore, contactez le support.",
     },
 }
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from connector.domain.stores import NAME_MAX, Store
+from connector.domain.syncs import SyncJob
 
 
 class ManualStoreCreate(BaseModel):
@@ -52,3 +53,65 @@ class StorePublic(BaseModel):
 class StorePage(BaseModel):
     items: list[StorePublic]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class ShopifyInstall(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"shop": "acme-prints"}]})
+
+    shop: str = Field(max_length=300, description="The shop's name or address (acme-prints, acme-prints.myshopify.com)")
+    test_mode: bool = False
+    client_id: str | None = Field(default=None, max_length=36, description="Operators only: the client")
+    store_id: str | None = Field(
+        default=None, max_length=36, description="Reconnect this store (after a break) instead of adding one"
+    )
+
+
+class InstallPublic(BaseModel):
+    store: StorePublic
+    authorize_url: str = Field(description="Send the client's browser there to approve the app")
+    expires_in: int = Field(description="Seconds the approval may take")
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full: bool = Field(
+        default=False,
+        description="Publish every product (full_sync) instead of only what changed since the last sync",
+    )
+
+
+class SyncPublic(BaseModel):
+    id: str
+    store_id: str
+    status: str = Field(description="running, succeeded or failed")
+    full: bool
+    products: list[str] = Field(description="A sync of these products only (empty: the whole catalog)")
+    done: int = Field(description="Products read from the shop so far")
+    total: int | None = Field(description="Products the shop has, when it says")
+    changed: int = Field(description="Products published as new or changed")
+    removed: int = Field(description="Products gone from the shop, published as deleted")
+    batches: int
+    error: str | None = Field(description="Message key of the failure")
+    error_detail: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: SyncJob) -> "SyncPublic":
+        return cls(
+            id=job.id,
+            store_id=job.store_id,
+            status=job.status,
+            full=job.full,
+            products=list(job.product_ids),
+            done=job.done,
+            total=job.total,
+            changed=job.changed,
+            removed=job.removed,
+            batches=job.batches,
+            error=job.error,
+            error_detail=job.error_detail,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
