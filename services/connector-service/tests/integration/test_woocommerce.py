@@ -14,14 +14,21 @@ from sqlalchemy import text
 from connector.main import create_app
 from connector.settings import ConnectorSettings
 from service_runtime.database import create_engine
-from service_runtime.testing.helpers import read_topic, running
-from storefront_events import SHOP_ORDERS_V1, STORES_V1, OrderCancelledInStore, OrderReceived, StoreConnected
+from service_runtime.testing.helpers import eventually, read_topic, running
+from storefront_events import (
+    SHOP_ORDERS_V1,
+    STORES_V1,
+    OrderCancelledInStore,
+    OrderReceived,
+    StoreConnected,
+    StoreProductsSynced,
+)
 
 ACME = str(uuid.uuid4())
 
 
 @asynccontextmanager
-async def connector_and_shop(service_settings, **overrides):
+async def connector_and_shop(service_settings, *, products: int = 3, variations: int = 2, **overrides):
     """The connector served on a real port (the shop delivers webhooks to it), trusting loopback
     addresses and plain http for the simulator; a WooCommerce shop with a catalog and a key."""
     port = free_port()
@@ -33,7 +40,7 @@ async def connector_and_shop(service_settings, **overrides):
         **overrides,
     )
     shop = WooShop(name="Acme Woo")
-    shop.add_catalog(3, variations_per_product=2)
+    shop.add_catalog(products, variations_per_product=variations)
     async with serving(woo_app(shop)) as shop_url, serving(create_app(settings), port=port) as connector_url:
         async with httpx.AsyncClient(base_url=connector_url, timeout=60) as api:
             yield api, shop, shop_url, settings
@@ -188,3 +195,41 @@ async def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(ser
         stored = await _rows(settings, f"SELECT topic FROM webhook_deliveries WHERE store_id = '{store_id}'")
         assert {topic for (topic,) in stored} <= {"ping"}  # the creation pings only, no order
         assert await read_topic(settings.kafka_bootstrap, settings.topic(SHOP_ORDERS_V1.name), count=1, timeout=3) == []
+
+
+async def test_a_catalog_of_thousands_of_variations_syncs_page_by_page_with_progress(service_settings, token_mint):
+    async with connector_and_shop(service_settings, products=450, variations=10, sync_batch_products=100) as (
+        api,
+        shop,
+        shop_url,
+        settings,
+    ):
+        admin = token_mint.headers("admin", client_id=ACME)
+        store_id = (await _connect(api, shop, shop_url, admin)).json()["id"]
+        shop.fail_next(1, status=429, retry_after=1)  # the host throttles once, then has a hiccup
+        shop.fail_next(1, status=503)
+        started = await api.post(f"/stores/{store_id}/syncs", headers=admin)
+        assert started.status_code == 202, started.text
+        progress: list[tuple[int, int | None]] = []
+
+        async def finished() -> dict | None:
+            job = (await api.get(started.headers["Location"], headers=admin)).json()
+            progress.append((job["done"], job["total"]))
+            return job if job["status"] != "running" else None
+
+        job = await eventually(finished, timeout=240, interval=0.5)
+        assert (job["status"], job["done"], job["total"], job["changed"]) == ("succeeded", 450, 450, 450), job
+        assert [done for done, _ in progress] == sorted(done for done, _ in progress)  # never goes back
+
+        asked = [query for method, path, query in shop.requests if path.endswith("/wp-json/wc/v3/products")]
+        assert {query["per_page"] for query in asked} == {"100"}
+        assert sorted({query["page"] for query in asked}) == ["1", "2", "3", "4", "5"]
+
+        records = await read_topic(settings.kafka_bootstrap, settings.topic(STORES_V1.name), count=6, timeout=30)
+        batches = [event for _, event, _ in records if isinstance(event, StoreProductsSynced)]
+        assert [(b.batch, b.batches) for b in batches] == [(n, 5) for n in range(1, 6)]
+        products = [p for b in batches for p in b.products]
+        assert len({p.platform_product_id for p in products}) == 450
+        assert sum(len(p.variants) for p in products) == 4500
+        first = next(p for p in products if p.title == "Poster 1")
+        assert {v.options["Size"] for v in first.variants} == {"XS", "S", "M", "L", "XL"}
