@@ -50,9 +50,21 @@ class StoreRepository(Protocol):
         """The store's last error (a message key and its sentence) for its health page; None clears it."""
         ...
 
+    async def notes(self, store_id: str) -> "StoreNotes":
+        """What the store's health page shows besides the store itself."""
+        ...
+
     async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
         """The topics the platform holds subscriptions for (at the last registration or check)."""
         ...
+
+
+@dataclass(frozen=True)
+class StoreNotes:
+    webhook_topics: Sequence[str] = ()  # subscribed at the last registration
+    last_error: str | None = None  # message key
+    last_error_detail: str | None = None
+    last_error_at: datetime | None = None
 
 
 @dataclass(frozen=True)

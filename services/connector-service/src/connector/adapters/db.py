@@ -23,7 +23,7 @@ from connector.adapters.tables import (
 )
 from connector.domain.stores import Platform, Store
 from connector.domain.syncs import SyncJob
-from connector.ports import OAuthState, SyncedProduct, WebhookDelivery
+from connector.ports import OAuthState, StoreNotes, SyncedProduct, WebhookDelivery
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
@@ -116,6 +116,17 @@ class SqlStoreRepository:
         if row is None:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
+
+    async def notes(self, store_id: str) -> StoreNotes:
+        row = await self._session.get(StoreRow, store_id)
+        if row is None:
+            return StoreNotes()
+        return StoreNotes(
+            webhook_topics=tuple(json.loads(row.webhook_topics)) if row.webhook_topics else (),
+            last_error=row.last_error,
+            last_error_detail=row.last_error_detail,
+            last_error_at=utc(row.last_error_at),
+        )
 
     async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
         await self._session.execute(

@@ -142,6 +142,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La synchronisation des produits s'est arrêtée sur une erreur inattendue. Relancez-la ; si elle "
         "échoue encore, contactez le support.",
     },
+    "webhooks_missing": {
+        "en": "The shop no longer sends us these events: {topics}. Orders may be missed; reconnect the store.",
+        "fr": "La boutique ne nous envoie plus ces événements : {topics}. Des commandes pourraient manquer ; "
+        "reconnectez la boutique.",
+    },
 }
 
 CATALOG = Catalog(TITLES | platform_messages.TITLES, MESSAGES | platform_messages.MESSAGES)

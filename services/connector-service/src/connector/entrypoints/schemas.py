@@ -115,3 +115,36 @@ class SyncPublic(BaseModel):
             started_at=job.started_at,
             finished_at=job.finished_at,
         )
+
+
+class ProblemPublic(BaseModel):
+    code: str = Field(description="Stable key of the message")
+    message: str = Field(description="In the reader's language (Accept-Language: en, fr)")
+
+
+class SyncSummary(BaseModel):
+    id: str
+    status: str
+    done: int
+    total: int | None
+    changed: int
+    removed: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class HealthPublic(BaseModel):
+    store_id: str
+    status: str
+    credentials_valid: bool | None = Field(
+        description="The shop accepted our credentials just now; null when not checked or the shop did not answer"
+    )
+    webhooks_expected: list[str] = Field(description="Topics subscribed when the store was connected")
+    webhooks_registered: list[str] | None = Field(description="Topics the shop holds for us now (null: not checked)")
+    webhooks_missing: list[str]
+    last_webhook_at: datetime | None
+    last_sync: SyncSummary | None
+    last_error: ProblemPublic | None
+    last_error_at: datetime | None
+    problems: list[ProblemPublic] = Field(description="What needs doing, in words a client understands")
