@@ -148,8 +148,12 @@ class WooShop:
         self.transport: httpx.AsyncBaseTransport | None = None  # tests may route deliveries elsewhere
 
     # -- set up -----------------------------------------------------------------------------
-    def add_key(self, permissions: str = "read_write") -> ApiKey:
-        key = ApiKey("ck_" + secrets.token_hex(20), "cs_" + secrets.token_hex(20), permissions)
+    def add_key(
+        self, permissions: str = "read_write", *, consumer_key: str | None = None, consumer_secret: str | None = None
+    ) -> ApiKey:
+        key = ApiKey(
+            consumer_key or "ck_" + secrets.token_hex(20), consumer_secret or "cs_" + secrets.token_hex(20), permissions
+        )
         self.keys[key.consumer_key] = key
         return key
 
@@ -495,6 +499,11 @@ def create_app(shop: WooShop) -> FastAPI:
         response: Response = await call_next(request)
         return response
 
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Not WooCommerce: for `make up` to know the simulator is serving."""
+        return {"status": "ok"}
+
     @app.get("/wp-json")
     @app.get("/wp-json/")
     async def index() -> dict[str, Any]:
@@ -632,13 +641,11 @@ def create_app(shop: WooShop) -> FastAPI:
     @app.post("/_simulator/orders")
     async def place_demo_order() -> dict[str, Any]:
         """Not WooCommerce: a buyer checks out in the demo shop (order.created is delivered)."""
-        placed = await shop.place_order()
+        placed = shop.new_order()
+        sent = await shop.deliver("order.created", placed)
         return {
             "order": placed,
-            "deliveries": [
-                {"url": d.url, "status": d.status_code, "error": d.error}
-                for d in shop.deliveries[-len(shop.webhooks) :]
-            ],
+            "deliveries": [{"url": d.url, "status": d.status_code, "error": d.error} for d in sent],
         }
 
     @app.post("/_simulator/orders/{order_id}/status")
@@ -656,21 +663,28 @@ def create_app(shop: WooShop) -> FastAPI:
     return app
 
 
+DEMO_KEY = "ck_demo_storefronts_woocommerce_simulator"
+DEMO_SECRET = "cs_demo_storefronts_woocommerce_simulator"
+
+
 def main() -> None:
+    import os
+
     import uvicorn
 
     parser = argparse.ArgumentParser(description="A demo WooCommerce shop (simulator)")
-    parser.add_argument("--port", type=int, default=8091)
-    parser.add_argument("--products", type=int, default=50)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WOOCOMMERCE_SIMULATOR_PORT", "8091")))
+    parser.add_argument("--products", type=int, default=300)
     parser.add_argument("--variations", type=int, default=6)
+    parser.add_argument("--consumer-key", default=DEMO_KEY, help="the demo shop's key (not a secret)")
+    parser.add_argument("--consumer-secret", default=DEMO_SECRET)
     arguments = parser.parse_args()
     shop = WooShop()
     shop.base_url = f"http://127.0.0.1:{arguments.port}"
     shop.add_catalog(arguments.products, variations_per_product=arguments.variations)
-    key = shop.add_key()
-    print(f"WooCommerce simulator at {shop.base_url}")
-    print(f"consumer key:    {key.consumer_key}\nconsumer secret: {key.consumer_secret}")
-    print(f"place an order:  curl -X POST {shop.base_url}/_simulator/orders", flush=True)
+    shop.add_key(consumer_key=arguments.consumer_key, consumer_secret=arguments.consumer_secret)
+    print(f"WooCommerce simulator at {shop.base_url}", flush=True)
+    print(f"place an order: curl -X POST {shop.base_url}/_simulator/orders", flush=True)
     uvicorn.run(create_app(shop), host="127.0.0.1", port=arguments.port, log_config=None)
 
 

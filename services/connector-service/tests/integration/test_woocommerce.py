@@ -84,6 +84,13 @@ async def test_a_good_connect_verifies_the_keys_registers_signed_webhooks_and_co
         key = next(iter(shop.keys.values()))
         assert key.consumer_secret not in sealed and next(iter(shop.webhooks.values())).secret not in sealed
 
+        health = (await api.get(f"/stores/{store['id']}/health", headers=admin)).json()
+        assert health["credentials_valid"] is True and health["problems"] == []
+        assert health["webhooks_registered"] == health["webhooks_expected"] == ["order.created", "order.updated"]
+        key.consumer_secret = "cs_revoked"  # the shop owner revokes the key: the health page says so
+        health = (await api.get(f"/stores/{store['id']}/health", headers=admin)).json()
+        assert health["credentials_valid"] is False and health["problems"][0]["code"] == "woo_key_refused"
+
         # connecting the same shop again is refused
         again = await _connect(api, shop, shop_url, admin)
         assert again.status_code == 409 and again.json()["field"] == "shop_url"

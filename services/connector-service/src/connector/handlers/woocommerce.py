@@ -81,7 +81,7 @@ async def connect_woocommerce(
         await uow.stores.keep_credentials(store.id, vault.seal(credentials))
         await uow.commit()
 
-    await adapter.register_webhooks(connection, address=webhook_address(store.id))
+    subscriptions = await adapter.register_webhooks(connection, address=webhook_address(store.id))
 
     async with uow:
         current = await uow.stores.get(store.id, for_update=True)
@@ -94,6 +94,7 @@ async def connect_woocommerce(
             currency=details.currency,
         )
         await uow.stores.save(done)
+        await uow.stores.note_webhooks(store.id, sorted({s.topic for s in subscriptions}))
         uow.outbox.add(store_connected(done))
         await uow.commit()
     return done
