@@ -102,7 +102,17 @@ async def test_pressero_store_by_reference_id_takes_signed_orders_and_refuses_th
         verify = await api.post(f"/stores/{store_id}/pressero/test-order", headers=operator)
         assert verify.status_code == 202 and verify.json()["status"] == "accepted"
         records = await read_topic(settings.kafka_bootstrap, settings.topic(SHOP_ORDERS_V1.name), count=2, timeout=10)
-        assert records[1][1].test is True
+        [test_order] = [event for _, event, _ in records if event.platform_order_id != received.platform_order_id]
+        assert test_order.test is True and test_order.store_id == store_id  # keys spread orders over partitions
+
+        # the integration is connected once; after a disconnection it can be connected again
+        again = await api.post("/stores/pressero", json={"client_id": acme}, headers=operator)
+        assert again.status_code == 409 and again.json()["code"] == "pressero_integration_taken"
+        assert (await api.post(f"/stores/{store_id}/disconnect", headers=operator)).status_code == 200
+        late = await site.post(good)
+        assert late.status_code == 401  # a disconnected store takes no orders: its key is forgotten
+        again = await api.post("/stores/pressero", json={"client_id": acme}, headers=operator)
+        assert again.status_code == 201 and again.json()["store"]["id"] != store_id
 
 
 def test_message_hash_is_sha1_of_key_and_payload() -> None:

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from connector.adapters.intake_tables import KnownClientRow, PresseroIntegrationRow, ReceivedOrderRow
 from connector.intake_ports import KnownClient, PresseroIntegration
@@ -44,6 +45,13 @@ class SqlPresseroRepository:
     async def of_store(self, store_id: str) -> PresseroIntegration | None:
         row = await self._session.get(PresseroIntegrationRow, store_id)
         return _integration(row) if row else None
+
+    async def release(self, store_id: str) -> None:
+        """The integration ID of a disconnected store is free for a new store (at once: the new
+        row with the same ID follows in the same transaction)."""
+        await self._session.execute(
+            delete(PresseroIntegrationRow).where(col(PresseroIntegrationRow.store_id) == store_id)
+        )
 
     def add(self, integration: PresseroIntegration) -> None:
         self._session.add(

@@ -55,7 +55,7 @@ async def connect_pressero(
             holder = await uow.stores.get(taken.store_id)
             if holder is not None and holder.status != "disconnected":
                 raise IntegrationTaken("pressero_integration_taken", integration_id=integration_id, name=holder.name)
-            raise IntegrationTaken("pressero_integration_taken", integration_id=integration_id, name=taken.store_id)
+            await uow.pressero.release(taken.store_id)  # connected again after a disconnection: a new store
         now = clock.now()
         store = store_rules.new_platform_store(
             str(uuid.uuid4()),
