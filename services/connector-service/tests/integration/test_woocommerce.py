@@ -3,6 +3,7 @@ real HTTP, with the connector on the real PostgreSQL and Kafka."""
 
 import uuid
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -11,7 +12,9 @@ from platform_simulators.woocommerce import WooShop
 from platform_simulators.woocommerce import create_app as woo_app
 from sqlalchemy import text
 
+from connector.adapters.platforms.woocommerce import WooCommerce
 from connector.main import create_app
+from connector.ports import ShopConnection
 from connector.settings import ConnectorSettings
 from service_runtime.database import create_engine
 from service_runtime.testing.helpers import eventually, read_topic, running
@@ -240,3 +243,19 @@ async def test_a_catalog_of_thousands_of_variations_syncs_page_by_page_with_prog
         assert sum(len(p.variants) for p in products) == 4500
         first = next(p for p in products if p.title == "Poster 1")
         assert {v.options["Size"] for v in first.variants} == {"XS", "S", "M", "L", "XL"}
+
+
+async def test_recent_orders_are_read_back_in_the_canonical_shape_for_reconciliation() -> None:
+    shop = WooShop()
+    shop.add_catalog(2, variations_per_product=2)
+    key = shop.add_key(permissions="read")
+    paid, pending = shop.new_order(), shop.new_order()
+    pending["status"] = "pending"
+    async with serving(woo_app(shop)) as shop_url:
+        credentials = {"consumer_key": key.consumer_key, "consumer_secret": key.consumer_secret}
+        connection = ShopConnection("store-1", ACME, "woocommerce", shop_url, credentials)
+        found = await WooCommerce(allow_private=True).recent_orders(
+            connection, since=datetime.now(UTC) - timedelta(hours=1)
+        )
+    assert [o.platform_order_id for o in found] == [str(paid["id"])]  # a pending checkout is not an order yet
+    assert found[0].store_id == "store-1" and found[0].lines[0].quantity == 2
