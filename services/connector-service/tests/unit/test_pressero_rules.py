@@ -5,8 +5,10 @@ import json
 import pytest
 from platform_simulators.pressero import PresseroSite, message_hash
 
+from connector.adapters.platforms.pressero import Pressero
 from connector.adapters.pressero_translation import order_received
 from connector.domain import pressero as rules
+from connector.domain.errors import WebhookRefused
 from connector.domain.platform_errors import ClientUnknown
 from connector.ports import ShopConnection
 
@@ -36,3 +38,16 @@ def test_only_the_attributes_the_store_names_become_line_attributes() -> None:
     names = [a.name for a in received.lines[0].attributes]
     assert names.count("Paper") == 1 and "Finish" not in names and "integration_id" in names
     assert received.platform_order_id == order["Order"]["OrderId"] and received.currency == "EUR"
+
+
+def test_an_order_naming_another_integration_is_refused() -> None:
+    adapter = Pressero()
+    credentials = {"security_key": "k" * 20, "integration_id": "ACME-1", "line_attributes": "[]"}
+    connection = ShopConnection("store-1", "client-1", "pressero", None, credentials)
+    receipt = adapter.read_webhook({})
+    body = json.dumps(PresseroSite().new_order(integration_id="acme-1")).encode()
+    assert len(adapter.webhook_outcome(connection, receipt, body).events) == 1
+    with pytest.raises(WebhookRefused):
+        adapter.webhook_outcome(
+            connection, receipt, json.dumps(PresseroSite().new_order(integration_id="BETA")).encode()
+        )

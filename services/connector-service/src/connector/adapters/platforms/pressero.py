@@ -13,6 +13,7 @@ from datetime import datetime
 from connector.adapters.platforms import platform
 from connector.adapters.pressero_translation import attribute_names, order_received
 from connector.domain import pressero as rules
+from connector.domain.errors import WebhookRefused
 from connector.domain.platform_errors import InvalidShopOrder
 from connector.domain.stores import Platform
 from connector.ports import (
@@ -70,6 +71,9 @@ class Pressero:
             raise InvalidShopOrder("order_unreadable", reason="not JSON") from error
         if not isinstance(payload, dict):
             raise InvalidShopOrder("order_unreadable", reason="not a JSON object")
+        named = str(payload.get("IntegrationId") or "").strip()
+        if named and named.casefold() != connection.credentials.get("integration_id", "").casefold():
+            raise WebhookRefused("webhook_other_shop")  # signed, but for another integration: nothing stored
         if payload.get("EventType") not in ORDER_EVENTS:
             return WebhookOutcome()
         received = order_received(
