@@ -36,6 +36,11 @@ PUBLIC = {
     ("post", "/invitations/inspect"),
     ("post", "/auth/login"),
     ("post", "/auth/refresh"),
+    # the shop platforms call these: authenticated by the platform's signature, not a token
+    ("post", "/webhooks/{platform}/{store_id}"),
+    ("post", "/webhooks/{platform}"),
+    ("post", "/webhooks/pressero/integrations/{integration_id}"),
+    ("get", "/stores/shopify/callback"),
 }
 PROBLEM_REF = "#/components/schemas/Problem"
 

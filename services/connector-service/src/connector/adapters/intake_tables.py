@@ -33,7 +33,7 @@ class PresseroIntegrationRow(SQLModel, table=True):
 class KnownClientRow(SQLModel, table=True):
     """What the connector keeps of a client (from clients.v1)."""
 
-    __tablename__ = "known_clients"
+    __tablename__ = "connector_clients"
 
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(max_length=200)

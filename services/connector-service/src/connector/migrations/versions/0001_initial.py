@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:33:58.189009
+Create Date: 2026-11-30 06:50:13.001937
 """
 
 from collections.abc import Sequence
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
     )
-    op.create_table('known_clients',
+    op.create_table('connector_clients',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('reference_id', sa.String(length=64), nullable=True),
@@ -198,6 +198,6 @@ def downgrade() -> None:
 
     op.drop_table('outbox_messages')
     op.drop_table('oauth_states')
-    op.drop_table('known_clients')
+    op.drop_table('connector_clients')
     op.drop_table('applied_events')
     # ### end Alembic commands ###
