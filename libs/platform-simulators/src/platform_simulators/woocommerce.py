@@ -146,6 +146,7 @@ class WooShop:
         self._deliveries_sent = itertools.count(1)
         self._background: set[asyncio.Task[None]] = set()
         self.transport: httpx.AsyncBaseTransport | None = None  # tests may route deliveries elsewhere
+        self.moved_to: str | None = None  # set: the site answers 301 to this address (e.g. www.)
 
     # -- set up -----------------------------------------------------------------------------
     def add_key(
@@ -496,6 +497,8 @@ def create_app(shop: WooShop) -> FastAPI:
         if shop.base_url == "http://shop.invalid":
             shop.base_url = str(request.base_url).rstrip("/")
         shop.requests.append((request.method, request.url.path, dict(request.query_params)))
+        if shop.moved_to and request.url.path.startswith("/wp-json"):
+            return Response(status_code=301, headers={"Location": shop.moved_to.rstrip("/") + request.url.path})
         response: Response = await call_next(request)
         return response
 

@@ -117,6 +117,12 @@ async def test_wrong_key_and_a_url_that_is_not_a_shop_are_refused_and_change_not
         assert not_a_shop.status_code == 422
         assert (not_a_shop.json()["code"], not_a_shop.json()["field"]) == ("woo_not_woocommerce", "shop_url")
 
+        shop.moved_to = "http://www.shop.example"  # the site sends every visitor to its www. address
+        moved = await _connect(api, shop, shop_url, admin)
+        assert (moved.json()["code"], moved.json()["field"]) == ("woo_url_moved", "shop_url")
+        assert "http://www.shop.example" in moved.json()["detail"]
+        shop.moved_to = None
+
         read_only = shop.add_key(permissions="read")
         refused = await api.post(
             "/stores/woocommerce",

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformUnavailable
-from connector.domain.platform_errors import ShopNotRecognised, ShopUnreachable
+from connector.domain.platform_errors import InvalidShopUrl, ShopNotRecognised, ShopUnreachable
 from service_runtime.outbound import UnsafeUrl, guarded_client
 
 API = "/wp-json/wc/v3"
@@ -137,6 +137,9 @@ class WooCommerceApi:
                     raise PlatformUnavailable("platform_unavailable", reason=f"HTTP {answer.status_code}")
                 await self._sleep(_wait(answer, attempt, self._max_wait))
                 continue
+            if answer.is_redirect:  # never followed: the keys would go wherever the redirect points
+                moved = _site_of(answer.headers.get("location", ""))
+                raise InvalidShopUrl("woo_url_moved", field="shop_url", url=self.shop_url, moved=moved or "?")
             if answer.status_code == 401 or answer.status_code == 403:
                 raise PlatformAuthFailed("woo_key_refused", reason=_woo_message(answer) or f"HTTP {answer.status_code}")
             if answer.status_code == 404 and _woo_code(answer) in (None, "rest_no_route"):
@@ -189,3 +192,8 @@ def _why(error: httpx.HTTPError) -> str:
     if isinstance(error, httpx.ConnectError):
         return "connection refused or name not found"
     return type(error).__name__
+
+
+def _site_of(location: str) -> str:
+    """The shop's address a redirect points to (what precedes ``/wp-json``)."""
+    return location.split("/wp-json", 1)[0].rstrip("/")

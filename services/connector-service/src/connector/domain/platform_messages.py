@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "L'adresse « {url} » désigne une adresse de réseau privé ou local, inaccessible depuis "
         "Internet. Saisissez l'adresse publique de votre boutique.",
     },
+    "woo_url_moved": {
+        "en": "The shop at '{url}' answers from another address: '{moved}'. Enter that address.",
+        "fr": "La boutique « {url} » répond depuis une autre adresse : « {moved} ». Saisissez cette adresse.",
+    },
     "woo_key_shape": {
         "en": "The consumer key starts with 'ck_'. Copy it from WooCommerce › Settings › Advanced › REST API.",
         "fr": "La clé client commence par « ck_ ». Copiez-la depuis WooCommerce › Réglages › Avancé › API REST.",
