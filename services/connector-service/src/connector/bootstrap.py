@@ -25,6 +25,13 @@ class ConnectorRuntime(Runtime):
         self.syncs = SyncRunner(
             self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
         )
+        register_consumers(self)
+
+    def connector_uow(self) -> ConnectorUnitOfWork:
+        """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
+        uow = self.uow()
+        assert isinstance(uow, ConnectorUnitOfWork)
+        return uow
 
     async def start(self) -> None:
         await super().start()
@@ -39,6 +46,4 @@ class ConnectorRuntime(Runtime):
 
 
 def build(settings: ConnectorSettings) -> ConnectorRuntime:
-    runtime = ConnectorRuntime(settings)
-    register_consumers(runtime)
-    return runtime
+    return ConnectorRuntime(settings)

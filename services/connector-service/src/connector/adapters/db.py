@@ -230,6 +230,18 @@ class SqlWebhookDeliveries:
         )
         return int((await self._session.execute(query)).scalar_one())
 
+    async def kept(self, store_id: str, topic: str) -> list[tuple[str, bytes]]:
+        query = (
+            select(WebhookDeliveryRow.delivery_id, WebhookDeliveryRow.raw_body)
+            .where(
+                col(WebhookDeliveryRow.store_id) == store_id,
+                col(WebhookDeliveryRow.topic) == topic,
+                col(WebhookDeliveryRow.raw_body).is_not(None),
+            )
+            .order_by(col(WebhookDeliveryRow.received_at), col(WebhookDeliveryRow.id))
+        )
+        return [(delivery_id, bytes(body)) for delivery_id, body in (await self._session.execute(query)).all()]
+
     async def last_received(self, store_id: str) -> datetime | None:
         query = select(func.max(WebhookDeliveryRow.received_at)).where(col(WebhookDeliveryRow.store_id) == store_id)
         return utc((await self._session.execute(query)).scalar_one_or_none())
@@ -444,6 +456,12 @@ async def purge_oauth_states(session: AsyncSession, *, before: datetime) -> int:
 
 
 class ConnectorUnitOfWork(SqlUnitOfWork):
+    stores: SqlStoreRepository
+    webhooks: SqlWebhookDeliveries
+    oauth_states: SqlOAuthStates
+    sync_jobs: SqlSyncJobs
+    synced_products: SqlSyncedProducts
+
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)

@@ -1,8 +1,8 @@
-"""Kafka entrypoints of the connector. Thin: one handler call each."""
+"""Kafka entrypoints of the connector. Thin: handler calls only."""
 
 from typing import Any
 
-from connector.handlers.clients import keep_client
+from connector.handlers.clients import client_archived, keep_client
 from service_runtime.runtime import Runtime
 from storefront_events import CLIENTS_V1, ClientArchived, ClientCreated, ClientRestored, ClientUpdated
 
@@ -12,5 +12,8 @@ def register_consumers(runtime: Runtime) -> None:
         CLIENTS_V1, group="connector-service", events=(ClientCreated, ClientUpdated, ClientArchived, ClientRestored)
     )
     async def on_client_changed(event: Any, *, uow: Any) -> None:
-        """Keeps the connector's read model of clients (the reference ID a Pressero store needs)."""
+        """Keeps the read model of clients (the reference ID a Pressero store needs); an archived
+        client's stores are disconnected."""
         await keep_client(event, uow=uow)
+        if isinstance(event, ClientArchived):
+            await client_archived(event, uow=uow)
