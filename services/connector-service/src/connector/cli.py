@@ -37,7 +37,11 @@ async def _rederive(settings: ConnectorSettings, store_id: str, orders: list[str
     try:
         await runtime.migrate()
         done = await rederive_orders(
-            store_id, platform_order_ids=orders, uow=runtime.connector_uow(), platforms=runtime.platforms, vault=runtime.vault
+            store_id,
+            platform_order_ids=orders,
+            uow=runtime.connector_uow(),
+            platforms=runtime.platforms,
+            vault=runtime.vault,
         )
     except DomainError as error:
         print(f"error: {error.detail}")
