@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from connector.entrypoints.deps import UowDep, ViewerDep
+from connector.entrypoints.deps import AddsStores, ManagesStores, UowDep, ViewerDep
 from connector.entrypoints.platform_schemas import DeliveryAnswer, PresseroConnect, PresseroConnected
 from connector.entrypoints.schemas import StorePublic
 from connector.handlers import pressero, webhooks
@@ -21,6 +21,7 @@ def _webhook_url(runtime: Any, integration_id: str) -> str:
 
 @router.post(
     "/stores/pressero",
+    dependencies=[AddsStores],
     status_code=status.HTTP_201_CREATED,
     response_model=PresseroConnected,
     responses=problem_responses(403, 409, 422, **{"422": "The client has no reference ID (set one first)"}),
@@ -48,6 +49,7 @@ async def connect(body: PresseroConnect, viewer: ViewerDep, uow: UowDep, request
 
 @router.post(
     "/stores/{store_id}/pressero/test-order",
+    dependencies=[ManagesStores],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeliveryAnswer,
     responses=problem_responses(403, 404),

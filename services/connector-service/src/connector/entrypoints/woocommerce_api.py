@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request, status
 
 from connector.adapters.address_guard import OutboundAddressGuard
-from connector.entrypoints.deps import UowDep, ViewerDep
+from connector.entrypoints.deps import AddsStores, UowDep, ViewerDep
 from connector.entrypoints.platform_schemas import WooCommerceConnect
 from connector.entrypoints.schemas import StorePublic
 from connector.handlers.woocommerce import ConnectWooCommerce, connect_woocommerce
@@ -21,6 +21,7 @@ def webhook_address(runtime: Any, platform: str, store_id: str) -> str:
 
 @router.post(
     "/woocommerce",
+    dependencies=[AddsStores],
     status_code=status.HTTP_201_CREATED,
     response_model=StorePublic,
     responses=problem_responses(
