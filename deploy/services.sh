@@ -24,6 +24,8 @@ SERVICES=(
     "ops:service_runtime.ops.gateway:$((BASE_PORT + 9))" # the gateway's /readyz and /docs/
     # a local Shopify with the demo shop demo-shop.myshopify.com (libs/platform-simulators)
     "shopify-simulator:platform_simulators.shopify:$((BASE_PORT + 90))"
+    # a local WooCommerce shop (demo keys ck_demo_…/cs_demo_…, see the README)
+    "woocommerce-simulator:platform_simulators.woocommerce:$((BASE_PORT + 91))"
 )
 
 # service_command <package>: the command line a service runs with (how pid files are checked)
@@ -33,7 +35,7 @@ service_command() { echo "$VENV_PY -m $1"; }
 installed() {
     case "$1" in
         ops) return 0 ;;
-        shopify-simulator) [ -d "$REPO_ROOT/libs/platform-simulators/src/platform_simulators" ] ;;
+        *-simulator) [ -d "$REPO_ROOT/libs/platform-simulators/src/platform_simulators" ] ;;
         *) [ -d "$REPO_ROOT/services/$1/src/$2" ] ;;
     esac
 }
@@ -65,6 +67,8 @@ start() {
     export STOREFRONTS_TRUSTED_PROXIES="${STOREFRONTS_TRUSTED_PROXIES:-[\"$GATEWAY_UPSTREAM_ADDRESS\"]}"
     # the connector talks to the Shopify simulator; the platforms reach us through the gateway
     export CONNECTOR_SHOPIFY_BASE_URL="${CONNECTOR_SHOPIFY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 90))}"
+    # the local WooCommerce simulator speaks plain http (never in production: the settings refuse it)
+    export CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS="${CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS:-false}"
     export CONNECTOR_PUBLIC_BASE_URL="${CONNECTOR_PUBLIC_BASE_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
@@ -89,7 +93,7 @@ start() {
 wait_ready() { # wait_ready <service> <port> <package>
     local i path=/readyz
     [ "$1" = ops ] && path=/healthz                 # its /readyz is every service's
-    [ "$1" = shopify-simulator ] && path=/healthz
+    [[ "$1" = *-simulator ]] && path=/healthz
 
     for i in $(seq 1 120); do
         if curl -fsS "http://127.0.0.1:$2$path" >/dev/null 2>&1; then

@@ -48,9 +48,11 @@ PUBLIC = {
     ("post", "/invitations/inspect"),
     ("post", "/auth/login"),
     ("post", "/auth/refresh"),
-    ("get", "/stores/shopify/callback"),  # the connector's: a single-use OAuth state is the credential
-    ("post", "/webhooks/{platform}/{store_id}"),  # the platform's signature is
+    # the shop platforms call these: authenticated by the platform's signature, not a token
+    ("post", "/webhooks/{platform}/{store_id}"),
     ("post", "/webhooks/{platform}"),
+    ("post", "/webhooks/pressero/integrations/{integration_id}"),
+    ("get", "/stores/shopify/callback"),
 }
 PROBLEM_REF = "#/components/schemas/Problem"
 

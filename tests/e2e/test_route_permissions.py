@@ -76,6 +76,10 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("GET", "/stores/shopify/callback"): PUBLIC_ROUTE,  # the single-use state is the credential
         ("POST", "/webhooks/{platform}/{store_id}"): PUBLIC_ROUTE,  # the platform's signature is
         ("POST", "/webhooks/{platform}"): PUBLIC_ROUTE,
+        ("POST", "/stores/woocommerce"): {"operator", "admin"},
+        ("POST", "/stores/pressero"): {"operator", "admin"},
+        ("POST", "/stores/{store_id}/pressero/test-order"): {"operator", "admin", "store_manager"},
+        ("POST", "/webhooks/pressero/integrations/{integration_id}"): PUBLIC_ROUTE,  # the MessageHash is
     },
     "mapping": {},
     "order_intake": {

@@ -97,6 +97,19 @@ class WebhookDeliveries(Protocol):
     async def last_received(self, store_id: str) -> datetime | None: ...
 
 
+class OrderAnnouncements(Protocol):
+    """De-duplication by store and platform order id: an order is announced (OrderReceived)
+    once, however many deliveries (webhooks of several topics, re-sends, polls) carry it."""
+
+    async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        """True the first time an order of a store is announced, False after."""
+        ...
+
+    async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        """True the first time an order of a store is said cancelled."""
+        ...
+
+
 @dataclass(frozen=True)
 class OAuthState:
     """A single-use OAuth ``state`` (kept by its hash), bound to a client, a store and a shop."""
@@ -186,6 +199,9 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def webhooks(self) -> WebhookDeliveries: ...
+
+    @property
+    def intake(self) -> OrderAnnouncements: ...
 
     @property
     def oauth_states(self) -> OAuthStates: ...

@@ -1,4 +1,4 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from service_runtime.settings import ServiceSettings
@@ -37,3 +37,19 @@ class ConnectorSettings(ServiceSettings):
         description="Empty: https://{shop} (the real Shopify). Else the simulator's address "
         "(e.g. http://127.0.0.1:8090), every shop reached under {base}/shops/{shop}",
     )
+
+    # WooCommerce
+    woocommerce_require_https: bool = Field(
+        default=True,
+        description="Refuse shop addresses in plain http (the consumer secret travels in every request); "
+        "false only in development and tests (the local simulator), never in production",
+    )
+
+    # Pressero
+    pressero_security_key_min_length: int = Field(default=16, ge=8, description="Shortest security key accepted")
+
+    @model_validator(mode="after")
+    def _https_in_production(self) -> "ConnectorSettings":
+        if self.environment == "production" and not self.woocommerce_require_https:
+            raise ValueError("production requires CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS=true")
+        return self

@@ -11,6 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
+from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.tables import (
     OAuthStateRow,
     StoreRow,
@@ -27,7 +29,7 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow),
+    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, *INTAKE_TABLES),
 )
 
 
@@ -457,6 +459,9 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)
+        self.intake = SqlIntakeRepository(session)
+        self.pressero = SqlPresseroRepository(session)
+        self.clients = SqlKnownClients(session)
         self.oauth_states = SqlOAuthStates(session)
         self.sync_jobs = SqlSyncJobs(session)
         self.synced_products = SqlSyncedProducts(session)

@@ -1,5 +1,6 @@
 """What the connector says to operators and clients, in English and French, by key."""
 
+from connector.domain import platform_messages
 from service_runtime.messages import Catalog
 
 TITLES: dict[str, dict[str, str]] = {
@@ -148,4 +149,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-CATALOG = Catalog(TITLES, MESSAGES)
+CATALOG = Catalog(TITLES | platform_messages.TITLES, MESSAGES | platform_messages.MESSAGES)

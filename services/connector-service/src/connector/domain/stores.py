@@ -36,8 +36,10 @@ class Store:
 
     @property
     def takes_platform_webhooks(self) -> bool:
-        """A manual store takes no platform webhook; a disconnected one takes none any more."""
-        return self.platform != "manual" and self.status in ("connected", "needs_attention")
+        """A manual store takes no platform webhook; a disconnected one takes none any more. A
+        connecting one does: its webhooks are registered before it is connected, and WooCommerce
+        pings them (and may deliver an order) at once, never retrying a refusal."""
+        return self.platform != "manual" and self.status in ("connecting", "connected", "needs_attention")
 
 
 def clean_name(name: str) -> str:

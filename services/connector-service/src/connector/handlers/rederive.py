@@ -14,7 +14,13 @@ from storefront_events import OrderReceived
 
 log = structlog.get_logger()
 
-ORDER_TOPICS = {"shopify": "orders/create"}
+#: The kept deliveries that may carry an order, by platform (a WooCommerce order paid after its
+#: checkout first shows as placed in an order.updated).
+ORDER_TOPICS: dict[str, tuple[str, ...]] = {
+    "shopify": ("orders/create",),
+    "woocommerce": ("order.created", "order.updated"),
+    "pressero": ("pressero",),
+}
 
 
 @dataclass(frozen=True)
@@ -39,21 +45,25 @@ async def rederive_orders(
         if store is None:
             raise StoreNotFound("store_not_found", store_id=store_id)
         adapter = platforms.adapter(store.platform)
-        topic = ORDER_TOPICS.get(store.platform, "orders/create")
         sealed = await uow.stores.sealed_credentials(store.id)
         connection = ShopConnection.of(store, vault.open(sealed) if sealed else None)
-        for delivery_id, body in await uow.webhooks.kept(store.id, topic):
-            try:
-                outcome = adapter.webhook_outcome(
-                    connection, WebhookReceipt(topic=topic, delivery_id=delivery_id), body
-                )
-            except WebhookUnreadable as error:
-                unreadable.append((delivery_id, error.detail))
-                continue
-            for event in outcome.events:
-                if isinstance(event, OrderReceived) and (not wanted or event.platform_order_id in wanted):
-                    uow.outbox.add(event)
-                    published.append(event.platform_order_id)
+        for topic in ORDER_TOPICS.get(store.platform, ("orders/create",)):
+            for delivery_id, body in await uow.webhooks.kept(store.id, topic):
+                try:
+                    outcome = adapter.webhook_outcome(
+                        connection, WebhookReceipt(topic=topic, delivery_id=delivery_id), body
+                    )
+                except WebhookUnreadable as error:
+                    unreadable.append((delivery_id, error.detail))
+                    continue
+                for event in outcome.events:
+                    if (
+                        isinstance(event, OrderReceived)
+                        and (not wanted or event.platform_order_id in wanted)
+                        and event.platform_order_id not in published
+                    ):
+                        uow.outbox.add(event)
+                        published.append(event.platform_order_id)
         await uow.commit()
     log.info("orders.rederived", store_id=store_id, published=len(published), unreadable=len(unreadable))
     return Rederived(published=published, unreadable=unreadable)

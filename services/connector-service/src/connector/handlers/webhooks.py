@@ -20,6 +20,7 @@ from connector.domain.errors import (
     WebhookUnreadable,
 )
 from connector.domain.stores import Store
+from connector.handlers.announcements import announced_first
 from connector.handlers.stores import store_disconnected
 from connector.ports import (
     Clock,
@@ -153,7 +154,8 @@ async def _apply(
         await uow.stores.note_error(store.id, unreadable.key, unreadable.detail, now)
         return WebhookAnswer(status="unreadable", store_id=store.id)
     for event in outcome.events:
-        uow.outbox.add(event)
+        if await announced_first(uow, event, at=now):
+            uow.outbox.add(event)
     if outcome.disconnect_reason and store.status != "disconnected":
         gone = rules.disconnect(store, reason=outcome.disconnect_reason, now=now)
         await uow.stores.save(gone)

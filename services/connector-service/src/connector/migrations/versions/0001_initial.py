@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:29:48.317053
+Create Date: 2026-11-30 06:50:13.001937
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('connector_clients',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('reference_id', sa.String(length=64), nullable=True),
+    sa.Column('archived', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('oauth_states',
     sa.Column('state_hash', sa.String(length=64), nullable=False),
@@ -58,6 +66,20 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
+    op.create_table('pressero_integrations',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('integration_key', sa.String(length=64), nullable=False),
+    sa.Column('integration_id', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('store_id'),
+    sa.UniqueConstraint('integration_key')
+    )
+    op.create_table('received_orders',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('platform_order_id', sa.String(length=100), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('store_id', 'platform_order_id')
+    )
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('subject_id', sa.String(length=64), nullable=False),
@@ -167,6 +189,8 @@ def downgrade() -> None:
 
     op.drop_table('stores')
     op.drop_table('revoked_access')
+    op.drop_table('received_orders')
+    op.drop_table('pressero_integrations')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
@@ -174,5 +198,6 @@ def downgrade() -> None:
 
     op.drop_table('outbox_messages')
     op.drop_table('oauth_states')
+    op.drop_table('connector_clients')
     op.drop_table('applied_events')
     # ### end Alembic commands ###

@@ -1,0 +1,86 @@
+"""Repositories of the intake tables (see intake_tables.py)."""
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from connector.adapters.intake_tables import KnownClientRow, PresseroIntegrationRow, ReceivedOrderRow
+from connector.intake_ports import KnownClient, PresseroIntegration
+
+
+class SqlIntakeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        if await self._session.get(ReceivedOrderRow, (store_id, platform_order_id)) is not None:
+            return False
+        self._session.add(ReceivedOrderRow(store_id=store_id, platform_order_id=platform_order_id, received_at=at))
+        return True
+
+    async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
+        row = await self._session.get(ReceivedOrderRow, (store_id, platform_order_id))
+        if row is None:
+            row = ReceivedOrderRow(store_id=store_id, platform_order_id=platform_order_id, received_at=at)
+            self._session.add(row)
+        elif row.cancelled:
+            return False
+        row.cancelled = True
+        return True
+
+
+class SqlPresseroRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_integration(self, integration_id: str) -> PresseroIntegration | None:
+        query = select(PresseroIntegrationRow).where(
+            PresseroIntegrationRow.integration_key == integration_id.casefold()
+        )
+        row = (await self._session.execute(query)).scalars().first()
+        return _integration(row) if row else None
+
+    async def of_store(self, store_id: str) -> PresseroIntegration | None:
+        row = await self._session.get(PresseroIntegrationRow, store_id)
+        return _integration(row) if row else None
+
+    async def release(self, store_id: str) -> None:
+        """The integration ID of a disconnected store is free for a new store (at once: the new
+        row with the same ID follows in the same transaction)."""
+        await self._session.execute(
+            delete(PresseroIntegrationRow).where(col(PresseroIntegrationRow.store_id) == store_id)
+        )
+
+    def add(self, integration: PresseroIntegration) -> None:
+        self._session.add(
+            PresseroIntegrationRow(
+                store_id=integration.store_id,
+                integration_key=integration.integration_id.casefold(),
+                integration_id=integration.integration_id,
+            )
+        )
+
+
+def _integration(row: PresseroIntegrationRow) -> PresseroIntegration:
+    return PresseroIntegration(row.store_id, row.integration_id)
+
+
+class SqlKnownClients:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, client_id: str, *, for_update: bool = False) -> KnownClient | None:
+        row = await self._session.get(KnownClientRow, client_id, with_for_update=for_update)
+        return KnownClient(row.id, row.name, row.reference_id, row.archived, row.version) if row else None
+
+    async def put(self, client: KnownClient) -> None:
+        row = await self._session.get(KnownClientRow, client.id)
+        if row is None:
+            row = KnownClientRow(id=client.id, name=client.name)
+            self._session.add(row)
+        row.name = client.name
+        row.reference_id = client.reference_id
+        row.archived = client.archived
+        row.version = client.version
