@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
 from connector.adapters.tables import (
     OAuthStateRow,
     StoreRow,
@@ -26,7 +27,7 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow),
+    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, OrderPollRow),
 )
 
 
@@ -237,3 +238,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)
         self.oauth_states = SqlOAuthStates(session)
+        self.order_polls = SqlOrderPolls(session)
