@@ -7,6 +7,7 @@ from connector.adapters.clock import SystemClock
 from connector.adapters.db import MIGRATIONS, ConnectorUnitOfWork
 from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
+from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.order_polling import OrderPolling
 from connector.handlers.credentials import Connections
@@ -25,6 +26,9 @@ class ConnectorRuntime(Runtime):
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
+        self.syncs = SyncRunner(
+            self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
+        )
         self.order_polling = OrderPolling(
             self.connections,
             every_seconds=settings.order_poll_seconds,
@@ -43,12 +47,14 @@ class ConnectorRuntime(Runtime):
 
     async def start(self) -> None:
         await super().start()
+        await self.syncs.interrupt_left_over()
         if self.settings.housekeeping_enabled:
             self.connector_housekeeping.start()
         if self.connector_settings.order_poll_seconds > 0:
             self.order_polling.start()
 
     async def stop(self) -> None:
+        await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()
         await super().stop()

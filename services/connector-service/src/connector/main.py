@@ -5,8 +5,10 @@ from fastapi import FastAPI
 from connector.bootstrap import build
 from connector.domain.messages import CATALOG
 from connector.entrypoints.etsy_api import router as etsy_router
+from connector.entrypoints.health_api import router as health_router
 from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
+from connector.entrypoints.syncs_api import router as syncs_router
 from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.settings import ConnectorSettings
 from service_runtime.http import create_api
@@ -27,7 +29,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Connector service",
-        routers=[shopify_router, etsy_router, stores_router, webhooks_router],
+        routers=[shopify_router, etsy_router, stores_router, health_router, syncs_router, webhooks_router],
         body_limits={"/webhooks/": WEBHOOK_MAX_BYTES},
         description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in. "
         "Problem details follow Accept-Language (en, fr).",

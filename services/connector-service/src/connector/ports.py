@@ -20,6 +20,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from connector.domain.order_polls import OrderPoll
 from connector.domain.stores import Platform, Store
+from connector.domain.syncs import SyncJob
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 from storefront_events import Event, OrderReceived, StoreProduct
 
@@ -50,9 +51,21 @@ class StoreRepository(Protocol):
         """The store's last error (a message key and its sentence) for its health page; None clears it."""
         ...
 
+    async def notes(self, store_id: str) -> "StoreNotes":
+        """What the store's health page shows besides the store itself."""
+        ...
+
     async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
         """The topics the platform holds subscriptions for (at the last registration or check)."""
         ...
+
+
+@dataclass(frozen=True)
+class StoreNotes:
+    webhook_topics: Sequence[str] = ()  # subscribed at the last registration
+    last_error: str | None = None  # message key
+    last_error_detail: str | None = None
+    last_error_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,52 @@ class OAuthStates(Protocol):
         ...
 
 
+class SyncJobs(Protocol):
+    def add(self, job: SyncJob) -> None: ...
+    async def get(self, job_id: str) -> SyncJob | None: ...
+    async def save(self, job: SyncJob) -> None: ...
+    async def running_full(self, store_id: str) -> SyncJob | None:
+        """The store's whole-catalog sync under way, if any."""
+        ...
+
+    async def latest(self, store_id: str, *, limit: int = 10) -> list[SyncJob]: ...
+    async def interrupt_running(self, *, now: datetime) -> int:
+        """At start: jobs left running by a stopped process are failed (``sync_interrupted``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SyncedProduct:
+    platform_product_id: str
+    fingerprint: str
+    status: str | None
+    payload: str  # the StoreProduct as JSON
+
+
+class SyncedProducts(Protocol):
+    """The last synced state of each shop product, and what a sync has still to publish."""
+
+    async def fingerprints(self, store_id: str, product_ids: Sequence[str]) -> dict[str, str]: ...
+
+    async def seen(
+        self, store_id: str, sync_id: str, products: Sequence[SyncedProduct], *, publish: Sequence[str], at: datetime
+    ) -> None:
+        """Records that ``sync_id`` saw these products; those in ``publish`` wait to be published by it."""
+        ...
+
+    async def mark_gone(
+        self, store_id: str, sync_id: str, product_ids: Sequence[str] | None, *, since: datetime, at: datetime
+    ) -> int:
+        """Products not seen since ``since`` (the sync's start) — every product of the store, or
+        those of ``product_ids`` — are marked deleted and wait for ``sync_id``; how many."""
+        ...
+
+    async def pending_count(self, store_id: str, sync_id: str) -> int: ...
+    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
+        """Up to ``limit`` product payloads waiting for ``sync_id``, no longer waiting once committed."""
+        ...
+
+
 class Vault(Protocol):
     """Credentials at rest: sealed (encrypted) before they reach the database."""
 
@@ -130,6 +189,12 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def oauth_states(self) -> OAuthStates: ...
+
+    @property
+    def sync_jobs(self) -> SyncJobs: ...
+
+    @property
+    def synced_products(self) -> SyncedProducts: ...
 
     @property
     def order_polls(self) -> OrderPolls: ...

@@ -173,3 +173,36 @@ async def _store_row(settings, store_id):
             return (await session.execute(select(StoreRow).where(StoreRow.id == store_id))).scalar_one()
     finally:
         await runtime.engine.dispose()
+
+
+async def test_the_health_page_says_what_is_wrong_in_the_clients_words(connector, simulator, token_mint):
+    http, _ = connector
+    sim_url, sim = simulator
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    store, location = await _install(http, admin, "healthy-shop")
+    assert (await http.get(_path(location))).status_code == 200
+    async with httpx.AsyncClient(base_url=sim_url) as shop_admin:
+        await shop_admin.post("/simulator/shops/healthy-shop.myshopify.com/orders")
+
+    healthy = (await http.get(f"/stores/{store['id']}/health", headers=admin)).json()
+    assert (healthy["credentials_valid"], healthy["webhooks_missing"], healthy["problems"]) == (True, [], [])
+    assert len(healthy["webhooks_registered"]) == 5 and healthy["last_webhook_at"] is not None
+
+    shop = sim.shops["healthy-shop.myshopify.com"]
+    shop.subscriptions[:] = [s for s in shop.subscriptions if s["topic"] != "ORDERS_CREATE"]
+    missing = (await http.get(f"/stores/{store['id']}/health", headers=admin)).json()
+    assert missing["webhooks_missing"] == ["orders/create"]
+    assert [p["code"] for p in missing["problems"]] == ["webhooks_missing"]
+
+    shop.tokens.clear()  # the merchant revoked the app's access
+    french = {**admin, "Accept-Language": "fr"}
+    revoked = (await http.get(f"/stores/{store['id']}/health", headers=french)).json()
+    assert revoked["credentials_valid"] is False
+    assert revoked["problems"][0]["code"] == "platform_auth_failed"
+    assert revoked["problems"][0]["message"].startswith("La boutique n'accepte plus notre connexion")
+
+    manual = await http.post("/stores/manual", json={"name": "Direct"}, headers=admin)
+    plain = (await http.get(f"/stores/{manual.json()['id']}/health", headers=admin)).json()
+    assert (plain["credentials_valid"], plain["webhooks_registered"], plain["problems"]) == (None, None, [])
+    stranger = token_mint.headers("store_manager", client_id=CLIENT, store_ids=(manual.json()["id"],))
+    assert (await http.get(f"/stores/{store['id']}/health", headers=stranger)).status_code == 404

@@ -21,7 +21,8 @@ from connector.adapters.tables import (
     utc,
 )
 from connector.domain.stores import Platform, Store
-from connector.ports import OAuthState, WebhookDelivery
+from connector.domain.syncs import SyncJob
+from connector.ports import OAuthState, StoreNotes, SyncedProduct, WebhookDelivery
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
@@ -114,6 +115,17 @@ class SqlStoreRepository:
         if row is None:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
+
+    async def notes(self, store_id: str) -> StoreNotes:
+        row = await self._session.get(StoreRow, store_id)
+        if row is None:
+            return StoreNotes()
+        return StoreNotes(
+            webhook_topics=tuple(json.loads(row.webhook_topics)) if row.webhook_topics else (),
+            last_error=row.last_error,
+            last_error_detail=row.last_error_detail,
+            last_error_at=utc(row.last_error_at),
+        )
 
     async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
         await self._session.execute(
@@ -222,6 +234,203 @@ class SqlWebhookDeliveries:
         return utc((await self._session.execute(query)).scalar_one_or_none())
 
 
+def _to_job(row: SyncJobRow) -> SyncJob:
+    return SyncJob(
+        id=row.id,
+        store_id=row.store_id,
+        status=row.status,  # type: ignore[arg-type]
+        full=row.full,
+        started_at=utc(row.started_at) or row.started_at,
+        product_ids=tuple(json.loads(row.product_ids)) if row.product_ids else (),
+        done=row.done,
+        total=row.total,
+        changed=row.changed,
+        removed=row.removed,
+        batches=row.batches,
+        error=row.error,
+        error_detail=row.error_detail,
+        finished_at=utc(row.finished_at),
+    )
+
+
+def _fill_job(row: SyncJobRow, job: SyncJob) -> SyncJobRow:
+    row.status = job.status
+    row.done, row.total, row.changed, row.removed, row.batches = (
+        job.done,
+        job.total,
+        job.changed,
+        job.removed,
+        job.batches,
+    )
+    row.error, row.error_detail, row.finished_at = job.error, job.error_detail, job.finished_at
+    return row
+
+
+class SqlSyncJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, job: SyncJob) -> None:
+        row = SyncJobRow(
+            id=job.id,
+            store_id=job.store_id,
+            status=job.status,
+            full=job.full,
+            product_ids=json.dumps(list(job.product_ids)) if job.product_ids else None,
+            started_at=job.started_at,
+        )
+        self._session.add(_fill_job(row, job))
+
+    async def get(self, job_id: str) -> SyncJob | None:
+        row = await self._session.get(SyncJobRow, job_id, populate_existing=True)
+        return _to_job(row) if row else None
+
+    async def save(self, job: SyncJob) -> None:
+        row = await self._session.get(SyncJobRow, job.id)
+        if row is None:
+            raise LookupError(job.id)
+        _fill_job(row, job)
+
+    async def running_full(self, store_id: str) -> SyncJob | None:
+        query = select(SyncJobRow).where(
+            col(SyncJobRow.store_id) == store_id,
+            col(SyncJobRow.status) == "running",
+            col(SyncJobRow.product_ids).is_(None),
+        )
+        row = (await self._session.execute(query.limit(1))).scalars().first()
+        return _to_job(row) if row else None
+
+    async def latest(self, store_id: str, *, limit: int = 10) -> list[SyncJob]:
+        query = (
+            select(SyncJobRow)
+            .where(col(SyncJobRow.store_id) == store_id)
+            .order_by(col(SyncJobRow.started_at).desc(), col(SyncJobRow.id))
+            .limit(limit)
+        )
+        return [_to_job(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def interrupt_running(self, *, now: datetime) -> int:
+        result: Any = await self._session.execute(
+            update(SyncJobRow)
+            .where(col(SyncJobRow.status) == "running")
+            .values(
+                status="failed",
+                error="sync_interrupted",
+                error_detail="The service stopped during the sync.",
+                finished_at=now,
+            )
+        )
+        return int(result.rowcount or 0)
+
+
+class SqlSyncedProducts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def fingerprints(self, store_id: str, product_ids: Sequence[str]) -> dict[str, str]:
+        if not product_ids:
+            return {}
+        query = select(SyncedProductRow.platform_product_id, SyncedProductRow.fingerprint).where(
+            col(SyncedProductRow.store_id) == store_id,
+            col(SyncedProductRow.platform_product_id).in_(list(product_ids)),
+        )
+        return {pid: fingerprint for pid, fingerprint in (await self._session.execute(query)).all()}
+
+    async def seen(
+        self, store_id: str, sync_id: str, products: Sequence[SyncedProduct], *, publish: Sequence[str], at: datetime
+    ) -> None:
+        """One multi-row upsert per page (no round trip per product)."""
+        if not products:
+            return
+        waiting = set(publish)
+        rows = [
+            {
+                "store_id": store_id,
+                "platform_product_id": p.platform_product_id,
+                "fingerprint": p.fingerprint,
+                "status": (p.status or "")[:20] or None,
+                "last_sync_id": sync_id,
+                "synced_at": at,
+                "pending_sync_id": sync_id if p.platform_product_id in waiting else None,
+                "payload": p.payload if p.platform_product_id in waiting else None,
+            }
+            for p in products
+        ]
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(SyncedProductRow).values(rows)
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=["store_id", "platform_product_id"],
+            set_={
+                "fingerprint": excluded.fingerprint,
+                "status": excluded.status,
+                "last_sync_id": excluded.last_sync_id,
+                "synced_at": excluded.synced_at,
+                "pending_sync_id": func.coalesce(excluded.pending_sync_id, SyncedProductRow.pending_sync_id),
+                "payload": func.coalesce(excluded.payload, SyncedProductRow.payload),
+            },
+        )
+        await self._session.execute(statement)
+
+    async def mark_gone(
+        self, store_id: str, sync_id: str, product_ids: Sequence[str] | None, *, since: datetime, at: datetime
+    ) -> int:
+        where = [
+            col(SyncedProductRow.store_id) == store_id,
+            col(SyncedProductRow.synced_at) < since,
+            func.coalesce(SyncedProductRow.status, "") != "deleted",
+        ]
+        if product_ids is not None:
+            where.append(col(SyncedProductRow.platform_product_id).in_(list(product_ids)))
+        gone = [
+            pid
+            for (pid,) in (
+                await self._session.execute(select(SyncedProductRow.platform_product_id).where(*where))
+            ).all()
+        ]
+        for pid in gone:
+            payload = json.dumps({"platform_product_id": pid, "title": "", "status": "deleted", "variants": []})
+            await self._session.execute(
+                update(SyncedProductRow)
+                .where(col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.platform_product_id) == pid)
+                .values(
+                    status="deleted",
+                    fingerprint="deleted",
+                    last_sync_id=sync_id,
+                    synced_at=at,
+                    pending_sync_id=sync_id,
+                    payload=payload,
+                )
+            )
+        return len(gone)
+
+    async def pending_count(self, store_id: str, sync_id: str) -> int:
+        query = select(func.count()).where(
+            col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
+        query = (
+            select(SyncedProductRow.platform_product_id, SyncedProductRow.payload)
+            .where(col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id)
+            .order_by(col(SyncedProductRow.platform_product_id))
+            .limit(limit)
+        )
+        taken = (await self._session.execute(query)).all()
+        if taken:
+            await self._session.execute(
+                update(SyncedProductRow)
+                .where(
+                    col(SyncedProductRow.store_id) == store_id,
+                    col(SyncedProductRow.platform_product_id).in_([pid for pid, _ in taken]),
+                )
+                .values(pending_sync_id=None, payload=None)
+            )
+        return [payload for _, payload in taken if payload]
+
+
 async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
     """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention."""
     result: Any = await session.execute(delete(WebhookDeliveryRow).where(col(WebhookDeliveryRow.received_at) < before))
@@ -238,4 +447,6 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)
         self.oauth_states = SqlOAuthStates(session)
+        self.sync_jobs = SqlSyncJobs(session)
+        self.synced_products = SqlSyncedProducts(session)
         self.order_polls = SqlOrderPolls(session)

@@ -98,6 +98,9 @@ class SyncJobRow(SQLModel, table=True):
     store_id: str = Field(max_length=36)
     status: str = Field(max_length=20, description="running, succeeded, failed")
     full: bool = True
+    product_ids: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True), description="JSON list: a sync of these products only"
+    )
     done: int = 0
     total: int | None = Field(default=None, nullable=True)
     changed: int = 0
@@ -114,10 +117,17 @@ class SyncedProductRow(SQLModel, table=True):
     what changed and marks what disappeared."""
 
     __tablename__ = "synced_products"
+    __table_args__ = (Index("ix_synced_products_pending", "pending_sync_id"),)
 
     store_id: str = Field(primary_key=True, max_length=36)
     platform_product_id: str = Field(primary_key=True, max_length=100)
     fingerprint: str = Field(max_length=64)
     status: str | None = Field(default=None, max_length=20)
-    last_sync_id: str = Field(max_length=36)
+    last_sync_id: str = Field(max_length=36, description="The last sync that saw it in the shop")
     synced_at: datetime = _at(nullable=False)
+    pending_sync_id: str | None = Field(
+        default=None, max_length=36, description="The sync that will publish it (changed, or gone)"
+    )
+    payload: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True), description="The product to publish (JSON)"
+    )

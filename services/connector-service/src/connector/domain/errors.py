@@ -80,3 +80,12 @@ class OAuthRefused(ConnectorError):
 
     status = 400
     title = "Connection refused"
+
+
+class SyncNotFound(ConnectorError, NotFound):
+    title = "Sync not found"
+
+
+class SyncFailed(ConnectorError):
+    status = 500
+    title = "Sync failed"

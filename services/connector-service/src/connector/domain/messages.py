@@ -15,6 +15,8 @@ TITLES: dict[str, dict[str, str]] = {
     "WebhookNotAccepted": {"en": "Webhook not accepted", "fr": "Webhook non accepté"},
     "WebhookUnreadable": {"en": "Webhook unreadable", "fr": "Webhook illisible"},
     "OAuthRefused": {"en": "Connection refused", "fr": "Connexion refusée"},
+    "SyncNotFound": {"en": "Sync not found", "fr": "Synchronisation introuvable"},
+    "SyncFailed": {"en": "Sync failed", "fr": "Échec de la synchronisation"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -143,6 +145,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_of_another_shop": {
         "en": "This store is connected to {shop}; connect another shop as a new store.",
         "fr": "Cette boutique est liée à {shop} ; connectez une autre boutique comme une nouvelle boutique.",
+    },
+    "sync_not_found": {
+        "en": "No product sync with id '{sync_id}' for this store.",
+        "fr": "Aucune synchronisation de produits avec l'identifiant « {sync_id} » pour cette boutique.",
+    },
+    "sync_interrupted": {
+        "en": "The product sync was interrupted (the service restarted). Run it again.",
+        "fr": "La synchronisation des produits a été interrompue (redémarrage du service). Relancez-la.",
+    },
+    "sync_crashed": {
+        "en": "The product sync stopped on an unexpected error. Run it again; if it fails again, contact support.",
+        "fr": "La synchronisation des produits s'est arrêtée sur une erreur inattendue. Relancez-la ; si elle "
+        "échoue encore, contactez le support.",
+    },
+    "webhooks_missing": {
+        "en": "The shop no longer sends us these events: {topics}. Orders may be missed; reconnect the store.",
+        "fr": "La boutique ne nous envoie plus ces événements : {topics}. Des commandes pourraient manquer ; "
+        "reconnectez la boutique.",
     },
 }
 

@@ -33,8 +33,8 @@ async def store_webhook(platform: str, store_id: str, request: Request, uow: Uow
         vault=runtime.vault,
         clock=runtime.clock,
     )
-    if answer.products_to_sync and (syncs := getattr(runtime, "syncs", None)) is not None:
-        await syncs.start_partial(store_id, list(answer.products_to_sync))
+    if answer.products_to_sync:
+        await runtime.syncs.start_products(store_id, list(answer.products_to_sync))
     return JSONResponse(dict(answer.reply) if answer.reply is not None else {"status": answer.status})
 
 

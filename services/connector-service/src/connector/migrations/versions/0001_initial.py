@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:35:44.740157
+Create Date: 2026-11-30 06:36:27.341775
 """
 
 from collections.abc import Sequence
@@ -105,6 +105,7 @@ def upgrade() -> None:
     sa.Column('store_id', sa.String(length=36), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('full', sa.Boolean(), nullable=False),
+    sa.Column('product_ids', sa.Text(), nullable=True),
     sa.Column('done', sa.Integer(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=True),
     sa.Column('changed', sa.Integer(), nullable=False),
@@ -126,8 +127,13 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=True),
     sa.Column('last_sync_id', sa.String(length=36), nullable=False),
     sa.Column('synced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('pending_sync_id', sa.String(length=36), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('store_id', 'platform_product_id')
     )
+    with op.batch_alter_table('synced_products', schema=None) as batch_op:
+        batch_op.create_index('ix_synced_products_pending', ['pending_sync_id'], unique=False)
+
     op.create_table('webhook_deliveries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.String(length=36), nullable=False),
@@ -155,6 +161,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_webhook_deliveries_order')
 
     op.drop_table('webhook_deliveries')
+    with op.batch_alter_table('synced_products', schema=None) as batch_op:
+        batch_op.drop_index('ix_synced_products_pending')
+
     op.drop_table('synced_products')
     with op.batch_alter_table('sync_jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_sync_jobs_store')
