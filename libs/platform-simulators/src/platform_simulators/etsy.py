@@ -38,12 +38,13 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import math
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -147,6 +148,15 @@ def _error(status: int, error: str, description: str | None = None, headers: dic
     if description:
         body["error_description"] = description
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    """A form (``application/x-www-form-urlencoded``, what Etsy documents) or a JSON object."""
+    raw = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        parsed = json.loads(raw or b"{}")
+        return {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+    return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
 
 
 class EtsySimulator:
@@ -430,10 +440,7 @@ class EtsySimulator:
 
         @app.post("/v3/public/oauth/token")
         async def token(request: Request) -> Response:
-            if request.headers.get("content-type", "").startswith("application/json"):
-                form: dict[str, str] = {k: str(v) for k, v in (await request.json()).items()}
-            else:
-                form = {k: str(v) for k, v in (await request.form()).items()}
+            form = await _fields(request)
             grant_type = form.get("grant_type")
             sim.counters.token_grants[str(grant_type)] = sim.counters.token_grants.get(str(grant_type), 0) + 1
             if form.get("client_id") != sim.config.keystring:
@@ -572,10 +579,7 @@ class EtsySimulator:
             found = next((r for r in sim.receipts[shop_id] if r["receipt_id"] == receipt_id), None)
             if found is None:
                 return _error(404, f"Receipt {receipt_id} not found")
-            if request.headers.get("content-type", "").startswith("application/json"):
-                body = {k: str(v) for k, v in (await request.json()).items()}
-            else:
-                body = {k: str(v) for k, v in (await request.form()).items()}
+            body = await _fields(request)
             if bool(body.get("tracking_code")) != bool(body.get("carrier_name")):
                 return _error(400, "tracking_code and carrier_name go together")
             now = int(time.time())
