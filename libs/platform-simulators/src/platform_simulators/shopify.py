@@ -31,6 +31,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import time
@@ -445,6 +446,10 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
     app = FastAPI(title="Shopify simulator", description=__doc__)
     app.state.simulator = sim
 
+    @app.get("/healthz")
+    async def healthz() -> Any:
+        return {"status": "ok", "shops": sorted(sim.shops)}
+
     # ------------------------------------------------------------------ OAuth
 
     @app.get("/shops/{shop}/admin/oauth/authorize")
@@ -655,7 +660,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description="Run the Shopify simulator")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SHOPIFY_SIMULATOR_PORT", "8090")))
     parser.add_argument("--products", type=int, default=2000, help="products per shop")
     parser.add_argument("--variants", type=int, default=3, help="variants per product")
     parser.add_argument("--api-key", default=SimulatorConfig.api_key)

@@ -4,6 +4,7 @@ real PostgreSQL and Kafka: complete, in batches, with progress, incremental and 
 import asyncio
 import uuid
 
+import httpx
 import pytest
 from platform_simulators.server import serving
 from platform_simulators.shopify import SimulatorConfig
@@ -148,3 +149,23 @@ async def test_a_revoked_token_fails_the_sync_in_words_and_the_store_needs_atten
     assert "Reconnect the store" in job["error_detail"]
     after = (await http.get(f"/stores/{store.id}", headers=admin)).json()
     assert (after["status"], after["status_reason"]) == ("needs_attention", "platform_auth_failed")
+
+
+async def test_a_shop_answering_5xx_is_tried_again_then_the_sync_fails_in_words(shop_api, simulator, token_mint):
+    http, _ = shop_api
+    sim_url, sim = simulator
+    sim.shop(SHOP).tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    async with httpx.AsyncClient(base_url=sim_url) as shop_admin:
+        await shop_admin.post(f"/simulator/shops/{SHOP}/failures", json={"status": 502, "count": 2})
+        recovered, _ = await _sync(http, store.id, admin)
+        assert (recovered["status"], recovered["done"]) == ("succeeded", 1000)
+
+        await shop_admin.post(f"/simulator/shops/{SHOP}/failures", json={"status": 503, "count": 10})
+        failed, _ = await _sync(http, store.id, admin)
+    assert (failed["status"], failed["error"]) == ("failed", "platform_unavailable")
+    assert "not answering right now" in failed["error_detail"]
+    health = (await http.get(f"/stores/{store.id}/health", headers=admin)).json()
+    assert health["status"] == "connected"  # a platform outage is not the client's to repair
+    assert "platform_unavailable" in [p["code"] for p in health["problems"]]

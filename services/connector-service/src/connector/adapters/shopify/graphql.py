@@ -47,7 +47,7 @@ class ShopifyGraphQL:
         access_token: str,
         allow_private: bool,
         timeout: float = 20.0,
-        max_attempts: int = 6,
+        max_attempts: int = 4,
         max_throttled_waits: int = 50,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
