@@ -24,13 +24,15 @@ SERVICES=(
     "ops:service_runtime.ops.gateway:$((BASE_PORT + 9))" # the gateway's /readyz and /docs/
     # a local Shopify with the demo shop demo-shop.myshopify.com (libs/platform-simulators)
     "shopify-simulator:platform_simulators.shopify:$((BASE_PORT + 90))"
+    # a local Etsy (consent page and Open API v3) with the demo shop DemoPrintsShop
+    "etsy-simulator:platform_simulators.etsy:$((BASE_PORT + 92))"
 )
 
 # service_command <package>: the command line a service runs with (how pid files are checked)
 service_command() { echo "$VENV_PY -m $1"; }
 
 # installed <dir> <package>: the service is in this checkout (ops comes with service-runtime)
-installed() { [ "$1" = ops ] || [ "$1" = shopify-simulator ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
+installed() { [ "$1" = ops ] || [ "$1" = shopify-simulator ] || [ "$1" = etsy-simulator ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
 
 # port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
 port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }
@@ -59,6 +61,7 @@ start() {
     export STOREFRONTS_TRUSTED_PROXIES="${STOREFRONTS_TRUSTED_PROXIES:-[\"$GATEWAY_UPSTREAM_ADDRESS\"]}"
     # the connector talks to the Shopify simulator; the platforms reach us through the gateway
     export CONNECTOR_SHOPIFY_BASE_URL="${CONNECTOR_SHOPIFY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 90))}"
+    export CONNECTOR_ETSY_BASE_URL="${CONNECTOR_ETSY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 92))}"
     export CONNECTOR_PUBLIC_BASE_URL="${CONNECTOR_PUBLIC_BASE_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
@@ -84,6 +87,7 @@ wait_ready() { # wait_ready <service> <port> <package>
     local i path=/readyz
     [ "$1" = ops ] && path=/healthz                 # its /readyz is every service's
     [ "$1" = shopify-simulator ] && path=/healthz
+    [ "$1" = etsy-simulator ] && path=/healthz
 
     for i in $(seq 1 120); do
         if curl -fsS "http://127.0.0.1:$2$path" >/dev/null 2>&1; then

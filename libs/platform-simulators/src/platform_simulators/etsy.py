@@ -30,7 +30,9 @@ Etsy's web site (the consent page) and its API:
 - ``/simulator/...`` — the test and demo controls: place a (paid) demo order, expire or revoke
   tokens, sign in as another seller, read the counters.
 
-``python -m platform_simulators.etsy --port 8092`` runs it with a demo shop.
+``python -m platform_simulators.etsy --port 8092`` runs it with a demo shop (``make up`` does, on
+BASE_PORT+92); ``curl -X POST http://127.0.0.1:8092/simulator/shops/34567001/orders`` places a paid
+demo order there, which the connector's next poll (or ``POST /stores/{id}/orders/poll``) takes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import base64
 import hashlib
 import json
 import math
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -406,6 +409,10 @@ class EtsySimulator:
             response.headers.update(headers)
             return response
 
+        @app.get("/healthz")
+        async def healthz() -> dict[str, Any]:
+            return {"status": "ok", "shops": sorted(s.shop_name for s in sim.sellers.values())}
+
         @app.get("/oauth/connect")
         async def connect(request: Request) -> Response:
             q = request.query_params
@@ -669,7 +676,7 @@ def create_app(config: EtsyConfig | None = None) -> FastAPI:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Etsy Open API v3 simulator")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8092)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ETSY_SIMULATOR_PORT", "8092")))
     args = parser.parse_args()
     import uvicorn
 
