@@ -16,9 +16,12 @@ from sqlalchemy import select
 from connector.adapters.etsy.api import EtsyApi
 from connector.adapters.platforms.etsy import EtsyAdapter
 from connector.adapters.tables import StoreRow
+from connector.adapters.vault import SecretBoxVault
 from connector.domain.errors import PlatformAuthFailed
 from connector.main import create_app
+from connector.ports import Fulfillment, ShopConnection
 from connector.settings import ConnectorSettings
+from service_runtime.secrets import SecretBox
 from service_runtime.testing.helpers import eventually, read_topic
 from storefront_events import SHOP_ORDERS_V1, STORES_V1, OrderReceived, StoreConnected, StoreProductsSynced
 
@@ -274,3 +277,31 @@ async def test_a_burst_past_the_per_second_limit_waits_out_each_429_and_gets_eve
         )
     assert sim.counters.rate_limited > 0  # the burst was refused at first...
     assert [len(p["results"]) for p in pages] == [5, 5, 5, 5, 3]  # ...and every page arrived
+
+
+async def test_a_shipment_is_added_to_the_receipt_with_its_tracking(etsy_settings, simulator, token_mint):
+    _, sim = simulator
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    shop_id = sim.sellers[5_551_001].shop_id
+    async with serve(etsy_settings) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        store = await connect(http, admin)
+        sealed = await _sealed_credentials(etsy_settings, store["id"])
+    receipt = sim.place_order(shop_id)
+    vault = SecretBoxVault(SecretBox([k.get_secret_value() for k in etsy_settings.secret_keys]))
+    connection = ShopConnection(
+        store_id=store["id"],
+        client_id=CLIENT,
+        platform="etsy",
+        shop_url=None,
+        credentials=vault.open(sealed),
+    )
+    await EtsyAdapter(etsy_settings).push_fulfillment(
+        connection,
+        Fulfillment(
+            platform_order_id=str(receipt["receipt_id"]), carrier="usps", tracking_number="9400100000000000000000"
+        ),
+    )
+    assert receipt["is_shipped"] is True
+    assert [(s["carrier_name"], s["tracking_code"]) for s in receipt["shipments"]] == [
+        ("usps", "9400100000000000000000")
+    ]
