@@ -26,6 +26,8 @@ SERVICES=(
     "shopify-simulator:platform_simulators.shopify:$((BASE_PORT + 90))"
     # a local WooCommerce shop (demo keys ck_demo_…/cs_demo_…, see the README)
     "woocommerce-simulator:platform_simulators.woocommerce:$((BASE_PORT + 91))"
+    # a local Etsy (consent page and Open API v3) with the demo shop DemoPrintsShop
+    "etsy-simulator:platform_simulators.etsy:$((BASE_PORT + 92))"
 )
 
 # service_command <package>: the command line a service runs with (how pid files are checked)
@@ -69,6 +71,7 @@ start() {
     export CONNECTOR_SHOPIFY_BASE_URL="${CONNECTOR_SHOPIFY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 90))}"
     # the local WooCommerce simulator speaks plain http (never in production: the settings refuse it)
     export CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS="${CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS:-false}"
+    export CONNECTOR_ETSY_BASE_URL="${CONNECTOR_ETSY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 92))}"
     export CONNECTOR_PUBLIC_BASE_URL="${CONNECTOR_PUBLIC_BASE_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Protocol
 
-from access.domain import Invitation, KnownClient, StorefrontAccess, User
+from access.domain import Invitation, KnownClient, KnownStore, StorefrontAccess, User
 from access.domain.sessions import RefreshToken, Session
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
 
@@ -53,6 +53,12 @@ class KnownClients(Protocol):
     async def put(self, client: KnownClient) -> None: ...
 
 
+class KnownStores(Protocol):
+    async def get(self, store_id: str, *, for_update: bool = False) -> KnownStore | None: ...
+    async def of_ids(self, store_ids: list[str]) -> dict[str, KnownStore]: ...
+    async def put(self, store: KnownStore) -> None: ...
+
+
 class StorefrontAccessRepository(Protocol):
     async def get(self, client_id: str, *, for_update: bool = False) -> StorefrontAccess | None: ...
     async def lock(self, client_id: str) -> None: ...
@@ -91,6 +97,8 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def clients(self) -> KnownClients: ...
+    @property
+    def stores(self) -> KnownStores: ...
     @property
     def access(self) -> StorefrontAccessRepository: ...
     @property

@@ -5,7 +5,7 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer
 
-from access.domain import KnownClient
+from access.domain import KnownClient, KnownStore
 from service_runtime.testing.helpers import accept_link
 from storefront_events import ACCESS_V1, Event, UserInvited, decode
 
@@ -19,6 +19,15 @@ async def known_client(api, *, name: str = "Acme Prints", archived: bool = False
         await uow.clients.put(KnownClient(client_id, name, None, archived, None))
         await uow.commit()
     return client_id
+
+
+async def known_store(api, client_id: str, store_id: str | None = None, *, connected: bool = True) -> str:
+    """Puts a store of the client in the read model through the repository (the Kafka path has its own test)."""
+    store_id = store_id or str(uuid.uuid4())
+    async with api._transport.app.state.runtime.uow() as uow:
+        await uow.stores.put(KnownStore(store_id, client_id, f"Shop {store_id}", connected, None))
+        await uow.commit()
+    return store_id
 
 
 async def access_events(settings, *, until, timeout: float = 30) -> list[Event]:
@@ -93,6 +102,9 @@ async def active_admin(api, settings, operator, *, email: str | None = None) -> 
 
 
 async def active_user(api, settings, client_id: str, admin: dict, *, role: str, store_ids=()) -> tuple[str, dict]:
+    """An active user of the client; the stores given to a store manager are connected stores of the client."""
+    for store_id in {s.strip() for s in store_ids}:
+        await known_store(api, client_id, store_id)
     email = f"{role}-{uuid.uuid4().hex[:8]}@acme.example"
     response = await api.post(
         f"/clients/{client_id}/users",

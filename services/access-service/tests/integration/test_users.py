@@ -2,7 +2,7 @@
 
 from storefront_events import UserInvited, UserRemoved, UserRoleChanged
 
-from .journey import access_events, active_admin, active_user, bearer, invitation, known_client, log_in
+from .journey import access_events, active_admin, active_user, bearer, invitation, known_client, known_store, log_in
 
 
 async def test_admin_adds_a_store_manager_who_is_invited_with_their_stores(api, operator, access_settings):
@@ -39,6 +39,7 @@ async def test_role_and_store_rules(api, operator, access_settings):
 async def test_changing_a_role_publishes_and_old_tokens_stop_working(api, operator, access_settings):
     client_id, admin = await active_admin(api, access_settings, operator)
     user_id, tokens = await active_user(api, access_settings, client_id, admin, role="read_only")
+    await known_store(api, client_id, "s9")
     changed = await api.patch(
         f"/clients/{client_id}/users/{user_id}",
         headers=bearer(admin),

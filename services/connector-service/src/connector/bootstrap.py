@@ -1,6 +1,8 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay) and the connector's
 own parts (platform adapters, credentials vault, housekeeping, product syncs)."""
 
+from typing import cast
+
 from connector.adapters.clock import SystemClock
 from connector.adapters.db import MIGRATIONS, ConnectorUnitOfWork
 from connector.adapters.housekeeping import ConnectorHousekeeping
@@ -8,6 +10,9 @@ from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
+from connector.entrypoints.order_polling import OrderPolling
+from connector.handlers.credentials import Connections
+from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
@@ -31,6 +36,11 @@ class ConnectorRuntime(Runtime):
             batch_bytes=settings.outbox_max_event_bytes // 2,  # the envelope and some margin
         )
         register_consumers(self)
+        self.order_polling = OrderPolling(
+            self.connections,
+            every_seconds=settings.order_poll_seconds,
+            overlap_seconds=settings.order_poll_overlap_seconds,
+        )
 
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
@@ -38,15 +48,28 @@ class ConnectorRuntime(Runtime):
         assert isinstance(uow, ConnectorUnitOfWork)
         return uow
 
+    def connections(self) -> Connections:
+        """What opening a store's connection needs, with a unit of work of its own."""
+        return Connections(
+            uow=cast(UnitOfWork, self.uow()),  # a ConnectorUnitOfWork: the connector's repositories
+            vault=self.vault,
+            platforms=self.platforms,
+            clock=self.clock,
+            refresh_margin_seconds=self.connector_settings.etsy_token_refresh_margin_seconds,
+        )
+
     async def start(self) -> None:
         await super().start()
         await self.syncs.interrupt_left_over()
         if self.settings.housekeeping_enabled:
             self.connector_housekeeping.start()
+        if self.connector_settings.order_poll_seconds > 0:
+            self.order_polling.start()
 
     async def stop(self) -> None:
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
+        await self.order_polling.stop()
         await super().stop()
 
 

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from connector.bootstrap import build
 from connector.domain.messages import CATALOG
+from connector.entrypoints.etsy_api import router as etsy_router
 from connector.entrypoints.health_api import router as health_router
 from connector.entrypoints.pressero_api import router as pressero_router
 from connector.entrypoints.shopify_api import router as shopify_router
@@ -34,6 +35,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
             woocommerce_router,
             pressero_router,
             shopify_router,
+            etsy_router,
             stores_router,
             health_router,
             syncs_router,

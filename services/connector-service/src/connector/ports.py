@@ -16,8 +16,9 @@ or ``PlatformError`` (anything else the platform refused), never httpx's excepti
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
+from connector.domain.order_polls import OrderPoll
 from connector.domain.stores import Platform, Store
 from connector.domain.syncs import SyncJob
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
@@ -193,6 +194,13 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class OrderPolls(Protocol):
+    """Where each store's order polling stands (its high-water mark)."""
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> OrderPoll | None: ...
+    async def put(self, poll: OrderPoll) -> None: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def stores(self) -> StoreRepository: ...
@@ -211,6 +219,9 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def synced_products(self) -> SyncedProducts: ...
+
+    @property
+    def order_polls(self) -> OrderPolls: ...
 
 
 # --------------------------------------------------------------------------- platforms
@@ -371,6 +382,18 @@ class OAuthPlatform(Protocol):
         self, *, shop_url: str, code: str, redirect_uri: str, code_verifier: str | None = None
     ) -> dict[str, str]:
         """The credentials to keep (sealed) for the shop."""
+        ...
+
+
+@runtime_checkable
+class RefreshingPlatform(Protocol):
+    """Platforms whose access tokens expire (Etsy) add these: the handlers refresh the credentials
+    before they expire and keep the new ones sealed (see handlers/credentials.py)."""
+
+    def expires_at(self, credentials: Mapping[str, str]) -> datetime | None: ...
+
+    async def refresh_credentials(self, connection: ShopConnection) -> dict[str, str]:
+        """New credentials from the refresh token; ``PlatformAuthFailed`` when it is refused."""
         ...
 
 

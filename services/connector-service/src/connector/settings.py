@@ -48,6 +48,34 @@ class ConnectorSettings(ServiceSettings):
     # Pressero
     pressero_security_key_min_length: int = Field(default=16, ge=8, description="Shortest security key accepted")
 
+    # Etsy (an app's keystring and shared secret; the simulator's in development)
+    etsy_keystring: str = Field(default="storefronts-etsy-app", description="The app's keystring (OAuth client_id)")
+    etsy_shared_secret: SecretStr = Field(
+        default=SecretStr("storefronts-etsy-secret"), description="Sent with the keystring in x-api-key"
+    )
+    etsy_scopes: str = Field(
+        default="shops_r listings_r transactions_r transactions_w",
+        description="Read the shop, its listings and receipts; add shipments",
+    )
+    etsy_base_url: str = Field(
+        default="",
+        description="Empty: the real Etsy (https://api.etsy.com, https://www.etsy.com/oauth/connect). Else the "
+        "simulator's address (e.g. http://127.0.0.1:8092), serving both",
+    )
+    etsy_token_refresh_margin_seconds: int = Field(
+        default=300, description="An Etsy access token is refreshed when it expires within this time"
+    )
+    etsy_page_size: int = Field(default=100, ge=1, le=100, description="Listings and receipts asked per page")
+    etsy_max_retries: int = Field(default=5, description="Answers 429 (rate limited) waited out before giving up")
+    order_poll_seconds: float = Field(
+        default=300, description="How often connected stores whose orders are polled (Etsy) are polled; 0: never"
+    )
+    order_poll_overlap_seconds: int = Field(
+        default=172_800,
+        description="Polls look back this far before the high-water mark (an order paid later than created); "
+        "orders already taken are recognised by their id. Keep it under webhook_retention_days",
+    )
+
     @model_validator(mode="after")
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from access.adapters.tables import (
     InvitationRow,
     KnownClientRow,
+    KnownStoreRow,
     RefreshTokenRow,
     SessionRow,
     SigningKeyRow,
@@ -17,14 +18,23 @@ from access.adapters.tables import (
     UserRow,
     utc,
 )
-from access.domain import Invitation, KnownClient, StorefrontAccess, User
+from access.domain import Invitation, KnownClient, KnownStore, StorefrontAccess, User
 from access.domain.sessions import RefreshToken, Session
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(KnownClientRow, StorefrontAccessRow, UserRow, InvitationRow, SessionRow, RefreshTokenRow, SigningKeyRow),
+    tables=(
+        KnownClientRow,
+        KnownStoreRow,
+        StorefrontAccessRow,
+        UserRow,
+        InvitationRow,
+        SessionRow,
+        RefreshTokenRow,
+        SigningKeyRow,
+    ),
 )
 
 
@@ -54,6 +64,37 @@ class SqlKnownClients:
             client.reference_id,
             client.archived,
             client.version,
+        )
+
+
+def _store(row: KnownStoreRow) -> KnownStore:
+    return KnownStore(row.id, row.client_id, row.name, row.connected, row.version)
+
+
+class SqlKnownStores:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> KnownStore | None:
+        row = await self._session.get(KnownStoreRow, store_id, with_for_update=for_update)
+        return _store(row) if row else None
+
+    async def of_ids(self, store_ids: list[str]) -> dict[str, KnownStore]:
+        if not store_ids:
+            return {}
+        query = select(KnownStoreRow).where(KnownStoreRow.id.in_(store_ids))  # type: ignore[attr-defined]
+        return {row.id: _store(row) for row in (await self._session.execute(query)).scalars()}
+
+    async def put(self, store: KnownStore) -> None:
+        row = await self._session.get(KnownStoreRow, store.id)
+        if row is None:
+            row = KnownStoreRow(id=store.id, client_id=store.client_id, name=store.name, connected=store.connected)
+            self._session.add(row)
+        row.client_id, row.name, row.connected, row.version = (
+            store.client_id,
+            store.name,
+            store.connected,
+            store.version,
         )
 
 
@@ -298,6 +339,7 @@ class SqlSessions:
 class AccessUnitOfWork(SqlUnitOfWork):
     def open_repositories(self, session: AsyncSession) -> None:
         self.clients = SqlKnownClients(session)
+        self.stores = SqlKnownStores(session)
         self.access = SqlStorefrontAccess(session)
         self.users = SqlUsers(session)
         self.invitations = SqlInvitations(session)

@@ -31,6 +31,20 @@ class KnownClientRow(SQLModel, table=True):
     )
 
 
+class KnownStoreRow(SQLModel, table=True):
+    __tablename__ = "known_stores"
+
+    id: str = Field(primary_key=True, max_length=64)
+    client_id: str = Field(max_length=36, index=True)
+    name: str = Field(max_length=200)
+    connected: bool
+    version: int | None = Field(
+        default=None,
+        nullable=True,
+        description="aggregate_version of the last store event applied (None before versions)",
+    )
+
+
 class StorefrontAccessRow(SQLModel, table=True):
     __tablename__ = "storefront_access"
 

@@ -19,6 +19,7 @@ from access.domain.errors import (
     WeakPassword,
 )
 from access.domain.invitations import Invitation
+from access.domain.stores import KnownStore
 from access.domain.users import CLIENT_ROLES, User
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidUser",
     "Invitation",
     "KnownClient",
+    "KnownStore",
     "LastAdmin",
     "LoginFailed",
     "StorefrontAccess",

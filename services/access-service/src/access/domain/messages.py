@@ -170,6 +170,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Seul un gestionnaire de boutique est limité à des boutiques ; laissez store_ids vide.",
     },
     "stores_too_many": {"en": "At most {maximum} stores.", "fr": "Au plus {maximum} boutiques."},
+    "store_unknown": {
+        "en": "This client has no store with id '{store_id}'. A store connected a moment ago reaches "
+        "Storefronts access within a second or two: try again. If it persists, check the store's id.",
+        "fr": "Ce client n'a aucune boutique avec l'identifiant « {store_id} ». Une boutique connectée à l'instant "
+        "arrive dans l'accès Storefronts en une ou deux secondes : réessayez. Si cela persiste, vérifiez "
+        "l'identifiant de la boutique.",
+    },
+    "store_disconnected": {
+        "en": "The store '{name}' ({store_id}) is disconnected: reconnect it before giving it to a store manager.",
+        "fr": "La boutique « {name} » ({store_id}) est déconnectée : reconnectez-la avant de la confier à un "
+        "gestionnaire de boutique.",
+    },
 }
 
 

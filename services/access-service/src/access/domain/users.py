@@ -43,6 +43,19 @@ class User:
     def invited_again(self) -> "User":
         return replace(self, version=self.version + 1)
 
+    def without_store(self, store_id: str) -> "User":
+        """The user no longer manages the store (it was disconnected). A store manager left with
+        no store keeps the role and cannot sign in until the admin gives them a store."""
+        if store_id not in self.store_ids:
+            return self
+        kept = tuple(s for s in self.store_ids if s != store_id)
+        return replace(self, store_ids=kept, version=self.version + 1)
+
+    @property
+    def has_scope(self) -> bool:
+        """A store manager's scope is their stores: one left with none has nothing to do here."""
+        return self.role != "store_manager" or bool(self.store_ids)
+
 
 def clean_email(email: str | None) -> str:
     """Syntax only (no DNS lookups), normalised to lower case."""

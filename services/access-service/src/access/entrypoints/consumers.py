@@ -6,12 +6,15 @@ from service_runtime.runtime import Runtime
 from storefront_events import (
     CLIENTS_V1,
     NOTIFICATIONS_V1,
+    STORES_V1,
     ClientArchived,
     ClientCreated,
     ClientRestored,
     ClientUpdated,
     EmailDeliveryFailed,
     EmailSent,
+    StoreConnected,
+    StoreDisconnected,
 )
 
 
@@ -22,6 +25,11 @@ def register_consumers(runtime: Runtime) -> None:
     async def on_client_changed(event, *, uow) -> None:
         """Keeps access's read model of clients (name, reference, archived or restored)."""
         await handlers.keep_client(event, uow=uow)
+
+    @runtime.events.on(STORES_V1, group="access-service", events=(StoreConnected, StoreDisconnected))
+    async def on_store_changed(event, *, uow) -> None:
+        """Keeps access's read model of stores; a disconnected store leaves its store managers."""
+        await handlers.keep_store(event, uow=uow)
 
     @runtime.events.on(NOTIFICATIONS_V1, group="access-service", events=(EmailSent, EmailDeliveryFailed))
     async def on_email_delivery(event, *, uow) -> None:

@@ -144,7 +144,7 @@ async def create_operator(
 
 
 async def _may_sign_in(uow: UnitOfWork, user: User) -> bool:
-    if user.status != "active":
+    if user.status != "active" or not user.has_scope:  # a store manager whose every store was disconnected
         return False
     if user.client_id is None:
         return user.role == "operator"

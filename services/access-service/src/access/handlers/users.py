@@ -14,6 +14,7 @@ from access.domain import (
     User,
     UserNotFound,
 )
+from access.domain.stores import check_stores_of
 from access.domain.users import change_role, clean_locale, ensure_not_last_admin, new_user
 from access.handlers.invitations import InvitationPolicy, send_invitation
 from access.handlers.storefront_access import known_client
@@ -53,7 +54,7 @@ async def user_view(user: User, *, uow: UnitOfWork) -> UserView:
 async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: InvitationPolicy) -> User:
     """Adds a user with a role (store managers with the ids of their stores) and invites them,
     in their own language when one is given (else the client's). The email must not belong
-    to another Storefronts user."""
+    to another Storefronts user; a store manager's stores must be connected stores of the client."""
     user = new_user(
         str(uuid.uuid4()),
         client_id=cmd.client_id,
@@ -67,6 +68,7 @@ async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: Invit
     try:
         async with uow:
             access = await _enabled_access(uow, cmd.client_id, lock=True)
+            await _check_stores(uow, user)
             if await uow.users.by_email(user.email):
                 raise _taken(user.email)
             await uow.users.put(user)
@@ -81,13 +83,15 @@ async def add_user(cmd: AddUser, *, uow: UnitOfWork, clock: Clock, policy: Invit
 async def change_user(cmd: ChangeUser, *, uow: UnitOfWork) -> User:
     """Changes a user's role, stores or language. The client's last active admin cannot be
     demoted, even by two admins demoting each other at once (changes of one client run one at
-    a time)."""
+    a time). A store manager's new stores must be connected stores of the client."""
     async with uow:
         await _enabled_access(uow, cmd.client_id, lock=True)
         user = await _user(uow, cmd.client_id, cmd.user_id)
         role = cmd.role or user.role
         store_ids = cmd.store_ids if cmd.store_ids is not None else (user.store_ids if role == user.role else ())
         changed = change_role(user, role, store_ids, others=await uow.users.of_client(cmd.client_id))
+        if changed.store_ids != user.store_ids:
+            await _check_stores(uow, changed)
         if cmd.locale is not None and (locale := clean_locale(cmd.locale)) != changed.locale:
             changed = replace(changed, locale=locale, version=user.version + 1)
         if changed == user:
@@ -154,6 +158,13 @@ async def _enabled_access(uow: UnitOfWork, client_id: str, *, lock: bool = False
     if access is None or not access.enabled:
         raise AccessDisabled("access_off")
     return access
+
+
+async def _check_stores(uow: UnitOfWork, user: User) -> None:
+    """Read under the client's users lock: a store disconnected meanwhile is seen here, or this
+    user is seen by the disconnection (see handlers/stores.py)."""
+    if user.store_ids and user.client_id:
+        check_stores_of(user.client_id, user.store_ids, await uow.stores.of_ids(list(user.store_ids)))
 
 
 async def _user(uow: UnitOfWork, client_id: str, user_id: str) -> User:

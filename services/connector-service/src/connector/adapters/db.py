@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
+from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
 from connector.adapters.tables import (
     OAuthStateRow,
     StoreRow,
@@ -29,7 +30,7 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, *INTAKE_TABLES),
+    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, *INTAKE_TABLES, OrderPollRow),
 )
 
 
@@ -465,3 +466,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.oauth_states = SqlOAuthStates(session)
         self.sync_jobs = SqlSyncJobs(session)
         self.synced_products = SqlSyncedProducts(session)
+        self.order_polls = SqlOrderPolls(session)

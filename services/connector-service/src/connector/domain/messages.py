@@ -125,6 +125,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The shop's platform did not send back everything needed ({missing}).",
         "fr": "La plateforme de la boutique n'a pas renvoyé tout le nécessaire ({missing}).",
     },
+    "etsy_no_shop": {
+        "en": "This Etsy account has no shop: sign in to Etsy with the account of the shop to connect.",
+        "fr": "Ce compte Etsy n'a pas de boutique : connectez-vous à Etsy avec le compte de la boutique à relier.",
+    },
+    "platform_rate_limited": {
+        "en": "The shop's platform asks us to slow down (its request limit is reached for about {seconds} "
+        "seconds). We will try again.",
+        "fr": "La plateforme de la boutique nous demande de ralentir (sa limite de requêtes est atteinte pour "
+        "environ {seconds} secondes). Nous réessaierons.",
+    },
+    "reconnect_needed": {
+        "en": "The shop no longer renews our access (it was revoked or has expired): reconnect the store.",
+        "fr": "La boutique ne renouvelle plus notre accès (il a été révoqué ou a expiré) : reconnectez la boutique.",
+    },
+    "oauth_denied": {
+        "en": "The shop did not grant access ({reason}): nothing was connected.",
+        "fr": "La boutique n'a pas accordé l'accès ({reason}) : rien n'a été connecté.",
+    },
     "store_of_another_shop": {
         "en": "This store is connected to {shop}; connect another shop as a new store.",
         "fr": "Cette boutique est liée à {shop} ; connectez une autre boutique comme une nouvelle boutique.",

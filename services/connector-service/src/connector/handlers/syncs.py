@@ -25,8 +25,9 @@ from connector.domain.errors import (
     SyncNotFound,
 )
 from connector.domain.syncs import SyncJob
+from connector.handlers.credentials import Connections, open_connection
 from connector.handlers.stores import load_managed, load_visible
-from connector.ports import Clock, Platforms, ShopConnection, SyncedProduct, UnitOfWork, Vault
+from connector.ports import Clock, Platforms, RefreshingPlatform, ShopConnection, SyncedProduct, UnitOfWork, Vault
 from storefront_events import StoreProduct, StoreProductsSynced
 
 log = structlog.get_logger()
@@ -94,6 +95,7 @@ async def run_sync(
     clock: Clock,
     batch_size: int,
     batch_bytes: int = 400_000,
+    refresh_margin_seconds: int = 300,
 ) -> SyncJob:
     async with uows() as uow:
         job = await uow.sync_jobs.get(job_id)
@@ -103,9 +105,13 @@ async def run_sync(
         sealed = await uow.stores.sealed_credentials(job.store_id)
     if store is None:
         raise LookupError(job.store_id)
-    connection = ShopConnection.of(store, vault.open(sealed) if sealed else None)
     try:
         adapter = platforms.adapter(store.platform)
+        connection = ShopConnection.of(store, vault.open(sealed) if sealed else None)
+        if isinstance(adapter, RefreshingPlatform):  # tokens that expire (Etsy): refreshed first
+            connection = await open_connection(
+                store.id, Connections(uows(), vault, platforms, clock, refresh_margin_seconds)
+            )
         async for page in adapter.products(connection, product_ids=list(job.product_ids) or None):
             seen = [
                 SyncedProduct(p.platform_product_id, fingerprint(p), p.status, p.model_dump_json())

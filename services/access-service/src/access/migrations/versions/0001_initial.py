@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:29:25.198034
+Create Date: 2026-11-30 06:15:33.571318
 """
 
 from collections.abc import Sequence
@@ -52,6 +52,17 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('known_stores',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=36), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('connected', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('known_stores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_known_stores_client_id'), ['client_id'], unique=False)
+
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -153,6 +164,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('known_stores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_known_stores_client_id'))
+
+    op.drop_table('known_stores')
     op.drop_table('known_clients')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:50:13.001937
+Create Date: 2026-11-30 07:22:25.147846
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,14 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('state_hash')
+    )
+    op.create_table('order_polls',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('high_water_mark', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_run_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_taken', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
     )
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -197,6 +205,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
+    op.drop_table('order_polls')
     op.drop_table('oauth_states')
     op.drop_table('connector_clients')
     op.drop_table('applied_events')
