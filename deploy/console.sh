@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The web console (console/): a single-page app the gateway serves at /console/.
 #
-#   deploy/console.sh install   npm ci in console/, and Debian's chromium for the browser tests
+#   deploy/console.sh install   npm install in console/ (the lock's versions), and Debian's chromium for the browser tests
 #   deploy/console.sh build     console/dist (what deploy/gateway.sh serves)
 #   deploy/console.sh check     type check, unit tests (Vitest) and the build, as make test runs them
 #   deploy/console.sh api-types src/api/generated from docs/api (after make docs)
@@ -17,8 +17,11 @@ CONSOLE_DIR="$REPO_ROOT/console"
 install() {
     need npm "install Node.js 20 or later with npm"
     if [ ! -d "$CONSOLE_DIR/node_modules" ] || [ "$CONSOLE_DIR/package-lock.json" -nt "$CONSOLE_DIR/node_modules/.package-lock.json" ]; then
-        log "npm ci in console/"
-        (cd "$CONSOLE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+        # npm install, not npm ci: vite lists an optional Windows-only package the registry here
+        # does not serve (404), so the lock file cannot hold it and npm ci refuses the lock.
+        # npm install takes the versions the lock file pins and leaves it unchanged.
+        log "npm install in console/ (the versions of package-lock.json)"
+        (cd "$CONSOLE_DIR" && npm install --no-audit --no-fund --loglevel=error)
     fi
     if [ -x /usr/bin/chromium ]; then
         log "chromium present: /usr/bin/chromium"
