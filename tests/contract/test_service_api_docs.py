@@ -53,6 +53,7 @@ PUBLIC = {
     ("post", "/webhooks/{platform}"),
     ("post", "/webhooks/pressero/integrations/{integration_id}"),
     ("get", "/stores/shopify/callback"),
+    ("get", "/stores/etsy/callback"),
 }
 PROBLEM_REF = "#/components/schemas/Problem"
 

@@ -80,8 +80,32 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", "/stores/pressero"): {"operator", "admin"},
         ("POST", "/stores/{store_id}/pressero/test-order"): {"operator", "admin", "store_manager"},
         ("POST", "/webhooks/pressero/integrations/{integration_id}"): PUBLIC_ROUTE,  # the MessageHash is
+        ("POST", "/stores/etsy/connect"): {"operator", "admin"},  # a store manager only reconnects (store_id)
+        ("GET", "/stores/etsy/callback"): PUBLIC_ROUTE,  # the single-use state is the credential
+        ("POST", "/stores/{store_id}/orders/poll"): {"operator", "admin", "store_manager"},
     },
-    "mapping": {},
+    "mapping": {
+        ("GET", "/catalog/products"): ANY,
+        ("GET", "/catalog/products/{uid}"): ANY,
+        ("POST", "/catalog/products"): {"operator"},
+        ("PATCH", "/catalog/products/{uid}"): {"operator"},
+        ("POST", "/catalog/products/{uid}/retire"): {"operator"},
+        ("POST", "/catalog/import"): {"operator"},
+        ("GET", "/catalog/products.csv"): {"operator"},
+        ("GET", "/stores/{store_id}/products"): ANY,
+        ("GET", "/stores/{store_id}/products/export"): ANY,
+        ("GET", "/stores/{store_id}/products/{product_id}/mapping-history"): ANY,
+        ("GET", "/stores/{store_id}/product-imports/{job_id}"): ANY,
+        ("GET", "/stores/{store_id}/publish-requests/{publish_request_id}"): ANY,
+        ("POST", "/stores/{store_id}/products/import"): {"operator", "admin", "store_manager"},
+        ("PUT", "/stores/{store_id}/products/{product_id}/mapping"): {"operator", "admin", "store_manager"},
+        ("DELETE", "/stores/{store_id}/products/{product_id}/mapping"): {"operator", "admin", "store_manager"},
+        ("POST", "/stores/{store_id}/publish-requests"): {"operator", "admin", "store_manager"},
+        ("POST", "/stores/{store_id}/publish-requests/from-template/{template_id}"): {"operator", "admin", "store_manager"},
+        ("GET", "/product-templates"): ANY,
+        ("GET", "/product-templates/{template_id}"): ANY,
+        ("POST", "/product-templates"): {"operator", "admin", "store_manager"},
+    },
     "order_intake": {
         ("GET", "/orders"): ANY,
         ("GET", "/orders/{order_id}"): ANY,

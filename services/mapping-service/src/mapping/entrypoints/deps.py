@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from mapping.domain.errors import InvalidCursor
 from mapping.ports import Clock, DesignFiles, UnitOfWork
 from mapping.settings import MappingSettings
+from service_runtime.auth import require_roles
 
 
 class Services(Protocol):
@@ -48,3 +49,8 @@ def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
     if not isinstance(parts, list) or len(parts) != size or not all(isinstance(p, str) for p in parts):
         raise InvalidCursor("cursor_invalid")
     return [str(p) for p in parts]
+
+
+# Roles that may change a store's mappings, imports, publications and templates, checked before the
+# request body is read (the handlers then check the store is theirs).
+MAY_CHANGE_MAPPINGS = [Depends(require_roles("operator", "admin", "store_manager"))]

@@ -6,7 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from mapping.entrypoints.deps import RuntimeDep, UowDep
+from mapping.entrypoints.deps import MAY_CHANGE_MAPPINGS, RuntimeDep, UowDep
 from mapping.entrypoints.mappings_api import actor_of
 from mapping.entrypoints.schemas import ImportJobPublic
 from mapping.entrypoints.store_products_api import viewer_of
@@ -36,6 +36,7 @@ async def export_products(store_id: str, uow: UowDep, principal: CurrentPrincipa
 
 @router.post(
     "/products/import",
+    dependencies=MAY_CHANGE_MAPPINGS,
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportJobPublic,
     responses=problem_responses(

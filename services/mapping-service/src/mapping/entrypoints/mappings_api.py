@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from mapping.domain.errors import ReportedProblems
 from mapping.domain.mappings import DesignFile, VariantChoice
-from mapping.entrypoints.deps import RuntimeDep, UowDep
+from mapping.entrypoints.deps import MAY_CHANGE_MAPPINGS, RuntimeDep, UowDep
 from mapping.entrypoints.schemas import ConnectedProduct, ConnectProduct, MappingChange, StoreVariantPublic
 from mapping.entrypoints.store_products_api import viewer_of
 from mapping.handlers import mappings as handlers
@@ -24,6 +24,7 @@ def actor_of(principal: Principal) -> handlers.Actor:
 
 @router.put(
     "/{product_id:path}/mapping",
+    dependencies=MAY_CHANGE_MAPPINGS,
     response_model=ConnectedProduct,
     responses=problem_responses(
         403, 404, 422, **{"422": "A choice is refused: `errors` names each variant and design file with the reason"}
@@ -70,7 +71,10 @@ async def connect_product(
 
 
 @router.delete(
-    "/{product_id:path}/mapping", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(403, 404)
+    "/{product_id:path}/mapping",
+    dependencies=MAY_CHANGE_MAPPINGS,
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403, 404),
 )
 async def unmap(
     store_id: str,

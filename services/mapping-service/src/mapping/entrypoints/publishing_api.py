@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request, status
 from mapping.domain.errors import ReportedProblems
 from mapping.domain.mappings import DesignFile
 from mapping.domain.publishing import VariantToPublish
-from mapping.entrypoints.deps import RuntimeDep, Services, UowDep
+from mapping.entrypoints.deps import MAY_CHANGE_MAPPINGS, RuntimeDep, Services, UowDep
 from mapping.entrypoints.mappings_api import actor_of
 from mapping.entrypoints.schemas import FromTemplate, PublishProduct, PublishRequestPublic
 from mapping.entrypoints.store_products_api import viewer_of
@@ -56,6 +56,7 @@ async def _publish(
 
 @router.post(
     "",
+    dependencies=MAY_CHANGE_MAPPINGS,
     status_code=status.HTTP_202_ACCEPTED,
     response_model=PublishRequestPublic,
     responses=problem_responses(
@@ -73,6 +74,7 @@ async def publish(
 
 @router.post(
     "/from-template/{template_id}",
+    dependencies=MAY_CHANGE_MAPPINGS,
     status_code=status.HTTP_202_ACCEPTED,
     response_model=PublishRequestPublic,
     responses=problem_responses(403, 404, 422),

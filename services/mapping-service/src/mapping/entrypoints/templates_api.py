@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from mapping.entrypoints.deps import RuntimeDep, UowDep
+from mapping.entrypoints.deps import MAY_CHANGE_MAPPINGS, RuntimeDep, UowDep
 from mapping.entrypoints.schemas import TemplateCreate, TemplatePublic
 from mapping.entrypoints.store_products_api import viewer_of
 from mapping.handlers import templates as handlers
@@ -15,7 +15,13 @@ from service_runtime.problems import problem_responses
 router = APIRouter(prefix="/product-templates", tags=["publishing"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=TemplatePublic, responses=problem_responses(403))
+@router.post(
+    "",
+    dependencies=MAY_CHANGE_MAPPINGS,
+    status_code=status.HTTP_201_CREATED,
+    response_model=TemplatePublic,
+    responses=problem_responses(403),
+)
 async def save_template(
     body: TemplateCreate, uow: UowDep, runtime: RuntimeDep, principal: CurrentPrincipal
 ) -> TemplatePublic:
