@@ -3,18 +3,20 @@
 - the consumer group reads in batches (FastStream's batch subscriber: at most
   ``consumer_batch_max_records`` records, waiting at most ``consumer_batch_timeout_ms``),
   from the earliest offset, auto-commit off (AckPolicy.MANUAL);
-- the records of a batch are split by partition and the partitions are applied
-  concurrently, each in ONE transaction: one ``INSERT ... ON CONFLICT DO NOTHING
-  RETURNING`` into the inbox tells the new events from those this group applied before
-  (counted as ``duplicate``, skipped, never dead-lettered), the handlers run for the new
-  ones, one commit; then the offsets of the whole batch are committed once;
-- a handler failure that is not transient cuts the partition's batch at that event: the
-  events before it are committed, the event is retried alone (up to
-  ``consumer_max_attempts``, with backoff), then it alone goes to the group's dead-letter
-  topic ``<topic>.dlq.<group>`` with its error in headers, and the events after it are
-  applied next; per-partition order is kept;
+- the records of a batch (every partition it holds, partition by partition) are applied in
+  ONE transaction: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` into the inbox tells
+  the new events from those this group applied before (counted as ``duplicate``, skipped,
+  never dead-lettered), the handlers run for the new ones, one commit; then the offsets of
+  the whole batch are committed once (a transaction per partition cost its fixed price a
+  dozen times per fetch: small batches, a slow consumer, and on SQLite the partitions'
+  transactions waiting on each other for the write lock);
+- a handler failure that is not transient cuts the batch at that event: the events before
+  it are committed, the event is retried alone (up to ``consumer_max_attempts``, with
+  backoff), then it alone goes to the group's dead-letter topic ``<topic>.dlq.<group>``
+  with its error in headers, and the events after it are applied next; per-partition order
+  is kept;
 - a transient failure (``transient.is_transient``: database or broker unreachable,
-  deadlock, serialization failure, ...) rolls the partition's transaction back and retries
+  deadlock, serialization failure, ...) rolls the batch's transaction back and retries
   it with backoff, without limit, never dead-lettering;
 - a record that is not a known event goes straight to the dead-letter topic;
 - a dead-letter publish that fails is retried without limit (logged and counted in
@@ -132,7 +134,7 @@ class EventRouter:
 
 
 class _Cut:
-    """Where a partition's batch stopped: the record at ``index`` was not applied."""
+    """Where a batch stopped: the record at ``index`` was not applied."""
 
     def __init__(self, index: int, error: BaseException, *, malformed: bool = False) -> None:
         self.index = index
@@ -179,37 +181,33 @@ class _Delivery:
             by_partition.setdefault(record.partition, []).append(record)
         for partition, part in by_partition.items():
             self.pending.setdefault(partition, part[0].offset)
-        partitions = list(by_partition)
-        results = await asyncio.gather(
-            *(self._apply_partition(by_partition[p]) for p in partitions), return_exceptions=True
-        )
-        done: dict[TopicPartition, int] = {}
-        for partition, result in zip(partitions, results, strict=False):
-            part = by_partition[partition]
-            if isinstance(result, asyncio.CancelledError):
-                raise result
-            if isinstance(result, BaseException):  # a defect: never let FastStream swallow it and commit past it
-                log.error(
-                    "consumer.batch_failed",
-                    error=repr(result),
-                    partition=partition,
-                    first_offset=part[0].offset,
-                    exc_info=result,
-                )
+        try:
+            # Every partition of the fetch in one transaction: its records partition by
+            # partition, so each partition's order is kept whatever is cut out.
+            await self._apply_records([record for part in by_partition.values() for record in part])
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a defect: never let FastStream swallow it and commit past it
+            log.error(
+                "consumer.batch_failed",
+                error=repr(error),
+                partitions={p: part[0].offset for p, part in by_partition.items()},
+                exc_info=error,
+            )
+            for partition, part in by_partition.items():
                 consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
-                continue
-            done[TopicPartition(self.topic, partition)] = part[-1].offset + 1
+            await asyncio.sleep(self.settings.consumer_backoff_seconds)
+            return
+        done = {TopicPartition(self.topic, p): part[-1].offset + 1 for p, part in by_partition.items()}
         if done:
             try:
                 await self._commit_offsets(consumer, done)
             except Exception as error:
                 log.error("offsets.commit_failed", error=repr(error))
-        if len(done) < len(partitions):
-            await asyncio.sleep(self.settings.consumer_backoff_seconds)
 
-    async def _apply_partition(self, records: Sequence[Any]) -> None:
-        """Applies or dead-letters every record of one partition's batch, in order; returns
-        only when all are done."""
+    async def _apply_records(self, records: Sequence[Any]) -> None:
+        """Applies or dead-letters every record of the batch, in order; returns only when
+        all are done."""
         remaining = list(records)
         while remaining:
             cut = await self._apply_until_cut(remaining)
