@@ -117,6 +117,7 @@ class EventRouter:
                 batch=True,
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
             )
@@ -131,6 +132,14 @@ class EventRouter:
         """``{"<topic>:<group>": {"lag": ..., "seconds_since_progress": ...}}`` for each
         subscription (lag None while its consumer is not running or the broker does not answer)."""
         return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
+
+
+async def _records_only(message: Any) -> None:
+    """FastStream's decoder for our subscribers: nothing. The delivery reads the raw
+    records (``message.raw_message``) and decodes each event once itself; FastStream's
+    default decoder parsed every record's JSON (and built a message object for it) only
+    to hand a body no subscriber reads."""
+    return None
 
 
 class _Cut:
@@ -260,14 +269,14 @@ class _Delivery:
         probe = self.router.uow_factory()
         async with probe.shared_transaction() as shared:
             inbox = Inbox(shared.session)
-            wanted = [(index, event) for index, (_, event) in enumerate(items) if isinstance(event, self.events)]
-            new_ids = await inbox.record_new(self.group, (str(event.event_id) for _, event in wanted))
+            ids = [str(event.event_id) for _, event in items]
+            wanted = [index for index, (_, event) in enumerate(items) if isinstance(event, self.events)]
+            new_ids = await inbox.record_new(self.group, (ids[index] for index in wanted))
             outcomes = ["ignored"] * len(items)
             to_apply: list[int] = []
-            for index, event in wanted:
-                event_id = str(event.event_id)
-                if event_id in new_ids:
-                    new_ids.discard(event_id)  # a second copy in the same batch is a duplicate
+            for index in wanted:
+                if ids[index] in new_ids:
+                    new_ids.discard(ids[index])  # a second copy in the same batch is a duplicate
                     to_apply.append(index)
                     outcomes[index] = "applied"
                 else:
@@ -278,25 +287,28 @@ class _Delivery:
             if failure is not None:
                 position, error = failure
                 end = to_apply[position]
-                await inbox.forget(self.group, (str(items[i][1].event_id) for i in to_apply[position:]))
+                await inbox.forget(self.group, (ids[i] for i in to_apply[position:]))
                 cut = _Cut(end, error)
             crash_point("consumer.before_commit")
             await shared.commit()
         if shared.outbox_added:
             probe.notify_committed()
         crash_point("consumer.after_commit")
-        for (record, event), outcome in zip(items[:end], outcomes[:end], strict=False):
-            CONSUMED.labels(self.topic, self.group, outcome).inc()
+        counts: dict[str, int] = {}
+        for index, ((record, event), outcome) in enumerate(zip(items[:end], outcomes[:end], strict=False)):
+            counts[outcome] = counts.get(outcome, 0) + 1
             if outcome != "ignored":
                 log.info(
                     f"event.{outcome}",
-                    event_id=str(event.event_id),
+                    event_id=ids[index],
                     correlation_id=event.correlation_id,
                     event_type=event.event_type,
                     topic=self.topic,
                     partition=record.partition,
                     offset=record.offset,
                 )
+        for outcome, count in counts.items():  # one counter update per outcome, not per event
+            CONSUMED.labels(self.topic, self.group, outcome).inc(count)
         if end:
             self.last_progress = time.monotonic()
         return cut
