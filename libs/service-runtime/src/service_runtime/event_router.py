@@ -156,13 +156,13 @@ class _Delivery:
         self,
         router: EventRouter,
         handler: Handler,
-        events,
+        events: tuple[type[Event], ...],
         topic: str,
         group: str,
         dead_letter_topic: str,
         *,
         batch: bool,
-    ):
+    ) -> None:
         self.router = router
         self.settings = router.settings
         self.handler = handler
@@ -302,7 +302,7 @@ class _Delivery:
                     f"event.{outcome}",
                     event_id=ids[index],
                     correlation_id=event.correlation_id,
-                    event_type=event.event_type,
+                    event_type=getattr(event, "event_type", None),
                     topic=self.topic,
                     partition=record.partition,
                     offset=record.offset,

@@ -10,7 +10,6 @@ An event whose encoded form is larger than ``outbox_max_event_bytes`` is refused
 where the caller can still see why, rather than by the broker long after the commit."""
 
 from datetime import UTC, datetime
-
 from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, insert, text
