@@ -9,8 +9,10 @@ the runner) and the time the handler applied it, from which the runner reads pro
 latency. Kept out of services/ so it depends on nothing but the runtime and the events."""
 
 import asyncio
+import cProfile
 import inspect
 import json
+import os
 import signal
 import sys
 import time
@@ -203,7 +205,17 @@ def main() -> None:
         print(json.dumps(delivery_settings(settings)))
         return
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
-    asyncio.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
+    profile_to = os.environ.get("BENCH_SERVICE_PROFILE")  # a cProfile dump of the whole process, for `pstats`
+    if not profile_to or settings.seed_outbox:
+        asyncio.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(serve(settings))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(f"{profile_to}.{os.getpid()}")
 
 
 if __name__ == "__main__":
