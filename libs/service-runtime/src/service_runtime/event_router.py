@@ -134,6 +134,13 @@ class EventRouter:
         return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
 
 
+def _by_partition(items: Sequence[tuple[Any, Event]]) -> dict[int, list[Any]]:
+    records: dict[int, list[Any]] = {}
+    for record, _ in items:
+        records.setdefault(record.partition, []).append(record)
+    return records
+
+
 async def _records_only(message: Any) -> None:
     """FastStream's decoder for our subscribers: nothing. The delivery reads the raw
     records (``message.raw_message``) and decodes each event once itself; FastStream's
@@ -295,9 +302,10 @@ class _Delivery:
             probe.notify_committed()
         crash_point("consumer.after_commit")
         counts: dict[str, int] = {}
+        each = self.settings.consumer_log_each_event
         for index, ((record, event), outcome) in enumerate(zip(items[:end], outcomes[:end], strict=False)):
             counts[outcome] = counts.get(outcome, 0) + 1
-            if outcome != "ignored":
+            if outcome == "duplicate" or (each and outcome == "applied"):
                 log.info(
                     f"event.{outcome}",
                     event_id=ids[index],
@@ -307,6 +315,16 @@ class _Delivery:
                     partition=record.partition,
                     offset=record.offset,
                 )
+        if not each and counts.get("applied"):
+            applied = [index for index in range(end) if outcomes[index] == "applied"]
+            log.info(
+                "events.applied",
+                topic=self.topic,
+                count=len(applied),
+                event_ids=[ids[index] for index in applied],
+                correlation_ids=sorted({c for index in applied if (c := items[index][1].correlation_id)}),
+                offsets={p: [part[0].offset, part[-1].offset] for p, part in _by_partition(items[:end]).items()},
+            )
         for outcome, count in counts.items():  # one counter update per outcome, not per event
             CONSUMED.labels(self.topic, self.group, outcome).inc(count)
         if end:
