@@ -61,7 +61,7 @@ lint: ## ruff (lint and format), one-way imports inside every service, mypy --st
 	$(MAKE) --no-print-directory typecheck
 
 # mypy --strict on what is typed so far (see [tool.mypy] in pyproject.toml); the rest is not checked yet
-RUNTIME_TYPED := errors ports unit_of_work outbox transient runtime settings background correlation database faults \
+RUNTIME_TYPED := errors ports unit_of_work outbox event_router http translated_problems transient runtime settings background correlation database faults \
 	kafka_admin kafka_clients logging messages messaging outbound problems secrets text versions dead_letters docs \
 	inbox housekeeping ops/__main__ ops/gateway ops/kafka_topics ops/lag ops/mail
 TYPECHECKED := libs/events/src/storefront_events \

@@ -56,10 +56,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--log-level", default="INFO", help="the bench service's log level (services run at INFO)")
     parser.add_argument(
         "--handler",
-        choices=("event", "batch"),
+        choices=("event", "batch", "batch-core"),
         default="event",
         help="the bench service's handler: one event per call (default), or a batch per call "
-        "(set-based; only on a runtime with events.on(..., batch=True))",
+        "(set-based; only on a runtime with events.on(..., batch=True)); batch-core: the set-based handler "
+        "writing its rows with one SQL upsert instead of ORM objects",
     )
     parser.add_argument(
         "--runtime-src",

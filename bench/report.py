@@ -139,6 +139,13 @@ def markdown(results: dict, earlier: list[dict]) -> str:
         lambda d, r: _n(r["latency"]["p50_ms"], 1, " ms") + f" at {_n(r['latency']['offered_per_s'])}/s",
     )
     row("latency produce → applied p99", "", lambda d, r: _n(r["latency"]["p99_ms"], 1, " ms"))
+    row(
+        "latency produce → relayed p50 / p99",
+        "",
+        lambda d, r: (
+            f"{_n(r['latency'].get('relayed_p50_ms'), 1, ' ms')} / {_n(r['latency'].get('relayed_p99_ms'), 1, ' ms')}"
+        ),
+    )
     row("CPU ms per event, service (consumer)", "", lambda d, r: _n(r["throughput"]["cpu_ms_per_event"], 2))
     row("CPU ms per event, relay", "", lambda d, r: _n(r["relay"]["cpu_ms_per_event"], 3))
     row("peak memory (max RSS), service", "", lambda d, r: _n(r["throughput"]["peak_rss_mb"], 0, " MB"))

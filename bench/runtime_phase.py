@@ -4,11 +4,12 @@ own process, so its CPU time and peak memory are its own.
 1. throughput: N orders are produced before the service starts; the service (consumers on,
    relay off) drains them. Events/s is taken from the first to the last applied row; CPU
    ms/event from the process's CPU time between the first and the last count.
-2. latency: a fresh service on fresh topics (relay off) gets orders at a steady rate, a
-   fraction of the measured throughput, each stamped when produced; p50/p99 are taken from
-   produce to applied (the row's times).
-3. relay: a service with its consumers off and its relay on publishes every outbox row the
-   two phases left; relay events/s is taken from the output topic (its records' times).
+2. latency: a fresh service on fresh topics (consumer and relay on, as deployed) gets
+   orders at a steady rate, a fraction of the measured throughput, each stamped when
+   produced; p50/p99 are taken from produce to applied (the row's times) and from produce
+   to relayed (the OrderAccepted record's timestamp on the output topic).
+3. relay (run before 2.): a service with its consumers off and its relay on publishes every
+   outbox row the throughput phase left; relay events/s is taken from the output topic (its records' times).
 
 A phase that does not finish within ``max_seconds`` stops and reports what it did."""
 
@@ -86,6 +87,15 @@ class Rows:
                 {"phase": f"{phase}-%"},
             )
             return [(produced, applied) for produced, applied in rows]
+
+    async def produced_at(self, phase: str) -> dict[str, float]:
+        """``{platform_order_id: produce time}`` of the phase's applied orders."""
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT platform_order_id, produced_at FROM bench_orders WHERE platform_order_id LIKE :phase"),
+                {"phase": f"{phase}-%"},
+            )
+            return {order: produced for order, produced in rows}
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -195,9 +205,10 @@ async def measure(options: Options, *, database: str, url: str, prefix: str) -> 
     try:
         result = {"database": database, "table": BenchOrder.__tablename__}
         result["throughput"] = await _throughput(options, rows, url, throughput_prefix)
-        result["latency"] = await _latency(options, rows, url, latency_prefix, result["throughput"]["events_per_s"])
+        # The relay before the latency phase, whose relay would publish the rows left here.
         result["relay"] = await _relay(options, rows, url, throughput_prefix)
-        return result
+        result["latency"] = await _latency(options, rows, url, latency_prefix, result["throughput"]["events_per_s"])
+        return {name: result[name] for name in ("database", "table", "throughput", "latency", "relay")}
     finally:
         await rows.close()
 
@@ -260,10 +271,12 @@ async def _latency(options: Options, rows: Rows, url: str, prefix: str, throughp
     offered = options.latency_rate or max(1.0, round(throughput * options.latency_load, 1))
     producer = kafka.producer(options.bootstrap)
     await producer.start()
+    # Consumer and relay in one process, as deployed: produce -> applied, and produce -> relayed.
     service = ServiceProcess(
-        options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=False
+        options, name=f"{prefix}service", database_url=url, prefix=prefix, consumers=True, relay=True
     )
     topic = prefix + INPUT_TOPIC.name
+    relayed: list = []
     try:
         await kafka.produce(producer, topic, [record(order_received(WARM_UP, 0))])
         await wait_for(lambda: rows.count(WARM_UP), service=service, timeout=START_TIMEOUT, what="the warm-up event")
@@ -282,10 +295,27 @@ async def _latency(options: Options, rows: Rows, url: str, prefix: str, throughp
         except BenchError:
             service.check_alive()
             complete = False
+        output = prefix + OUTPUT_TOPIC.name
+        async with kafka.TopicCounter(options.bootstrap, output, OUTPUT_TOPIC.partitions) as counter:
+
+            async def all_relayed() -> bool:
+                return await counter.count() >= sent + 1  # and the warm-up's
+
+            try:
+                await wait_for(all_relayed, service=service, timeout=timeout, what="every paced event relayed")
+            except BenchError:
+                service.check_alive()
+            relayed = await kafka.read_all(options.bootstrap, output, count=await counter.count(), timeout=60)
     finally:
         await producer.stop()
         service.stop()
     latencies = [(applied - produced) * 1000 for produced, applied in await rows.times(LATENCY)]
+    produced_at = await rows.produced_at(LATENCY)
+    relay_latencies = [
+        record.timestamp - produced_at[order] * 1000
+        for record in relayed
+        if (order := json.loads(record.value)["data"]["platform_order_id"]) in produced_at
+    ]
     return {
         "offered_per_s": offered,
         "seconds": options.latency_seconds,
@@ -295,13 +325,16 @@ async def _latency(options: Options, rows: Rows, url: str, prefix: str, throughp
         "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
         "max_ms": round(max(latencies), 1) if latencies else None,
+        "relayed": len(relay_latencies),
+        "relayed_p50_ms": round(percentile(relay_latencies, 50), 1) if relay_latencies else None,
+        "relayed_p99_ms": round(percentile(relay_latencies, 99), 1) if relay_latencies else None,
         "load_average_before": load_before,
         "load_average_after": machine.load_average(),
     }
 
 
 async def _relay(options: Options, rows: Rows, url: str, prefix: str) -> dict:
-    applied = await rows.total()  # one unsent OrderAccepted in the outbox per applied order
+    applied = await rows.count(THROUGHPUT)  # one unsent OrderAccepted per order of the throughput phase
     seeded = max(0, options.events - applied)
     if seeded:
         await _seed_outbox(options, url, prefix, seeded)

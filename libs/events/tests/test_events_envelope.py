@@ -110,3 +110,16 @@ def test_events_are_frozen_and_structured_mode_header_is_set():
         SAMPLES[ClientCreated].name = "other"  # type: ignore[misc]
     assert KAFKA_HEADERS == [("content-type", b"application/cloudevents+json")]
     assert CONTENT_TYPE == "application/cloudevents+json"
+
+
+@pytest.mark.parametrize("event", ALL, ids=lambda event: event.ce_type())
+@pytest.mark.parametrize("subject", [None, "s-1"])
+def test_encode_gives_the_bytes_of_the_cloudevent_model(event, subject):
+    """encode builds the envelope without the CloudEvent model (the outbox encodes every
+    event it stores); its bytes are exactly those of the model's JSON form."""
+    for variant in (event, event.model_copy(update={"correlation_id": None})):
+        envelope = to_cloudevent(variant, source="/test-service", subject=subject).model_dump(mode="json")
+        expected = json.dumps(
+            {k: v for k, v in envelope.items() if v is not None}, separators=(",", ":"), ensure_ascii=False
+        )
+        assert encode(variant, source="/test-service", subject=subject) == expected.encode()

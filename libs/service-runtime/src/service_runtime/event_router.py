@@ -3,18 +3,20 @@
 - the consumer group reads in batches (FastStream's batch subscriber: at most
   ``consumer_batch_max_records`` records, waiting at most ``consumer_batch_timeout_ms``),
   from the earliest offset, auto-commit off (AckPolicy.MANUAL);
-- the records of a batch are split by partition and the partitions are applied
-  concurrently, each in ONE transaction: one ``INSERT ... ON CONFLICT DO NOTHING
-  RETURNING`` into the inbox tells the new events from those this group applied before
-  (counted as ``duplicate``, skipped, never dead-lettered), the handlers run for the new
-  ones, one commit; then the offsets of the whole batch are committed once;
-- a handler failure that is not transient cuts the partition's batch at that event: the
-  events before it are committed, the event is retried alone (up to
-  ``consumer_max_attempts``, with backoff), then it alone goes to the group's dead-letter
-  topic ``<topic>.dlq.<group>`` with its error in headers, and the events after it are
-  applied next; per-partition order is kept;
+- the records of a batch (every partition it holds, partition by partition) are applied in
+  ONE transaction: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` into the inbox tells
+  the new events from those this group applied before (counted as ``duplicate``, skipped,
+  never dead-lettered), the handlers run for the new ones, one commit; then the offsets of
+  the whole batch are committed once (a transaction per partition cost its fixed price a
+  dozen times per fetch: small batches, a slow consumer, and on SQLite the partitions'
+  transactions waiting on each other for the write lock);
+- a handler failure that is not transient cuts the batch at that event: the events before
+  it are committed, the event is retried alone (up to ``consumer_max_attempts``, with
+  backoff), then it alone goes to the group's dead-letter topic ``<topic>.dlq.<group>``
+  with its error in headers, and the events after it are applied next; per-partition order
+  is kept;
 - a transient failure (``transient.is_transient``: database or broker unreachable,
-  deadlock, serialization failure, ...) rolls the partition's transaction back and retries
+  deadlock, serialization failure, ...) rolls the batch's transaction back and retries
   it with backoff, without limit, never dead-lettering;
 - a record that is not a known event goes straight to the dead-letter topic;
 - a dead-letter publish that fails is retried without limit (logged and counted in
@@ -115,6 +117,7 @@ class EventRouter:
                 batch=True,
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
             )
@@ -131,8 +134,23 @@ class EventRouter:
         return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
 
 
+def _by_partition(items: Sequence[tuple[Any, Event]]) -> dict[int, list[Any]]:
+    records: dict[int, list[Any]] = {}
+    for record, _ in items:
+        records.setdefault(record.partition, []).append(record)
+    return records
+
+
+async def _records_only(message: Any) -> None:
+    """FastStream's decoder for our subscribers: nothing. The delivery reads the raw
+    records (``message.raw_message``) and decodes each event once itself; FastStream's
+    default decoder parsed every record's JSON (and built a message object for it) only
+    to hand a body no subscriber reads."""
+    return None
+
+
 class _Cut:
-    """Where a partition's batch stopped: the record at ``index`` was not applied."""
+    """Where a batch stopped: the record at ``index`` was not applied."""
 
     def __init__(self, index: int, error: BaseException, *, malformed: bool = False) -> None:
         self.index = index
@@ -145,13 +163,13 @@ class _Delivery:
         self,
         router: EventRouter,
         handler: Handler,
-        events,
+        events: tuple[type[Event], ...],
         topic: str,
         group: str,
         dead_letter_topic: str,
         *,
         batch: bool,
-    ):
+    ) -> None:
         self.router = router
         self.settings = router.settings
         self.handler = handler
@@ -179,37 +197,33 @@ class _Delivery:
             by_partition.setdefault(record.partition, []).append(record)
         for partition, part in by_partition.items():
             self.pending.setdefault(partition, part[0].offset)
-        partitions = list(by_partition)
-        results = await asyncio.gather(
-            *(self._apply_partition(by_partition[p]) for p in partitions), return_exceptions=True
-        )
-        done: dict[TopicPartition, int] = {}
-        for partition, result in zip(partitions, results, strict=False):
-            part = by_partition[partition]
-            if isinstance(result, asyncio.CancelledError):
-                raise result
-            if isinstance(result, BaseException):  # a defect: never let FastStream swallow it and commit past it
-                log.error(
-                    "consumer.batch_failed",
-                    error=repr(result),
-                    partition=partition,
-                    first_offset=part[0].offset,
-                    exc_info=result,
-                )
+        try:
+            # Every partition of the fetch in one transaction: its records partition by
+            # partition, so each partition's order is kept whatever is cut out.
+            await self._apply_records([record for part in by_partition.values() for record in part])
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a defect: never let FastStream swallow it and commit past it
+            log.error(
+                "consumer.batch_failed",
+                error=repr(error),
+                partitions={p: part[0].offset for p, part in by_partition.items()},
+                exc_info=error,
+            )
+            for partition, part in by_partition.items():
                 consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
-                continue
-            done[TopicPartition(self.topic, partition)] = part[-1].offset + 1
+            await asyncio.sleep(self.settings.consumer_backoff_seconds)
+            return
+        done = {TopicPartition(self.topic, p): part[-1].offset + 1 for p, part in by_partition.items()}
         if done:
             try:
                 await self._commit_offsets(consumer, done)
             except Exception as error:
                 log.error("offsets.commit_failed", error=repr(error))
-        if len(done) < len(partitions):
-            await asyncio.sleep(self.settings.consumer_backoff_seconds)
 
-    async def _apply_partition(self, records: Sequence[Any]) -> None:
-        """Applies or dead-letters every record of one partition's batch, in order; returns
-        only when all are done."""
+    async def _apply_records(self, records: Sequence[Any]) -> None:
+        """Applies or dead-letters every record of the batch, in order; returns only when
+        all are done."""
         remaining = list(records)
         while remaining:
             cut = await self._apply_until_cut(remaining)
@@ -262,14 +276,14 @@ class _Delivery:
         probe = self.router.uow_factory()
         async with probe.shared_transaction() as shared:
             inbox = Inbox(shared.session)
-            wanted = [(index, event) for index, (_, event) in enumerate(items) if isinstance(event, self.events)]
-            new_ids = await inbox.record_new(self.group, (str(event.event_id) for _, event in wanted))
+            ids = [str(event.event_id) for _, event in items]
+            wanted = [index for index, (_, event) in enumerate(items) if isinstance(event, self.events)]
+            new_ids = await inbox.record_new(self.group, (ids[index] for index in wanted))
             outcomes = ["ignored"] * len(items)
             to_apply: list[int] = []
-            for index, event in wanted:
-                event_id = str(event.event_id)
-                if event_id in new_ids:
-                    new_ids.discard(event_id)  # a second copy in the same batch is a duplicate
+            for index in wanted:
+                if ids[index] in new_ids:
+                    new_ids.discard(ids[index])  # a second copy in the same batch is a duplicate
                     to_apply.append(index)
                     outcomes[index] = "applied"
                 else:
@@ -280,25 +294,39 @@ class _Delivery:
             if failure is not None:
                 position, error = failure
                 end = to_apply[position]
-                await inbox.forget(self.group, (str(items[i][1].event_id) for i in to_apply[position:]))
+                await inbox.forget(self.group, (ids[i] for i in to_apply[position:]))
                 cut = _Cut(end, error)
             crash_point("consumer.before_commit")
             await shared.commit()
         if shared.outbox_added:
             probe.notify_committed()
         crash_point("consumer.after_commit")
-        for (record, event), outcome in zip(items[:end], outcomes[:end], strict=False):
-            CONSUMED.labels(self.topic, self.group, outcome).inc()
-            if outcome != "ignored":
+        counts: dict[str, int] = {}
+        each = self.settings.consumer_log_each_event
+        for index, ((record, event), outcome) in enumerate(zip(items[:end], outcomes[:end], strict=False)):
+            counts[outcome] = counts.get(outcome, 0) + 1
+            if outcome == "duplicate" or (each and outcome == "applied"):
                 log.info(
                     f"event.{outcome}",
-                    event_id=str(event.event_id),
+                    event_id=ids[index],
                     correlation_id=event.correlation_id,
-                    event_type=event.event_type,
+                    event_type=getattr(event, "event_type", None),
                     topic=self.topic,
                     partition=record.partition,
                     offset=record.offset,
                 )
+        if not each and counts.get("applied"):
+            applied = [index for index in range(end) if outcomes[index] == "applied"]
+            log.info(
+                "events.applied",
+                topic=self.topic,
+                count=len(applied),
+                event_ids=[ids[index] for index in applied],
+                correlation_ids=sorted({c for index in applied if (c := items[index][1].correlation_id)}),
+                offsets={p: [part[0].offset, part[-1].offset] for p, part in _by_partition(items[:end]).items()},
+            )
+        for outcome, count in counts.items():  # one counter update per outcome, not per event
+            CONSUMED.labels(self.topic, self.group, outcome).inc(count)
         if end:
             self.last_progress = time.monotonic()
         return cut

@@ -5,8 +5,9 @@ with its Runtime."""
 import ipaddress
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -37,7 +38,7 @@ def create_api(
     another limit for the routes under it (the longest prefix wins)."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await build_runtime()
         app.state.runtime = runtime
         app.state.verifier = runtime.verifier
@@ -142,7 +143,7 @@ def _is_address(value: str) -> bool:
     return True
 
 
-def _within(value: str, networks) -> bool:
+def _within(value: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
@@ -150,7 +151,7 @@ def _within(value: str, networks) -> bool:
     return any(address in network for network in networks)
 
 
-async def _correlate(request: Request, call_next):
+async def _correlate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     correlation_id = request.headers.get("x-correlation-id") or str(uuid.uuid4())
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
@@ -177,8 +178,9 @@ def operations_router() -> APIRouter:
         summary="The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's "
         "lag and progress",
         responses={503: {"description": "Not ready"}},
+        response_model=None,
     )
-    async def readyz(request: Request):
+    async def readyz(request: Request) -> dict[str, Any] | Response:
         runtime = request.app.state.runtime
         checks = await runtime.ready()
         relay = await runtime.relay_status()

@@ -22,6 +22,9 @@ class AppliedEvent(SQLModel, table=True):
     applied_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+_APPLIED_EVENTS = AppliedEvent.metadata.tables["applied_events"]
+
+
 class Inbox:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -46,13 +49,16 @@ class Inbox:
         dialect = self._session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         now = datetime.now(UTC)
+        # One statement compiled once and cached: the rows go as executemany parameters,
+        # which SQLAlchemy sends as multi-row VALUES ("insertmanyvalues"), RETURNING kept.
+        # (A .values([...]) of N rows was compiled afresh for every batch.)
         statement = (
-            insert(AppliedEvent)
-            .values([{"consumer": consumer, "event_id": event_id, "applied_at": now} for event_id in ids])
+            insert(_APPLIED_EVENTS)
             .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-            .returning(col(AppliedEvent.event_id))
+            .returning(_APPLIED_EVENTS.c.event_id)
         )
-        return set((await self._session.execute(statement)).scalars())
+        rows = [{"consumer": consumer, "event_id": event_id, "applied_at": now} for event_id in ids]
+        return set((await self._session.execute(statement, rows)).scalars())
 
     async def forget(self, consumer: str, event_ids: Iterable[str]) -> None:
         """Removes records written in the current transaction for events that were then

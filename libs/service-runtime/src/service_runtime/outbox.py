@@ -1,6 +1,11 @@
 """Transactional outbox: event rows are written in the same transaction as the state
 change; the relay (relay.py) publishes them afterwards and marks them sent.
 
+``add`` keeps the encoded rows; the unit of work writes them with ``write()`` just before
+it commits (or, in a consumed batch, flushes): one multi-row ``INSERT`` for all the rows of
+a commit, not an ORM object per event (building and flushing those cost more than the rest
+of a consumed event together).
+
 An event whose encoded form is larger than ``outbox_max_event_bytes`` is refused here,
 where the caller can still see why, rather than by the broker long after the commit."""
 
@@ -59,39 +64,45 @@ class OutboxMessage(SQLModel, table=True):
     failed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
+_OUTBOX_TABLE = OutboxMessage.metadata.tables["outbox_messages"]
+
+
 class EventTooLarge(DomainError):
     status = 413
     title = "Event too large"
 
 
 class Outbox:
-    """Adds events to the current session; they are published only if it commits."""
+    """Adds events to the current session's transaction; they are published only if it
+    commits. The rows are written by ``write()``, which the unit of work calls in commit."""
 
     def __init__(self, session: AsyncSession, *, source: str) -> None:
         self._session = session
         self._source = source
         self._max_bytes: int = session.info.get(MAX_EVENT_BYTES_KEY, DEFAULT_MAX_EVENT_BYTES)
         self.added: list[Event] = []
+        self._rows: list[dict[str, Any]] = []
 
     def add(self, event: Event, *, subject: str | None = None, holds_secret: bool = False) -> None:
         """``holds_secret``: the payload carries a secret (an invitation link, ...); the
         relay clears it in the same update that marks the row sent."""
-        event, row = self._row(event, subject=subject, holds_secret=holds_secret)
-        self._session.add(OutboxMessage(**row))
-        self.added.append(event)
+        self._rows.append(self._row(event, subject=subject, holds_secret=holds_secret))
 
     async def add_many(self, events: Sequence[Event]) -> None:
-        """Many events at once (a bulk import's thousands): one multi-row INSERT per chunk
-        instead of an ORM object each, in the order given (after what was added before)."""
-        rows = []
+        """Many events at once (a bulk import's thousands), in the order given (after what
+        was added before), written at once rather than kept until the commit."""
         for event in events:
-            event, row = self._row(event, subject=None, holds_secret=False)
-            rows.append(row | {"created_at": datetime.now(UTC), "attempts": 0})
-            self.added.append(event)
-        for start in range(0, len(rows), 1000):
-            await self._session.execute(insert(SQLModel.metadata.tables["outbox_messages"]), rows[start : start + 1000])
+            self._rows.append(self._row(event, subject=None, holds_secret=False))
+        await self.write()
 
-    def _row(self, event: Event, *, subject: str | None, holds_secret: bool) -> tuple[Event, dict[str, Any]]:
+    async def write(self) -> None:
+        """Inserts the rows added since the last write into the session's transaction, in
+        one statement (a taken ``event_id`` raises the database's unique violation)."""
+        rows, self._rows = self._rows, []
+        if rows:
+            await self._session.execute(insert(_OUTBOX_TABLE), rows)
+
+    def _row(self, event: Event, *, subject: str | None, holds_secret: bool) -> dict[str, Any]:
         if event.correlation_id is None and (correlation_id := current_correlation_id()):
             event = event.model_copy(update={"correlation_id": correlation_id})
         topic = topic_of(event)
@@ -104,11 +115,17 @@ class Outbox:
                 size=len(payload),
                 limit=self._max_bytes,
             )
-        return event, {
+        self.added.append(event)
+        return {
             "event_id": str(event.event_id),
             "event_type": event.ce_type(),
             "topic": topic.name,
             "message_key": key,
             "payload": payload.decode(),
+            "created_at": datetime.now(UTC),
+            "sent_at": None,
             "holds_secret": holds_secret,
+            "attempts": 0,
+            "last_error": None,
+            "failed_at": None,
         }

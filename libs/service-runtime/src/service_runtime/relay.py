@@ -65,6 +65,8 @@ PARKED = Gauge("storefronts_outbox_parked_rows", "Outbox rows parked (failed_at 
 OLDEST_UNSENT_AGE = Gauge(
     "storefronts_outbox_oldest_unsent_age_seconds", "Age of the oldest unsent, not parked outbox row (0 if none)"
 )
+BACKLOG_REPORT_SECONDS = 1.0
+
 RELAY_ALIVE = Gauge("storefronts_outbox_relay_alive", "1 while the relay's task runs")
 
 
@@ -133,6 +135,7 @@ class OutboxRelay(BackgroundTask):
         self._lock_id = relay_lock_id(settings.service_name)
         self._isolating = False
         self.last_pass_at: float | None = None  # time.monotonic() of the last pass that completed
+        self._backlog_reported_at = 0.0
 
     async def run(self) -> None:
         RELAY_ALIVE.set(1)
@@ -142,7 +145,8 @@ class OutboxRelay(BackgroundTask):
                 try:
                     done = await self.publish_pending()
                     self.last_pass_at = time.monotonic()
-                    await self.report_backlog()
+                    if self._backlog_due(done):
+                        await self.report_backlog()
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # database or broker down: back off and try again
@@ -159,6 +163,14 @@ class OutboxRelay(BackgroundTask):
                     await self.sleep(self._settings.relay_poll_seconds)
         finally:
             RELAY_ALIVE.set(0)
+
+    def _backlog_due(self, done: Pass) -> bool:
+        """The backlog gauges (two queries) after an idle pass, a failure, or a second since
+        they were last read: not after every pass while the relay is busy publishing
+        (woken on each commit, it makes many small passes)."""
+        return (
+            done.sent == 0 or done.failed > 0 or time.monotonic() - self._backlog_reported_at >= BACKLOG_REPORT_SECONDS
+        )
 
     async def publish_pending(self) -> Pass:
         if self._engine.dialect.name == "postgresql":
@@ -396,6 +408,7 @@ class OutboxRelay(BackgroundTask):
         return Backlog(oldest_unsent_age_seconds=age, parked=parked or 0)
 
     async def report_backlog(self) -> Backlog:
+        self._backlog_reported_at = time.monotonic()
         backlog = await self.backlog()
         OLDEST_UNSENT_AGE.set(backlog.oldest_unsent_age_seconds or 0)
         PARKED.set(backlog.parked)

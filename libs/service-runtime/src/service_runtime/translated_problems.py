@@ -5,6 +5,7 @@ key carry ``key`` and ``values``; ``type`` and ``field`` never change with the l
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from service_runtime.errors import DomainError
 from service_runtime.messages import Catalog, locale_from_header
@@ -18,7 +19,7 @@ def request_locale(request: Request) -> str:
 def install_translated_problems(app: FastAPI, catalog: Catalog) -> None:
     """Replaces the runtime's DomainError and validation handlers with translated ones."""
 
-    async def domain_error(request: Request, error: DomainError):
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         locale = getattr(error, "locale", None) or request_locale(request)
         key = getattr(error, "key", None)
         detail = catalog.render(key, locale, getattr(error, "values", {})) if key else error.detail
@@ -39,7 +40,7 @@ def install_translated_problems(app: FastAPI, catalog: Catalog) -> None:
             **extensions,
         )
 
-    async def invalid_request(request: Request, error: RequestValidationError):
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         locale = request_locale(request)
         errors = [
             {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", ""), "type": e.get("type", "")}
@@ -65,5 +66,5 @@ def install_translated_problems(app: FastAPI, catalog: Catalog) -> None:
             **named,
         )
 
-    app.add_exception_handler(DomainError, domain_error)
-    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.exception_handler(DomainError)(domain_error)  # the decorator: typed for handlers of a subclass
+    app.exception_handler(RequestValidationError)(invalid_request)

@@ -147,6 +147,7 @@ class SqlUnitOfWork:
     async def _commit(self) -> None:
         if self.applying is not None:
             self.inbox.record(self.applying.consumer, self.applying.event_id)
+        await self.outbox.write()
         if self._shared is not None:
             await self.session.flush()
             self.committed = True
