@@ -289,6 +289,7 @@ async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen
     await admin.get_by_label("Rôle", exact=True).select_option(label="Gestionnaire de commandes")
     await admin.get_by_role("button", name="Envoyer l'invitation", exact=True).click()
     await expect(admin.get_by_text(f"{manager_email} est invité.")).to_be_visible()
+    await expect(admin.get_by_role("cell", name=manager_email, exact=True)).to_be_visible()  # listed, with its status
     await shots.check(admin, "equipe")
 
     link, mail = await _mail_link(platform.maildir, manager_email)
