@@ -4,7 +4,7 @@ import { query } from "../api/http";
 import type { Delivery, DeliveryList, Endpoint, EndpointChange, EndpointCreate, EndpointList, EndpointWithSecret, Replayed, ReplayRange } from "../api/types";
 import { useApp } from "../app";
 import { en, type MessageKey } from "../i18n/messages";
-import { defaultRange, deliveryTone, endpointTone, EVENT_TYPES, nextStatus, overlapRunning, replayable, replayRange, toggled, type EventType } from "../postbacks/logic";
+import { defaultRange, deliveryTone, endpointTone, EVENT_TYPES, inLifeOrder, nextStatus, overlapRunning, replayable, replayRange, toggled, type EventType } from "../postbacks/logic";
 import { Badge, ConfirmButton, EmptyState, Field, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 
 const endpointsOf = (clientId: string) => `/clients/${clientId}/postbacks/endpoints`;
@@ -100,7 +100,7 @@ export function PostbackEndpoints({ clientId, logPath }: { clientId: string; log
                   <span className="url">{endpoint.url}</span>
                   {endpoint.description && <div className="hint">{endpoint.description}</div>}
                 </td>
-                <td>{endpoint.event_types.map((type) => eventLabel(t, type)).join(", ")}</td>
+                <td>{inLifeOrder(endpoint.event_types).map((type) => eventLabel(t, type)).join(", ")}</td>
                 <td>
                   <Badge tone={endpointTone(endpoint.status)}>{t(`postbacks.status.${endpoint.status}` as MessageKey)}</Badge>
                   {endpoint.status === "disabled" && endpoint.disabled_reason && (

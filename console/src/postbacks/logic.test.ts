@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultRange, deliveryTone, endpointTone, EVENT_TYPES, localInput, nextStatus, overlapRunning, replayable, replayRange, toggled } from "./logic";
+import { defaultRange, deliveryTone, endpointTone, EVENT_TYPES, inLifeOrder, localInput, nextStatus, overlapRunning, replayable, replayRange, toggled } from "./logic";
 
 describe("event types", () => {
   it("adds and removes a type, keeping the order of an order's life", () => {
@@ -7,6 +7,9 @@ describe("event types", () => {
     expect(toggled(["order.shipped"], "order.accepted")).toEqual(["order.accepted", "order.shipped"]);
     expect(toggled(["order.accepted", "order.shipped"], "order.accepted")).toEqual(["order.shipped"]);
     expect(EVENT_TYPES.reduce(toggled, [])).toEqual([...EVENT_TYPES]);
+  });
+  it("lists an endpoint's types in the order of an order's life, unknown ones last", () => {
+    expect(inLifeOrder(["order.shipped", "order.future", "order.held", "order.accepted"])).toEqual(["order.accepted", "order.held", "order.shipped", "order.future"]);
   });
 });
 

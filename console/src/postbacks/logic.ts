@@ -71,3 +71,10 @@ export function overlapRunning(expiresAt: string | null | undefined, now: Date):
 export function replayable(status: string): boolean {
   return status === "delivered" || status === "failed";
 }
+
+/** An endpoint's event types in the order of an order's life; types this console does not know last. */
+export function inLifeOrder(types: readonly string[]): string[] {
+  const known: readonly string[] = EVENT_TYPES;
+  const rank = (type: string) => (known.includes(type) ? known.indexOf(type) : known.length);
+  return [...types].sort((a, b) => rank(a) - rank(b));
+}
