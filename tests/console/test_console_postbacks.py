@@ -187,7 +187,9 @@ async def test_an_operator_sets_up_a_postback_endpoint_and_follows_its_deliverie
 
     # rotate the secret, after confirming: the new one shown once, the overlap explained
     await row.get_by_role("button", name="Rotate secret").click()
-    await expect(operator.get_by_role("dialog")).to_contain_text("The current secret keeps signing too for a day")
+    await expect(operator.get_by_role("dialog")).to_contain_text(
+        "The current secret keeps signing too during an overlap"
+    )
     await shots.check(operator, "confirm-rotate")
     await operator.get_by_role("dialog").get_by_role("button", name="Rotate secret").click()
     await expect(operator.get_by_role("heading", name="The new signing secret")).to_be_visible()

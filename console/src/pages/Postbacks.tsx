@@ -83,7 +83,7 @@ export function PostbackEndpoints({ clientId, logPath }: { clientId: string; log
       <LoadError error={error} retry={reload} />
       {data && endpoints.length === 0 && <EmptyState>{t("postbacks.empty")}</EmptyState>}
       {endpoints.length > 0 && (
-        <table>
+        <table className="endpoints">
           <caption className="visually-hidden">{t("postbacks.endpoints")}</caption>
           <thead>
             <tr>
