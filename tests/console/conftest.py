@@ -95,6 +95,7 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
         SMTP_HOST=stack.smtp_host,
         SMTP_PORT=str(stack.smtp_port),
         STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",  # postback receivers of the tests listen on 127.0.0.1
+        POSTBACK_RETRY_WAITS_SECONDS="[1]",  # a failing receiver's delivery is failed after two attempts
         **jwks,
     )
 

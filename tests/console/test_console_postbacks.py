@@ -27,7 +27,7 @@ from .test_console_journey import _sign_in
 
 @dataclass
 class Receiver:
-    """A client's system: answers 200 and keeps what it received."""
+    """A client's system: answers 200 and keeps what it received; under /broken, answers 500."""
 
     url: str
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
@@ -40,9 +40,11 @@ def receiver():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            got.append(({k.lower(): v for k, v in self.headers.items()}, body))
-            answer = b'{"received": true}'
-            self.send_response(200)
+            broken = self.path.startswith("/broken")
+            if not broken:
+                got.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            answer = b'{"error": "database down"}' if broken else b'{"received": true}'
+            self.send_response(500 if broken else 200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(answer)))
             self.end_headers()
@@ -169,7 +171,7 @@ async def test_an_operator_sets_up_a_postback_endpoint_and_follows_its_deliverie
     await expect(operator.get_by_role("dialog")).to_contain_text("Send again every failed delivery created between")
     await shots.check(operator, "confirm-replay-failed")
     await operator.get_by_role("dialog").get_by_role("button", name="Replay all failed").click()
-    await expect(operator.get_by_text("0 failed deliveries queued again.")).to_be_visible()
+    await expect(operator.get_by_text("Failed deliveries queued again: 0.")).to_be_visible()
     # a range that ends before it starts is refused beside its end
     await operator.get_by_label("To (not included)").fill("2020-01-01T00:00")
     await operator.get_by_role("button", name="Replay all failed").click()
@@ -204,3 +206,24 @@ async def test_an_operator_sets_up_a_postback_endpoint_and_follows_its_deliverie
     await row.get_by_role("button", name="Send test event").click()
     headers, body = (await _received(receiver, 3))[2]
     assert _signatures(rotated, headers, body) == 1 and _signatures(secret, headers, body) == 1
+
+    # an endpoint whose system answers 500: the log shows each attempt's code and answer, the
+    # delivery failed once its (test) schedule is spent, and "replay all failed" sends it again
+    broken_url = receiver.url.replace("/hooks/orders", "/broken")
+    await operator.get_by_label("URL", exact=True).fill(broken_url)
+    await operator.get_by_role("button", name="Add endpoint").click()
+    await operator.get_by_role("button", name="I have stored the secret").click()
+    broken = operator.get_by_role("row", name=broken_url)
+    await broken.get_by_role("button", name="Send test event").click()
+    await broken.get_by_role("link", name="Delivery log").click()
+    log = operator.get_by_role("table", name="Delivery log")
+    await expect(log.get_by_text("Failed", exact=True)).to_be_visible(timeout=30_000)
+    await operator.get_by_role("button", name="Attempts (2)").click()
+    await expect(operator.get_by_role("cell", name="500", exact=True)).to_have_count(2)
+    await expect(operator.get_by_text('{"error": "database down"}').first).to_be_visible()
+    await shots.check(operator, "delivery-log-failed")
+    await operator.get_by_role("button", name="Replay all failed").click()
+    await operator.get_by_role("dialog").get_by_role("button", name="Replay all failed").click()
+    await expect(operator.get_by_text("Failed deliveries queued again: 1.")).to_be_visible()
+    # sent again with a fresh schedule: two more attempts, followed by the log while pending
+    await expect(log.get_by_role("button", name="Attempts (4)")).to_be_visible(timeout=30_000)
