@@ -6,6 +6,7 @@ import { ClientPage } from "./pages/ClientPage";
 import { ClientsPage } from "./pages/Clients";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
+import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
 import { TeamPage } from "./pages/Team";
 
 /**
@@ -24,9 +25,12 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "clients", element: <ClientsPage />, roles: ["operator"], nav: "nav.clients" },
   { path: "clients/new", element: <AddClientPage />, roles: ["operator"] },
   { path: "clients/:clientId/:tab?", element: <ClientPage />, roles: ["operator"] },
+  { path: "clients/:clientId/postbacks/:endpointId", element: <ClientPage />, roles: ["operator"] },
   { path: "home", element: <HomePage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.home" },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },
   { path: "emails", element: <EmailsPage />, roles: ["operator", "admin"], nav: "nav.emails" },
+  { path: "postbacks", element: <PostbacksPage />, roles: ["admin"], nav: "nav.postbacks" },
+  { path: "postbacks/:endpointId", element: <PostbackLogPage />, roles: ["admin"] },
 ];
 
 /** Where a role lands after signing in. */

@@ -89,7 +89,15 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
     )
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     launch("client", port=base + 1, **jwks)
-    launch("notifier", port=base + 6, SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+    launch(
+        "notifier",
+        port=base + 6,
+        SMTP_HOST=stack.smtp_host,
+        SMTP_PORT=str(stack.smtp_port),
+        STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",  # postback receivers of the tests listen on 127.0.0.1
+        POSTBACK_RETRY_WAITS_SECONDS="[1]",  # a failing receiver's delivery is failed after two attempts
+        **jwks,
+    )
 
     directory = tmp_path / "gateway"
     (directory / "tmp").mkdir(parents=True)

@@ -152,9 +152,11 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     manager = await _accept_invited(browser, platform, shots, manager_email)
     await expect(manager.get_by_role("heading", name="Welcome, Olga")).to_be_visible()
     await expect(manager.get_by_role("navigation", name="Main").get_by_role("link", name="Team")).to_have_count(0)
+    await expect(manager.get_by_role("link", name="Postbacks")).to_have_count(0)  # the notifier refuses the role
     await shots.check(manager, "order-manager-home")
-    await manager.goto(platform.url + "/console/team")
-    await expect(manager.get_by_role("heading", name="Page not found")).to_be_visible()
+    for screen in ("team", "postbacks"):
+        await manager.goto(f"{platform.url}/console/{screen}")
+        await expect(manager.get_by_role("heading", name="Page not found")).to_be_visible()
 
     # the Read-only user sees no button that changes anything: sign-out is the only one
     viewer = await _accept_invited(browser, platform, shots, viewer_email)
@@ -291,6 +293,21 @@ async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen
     await expect(admin.get_by_text(f"{manager_email} est invité.")).to_be_visible()
     await expect(admin.get_by_role("cell", name=manager_email, exact=True)).to_be_visible()  # listed, with its status
     await shots.check(admin, "equipe")
+
+    # the admin's postbacks, in its menu: a refused URL beside its field, then the secret shown once
+    await admin.get_by_role("navigation", name="Principal").get_by_role("link", name="Postbacks").click()
+    await expect(admin.get_by_text("Aucun point de terminaison.")).to_be_visible()
+    await admin.get_by_label("URL", exact=True).fill("http://moi:secret@erp.acme.example/hooks")
+    await admin.get_by_role("button", name="Ajouter le point de terminaison").click()
+    await expect(admin.locator("[data-field-error=url]")).to_be_visible()  # the notifier's reason (English for now)
+    await expect(admin.get_by_label("URL", exact=True)).to_have_attribute("aria-invalid", "true")
+    await shots.check(admin, "postbacks-url-refusee")
+    await admin.get_by_label("URL", exact=True).fill("https://erp.acme.example/hooks")
+    await admin.get_by_role("button", name="Ajouter le point de terminaison").click()
+    await expect(admin.get_by_text("vous ne le reverrez plus")).to_be_visible()
+    await expect(admin.get_by_role("textbox", name="Secret de signature")).to_have_value(re.compile("^whsec_"))
+    await expect(admin.get_by_role("row", name="https://erp.acme.example/hooks").get_by_text("Activé")).to_be_visible()
+    await shots.check(admin, "postbacks-secret-une-fois")
 
     link, mail = await _mail_link(platform.maildir, manager_email)
     assert "Vous êtes invité" in str(mail["Subject"])  # the admin's language

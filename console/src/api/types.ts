@@ -21,6 +21,16 @@ export type ClientCreate = Client["schemas"]["ClientCreate"];
 export type ClientPage = Client["schemas"]["ClientPage"];
 export type Email = Notifier["schemas"]["EmailPublic"];
 export type EmailList = Notifier["schemas"]["EmailList"];
+export type Endpoint = Notifier["schemas"]["EndpointPublic"];
+export type EndpointWithSecret = Notifier["schemas"]["EndpointWithSecret"];
+export type EndpointList = Notifier["schemas"]["EndpointList"];
+export type EndpointCreate = Notifier["schemas"]["EndpointCreate"];
+export type EndpointChange = Notifier["schemas"]["EndpointChange"];
+export type Delivery = Notifier["schemas"]["DeliveryPublic"];
+export type DeliveryList = Notifier["schemas"]["DeliveryList"];
+export type Attempt = Notifier["schemas"]["AttemptPublic"];
+export type ReplayRange = Notifier["schemas"]["ReplayRange"];
+export type Replayed = Notifier["schemas"]["Replayed"];
 
 export type Role = "operator" | "admin" | "store_manager" | "order_manager" | "read_only";
 export const CLIENT_ROLES = ["admin", "store_manager", "order_manager", "read_only"] as const;

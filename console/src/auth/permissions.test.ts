@@ -19,6 +19,16 @@ describe("navigation by role", () => {
     expect(changesAnything("read_only")).toBe(false);
     expect(changesAnything("admin")).toBe(true);
   });
+  it("offers the postback screens to an admin and operators only (the notifier refuses the others)", () => {
+    expect(routesFor("admin").filter((r) => r.nav).map((r) => r.path)).toContain("postbacks");
+    expect(routesFor("operator").map((r) => r.path)).toContain("clients/:clientId/postbacks/:endpointId");
+    for (const role of ["store_manager", "order_manager", "read_only"] as const) {
+      expect(routesFor(role).some((r) => r.path.includes("postbacks"))).toBe(false);
+      expect(capabilities(role).managePostbacks).toBe(false);
+    }
+    expect(capabilities("admin").managePostbacks && capabilities("operator").managePostbacks).toBe(true);
+    expect(changesAnything("admin")).toBe(true);
+  });
 });
 
 describe("the last-admin rule", () => {

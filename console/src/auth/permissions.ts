@@ -8,6 +8,7 @@ export interface Capabilities {
   viewTeam: boolean; // access: AdminOrOperator
   manageTeam: boolean;
   viewEmails: boolean; // notifier: operator, admin
+  managePostbacks: boolean; // notifier's postback endpoints: operator, the client's admin
 }
 
 export function capabilities(role: Role | null | undefined): Capabilities {
@@ -19,6 +20,7 @@ export function capabilities(role: Role | null | undefined): Capabilities {
     viewTeam: operator || admin,
     manageTeam: admin,
     viewEmails: operator || admin,
+    managePostbacks: operator || admin,
   };
 }
 

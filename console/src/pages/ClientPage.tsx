@@ -5,16 +5,19 @@ import type { AdminUpdate, ClientRecord, StorefrontAccess, StorefrontAccessUpdat
 import { useApp } from "../app";
 import { Badge, ConfirmButton, Field, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { EmailLog } from "./Emails";
+import { DeliveryLog, PostbackEndpoints } from "./Postbacks";
 import { Team } from "./Team";
 
-const TABS = ["overview", "settings", "team", "emails"] as const;
+const TABS = ["overview", "settings", "team", "emails", "postbacks"] as const;
 
 /** Operators: one client, with its Overview, Settings (storefront access) and e-mails. */
 export function ClientPage() {
   const { api, t, date } = useApp();
-  const { clientId = "", tab = "overview" } = useParams();
+  const params = useParams();
+  const { clientId = "", endpointId } = params;
+  const tab = endpointId ? "postbacks" : (params.tab ?? "overview"); // an endpoint's delivery log is under the Postbacks tab
   const { data: client, error, reload, setData } = useLoad(() => api.get<ClientRecord>(`/clients/${clientId}`), [clientId]);
-  const labels = { overview: t("client.overview"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails") };
+  const labels = { overview: t("client.overview"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails"), postbacks: t("client.postbacks") };
   if (!client) return <LoadError error={error} retry={reload} />;
   const archived = client.status === "archived";
   const archive = async () => setData(await api.send<ClientRecord>("POST", `/clients/${clientId}/${archived ? "restore" : "archive"}`));
@@ -54,6 +57,8 @@ export function ClientPage() {
       {tab === "settings" && <StorefrontAccessPanel clientId={clientId} archived={archived} />}
       {tab === "team" && <Team clientId={clientId} />}
       {tab === "emails" && <EmailLog clientId={clientId} />}
+      {tab === "postbacks" && !endpointId && <PostbackEndpoints clientId={clientId} logPath={(id) => `/console/clients/${clientId}/postbacks/${id}`} />}
+      {tab === "postbacks" && endpointId && <DeliveryLog clientId={clientId} endpointId={endpointId} back={`/console/clients/${clientId}/postbacks`} />}
     </>
   );
 }
