@@ -44,6 +44,9 @@ REFUSED_NETWORKS = tuple(
 
 
 class UnsafeUrl(DomainError):
+    """The detail says why in English; ``code`` (url_scheme_refused, url_no_host, url_credentials,
+    url_unresolvable, url_private_address) and its values let a service say it in the reader's language."""
+
     status = 422
     title = "URL refused"
 
@@ -67,11 +70,15 @@ async def system_resolver(host: str, port: int) -> list[str]:
 def check_url_syntax(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise UnsafeUrl(f"Only http and https URLs are allowed, not '{parts.scheme or url}'.")
+        raise UnsafeUrl(
+            f"Only http and https URLs are allowed, not '{parts.scheme or url}'.",
+            code="url_scheme_refused",
+            scheme=parts.scheme or url,
+        )
     if not parts.hostname:
-        raise UnsafeUrl("The URL has no host.")
+        raise UnsafeUrl("The URL has no host.", code="url_no_host")
     if parts.username or parts.password:
-        raise UnsafeUrl("URLs with credentials in them are not allowed.")
+        raise UnsafeUrl("URLs with credentials in them are not allowed.", code="url_credentials")
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
@@ -85,16 +92,21 @@ async def resolve_public(host: str, port: int, *, resolver: Resolver = system_re
     try:
         answers = await resolver(host, port)
     except (socket.gaierror, UnicodeError) as error:
-        raise UnsafeUrl(f"The host '{host}' cannot be resolved.") from error
+        raise UnsafeUrl(f"The host '{host}' cannot be resolved.", code="url_unresolvable", host=host) from error
     addresses = [_checked(host, ipaddress.ip_address(answer.split("%")[0])) for answer in answers]
     if not addresses:
-        raise UnsafeUrl(f"The host '{host}' cannot be resolved.")
+        raise UnsafeUrl(f"The host '{host}' cannot be resolved.", code="url_unresolvable", host=host)
     return addresses[0]
 
 
 def _checked(host: str, address: Address) -> Address:
     if not is_public(address):
-        raise UnsafeUrl(f"The host '{host}' resolves to a private or reserved address ({address}).")
+        raise UnsafeUrl(
+            f"The host '{host}' resolves to a private or reserved address ({address}).",
+            code="url_private_address",
+            host=host,
+            address=str(address),
+        )
     return address
 
 

@@ -9,7 +9,7 @@ from notifier.domain import InvalidInvitation, RetryPolicy
 from notifier.entrypoints.consumers import register_consumers
 from notifier.ports import Clock, Mailer, WebhookSender
 from notifier.postback_delivery import PostbackDelivery
-from notifier.postbacks import RetrySchedule
+from notifier.postbacks import RefusedUrl, RetrySchedule
 from notifier.settings import NotifierSettings
 from service_runtime.outbound import UnsafeUrl, check_url
 from service_runtime.runtime import Runtime
@@ -87,7 +87,8 @@ class NotifierRuntime(Runtime):
         try:
             await check_url(url, allow_private=self.settings.outbound_allow_private)
         except UnsafeUrl as error:
-            raise UnsafeUrl(error.detail, field="url") from error
+            values = dict(error.extensions)
+            raise RefusedUrl(str(values.pop("code", error.detail)), field="url", **values) from error
 
     async def stop(self) -> None:
         await self.postback_delivery.stop()

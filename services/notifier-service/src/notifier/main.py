@@ -5,10 +5,10 @@ from fastapi import FastAPI
 from notifier.bootstrap import build
 from notifier.entrypoints.api import router
 from notifier.entrypoints.postback_api import router as postback_router
+from notifier.messages import CATALOG
 from notifier.settings import NotifierSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
-from service_runtime.messages import Catalog
 from service_runtime.translated_problems import install_translated_problems
 
 
@@ -28,5 +28,5 @@ def create_app(settings: NotifierSettings | None = None) -> FastAPI:
         "and client admins; postbacks of order updates to clients' endpoints (Standard Webhooks), "
         "retried, with their delivery log and replays. Problem details follow Accept-Language (en, fr).",
     )
-    install_translated_problems(app, Catalog())  # the runtime's own titles and messages
+    install_translated_problems(app, CATALOG)  # postback endpoints' errors, and the runtime's own
     return app

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from notifier.messages import CATALOG
 from service_runtime.errors import DomainError
+from service_runtime.messages import SaidByKey
 from service_runtime.text import refused_character
 
 # Endpoint states: enabled (receives), paused (by the client: deliveries wait), disabled (by
@@ -53,9 +55,20 @@ GONE = 410
 USER_AGENT = "Storefronts-Postbacks/1"
 
 
-class InvalidEndpoint(DomainError):
+class InvalidEndpoint(SaidByKey):
+    """A postback endpoint's field refused, said by key (notifier.messages) in the reader's language."""
+
     status = 422
     title = "Invalid postback endpoint"
+    catalog = CATALOG
+
+
+class RefusedUrl(SaidByKey):
+    """A postback URL the outbound guard refuses (private address, unresolvable host...), by its code."""
+
+    status = 422
+    title = "URL refused"
+    catalog = CATALOG
 
 
 class EndpointNotFound(DomainError):
@@ -109,16 +122,16 @@ def check_url(url: str, *, https_required: bool) -> str:
     Where the host points is checked by the outbound guard, not here."""
     url = url.strip()
     if not url or len(url) > URL_MAX:
-        raise InvalidEndpoint(f"The URL must have 1 to {URL_MAX} characters.", field="url")
+        raise InvalidEndpoint("postback_url_length", field="url", most=URL_MAX)
     if any(character.isspace() for character in url) or refused_character(url):
-        raise InvalidEndpoint("The URL must not hold spaces or control characters.", field="url")
+        raise InvalidEndpoint("postback_url_characters", field="url")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidEndpoint("The URL must be an http(s) URL with a host.", field="url")
+        raise InvalidEndpoint("postback_url_not_http", field="url")
     if https_required and parts.scheme != "https":
-        raise InvalidEndpoint("Postback URLs must use HTTPS.", field="url")
+        raise InvalidEndpoint("postback_url_https", field="url")
     if parts.username or parts.password:
-        raise InvalidEndpoint("The URL must not hold credentials.", field="url")
+        raise InvalidEndpoint("postback_url_credentials", field="url")
     return url
 
 
@@ -126,21 +139,22 @@ def check_event_types(event_types: Sequence[str]) -> tuple[str, ...]:
     unknown = sorted(set(event_types) - set(EVENT_TYPES))
     if unknown:
         raise InvalidEndpoint(
-            f"Unknown event types: {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}.", field="event_types"
+            "postback_event_types_unknown",
+            field="event_types",
+            unknown=", ".join(unknown),
+            known=", ".join(EVENT_TYPES),
         )
     if not event_types:
-        raise InvalidEndpoint("An endpoint wants at least one event type.", field="event_types")
+        raise InvalidEndpoint("postback_event_types_empty", field="event_types")
     return tuple(sorted(set(event_types), key=EVENT_TYPES.index))
 
 
 def check_description(description: str) -> str:
     if refused := refused_character(description):
-        raise InvalidEndpoint(
-            f"The description holds a character that is not allowed ({refused}).", field="description"
-        )
+        raise InvalidEndpoint("postback_description_character", field="description", character=refused)
     description = " ".join(description.split())
     if len(description) > DESCRIPTION_MAX:
-        raise InvalidEndpoint(f"The description has at most {DESCRIPTION_MAX} characters.", field="description")
+        raise InvalidEndpoint("postback_description_length", field="description", most=DESCRIPTION_MAX)
     return description
 
 
@@ -193,7 +207,7 @@ def change_endpoint(
         changed = replace(changed, description=check_description(description))
     if status is not None:
         if status not in (ENABLED, PAUSED):
-            raise InvalidEndpoint("The status is 'enabled' or 'paused'.", field="status")
+            raise InvalidEndpoint("postback_status_invalid", field="status")
         if status == ENABLED and endpoint.status != ENABLED:
             changed = replace(changed, status=ENABLED, consecutive_failures=0, disabled_reason=None)
         elif status == PAUSED:
@@ -204,7 +218,7 @@ def change_endpoint(
 def rotate_secret(endpoint: Endpoint, *, secret: str, overlap: timedelta, now: datetime) -> Endpoint:
     """The new secret signs from now; the old one also signs until ``now + overlap``."""
     if overlap < timedelta(0):
-        raise InvalidEndpoint("The overlap cannot be negative.", field="overlap_seconds")
+        raise InvalidEndpoint("postback_overlap_negative", field="overlap_seconds")
     return replace(
         endpoint,
         secret=secret,

@@ -438,8 +438,30 @@ async def test_a_private_loopback_or_link_local_url_is_refused_when_not_allowed(
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert "private or reserved" in response.json()["detail"] and response.json()["field"] == "url"
+        in_french = await http.post(
+            f"/clients/{client}/postbacks/endpoints",
+            json={"url": url, "event_types": ["order.shipped"]},
+            headers={**admin, "Accept-Language": "fr"},
+        )
+        assert in_french.status_code == 422 and in_french.json()["field"] == "url"
+        assert "adresse privée ou réservée" in in_french.json()["detail"], in_french.text
         listed = await http.get(f"/clients/{client}/postbacks/endpoints", headers=admin)
         assert listed.json()["items"] == []
+
+
+async def test_an_endpoints_refused_fields_are_said_in_the_readers_language(postback_settings, token_mint):
+    client = client_id()
+    admin = admin_of(token_mint, client)
+    async with notifier(postback_settings()) as http:
+        response = await http.post(
+            f"/clients/{client}/postbacks/endpoints",
+            json={"url": "https://user:pw@example.com/hooks", "event_types": ["order.shipped"]},
+            headers={**admin, "Accept-Language": "fr"},
+        )
+        assert response.status_code == 422, response.text
+        problem = response.json()
+        assert problem["title"] == "Point de postback non valide"
+        assert (problem["field"], problem["detail"]) == ("url", "L'URL ne doit pas contenir d'identifiants.")
 
 
 async def test_the_guard_also_checks_at_delivery_time_pinned_to_the_checked_address():
