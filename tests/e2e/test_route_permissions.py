@@ -101,7 +101,11 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("PUT", "/stores/{store_id}/products/{product_id}/mapping"): {"operator", "admin", "store_manager"},
         ("DELETE", "/stores/{store_id}/products/{product_id}/mapping"): {"operator", "admin", "store_manager"},
         ("POST", "/stores/{store_id}/publish-requests"): {"operator", "admin", "store_manager"},
-        ("POST", "/stores/{store_id}/publish-requests/from-template/{template_id}"): {"operator", "admin", "store_manager"},
+        ("POST", "/stores/{store_id}/publish-requests/from-template/{template_id}"): {
+            "operator",
+            "admin",
+            "store_manager",
+        },
         ("GET", "/product-templates"): ANY,
         ("GET", "/product-templates/{template_id}"): ANY,
         ("POST", "/product-templates"): {"operator", "admin", "store_manager"},
