@@ -4,8 +4,11 @@ import type { MessageKey } from "./i18n/messages";
 import { AddClientPage } from "./pages/AddClient";
 import { ClientPage } from "./pages/ClientPage";
 import { ClientsPage } from "./pages/Clients";
+import { ConnectStorePage } from "./pages/ConnectStore";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
+import { StoreSettingsPage } from "./pages/StorePage";
+import { StoresPage } from "./pages/Stores";
 import { TeamPage } from "./pages/Team";
 
 /**
@@ -25,6 +28,9 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "clients/new", element: <AddClientPage />, roles: ["operator"] },
   { path: "clients/:clientId/:tab?", element: <ClientPage />, roles: ["operator"] },
   { path: "home", element: <HomePage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.home" },
+  { path: "stores", element: <StoresPage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.stores" },
+  { path: "stores/connect", element: <ConnectStorePage />, roles: ["operator", "admin"] },
+  { path: "stores/:storeId", element: <StoreSettingsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },
   { path: "emails", element: <EmailsPage />, roles: ["operator", "admin"], nav: "nav.emails" },
 ];

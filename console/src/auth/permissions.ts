@@ -8,6 +8,8 @@ export interface Capabilities {
   viewTeam: boolean; // access: AdminOrOperator
   manageTeam: boolean;
   viewEmails: boolean; // notifier: operator, admin
+  addStores: boolean; // connector: AddsStores (operator, admin)
+  manageStores: boolean; // connector: ManagesStores (operator, admin, store manager: sync, disconnect)
 }
 
 export function capabilities(role: Role | null | undefined): Capabilities {
@@ -19,6 +21,8 @@ export function capabilities(role: Role | null | undefined): Capabilities {
     viewTeam: operator || admin,
     manageTeam: admin,
     viewEmails: operator || admin,
+    addStores: operator || admin,
+    manageStores: operator || admin || role === "store_manager",
   };
 }
 

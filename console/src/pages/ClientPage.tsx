@@ -5,16 +5,17 @@ import type { AdminUpdate, ClientRecord, StorefrontAccess, StorefrontAccessUpdat
 import { useApp } from "../app";
 import { Badge, ConfirmButton, Field, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { EmailLog } from "./Emails";
+import { StoreList } from "./Stores";
 import { Team } from "./Team";
 
-const TABS = ["overview", "settings", "team", "emails"] as const;
+const TABS = ["overview", "stores", "settings", "team", "emails"] as const;
 
 /** Operators: one client, with its Overview, Settings (storefront access) and e-mails. */
 export function ClientPage() {
   const { api, t, date } = useApp();
   const { clientId = "", tab = "overview" } = useParams();
   const { data: client, error, reload, setData } = useLoad(() => api.get<ClientRecord>(`/clients/${clientId}`), [clientId]);
-  const labels = { overview: t("client.overview"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails") };
+  const labels = { overview: t("client.overview"), stores: t("client.stores"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails") };
   if (!client) return <LoadError error={error} retry={reload} />;
   const archived = client.status === "archived";
   const archive = async () => setData(await api.send<ClientRecord>("POST", `/clients/${clientId}/${archived ? "restore" : "archive"}`));
@@ -51,6 +52,7 @@ export function ClientPage() {
           <dd>{date(client.updated_at)}</dd>
         </dl>
       )}
+      {tab === "stores" && <StoreList clientId={clientId} />}
       {tab === "settings" && <StorefrontAccessPanel clientId={clientId} archived={archived} />}
       {tab === "team" && <Team clientId={clientId} />}
       {tab === "emails" && <EmailLog clientId={clientId} />}
