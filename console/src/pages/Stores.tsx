@@ -5,7 +5,7 @@ import type { StorePage } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { statusOf, statusTone } from "../stores/logic";
-import { Badge, EmptyState, LoadError, PageTitle, useLoad } from "../ui/components";
+import { Badge, EmptyState, LoadError, useLoad } from "../ui/components";
 
 const PAGE_SIZE = 50;
 
@@ -29,7 +29,7 @@ export function connectPath(clientId?: string): string {
 
 /** The stores a user may see: a client user's own (the API answers only those), or one
  * client's for an operator; status badges and what to do when there is none. */
-export function StoreList({ clientId }: { clientId?: string }) {
+export function StoreList({ clientId, page = false }: { clientId?: string; page?: boolean }) {
   const { api, t, date, can } = useApp();
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
@@ -45,7 +45,7 @@ export function StoreList({ clientId }: { clientId?: string }) {
   return (
     <section aria-labelledby="stores-title">
       <div className="page-title">
-        <h2 id="stores-title">{t("stores.title")}</h2>
+        {page ? <h1 id="stores-title">{t("stores.title")}</h1> : <h2 id="stores-title">{t("stores.title")}</h2>}
         {connect && data && data.items.length > 0 && <div className="actions">{connect}</div>}
       </div>
       <LoadError error={error} retry={reload} />
@@ -96,11 +96,5 @@ export function StoreList({ clientId }: { clientId?: string }) {
 
 /** A client user's stores. */
 export function StoresPage() {
-  const { t } = useApp();
-  return (
-    <>
-      <PageTitle>{t("nav.stores")}</PageTitle>
-      <StoreList />
-    </>
-  );
+  return <StoreList page />;
 }
