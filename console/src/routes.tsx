@@ -43,3 +43,9 @@ export function landing(role: Role | null): string {
 export function routesFor(role: Role | null): readonly ConsoleRoute[] {
   return role ? ROUTES.filter((route) => route.roles.includes(role)) : [];
 }
+
+/** The screens a role may not see: routed to "Page not found", so that a path another role has
+ * (stores/connect) is never taken for a parameter of one this role has (stores/:storeId). */
+export function refusedFor(role: Role | null): readonly ConsoleRoute[] {
+  return ROUTES.filter((route) => !role || !route.roles.includes(role));
+}

@@ -3,7 +3,8 @@ WooCommerce shop (libs/platform-simulators) served over real HTTP: an admin adds
 and sees it listed; connects a WooCommerce shop, first with a wrong secret (the shop's refusal
 next to the secret field), then the right one; syncs its products and watches the progress
 reach done; opens its health; disconnects it after confirming. The operator sees the client's
-stores as a tab of the client's page, in French. Every screen passes axe-core and is saved
+stores as a tab of the client's page, in French; an Order manager reads them with no button
+that changes anything. Every screen passes axe-core and is saved
 under var/screenshots/."""
 
 import re
@@ -128,6 +129,34 @@ async def test_an_admin_connects_syncs_checks_and_disconnects_stores(browser, pl
     await health.get_by_role("button", name="Check again").click()
     await expect(health.get_by_text("succeeded")).to_be_visible()
     await shots.check(admin, "store-synced-health")
+
+    # an Order manager reads the stores but gets no button the connector would refuse
+    manager_email = f"olga-{run}@acme.example"
+    await admin.get_by_role("link", name="Team").click()
+    await admin.get_by_label("E-mail address").fill(manager_email)
+    await admin.get_by_label("First name").fill("Olga")
+    await admin.get_by_label("Last name").fill("Smith")
+    await admin.get_by_label("Role", exact=True).select_option(label="Order manager")
+    await admin.get_by_role("button", name="Send invitation", exact=True).click()
+    await expect(admin.get_by_text(f"{manager_email} is invited.")).to_be_visible()
+    manager_link, _ = await _mail_link(platform.maildir, manager_email)
+    manager = await (await browser.new_context(locale="en-GB")).new_page()
+    await _activate(manager, manager_link, PASSWORD)
+    await expect(manager.get_by_role("heading", name="Welcome, Olga")).to_be_visible()
+    await manager.get_by_role("navigation", name="Main").get_by_role("link", name="Stores").click()
+    await expect(manager.get_by_role("link", name="Acme Woo")).to_be_visible()
+    await expect(manager.get_by_role("link", name="Connect a store")).to_have_count(0)
+    await manager.get_by_role("link", name="Acme Woo").click()
+    await expect(manager.get_by_role("region", name="Health").get_by_text("Accepted by the shop")).to_be_visible()
+    await expect(
+        manager.get_by_text(f"{PRODUCTS} of {PRODUCTS} products")
+    ).to_be_visible()  # the latest sync, read only
+    assert await manager.get_by_role("button").all_inner_texts() == ["Sign out", "Check again"]
+    await shots.check(manager, "order-manager-store")
+    await manager.goto(platform.url + "/console/stores/connect")
+    await expect(manager.get_by_role("heading", name="Page not found")).to_be_visible()
+    await admin.goto(f"{platform.url}/console/stores")
+    await admin.get_by_role("link", name="Acme Woo").click()
 
     # disconnect asks first; the store then shows disconnected, its shop forgotten
     await admin.get_by_role("button", name="Disconnect store").click()

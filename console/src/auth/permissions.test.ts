@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routesFor } from "../routes";
+import { refusedFor, routesFor } from "../routes";
 import { capabilities, changesAnything, isLastActiveAdmin } from "./permissions";
 
 describe("navigation by role", () => {
@@ -38,6 +38,10 @@ describe("stores by role", () => {
       expect(routesFor(role).map((r) => r.path)).toContain("stores/:storeId");
     }
     expect(routesFor("operator").filter((r) => r.nav).map((r) => r.path)).not.toContain("stores");
+  });
+  it("refuses a store manager the connect screen outright, never reading connect as a store id", () => {
+    expect(refusedFor("store_manager").map((r) => r.path)).toContain("stores/connect");
+    expect(refusedFor("admin").map((r) => r.path)).not.toContain("stores/connect");
   });
 });
 
