@@ -2,10 +2,10 @@
 WooCommerce shop (libs/platform-simulators) served over real HTTP: an admin adds a manual store
 and sees it listed; connects a WooCommerce shop, first with a wrong secret (the shop's refusal
 next to the secret field), then the right one; syncs its products and watches the progress
-reach done; opens its health; disconnects it after confirming. The operator sees the client's
-stores as a tab of the client's page, in French; an Order manager reads them with no button
-that changes anything. Every screen passes axe-core and is saved
-under var/screenshots/."""
+reach done; opens its health; disconnects it after confirming; creates a Pressero connection
+(its webhook address and key shown once). An Order manager reads the stores with no button
+that changes anything; the operator sees the client's stores as a tab of the client's page,
+in French. Every screen passes axe-core and is saved under var/screenshots/."""
 
 import re
 import uuid
@@ -42,7 +42,9 @@ async def _client_with_admin(platform, run: str) -> tuple[str, str]:
         login = await api.post("/auth/login", json={"email": platform.operator_email, "password": OPERATOR_PASSWORD})
         assert login.status_code == 200, login.text
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        client = await api.post("/clients", json={"name": f"Acme Prints {run}"}, headers=headers)
+        client = await api.post(
+            "/clients", json={"name": f"Acme Prints {run}", "reference_id": f"ACME-{run}"}, headers=headers
+        )
         assert client.status_code == 201, client.text
         client_id = client.json()["id"]
         body = {
@@ -170,6 +172,19 @@ async def test_an_admin_connects_syncs_checks_and_disconnects_stores(browser, pl
     woo_row = admin.get_by_role("row", name=re.compile("Acme Woo"))
     await expect(woo_row.get_by_text("Disconnected", exact=True)).to_be_visible()
     await shots.check(admin, "stores-listed")
+
+    # Pressero: the webhook address and the security key, shown once, to set in Pressero
+    await admin.get_by_role("link", name="Connect a store").click()
+    await admin.get_by_role("button", name=re.compile("^Pressero")).click()
+    await admin.get_by_label(re.compile("^Line attributes")).fill("Paper, Finish")
+    await admin.get_by_role("button", name="Create the Pressero connection").click()
+    await expect(admin.get_by_text("The security key is shown only now")).to_be_visible()
+    webhook_url = await admin.get_by_test_id("pressero-webhook-url").inner_text()
+    assert webhook_url == f"{platform.url}/webhooks/pressero/integrations/ACME-{run}"
+    assert len(await admin.get_by_test_id("pressero-security-key").inner_text()) >= 16
+    await shots.check(admin, "pressero-shown-once")
+    await admin.get_by_role("link", name="Open the store").click()
+    await expect(admin.get_by_test_id("pressero-security-key")).to_have_count(0)
 
     # the operator, in French: the client's stores as a tab of the client's page
     operator = await (await browser.new_context(locale="fr-FR")).new_page()
