@@ -186,6 +186,21 @@ async def test_an_admin_connects_syncs_checks_and_disconnects_stores(browser, pl
     await admin.get_by_role("link", name="Open the store").click()
     await expect(admin.get_by_test_id("pressero-security-key")).to_have_count(0)
 
+    # Shopify: a shop domain that is not Shopify's is refused by its field; a good one goes to
+    # Shopify's authorize page (answered here: the test has no Internet), the store connecting
+    await admin.get_by_role("link", name="Back to the stores").click()
+    await admin.get_by_role("link", name="Connect a store").click()
+    await admin.get_by_role("button", name=re.compile("^Shopify")).click()
+    await admin.get_by_label("Shop domain").fill("acme.example.com")
+    await admin.get_by_role("button", name="Continue to Shopify").click()
+    await expect(admin.get_by_label("Shop domain")).to_have_attribute("aria-invalid", "true")
+    await admin.route(
+        "https://*.myshopify.com/**", lambda route: route.fulfill(body="Shopify", content_type="text/plain")
+    )
+    await admin.get_by_label("Shop domain").fill(f"https://acme-{run}.myshopify.com/admin")
+    await admin.get_by_role("button", name="Continue to Shopify").click()
+    await admin.wait_for_url(re.compile(rf"^https://acme-{run}\.myshopify\.com/admin/oauth/authorize\?"))
+
     # the operator, in French: the client's stores as a tab of the client's page
     operator = await (await browser.new_context(locale="fr-FR")).new_page()
     await _sign_in(
@@ -196,5 +211,8 @@ async def test_an_admin_connects_syncs_checks_and_disconnects_stores(browser, pl
     await expect(operator.get_by_role("heading", name="Boutiques")).to_be_visible()
     await expect(operator.get_by_role("row", name=re.compile("Phone orders")).get_by_text("Connectée")).to_be_visible()
     await expect(operator.get_by_role("row", name=re.compile("Acme Woo")).get_by_text("Déconnectée")).to_be_visible()
+    await expect(
+        operator.get_by_role("row", name=re.compile(f"acme-{run}")).get_by_text("Connexion en cours")
+    ).to_be_visible()
     await expect(operator.get_by_role("link", name="Connecter une boutique")).to_be_visible()
     await shots.check(operator, "operateur-boutiques-du-client")
