@@ -5,7 +5,7 @@ import { AppProvider, useApp } from "./app";
 import { AcceptInvitationPage } from "./pages/AcceptInvitation";
 import { SessionEndedPage } from "./pages/SessionEnded";
 import { SignInPage } from "./pages/SignIn";
-import { landing, routesFor } from "./routes";
+import { landing, refusedFor, routesFor } from "./routes";
 import { Bare, Layout } from "./ui/Layout";
 import "./styles.css";
 
@@ -55,6 +55,9 @@ function Console() {
           <Route key={route.path} path={route.path} element={route.element} />
         ))}
       </Route>
+      {refusedFor(role).map((route) => (
+        <Route key={route.path} path={`/console/${route.path}`} element={<NotFound />} />
+      ))}
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

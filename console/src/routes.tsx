@@ -4,9 +4,12 @@ import type { MessageKey } from "./i18n/messages";
 import { AddClientPage } from "./pages/AddClient";
 import { ClientPage } from "./pages/ClientPage";
 import { ClientsPage } from "./pages/Clients";
+import { ConnectStorePage } from "./pages/ConnectStore";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
 import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
+import { StoreSettingsPage } from "./pages/StorePage";
+import { StoresPage } from "./pages/Stores";
 import { TeamPage } from "./pages/Team";
 
 /**
@@ -27,6 +30,9 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "clients/:clientId/:tab?", element: <ClientPage />, roles: ["operator"] },
   { path: "clients/:clientId/postbacks/:endpointId", element: <ClientPage />, roles: ["operator"] },
   { path: "home", element: <HomePage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.home" },
+  { path: "stores", element: <StoresPage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.stores" },
+  { path: "stores/connect", element: <ConnectStorePage />, roles: ["operator", "admin"] },
+  { path: "stores/:storeId", element: <StoreSettingsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },
   { path: "emails", element: <EmailsPage />, roles: ["operator", "admin"], nav: "nav.emails" },
   { path: "postbacks", element: <PostbacksPage />, roles: ["admin"], nav: "nav.postbacks" },
@@ -40,4 +46,10 @@ export function landing(role: Role | null): string {
 
 export function routesFor(role: Role | null): readonly ConsoleRoute[] {
   return role ? ROUTES.filter((route) => route.roles.includes(role)) : [];
+}
+
+/** The screens a role may not see: routed to "Page not found", so that a path another role has
+ * (stores/connect) is never taken for a parameter of one this role has (stores/:storeId). */
+export function refusedFor(role: Role | null): readonly ConsoleRoute[] {
+  return ROUTES.filter((route) => !role || !route.roles.includes(role));
 }

@@ -1,7 +1,8 @@
 """The web console in Debian's Chromium (driven by Playwright's bundled driver, never a
-browser it downloads) against the real stack: client, access and notifier as processes on
-Kafka, PostgreSQL and the SMTP catcher, behind the gateway's own nginx configuration
-(deploy/gateway.sh config) serving console/dist."""
+browser it downloads) against the real stack: client, access, connector and notifier as
+processes on Kafka, PostgreSQL and the SMTP catcher, behind the gateway's own nginx
+configuration (deploy/gateway.sh config) serving console/dist. The connector reaches shops on
+loopback over plain http (the WooCommerce simulator the stores journey serves)."""
 
 import json
 import os
@@ -43,13 +44,13 @@ class Platform:
 
 
 def _free_base_port() -> int:
-    """A base port whose +1 (client), +2 (access) and +6 (notifier) are free: the gateway's
+    """A base port whose +1 (client), +2 (access), +3 (connector) and +6 (notifier) are free: the gateway's
     layout. Below the ephemeral range, so no outgoing connection takes one meanwhile."""
     for _ in range(200):
         base = random.randrange(20000, 32000, 10)
         sockets = []
         try:
-            for offset in (1, 2, 6):
+            for offset in (1, 2, 3, 6):
                 s = socket.socket()
                 s.bind(("127.0.0.1", base + offset))
                 sockets.append(s)
@@ -89,6 +90,14 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
     )
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     launch("client", port=base + 1, **jwks)
+    launch(
+        "connector",
+        port=base + 3,
+        PUBLIC_BASE_URL=url,  # shops deliver webhooks through the gateway
+        WOOCOMMERCE_REQUIRE_HTTPS="false",  # the simulator serves plain http on loopback
+        STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",
+        **jwks,
+    )
     launch(
         "notifier",
         port=base + 6,

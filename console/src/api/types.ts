@@ -1,6 +1,7 @@
 // Names for the generated API types (src/api/generated: `make docs` regenerates them).
 import type { components as Access } from "./generated/access";
 import type { components as Client } from "./generated/client";
+import type { components as Connector } from "./generated/connector";
 import type { components as Notifier } from "./generated/notifier";
 
 // every member but title and status may be absent from a problem+json body
@@ -35,3 +36,10 @@ export type Replayed = Notifier["schemas"]["Replayed"];
 export type Role = "operator" | "admin" | "store_manager" | "order_manager" | "read_only";
 export const CLIENT_ROLES = ["admin", "store_manager", "order_manager", "read_only"] as const;
 export type ClientRole = (typeof CLIENT_ROLES)[number];
+export type Store = Connector["schemas"]["StorePublic"];
+export type StorePage = Connector["schemas"]["StorePage"];
+export type Sync = Connector["schemas"]["SyncPublic"];
+export type Health = Connector["schemas"]["HealthPublic"];
+export type Install = Connector["schemas"]["InstallPublic"];
+export type PresseroConnected = Connector["schemas"]["PresseroConnected"];
+export type WooCommerceConnect = Connector["schemas"]["WooCommerceConnect"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routesFor } from "../routes";
+import { refusedFor, routesFor } from "../routes";
 import { capabilities, changesAnything, isLastActiveAdmin } from "./permissions";
 
 describe("navigation by role", () => {
@@ -28,6 +28,30 @@ describe("navigation by role", () => {
     }
     expect(capabilities("admin").managePostbacks && capabilities("operator").managePostbacks).toBe(true);
     expect(changesAnything("admin")).toBe(true);
+  });
+});
+
+describe("stores by role", () => {
+  it("lets operators and admins connect stores, store managers sync and disconnect, the others only read", () => {
+    const of = (role: Parameters<typeof capabilities>[0]) => [capabilities(role).addStores, capabilities(role).manageStores];
+    expect(of("operator")).toEqual([true, true]);
+    expect(of("admin")).toEqual([true, true]);
+    expect(of("store_manager")).toEqual([false, true]);
+    expect(of("order_manager")).toEqual([false, false]);
+    expect(of("read_only")).toEqual([false, false]);
+  });
+  it("routes Connect a store to those who may connect, and a client user's stores to every client role", () => {
+    expect(routesFor("store_manager").map((r) => r.path)).not.toContain("stores/connect");
+    expect(routesFor("admin").map((r) => r.path)).toContain("stores/connect");
+    for (const role of ["admin", "store_manager", "order_manager", "read_only"] as const) {
+      expect(routesFor(role).filter((r) => r.nav).map((r) => r.path)).toContain("stores");
+      expect(routesFor(role).map((r) => r.path)).toContain("stores/:storeId");
+    }
+    expect(routesFor("operator").filter((r) => r.nav).map((r) => r.path)).not.toContain("stores");
+  });
+  it("refuses a store manager the connect screen outright, never reading connect as a store id", () => {
+    expect(refusedFor("store_manager").map((r) => r.path)).toContain("stores/connect");
+    expect(refusedFor("admin").map((r) => r.path)).not.toContain("stores/connect");
   });
 });
 

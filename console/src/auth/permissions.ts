@@ -9,6 +9,8 @@ export interface Capabilities {
   manageTeam: boolean;
   viewEmails: boolean; // notifier: operator, admin
   managePostbacks: boolean; // notifier's postback endpoints: operator, the client's admin
+  addStores: boolean; // connector: AddsStores (operator, admin)
+  manageStores: boolean; // connector: ManagesStores (operator, admin, store manager: sync, disconnect)
 }
 
 export function capabilities(role: Role | null | undefined): Capabilities {
@@ -21,6 +23,8 @@ export function capabilities(role: Role | null | undefined): Capabilities {
     manageTeam: admin,
     viewEmails: operator || admin,
     managePostbacks: operator || admin,
+    addStores: operator || admin,
+    manageStores: operator || admin || role === "store_manager",
   };
 }
 

@@ -6,9 +6,10 @@ import { useApp } from "../app";
 import { Badge, ConfirmButton, Field, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { EmailLog } from "./Emails";
 import { DeliveryLog, PostbackEndpoints } from "./Postbacks";
+import { StoreList } from "./Stores";
 import { Team } from "./Team";
 
-const TABS = ["overview", "settings", "team", "emails", "postbacks"] as const;
+const TABS = ["overview", "stores", "settings", "team", "emails", "postbacks"] as const;
 
 /** Operators: one client, with its Overview, Settings (storefront access) and e-mails. */
 export function ClientPage() {
@@ -17,7 +18,7 @@ export function ClientPage() {
   const { clientId = "", endpointId } = params;
   const tab = endpointId ? "postbacks" : (params.tab ?? "overview"); // an endpoint's delivery log is under the Postbacks tab
   const { data: client, error, reload, setData } = useLoad(() => api.get<ClientRecord>(`/clients/${clientId}`), [clientId]);
-  const labels = { overview: t("client.overview"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails"), postbacks: t("client.postbacks") };
+  const labels = { overview: t("client.overview"), stores: t("client.stores"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails"), postbacks: t("client.postbacks") };
   if (!client) return <LoadError error={error} retry={reload} />;
   const archived = client.status === "archived";
   const archive = async () => setData(await api.send<ClientRecord>("POST", `/clients/${clientId}/${archived ? "restore" : "archive"}`));
@@ -54,6 +55,7 @@ export function ClientPage() {
           <dd>{date(client.updated_at)}</dd>
         </dl>
       )}
+      {tab === "stores" && <StoreList clientId={clientId} />}
       {tab === "settings" && <StorefrontAccessPanel clientId={clientId} archived={archived} />}
       {tab === "team" && <Team clientId={clientId} />}
       {tab === "emails" && <EmailLog clientId={clientId} />}

@@ -110,7 +110,10 @@ async def test_wrong_key_and_a_url_that_is_not_a_shop_are_refused_and_change_not
         )
         assert wrong.status_code == 422, wrong.text
         problem = wrong.json()
-        assert (problem["code"], problem["field"]) == ("woo_key_refused", "consumer_key")
+        assert (problem["code"], problem["field"]) == (
+            "woo_key_refused",
+            "consumer_secret",
+        )  # WooCommerce named the secret
         assert "Consumer secret is invalid" in problem["detail"] and "La boutique a refusé" in problem["detail"]
 
         not_a_shop = await _connect(api, shop, shop_url + "/blog", admin)

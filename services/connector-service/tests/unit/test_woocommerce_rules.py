@@ -69,3 +69,9 @@ def test_a_woocommerce_order_in_the_canonical_shape() -> None:
     order["shipping"] = order["billing"] = {}
     with pytest.raises(InvalidShopOrder):
         order_received(connection, order)
+
+
+def test_a_refused_key_pair_points_at_the_half_woocommerce_names() -> None:
+    assert rules.refused_key_field("Consumer secret is invalid.") == "consumer_secret"
+    assert rules.refused_key_field("Consumer key is invalid.") == "consumer_key"
+    assert rules.refused_key_field("HTTP 401") == "consumer_key"

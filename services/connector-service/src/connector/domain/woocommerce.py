@@ -22,6 +22,12 @@ URL_MAX = 300
 OrderMeaning = Literal["received", "cancelled", "nothing"]
 
 
+def refused_key_field(reason: str) -> str:
+    """The form field a refused key pair points at: WooCommerce says which half it refused
+    ("Consumer secret is invalid." / "Consumer key is invalid."); the key when it does not."""
+    return "consumer_secret" if "secret" in reason.lower() else "consumer_key"
+
+
 def clean_shop_url(url: str, *, require_https: bool) -> str:
     """The shop's base address as we keep it: scheme, host, port and path (a WordPress in a
     sub-folder), without query, fragment or trailing slash. A bare host means https. Plain

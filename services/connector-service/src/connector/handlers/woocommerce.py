@@ -71,9 +71,8 @@ async def connect_woocommerce(
     try:
         details = await adapter.verify_credentials(connection)
     except PlatformAuthFailed as refused:
-        raise CredentialsRefused(
-            "woo_key_refused", field="consumer_key", reason=refused.values.get("reason", "")
-        ) from refused
+        reason = str(refused.values.get("reason", ""))
+        raise CredentialsRefused("woo_key_refused", field=rules.refused_key_field(reason), reason=reason) from refused
 
     async with uow:
         if retried is None:

@@ -1,0 +1,62 @@
+import type { Sync } from "../api/types";
+
+/** The store statuses the connector answers, and how each is shown. */
+export type StoreStatus = "connecting" | "connected" | "needs_attention" | "disconnected";
+export const PLATFORMS = ["manual", "woocommerce", "shopify", "etsy", "pressero"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export function statusOf(status: string): StoreStatus {
+  return status === "connecting" || status === "connected" || status === "needs_attention" || status === "disconnected"
+    ? status
+    : "needs_attention"; // an unknown status asks for a look rather than passing for fine
+}
+
+export function statusTone(status: string): "ok" | "warn" | "bad" | "muted" {
+  return { connected: "ok", connecting: "warn", needs_attention: "bad", disconnected: "muted" }[statusOf(status)] as
+    | "ok"
+    | "warn"
+    | "bad"
+    | "muted";
+}
+
+export function isPlatform(value: string | null | undefined): value is Platform {
+  return (PLATFORMS as readonly string[]).includes(value ?? "");
+}
+
+/** A sync's progress for a progress bar: done of total, as a whole percentage (null while the
+ * total is not known yet: the first page has not come back). A finished sync is 100%. */
+export function syncPercent(sync: Pick<Sync, "done" | "total" | "status">): number | null {
+  if (sync.status === "succeeded") return 100;
+  if (sync.total === null || sync.total === undefined) return null;
+  if (sync.total <= 0) return sync.status === "running" ? 0 : 100;
+  return Math.min(100, Math.max(0, Math.round((sync.done / sync.total) * 100)));
+}
+
+export function syncFinished(sync: Pick<Sync, "status">): boolean {
+  return sync.status !== "running";
+}
+
+/** Follows a sync until it finishes: `read` answers its current state; each state is handed to
+ * `onProgress`; `wait` separates the reads; `stopped` ends the watch (the page was left). */
+export async function followSync(
+  first: Sync,
+  read: () => Promise<Sync>,
+  onProgress: (sync: Sync) => void,
+  wait: () => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<Sync> {
+  let sync = first;
+  onProgress(sync);
+  while (!syncFinished(sync) && !stopped()) {
+    await wait();
+    if (stopped()) break;
+    sync = await read();
+    onProgress(sync);
+  }
+  return sync;
+}
+
+/** A Shopify shop as the merchant types it, for the API (which also accepts the bare name). */
+export function shopifyShop(typed: string): string {
+  return typed.trim().replace(/^https?:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+}
