@@ -29,6 +29,7 @@ SERVICES=(
 )
 CLIENT=127.0.0.1:$((BASE_PORT + 1))
 ACCESS=127.0.0.1:$((BASE_PORT + 2))
+CONNECTOR=127.0.0.1:$((BASE_PORT + 3))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
 OPS=127.0.0.1:$((BASE_PORT + 9))
 
@@ -109,6 +110,8 @@ http {
         location /.well-known/ { proxy_pass http://$ACCESS; }
         location /clients { proxy_pass http://$CLIENT; }
         location /emails { proxy_pass http://$NOTIFIER; }
+        location /stores { proxy_pass http://$CONNECTOR; }
+        location /webhooks/ { proxy_pass http://$CONNECTOR; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')

@@ -22,13 +22,15 @@ SERVICES=(
     "order-intake-service:order_intake:$((BASE_PORT + 5))"
     "notifier-service:notifier:$((BASE_PORT + 6))"
     "ops:service_runtime.ops.gateway:$((BASE_PORT + 9))" # the gateway's /readyz and /docs/
+    # a local Shopify with the demo shop demo-shop.myshopify.com (libs/platform-simulators)
+    "shopify-simulator:platform_simulators.shopify:$((BASE_PORT + 90))"
 )
 
 # service_command <package>: the command line a service runs with (how pid files are checked)
 service_command() { echo "$VENV_PY -m $1"; }
 
 # installed <dir> <package>: the service is in this checkout (ops comes with service-runtime)
-installed() { [ "$1" = ops ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
+installed() { [ "$1" = ops ] || [ "$1" = shopify-simulator ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
 
 # port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
 port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }
@@ -55,6 +57,9 @@ start() {
     export STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="${STOREFRONTS_OUTBOUND_ALLOW_PRIVATE:-true}"
     # only the gateway (deploy/gateway.sh, proxy_bind) may name the caller in X-Forwarded-For
     export STOREFRONTS_TRUSTED_PROXIES="${STOREFRONTS_TRUSTED_PROXIES:-[\"$GATEWAY_UPSTREAM_ADDRESS\"]}"
+    # the connector talks to the Shopify simulator; the platforms reach us through the gateway
+    export CONNECTOR_SHOPIFY_BASE_URL="${CONNECTOR_SHOPIFY_BASE_URL-http://127.0.0.1:$((BASE_PORT + 90))}"
+    export CONNECTOR_PUBLIC_BASE_URL="${CONNECTOR_PUBLIC_BASE_URL:-http://127.0.0.1:${GATEWAY_PORT:-8080}}"
     local entry dir pkg port
     for entry in "${SERVICES[@]}"; do
         IFS=: read -r dir pkg port <<<"$entry"
@@ -77,7 +82,8 @@ start() {
 
 wait_ready() { # wait_ready <service> <port> <package>
     local i path=/readyz
-    [ "$1" = ops ] && path=/healthz # its /readyz is every service's
+    [ "$1" = ops ] && path=/healthz                 # its /readyz is every service's
+    [ "$1" = shopify-simulator ] && path=/healthz
 
     for i in $(seq 1 120); do
         if curl -fsS "http://127.0.0.1:$2$path" >/dev/null 2>&1; then

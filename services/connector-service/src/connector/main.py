@@ -3,10 +3,19 @@
 from fastapi import FastAPI
 
 from connector.bootstrap import build
+from connector.domain.messages import CATALOG
+from connector.entrypoints.health_api import router as health_router
+from connector.entrypoints.shopify_api import router as shopify_router
+from connector.entrypoints.stores_api import router as stores_router
+from connector.entrypoints.syncs_api import router as syncs_router
+from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.settings import ConnectorSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
 from service_runtime.runtime import Runtime
+from service_runtime.translated_problems import install_translated_problems
+
+WEBHOOK_MAX_BYTES = 4_000_000  # an order of many lines is larger than the API's 64 KiB
 
 
 def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
@@ -16,9 +25,13 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
     async def build_runtime() -> Runtime:
         return build(settings)
 
-    return create_api(
+    app = create_api(
         build_runtime,
         title="Connector service",
-        routers=[],
-        description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in.",
+        routers=[shopify_router, stores_router, health_router, syncs_router, webhooks_router],
+        body_limits={"/webhooks/": WEBHOOK_MAX_BYTES},
+        description="Shop connections (Shopify, Etsy, WooCommerce, Pressero, manual), product sync and webhooks in. "
+        "Problem details follow Accept-Language (en, fr).",
     )
+    install_translated_problems(app, CATALOG)
+    return app

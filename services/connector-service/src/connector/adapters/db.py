@@ -1,8 +1,450 @@
-"""Tables and migrations of the connector service. Its own tables come with its features;
-the runtime's outbox, inbox and revocation tables are in every service's migration history."""
+"""The store repository, the unit of work and the schema migrations of the connector."""
 
+import json
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from connector.adapters.tables import (
+    OAuthStateRow,
+    StoreRow,
+    SyncedProductRow,
+    SyncJobRow,
+    WebhookDeliveryRow,
+    utc,
+)
+from connector.domain.stores import Platform, Store
+from connector.domain.syncs import SyncJob
+from connector.ports import OAuthState, StoreNotes, SyncedProduct, WebhookDelivery
 from service_runtime.migrations import Migrations
+from service_runtime.unit_of_work import SqlUnitOfWork
 
-MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations")
+MIGRATIONS = Migrations(
+    Path(__file__).parents[1] / "migrations",
+    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow),
+)
+
+
+def to_store(row: StoreRow) -> Store:
+    return Store(
+        id=row.id,
+        client_id=row.client_id,
+        platform=row.platform,  # type: ignore[arg-type]
+        name=row.name,
+        status=row.status,  # type: ignore[arg-type]
+        test_mode=row.test_mode,
+        created_at=utc(row.created_at) or row.created_at,
+        updated_at=utc(row.updated_at) or row.updated_at,
+        shop_url=row.shop_url,
+        platform_shop_id=row.platform_shop_id,
+        currency=row.currency,
+        status_reason=row.status_reason,
+        version=row.version,
+    )
+
+
+def _fill(row: StoreRow, store: Store) -> StoreRow:
+    row.name = store.name
+    row.status = store.status
+    row.status_reason = store.status_reason
+    row.test_mode = store.test_mode
+    row.shop_url = store.shop_url
+    row.platform_shop_id = store.platform_shop_id
+    row.currency = store.currency
+    row.updated_at = store.updated_at
+    row.version = store.version
+    return row
+
+
+class SqlStoreRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> Store | None:
+        row = await self._session.get(StoreRow, store_id, with_for_update=for_update)
+        return to_store(row) if row else None
+
+    def add(self, store: Store) -> None:
+        row = StoreRow(
+            id=store.id,
+            client_id=store.client_id,
+            platform=store.platform,
+            name=store.name,
+            status=store.status,
+            created_at=store.created_at,
+            updated_at=store.updated_at,
+        )
+        self._session.add(_fill(row, store))
+
+    async def save(self, store: Store) -> None:
+        row = await self._session.get(StoreRow, store.id)
+        if row is None:
+            raise LookupError(store.id)
+        _fill(row, store)
+
+    async def listed(
+        self, *, client_id: str | None, store_ids: Sequence[str] | None, after: str | None, limit: int
+    ) -> list[Store]:
+        query = select(StoreRow)
+        if client_id is not None:
+            query = query.where(StoreRow.client_id == client_id)
+        if store_ids is not None:
+            query = query.where(col(StoreRow.id).in_(list(store_ids)))
+        if after:
+            query = query.where(StoreRow.id > after)
+        query = query.order_by(col(StoreRow.id)).limit(limit)
+        return [to_store(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def of_shop(self, platform: Platform, shop_url: str) -> list[Store]:
+        query = select(StoreRow).where(StoreRow.platform == platform, StoreRow.shop_url == shop_url)
+        return [to_store(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def sealed_credentials(self, store_id: str) -> str | None:
+        row = await self._session.get(StoreRow, store_id)
+        return row.sealed_credentials if row else None
+
+    async def keep_credentials(self, store_id: str, sealed: str | None) -> None:
+        row = await self._session.get(StoreRow, store_id)
+        if row is None:
+            raise LookupError(store_id)
+        row.sealed_credentials = sealed
+
+    async def notes(self, store_id: str) -> StoreNotes:
+        row = await self._session.get(StoreRow, store_id)
+        if row is None:
+            return StoreNotes()
+        return StoreNotes(
+            webhook_topics=tuple(json.loads(row.webhook_topics)) if row.webhook_topics else (),
+            last_error=row.last_error,
+            last_error_detail=row.last_error_detail,
+            last_error_at=utc(row.last_error_at),
+        )
+
+    async def note_webhooks(self, store_id: str, topics: Sequence[str]) -> None:
+        await self._session.execute(
+            update(StoreRow).where(col(StoreRow.id) == store_id).values(webhook_topics=json.dumps(sorted(topics)))
+        )
+
+    async def note_error(self, store_id: str, key: str | None, detail: str | None, at: datetime) -> None:
+        await self._session.execute(
+            update(StoreRow)
+            .where(col(StoreRow.id) == store_id)
+            .values(last_error=key, last_error_detail=detail, last_error_at=at if key else None)
+        )
+
+
+class SqlOAuthStates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, state: OAuthState) -> None:
+        self._session.add(
+            OAuthStateRow(
+                state_hash=state.state_hash,
+                platform=state.platform,
+                client_id=state.client_id,
+                store_id=state.store_id,
+                shop_url=state.shop_url,
+                sealed_verifier=state.sealed_verifier,
+                created_at=state.created_at,
+                expires_at=state.expires_at,
+            )
+        )
+
+    async def take(self, state_hash: str, *, now: datetime) -> OAuthState | None:
+        statement = (
+            update(OAuthStateRow)
+            .where(
+                col(OAuthStateRow.state_hash) == state_hash,
+                col(OAuthStateRow.used_at).is_(None),
+                col(OAuthStateRow.expires_at) > now,
+            )
+            .values(used_at=now)
+            .returning(OAuthStateRow)
+        )
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            return None
+        taken = row[0] if isinstance(row[0], OAuthStateRow) else OAuthStateRow(**row._mapping)
+        return OAuthState(
+            state_hash=taken.state_hash,
+            platform=taken.platform,  # type: ignore[arg-type]
+            client_id=taken.client_id,
+            store_id=taken.store_id,
+            shop_url=taken.shop_url,
+            created_at=utc(taken.created_at) or taken.created_at,
+            expires_at=utc(taken.expires_at) or taken.expires_at,
+            sealed_verifier=taken.sealed_verifier,
+        )
+
+
+class SqlWebhookDeliveries:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, delivery: WebhookDelivery) -> bool:
+        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id."""
+        values = {
+            "store_id": delivery.store_id,
+            "delivery_id": delivery.delivery_id[:200],
+            "topic": delivery.topic[:100],
+            "platform_order_id": delivery.platform_order_id,
+            "received_at": delivery.received_at,
+            "raw_body": delivery.raw_body,
+        }
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(WebhookDeliveryRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+            .returning(col(WebhookDeliveryRow.id))
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
+        where = col(WebhookDeliveryRow.store_id) == store_id
+        if platform_order_ids is not None:
+            where = where & col(WebhookDeliveryRow.platform_order_id).in_(list(platform_order_ids))
+        return where
+
+    async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:
+        result: Any = await self._session.execute(
+            update(WebhookDeliveryRow)
+            .where(self._of(store_id, platform_order_ids), col(WebhookDeliveryRow.raw_body).is_not(None))
+            .values(raw_body=None)
+        )
+        return int(result.rowcount or 0)
+
+    async def bodies_held(self, store_id: str, platform_order_ids: Sequence[str]) -> int:
+        query = select(func.count()).where(
+            self._of(store_id, platform_order_ids), col(WebhookDeliveryRow.raw_body).is_not(None)
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def last_received(self, store_id: str) -> datetime | None:
+        query = select(func.max(WebhookDeliveryRow.received_at)).where(col(WebhookDeliveryRow.store_id) == store_id)
+        return utc((await self._session.execute(query)).scalar_one_or_none())
+
+
+def _to_job(row: SyncJobRow) -> SyncJob:
+    return SyncJob(
+        id=row.id,
+        store_id=row.store_id,
+        status=row.status,  # type: ignore[arg-type]
+        full=row.full,
+        started_at=utc(row.started_at) or row.started_at,
+        product_ids=tuple(json.loads(row.product_ids)) if row.product_ids else (),
+        done=row.done,
+        total=row.total,
+        changed=row.changed,
+        removed=row.removed,
+        batches=row.batches,
+        error=row.error,
+        error_detail=row.error_detail,
+        finished_at=utc(row.finished_at),
+    )
+
+
+def _fill_job(row: SyncJobRow, job: SyncJob) -> SyncJobRow:
+    row.status = job.status
+    row.done, row.total, row.changed, row.removed, row.batches = (
+        job.done,
+        job.total,
+        job.changed,
+        job.removed,
+        job.batches,
+    )
+    row.error, row.error_detail, row.finished_at = job.error, job.error_detail, job.finished_at
+    return row
+
+
+class SqlSyncJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, job: SyncJob) -> None:
+        row = SyncJobRow(
+            id=job.id,
+            store_id=job.store_id,
+            status=job.status,
+            full=job.full,
+            product_ids=json.dumps(list(job.product_ids)) if job.product_ids else None,
+            started_at=job.started_at,
+        )
+        self._session.add(_fill_job(row, job))
+
+    async def get(self, job_id: str) -> SyncJob | None:
+        row = await self._session.get(SyncJobRow, job_id, populate_existing=True)
+        return _to_job(row) if row else None
+
+    async def save(self, job: SyncJob) -> None:
+        row = await self._session.get(SyncJobRow, job.id)
+        if row is None:
+            raise LookupError(job.id)
+        _fill_job(row, job)
+
+    async def running_full(self, store_id: str) -> SyncJob | None:
+        query = select(SyncJobRow).where(
+            col(SyncJobRow.store_id) == store_id,
+            col(SyncJobRow.status) == "running",
+            col(SyncJobRow.product_ids).is_(None),
+        )
+        row = (await self._session.execute(query.limit(1))).scalars().first()
+        return _to_job(row) if row else None
+
+    async def latest(self, store_id: str, *, limit: int = 10) -> list[SyncJob]:
+        query = (
+            select(SyncJobRow)
+            .where(col(SyncJobRow.store_id) == store_id)
+            .order_by(col(SyncJobRow.started_at).desc(), col(SyncJobRow.id))
+            .limit(limit)
+        )
+        return [_to_job(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def interrupt_running(self, *, now: datetime) -> int:
+        result: Any = await self._session.execute(
+            update(SyncJobRow)
+            .where(col(SyncJobRow.status) == "running")
+            .values(
+                status="failed",
+                error="sync_interrupted",
+                error_detail="The service stopped during the sync.",
+                finished_at=now,
+            )
+        )
+        return int(result.rowcount or 0)
+
+
+class SqlSyncedProducts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def fingerprints(self, store_id: str, product_ids: Sequence[str]) -> dict[str, str]:
+        if not product_ids:
+            return {}
+        query = select(SyncedProductRow.platform_product_id, SyncedProductRow.fingerprint).where(
+            col(SyncedProductRow.store_id) == store_id,
+            col(SyncedProductRow.platform_product_id).in_(list(product_ids)),
+        )
+        return {pid: fingerprint for pid, fingerprint in (await self._session.execute(query)).all()}
+
+    async def seen(
+        self, store_id: str, sync_id: str, products: Sequence[SyncedProduct], *, publish: Sequence[str], at: datetime
+    ) -> None:
+        """One multi-row upsert per page (no round trip per product)."""
+        if not products:
+            return
+        waiting = set(publish)
+        rows = [
+            {
+                "store_id": store_id,
+                "platform_product_id": p.platform_product_id,
+                "fingerprint": p.fingerprint,
+                "status": (p.status or "")[:20] or None,
+                "last_sync_id": sync_id,
+                "synced_at": at,
+                "pending_sync_id": sync_id if p.platform_product_id in waiting else None,
+                "payload": p.payload if p.platform_product_id in waiting else None,
+            }
+            for p in products
+        ]
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(SyncedProductRow).values(rows)
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=["store_id", "platform_product_id"],
+            set_={
+                "fingerprint": excluded.fingerprint,
+                "status": excluded.status,
+                "last_sync_id": excluded.last_sync_id,
+                "synced_at": excluded.synced_at,
+                "pending_sync_id": func.coalesce(excluded.pending_sync_id, SyncedProductRow.pending_sync_id),
+                "payload": func.coalesce(excluded.payload, SyncedProductRow.payload),
+            },
+        )
+        await self._session.execute(statement)
+
+    async def mark_gone(
+        self, store_id: str, sync_id: str, product_ids: Sequence[str] | None, *, since: datetime, at: datetime
+    ) -> int:
+        where = [
+            col(SyncedProductRow.store_id) == store_id,
+            col(SyncedProductRow.synced_at) < since,
+            func.coalesce(SyncedProductRow.status, "") != "deleted",
+        ]
+        if product_ids is not None:
+            where.append(col(SyncedProductRow.platform_product_id).in_(list(product_ids)))
+        gone = [
+            pid
+            for (pid,) in (
+                await self._session.execute(select(SyncedProductRow.platform_product_id).where(*where))
+            ).all()
+        ]
+        for pid in gone:
+            payload = json.dumps({"platform_product_id": pid, "title": "", "status": "deleted", "variants": []})
+            await self._session.execute(
+                update(SyncedProductRow)
+                .where(col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.platform_product_id) == pid)
+                .values(
+                    status="deleted",
+                    fingerprint="deleted",
+                    last_sync_id=sync_id,
+                    synced_at=at,
+                    pending_sync_id=sync_id,
+                    payload=payload,
+                )
+            )
+        return len(gone)
+
+    async def pending_count(self, store_id: str, sync_id: str) -> int:
+        query = select(func.count()).where(
+            col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
+        query = (
+            select(SyncedProductRow.platform_product_id, SyncedProductRow.payload)
+            .where(col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id)
+            .order_by(col(SyncedProductRow.platform_product_id))
+            .limit(limit)
+        )
+        taken = (await self._session.execute(query)).all()
+        if taken:
+            await self._session.execute(
+                update(SyncedProductRow)
+                .where(
+                    col(SyncedProductRow.store_id) == store_id,
+                    col(SyncedProductRow.platform_product_id).in_([pid for pid, _ in taken]),
+                )
+                .values(pending_sync_id=None, payload=None)
+            )
+        return [payload for _, payload in taken if payload]
+
+
+async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
+    """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention."""
+    result: Any = await session.execute(delete(WebhookDeliveryRow).where(col(WebhookDeliveryRow.received_at) < before))
+    return int(result.rowcount or 0)
+
+
+async def purge_oauth_states(session: AsyncSession, *, before: datetime) -> int:
+    result: Any = await session.execute(delete(OAuthStateRow).where(col(OAuthStateRow.expires_at) < before))
+    return int(result.rowcount or 0)
+
+
+class ConnectorUnitOfWork(SqlUnitOfWork):
+    def open_repositories(self, session: AsyncSession) -> None:
+        self.stores = SqlStoreRepository(session)
+        self.webhooks = SqlWebhookDeliveries(session)
+        self.oauth_states = SqlOAuthStates(session)
+        self.sync_jobs = SqlSyncJobs(session)
+        self.synced_products = SqlSyncedProducts(session)

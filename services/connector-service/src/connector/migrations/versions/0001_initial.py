@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:04:09.552687
+Create Date: 2026-11-30 06:29:48.317053
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,18 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('oauth_states',
+    sa.Column('state_hash', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('client_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('shop_url', sa.String(length=300), nullable=False),
+    sa.Column('sealed_verifier', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('state_hash')
     )
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -54,11 +66,106 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('kind', 'subject_id')
     )
+    op.create_table('stores',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=36), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('status_reason', sa.String(length=60), nullable=True),
+    sa.Column('test_mode', sa.Boolean(), nullable=False),
+    sa.Column('shop_url', sa.String(length=300), nullable=True),
+    sa.Column('platform_shop_id', sa.String(length=100), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('sealed_credentials', sa.Text(), nullable=True),
+    sa.Column('webhook_topics', sa.Text(), nullable=True),
+    sa.Column('last_webhook_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=60), nullable=True),
+    sa.Column('last_error_detail', sa.Text(), nullable=True),
+    sa.Column('last_error_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stores_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_stores_shop', ['platform', 'shop_url'], unique=False)
+
+    op.create_table('sync_jobs',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('full', sa.Boolean(), nullable=False),
+    sa.Column('product_ids', sa.Text(), nullable=True),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=True),
+    sa.Column('changed', sa.Integer(), nullable=False),
+    sa.Column('removed', sa.Integer(), nullable=False),
+    sa.Column('batches', sa.Integer(), nullable=False),
+    sa.Column('error', sa.String(length=60), nullable=True),
+    sa.Column('error_detail', sa.Text(), nullable=True),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('sync_jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_sync_jobs_store', ['store_id', 'started_at'], unique=False)
+
+    op.create_table('synced_products',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=True),
+    sa.Column('last_sync_id', sa.String(length=36), nullable=False),
+    sa.Column('synced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('pending_sync_id', sa.String(length=36), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id', 'platform_product_id')
+    )
+    with op.batch_alter_table('synced_products', schema=None) as batch_op:
+        batch_op.create_index('ix_synced_products_pending', ['pending_sync_id'], unique=False)
+
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('delivery_id', sa.String(length=200), nullable=False),
+    sa.Column('topic', sa.String(length=100), nullable=False),
+    sa.Column('platform_order_id', sa.String(length=100), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('raw_body', sa.LargeBinary(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('store_id', 'delivery_id', name='uq_webhook_delivery')
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_deliveries_order', ['store_id', 'platform_order_id'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_received', ['received_at'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_store_received', ['store_id', 'received_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_deliveries_store_received')
+        batch_op.drop_index('ix_webhook_deliveries_received')
+        batch_op.drop_index('ix_webhook_deliveries_order')
+
+    op.drop_table('webhook_deliveries')
+    with op.batch_alter_table('synced_products', schema=None) as batch_op:
+        batch_op.drop_index('ix_synced_products_pending')
+
+    op.drop_table('synced_products')
+    with op.batch_alter_table('sync_jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_sync_jobs_store')
+
+    op.drop_table('sync_jobs')
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.drop_index('ix_stores_shop')
+        batch_op.drop_index(batch_op.f('ix_stores_client_id'))
+
+    op.drop_table('stores')
     op.drop_table('revoked_access')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
@@ -66,5 +173,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
+    op.drop_table('oauth_states')
     op.drop_table('applied_events')
     # ### end Alembic commands ###

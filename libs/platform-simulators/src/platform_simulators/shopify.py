@@ -1,0 +1,679 @@
+"""A Shopify simulator: OAuth install, the Admin GraphQL API our connector uses, signed webhooks.
+
+Built from Shopify's public documentation (`../shared/reference/platforms.md` §1); one server
+plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com`` domain):
+
+- ``GET  /shops/{shop}/admin/oauth/authorize`` — the merchant approves at once: 302 to the
+  app's ``redirect_uri`` with ``code``, ``shop``, ``state``, ``timestamp``, ``host`` and the
+  query ``hmac`` (hex HMAC-SHA256 of the sorted pairs with the app's secret);
+- ``POST /shops/{shop}/admin/oauth/access_token`` — ``{client_id, client_secret, code}`` →
+  ``{access_token, scope}``; a code works once, for its shop only;
+- ``POST /shops/{shop}/admin/api/{version}/graphql.json`` — ``shop``, ``products`` (with
+  ``productsCount``, variants, cursor pagination and an ``id:`` search), ``webhookSubscriptions``,
+  ``webhookSubscriptionCreate``. Not a GraphQL engine: the operation is recognised by its root
+  field. Every answer carries ``extensions.cost.throttleStatus`` of a leaky bucket; a query
+  costing more than what is left gets ``THROTTLED``; ``throttle_every`` answers a 429 with
+  ``Retry-After`` now and then; a revoked or unknown token gets 401; injected failures 5xx;
+- webhooks: orders/create (a placed order), products/update, app/uninstalled, delivered to each
+  subscription's ``uri`` signed with the app's secret (``X-Shopify-Hmac-Sha256``, base64), with
+  ``X-Shopify-Webhook-Id`` (one per delivery, kept on redelivery), retried a few times on failure;
+- ``/simulator/...`` — the test and demo controls: place an order, redeliver, uninstall the
+  app, revoke tokens, inject failures, change or delete a product, look at the deliveries.
+
+``python -m platform_simulators.shopify --port 8090`` runs it (``make up`` does, with a demo shop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import time
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+SHOP_DOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com$")
+TOPIC_HEADERS = {
+    "ORDERS_CREATE": "orders/create",
+    "ORDERS_UPDATED": "orders/updated",
+    "ORDERS_CANCELLED": "orders/cancelled",
+    "ORDERS_PAID": "orders/paid",
+    "PRODUCTS_UPDATE": "products/update",
+    "PRODUCTS_CREATE": "products/create",
+    "PRODUCTS_DELETE": "products/delete",
+    "APP_UNINSTALLED": "app/uninstalled",
+}
+SIZES = ["XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"]
+COLOURS = ["Black", "White", "Navy", "Red", "Green", "Heather", "Sand", "Royal"]
+KINDS = ["T-shirt", "Poster", "Mug", "Hoodie", "Tote bag", "Card", "Sticker", "Canvas"]
+
+
+@dataclass
+class SimulatorConfig:
+    api_key: str = "storefronts-dev-app"
+    api_secret: str = "storefronts-dev-app-secret"
+    api_version: str = "2025-07"
+    catalog_products: int = 2000
+    variants_per_product: int = 3
+    bucket_max: float = 2000.0
+    restore_rate: float = 100.0
+    throttle_every: int = 0  # every Nth GraphQL request answers 429 (0: never)
+    webhook_attempts: int = 3
+    webhook_retry_seconds: float = 0.5
+    demo_shops: tuple[str, ...] = ("demo-shop.myshopify.com",)
+
+
+def sign_webhook(body: bytes, secret: str) -> str:
+    """``X-Shopify-Hmac-Sha256``: base64 of HMAC-SHA256 of the raw body."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def sign_query(params: dict[str, str], secret: str) -> str:
+    """The OAuth callback's ``hmac``: hex HMAC-SHA256 of the sorted ``k=v`` pairs but hmac."""
+
+    def escape(text: str, *, key: bool) -> str:
+        text = text.replace("%", "%25").replace("&", "%26")
+        return text.replace("=", "%3D") if key else text
+
+    message = "&".join(
+        f"{escape(k, key=True)}={escape(v, key=False)}"
+        for k, v in sorted(params.items())
+        if k not in ("hmac", "signature")
+    )
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def webhook_headers(
+    *, topic: str, shop: str, body: bytes, secret: str, webhook_id: str | None = None, api_version: str = "2025-07"
+) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Hmac-Sha256": sign_webhook(body, secret),
+        "X-Shopify-Shop-Domain": shop,
+        "X-Shopify-API-Version": api_version,
+        "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
+        "X-Shopify-Event-Id": str(uuid.uuid4()),
+        "X-Shopify-Triggered-At": datetime.now(UTC).isoformat(),
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Variant:
+    id: int
+    sku: str
+    title: str
+    price: str
+    options: dict[str, str]
+
+
+@dataclass
+class Product:
+    id: int
+    title: str
+    status: str = "ACTIVE"
+    published: bool = True
+    variants: list[Variant] = field(default_factory=list)
+    updated_at: str = field(default_factory=_now)
+
+
+def build_catalog(products: int, variants_per_product: int, *, seed: int = 0) -> dict[int, Product]:
+    catalog: dict[int, Product] = {}
+    for n in range(products):
+        product_id = 7_000_000_000 + seed * 1_000_000 + n
+        kind = KINDS[n % len(KINDS)]
+        product = Product(id=product_id, title=f"{kind} design #{n + 1}")
+        for v in range(variants_per_product):
+            size, colour = SIZES[v % len(SIZES)], COLOURS[(v // len(SIZES)) % len(COLOURS)]
+            product.variants.append(
+                Variant(
+                    id=40_000_000_000 + seed * 10_000_000 + n * 100 + v,
+                    sku=f"{kind[:3].upper()}-{n + 1:05d}-{size}-{colour[:3].upper()}",
+                    title=f"{size} / {colour}",
+                    price=f"{12 + (n % 20)}.{v % 10}0",
+                    options={"Size": size, "Color": colour},
+                )
+            )
+        catalog[product_id] = product
+    return catalog
+
+
+@dataclass
+class Delivery:
+    webhook_id: str
+    topic: str
+    uri: str
+    body: bytes
+    attempts: list[int] = field(default_factory=list)  # HTTP status per attempt (0: no answer)
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.attempts) and 200 <= self.attempts[-1] < 300
+
+
+@dataclass
+class Shop:
+    domain: str
+    catalog: dict[int, Product]
+    name: str = ""
+    currency: str = "EUR"
+    tokens: dict[str, str] = field(default_factory=dict)  # token → scopes
+    codes: dict[str, str] = field(default_factory=dict)  # code → scopes
+    subscriptions: list[dict[str, str]] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
+    available: float = 0.0
+    refilled_at: float = field(default_factory=time.monotonic)
+    requests: int = 0
+    throttled: int = 0
+    order_number: int = 1000
+
+
+class ShopifySimulator:
+    def __init__(self, config: SimulatorConfig | None = None) -> None:
+        self.config = config or SimulatorConfig()
+        self.shops: dict[str, Shop] = {}
+        for domain in self.config.demo_shops:
+            self.shop(domain)
+
+    def shop(self, domain: str) -> Shop:
+        if not SHOP_DOMAIN.match(domain):
+            raise HTTPException(404, f"There is no shop at {domain}")
+        if domain not in self.shops:
+            self.shops[domain] = Shop(
+                domain=domain,
+                name=domain.split(".")[0].replace("-", " ").title(),
+                catalog=build_catalog(
+                    self.config.catalog_products, self.config.variants_per_product, seed=len(self.shops)
+                ),
+                available=self.config.bucket_max,
+            )
+        return self.shops[domain]
+
+    # ------------------------------------------------------------------ throttle
+
+    def _refill(self, shop: Shop) -> None:
+        now = time.monotonic()
+        shop.available = min(
+            self.config.bucket_max, shop.available + (now - shop.refilled_at) * self.config.restore_rate
+        )
+        shop.refilled_at = now
+
+    def _cost_extension(self, shop: Shop, requested: float, actual: float | None) -> dict[str, Any]:
+        return {
+            "cost": {
+                "requestedQueryCost": requested,
+                "actualQueryCost": actual,
+                "throttleStatus": {
+                    "maximumAvailable": self.config.bucket_max,
+                    "currentlyAvailable": round(shop.available, 1),
+                    "restoreRate": self.config.restore_rate,
+                },
+            }
+        }
+
+    # ------------------------------------------------------------------ GraphQL
+
+    def graphql(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        if "webhookSubscriptionCreate" in query:
+            return self._subscribe(shop, variables), 10
+        if "webhookSubscriptions" in query:
+            return {"webhookSubscriptions": {"nodes": [dict(s) for s in shop.subscriptions]}}, 12
+        if re.search(r"\bproducts\s*\(", query):
+            return self._products(shop, query, variables)
+        if re.search(r"\bshop\s*\{", query):
+            return {
+                "shop": {
+                    "id": f"gid://shopify/Shop/{zlib.crc32(shop.domain.encode())}",
+                    "name": shop.name,
+                    "currencyCode": shop.currency,
+                    "myshopifyDomain": shop.domain,
+                    "plan": {"displayName": "Basic"},
+                }
+            }, 1
+        raise HTTPException(400, "The simulator does not know this query")
+
+    def _subscribe(self, shop: Shop, variables: dict[str, Any]) -> dict[str, Any]:
+        topic, uri = str(variables.get("topic", "")), str(variables.get("uri", ""))
+        errors = []
+        if topic not in TOPIC_HEADERS:
+            errors.append({"field": ["topic"], "message": f"Topic {topic} is not valid"})
+        if not uri.startswith(("https://", "http://")):
+            errors.append({"field": ["webhookSubscription", "uri"], "message": "Address is invalid"})
+        if any(s["topic"] == topic and s["uri"] == uri for s in shop.subscriptions):
+            errors.append(
+                {"field": ["webhookSubscription", "uri"], "message": "Address for this topic has already been taken"}
+            )
+        if errors:
+            return {"webhookSubscriptionCreate": {"webhookSubscription": None, "userErrors": errors}}
+        subscription = {
+            "id": f"gid://shopify/WebhookSubscription/{len(shop.subscriptions) + 1}",
+            "topic": topic,
+            "uri": uri,
+        }
+        shop.subscriptions.append(subscription)
+        return {"webhookSubscriptionCreate": {"webhookSubscription": dict(subscription), "userErrors": []}}
+
+    def _products(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        first = min(int(variables.get("first") or 50), 250)
+        variants_first = int(m.group(1)) if (m := re.search(r"variants\(first:\s*(\d+)", query)) else 100
+        products = sorted(shop.catalog.values(), key=lambda p: p.id)
+        if search := variables.get("query"):
+            wanted = {int(x) for x in re.findall(r"id:(\d+)", str(search))}
+            products = [p for p in products if p.id in wanted]
+        start = 0
+        if after := variables.get("after"):
+            last_id = int(base64.b64decode(str(after)).decode().split(":")[1])
+            start = next((i for i, p in enumerate(products) if p.id > last_id), len(products))
+        page = products[start : start + first]
+        nodes = [
+            {
+                "id": f"gid://shopify/Product/{p.id}",
+                "legacyResourceId": str(p.id),
+                "title": p.title,
+                "status": p.status,
+                "publishedAt": "2026-01-01T00:00:00Z" if p.published else None,
+                "featuredImage": {"url": f"https://cdn.example/{p.id}.png"},
+                "variants": {
+                    "nodes": [
+                        {
+                            "id": f"gid://shopify/ProductVariant/{v.id}",
+                            "legacyResourceId": str(v.id),
+                            "sku": v.sku,
+                            "title": v.title,
+                            "price": v.price,
+                            "selectedOptions": [{"name": k, "value": val} for k, val in v.options.items()],
+                        }
+                        for v in p.variants[:variants_first]
+                    ]
+                },
+            }
+            for p in page
+        ]
+        has_next = start + first < len(products)
+        data: dict[str, Any] = {
+            "products": {
+                "pageInfo": {
+                    "hasNextPage": has_next,
+                    "endCursor": base64.b64encode(f"cursor:{page[-1].id}".encode()).decode() if page else None,
+                },
+                "nodes": nodes,
+            }
+        }
+        if "productsCount" in query and variables.get("withCount", True):
+            data["productsCount"] = {"count": len(products)}
+        cost = 2 + first * (1 + variants_first / 10)
+        return data, cost
+
+    # ------------------------------------------------------------------ webhooks out
+
+    async def deliver(self, shop: Shop, topic_enum: str, payload: dict[str, Any]) -> list[Delivery]:
+        body = _json(payload)
+        deliveries = []
+        for subscription in [s for s in shop.subscriptions if s["topic"] == topic_enum]:
+            delivery = Delivery(
+                webhook_id=str(uuid.uuid4()), topic=TOPIC_HEADERS[topic_enum], uri=subscription["uri"], body=body
+            )
+            shop.deliveries.append(delivery)
+            await self.send(shop, delivery)
+            deliveries.append(delivery)
+        return deliveries
+
+    async def send(self, shop: Shop, delivery: Delivery) -> None:
+        """One delivery, tried ``webhook_attempts`` times, with the same webhook id."""
+        headers = webhook_headers(
+            topic=delivery.topic,
+            shop=shop.domain,
+            body=delivery.body,
+            secret=self.config.api_secret,
+            webhook_id=delivery.webhook_id,
+            api_version=self.config.api_version,
+        )
+        async with httpx.AsyncClient(timeout=5) as http:
+            for attempt in range(self.config.webhook_attempts):
+                try:
+                    response = await http.post(delivery.uri, content=delivery.body, headers=headers)
+                    delivery.attempts.append(response.status_code)
+                    if 200 <= response.status_code < 300:
+                        return
+                except httpx.HTTPError:
+                    delivery.attempts.append(0)
+                if attempt + 1 < self.config.webhook_attempts:
+                    await asyncio.sleep(self.config.webhook_retry_seconds * (attempt + 1))
+
+    def order_payload(
+        self, shop: Shop, *, lines: list[tuple[int, int]] | None = None, test: bool = False
+    ) -> dict[str, Any]:
+        """A Shopify order (REST shape, as orders/create delivers it). ``lines``: (variant id, quantity)."""
+        variants = {v.id: (p, v) for p in shop.catalog.values() for v in p.variants}
+        if not lines:
+            product = next(iter(sorted(shop.catalog.values(), key=lambda p: p.id)))
+            lines = [(product.variants[0].id, 1)]
+        shop.order_number += 1
+        order_id = 5_000_000_000 + len(shop.orders) + 1 + zlib.crc32(shop.domain.encode()) % 1000 * 100_000
+        line_items = []
+        total = 0.0
+        for n, (variant_id, quantity) in enumerate(lines):
+            product, variant = variants[variant_id]
+            total += float(variant.price) * quantity
+            line_items.append(
+                {
+                    "id": order_id * 10 + n,
+                    "product_id": product.id,
+                    "variant_id": variant.id,
+                    "sku": variant.sku,
+                    "title": product.title,
+                    "variant_title": variant.title,
+                    "name": f"{product.title} - {variant.title}",
+                    "quantity": quantity,
+                    "price": variant.price,
+                    "properties": [{"name": "Gift message", "value": "Happy birthday!"}] if n == 0 else [],
+                }
+            )
+        shipping = 4.90
+        address = {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "company": None,
+            "address1": "12 rue des Imprimeurs",
+            "address2": None,
+            "city": "Lyon",
+            "province": None,
+            "province_code": None,
+            "zip": "69002",
+            "country": "France",
+            "country_code": "FR",
+            "phone": "+33 4 00 00 00 00",
+        }
+        return {
+            "id": order_id,
+            "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
+            "name": f"#{shop.order_number}",
+            "order_number": shop.order_number,
+            "email": "ada@example.com",
+            "contact_email": "ada@example.com",
+            "created_at": _now(),
+            "processed_at": _now(),
+            "updated_at": _now(),
+            "currency": shop.currency,
+            "presentment_currency": shop.currency,
+            "total_price": f"{total + shipping:.2f}",
+            "subtotal_price": f"{total:.2f}",
+            "total_tax": f"{total * 0.2 / 1.2:.2f}",
+            "total_shipping_price_set": {
+                "shop_money": {"amount": f"{shipping:.2f}", "currency_code": shop.currency},
+                "presentment_money": {"amount": f"{shipping:.2f}", "currency_code": shop.currency},
+            },
+            "financial_status": "paid",
+            "fulfillment_status": None,
+            "test": test,
+            "note": "Please gift wrap",
+            "customer": {"id": 6_000_000_001, "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"},
+            "shipping_address": address,
+            "billing_address": address,
+            "shipping_lines": [{"title": "Standard", "price": f"{shipping:.2f}", "code": "STANDARD"}],
+            "line_items": line_items,
+            "cancelled_at": None,
+            "cancel_reason": None,
+        }
+
+
+def _json(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def create_app(config: SimulatorConfig | None = None) -> FastAPI:
+    sim = ShopifySimulator(config)
+    app = FastAPI(title="Shopify simulator", description=__doc__)
+    app.state.simulator = sim
+
+    @app.get("/healthz")
+    async def healthz() -> Any:
+        return {"status": "ok", "shops": sorted(sim.shops)}
+
+    # ------------------------------------------------------------------ OAuth
+
+    @app.get("/shops/{shop}/admin/oauth/authorize")
+    async def authorize(shop: str, client_id: str, scope: str, redirect_uri: str, state: str) -> Any:
+        target = sim.shop(shop)
+        if client_id != sim.config.api_key:
+            raise HTTPException(400, "Oauth error invalid_request: The client_id is not valid")
+        code = secrets.token_hex(16)
+        target.codes[code] = scope
+        params = {
+            "code": code,
+            "host": base64.b64encode(f"{shop}/admin".encode()).decode().rstrip("="),
+            "shop": shop,
+            "state": state,
+            "timestamp": str(int(time.time())),
+        }
+        params["hmac"] = sign_query(params, sim.config.api_secret)
+        separator = "&" if "?" in redirect_uri else "?"
+        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(params)}", status_code=302)
+
+    @app.post("/shops/{shop}/admin/oauth/access_token")
+    async def access_token(shop: str, request: Request) -> Any:
+        target = sim.shop(shop)
+        body = await request.json()
+        if body.get("client_id") != sim.config.api_key or body.get("client_secret") != sim.config.api_secret:
+            return JSONResponse({"error": "invalid_client"}, status_code=400)
+        scopes = target.codes.pop(str(body.get("code")), None)
+        if scopes is None:
+            return JSONResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "The authorization code was not found or was already used",
+                },
+                status_code=400,
+            )
+        token = "shpat_" + secrets.token_hex(16)
+        target.tokens[token] = scopes
+        return {"access_token": token, "scope": scopes}
+
+    # ------------------------------------------------------------------ Admin GraphQL
+
+    @app.post("/shops/{shop}/admin/api/{version}/graphql.json")
+    async def graphql(shop: str, version: str, request: Request) -> Any:
+        target = sim.shop(shop)
+        target.requests += 1
+        if target.fail_next:
+            return JSONResponse({"errors": "Internal error"}, status_code=target.fail_next.pop(0))
+        if request.headers.get("x-shopify-access-token") not in target.tokens:
+            return JSONResponse(
+                {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"},
+                status_code=401,
+            )
+        every = sim.config.throttle_every
+        if every and target.requests % every == 0:
+            target.throttled += 1
+            return JSONResponse(
+                {
+                    "errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+                },
+                status_code=429,
+                headers={"Retry-After": "0.2"},
+            )
+        body = await request.json()
+        query, variables = str(body.get("query", "")), dict(body.get("variables") or {})
+        data, cost = sim.graphql(target, query, variables)
+        sim._refill(target)
+        if cost > target.available:
+            target.throttled += 1
+            return {
+                "errors": [
+                    {
+                        "message": "Throttled",
+                        "extensions": {
+                            "code": "THROTTLED",
+                            "documentation": "https://shopify.dev/api/usage/rate-limits",
+                        },
+                    }
+                ],
+                "extensions": sim._cost_extension(target, cost, None),
+            }
+        target.available -= cost
+        return {"data": data, "extensions": sim._cost_extension(target, cost, cost)}
+
+    # ------------------------------------------------------------------ controls
+
+    @app.get("/simulator/shops/{shop}")
+    async def look(shop: str) -> Any:
+        target = sim.shop(shop)
+        return {
+            "shop": target.domain,
+            "products": len(target.catalog),
+            "variants": sum(len(p.variants) for p in target.catalog.values()),
+            "subscriptions": target.subscriptions,
+            "tokens": len(target.tokens),
+            "requests": target.requests,
+            "throttled": target.throttled,
+            "deliveries": [
+                {
+                    "webhook_id": d.webhook_id,
+                    "topic": d.topic,
+                    "uri": d.uri,
+                    "attempts": d.attempts,
+                    "delivered": d.delivered,
+                }
+                for d in target.deliveries
+            ],
+        }
+
+    @app.post("/simulator/shops/{shop}/orders")
+    async def place_order(shop: str, request: Request) -> Any:
+        """Places an order in the shop (body optional: ``{"lines": [[variant_id, quantity]], "test": false}``)
+        and delivers orders/create to every subscription, signed."""
+        target = sim.shop(shop)
+        raw = await request.body()
+        options = (await request.json()) if raw else {}
+        lines = [(int(v), int(q)) for v, q in options.get("lines") or []] or None
+        order = sim.order_payload(target, lines=lines, test=bool(options.get("test")))
+        target.orders.append(order)
+        deliveries = await sim.deliver(target, "ORDERS_CREATE", order)
+        return {
+            "order": order,
+            "deliveries": [{"webhook_id": d.webhook_id, "uri": d.uri, "attempts": d.attempts} for d in deliveries],
+        }
+
+    @app.post("/simulator/shops/{shop}/orders/{order_id}/cancel")
+    async def cancel_order(shop: str, order_id: int) -> Any:
+        target = sim.shop(shop)
+        order = next((o for o in target.orders if o["id"] == order_id), None)
+        if order is None:
+            raise HTTPException(404, "No such order")
+        order.update(cancelled_at=_now(), cancel_reason="customer")
+        deliveries = await sim.deliver(target, "ORDERS_CANCELLED", order)
+        return {"deliveries": [{"webhook_id": d.webhook_id, "attempts": d.attempts} for d in deliveries]}
+
+    @app.post("/simulator/shops/{shop}/deliveries/{webhook_id}/redeliver")
+    async def redeliver(shop: str, webhook_id: str) -> Any:
+        """Delivers a webhook again with the same ``X-Shopify-Webhook-Id`` (Shopify's retries do)."""
+        target = sim.shop(shop)
+        delivery = next((d for d in target.deliveries if d.webhook_id == webhook_id), None)
+        if delivery is None:
+            raise HTTPException(404, "No such delivery")
+        await sim.send(target, delivery)
+        return {"attempts": delivery.attempts}
+
+    @app.post("/simulator/shops/{shop}/uninstall")
+    async def uninstall(shop: str) -> Any:
+        """The merchant removes the app: app/uninstalled is delivered and the tokens stop working."""
+        target = sim.shop(shop)
+        deliveries = await sim.deliver(
+            target,
+            "APP_UNINSTALLED",
+            {"id": 1, "name": target.name, "myshopify_domain": target.domain, "domain": target.domain},
+        )
+        target.tokens.clear()
+        target.subscriptions.clear()
+        return {"deliveries": [{"webhook_id": d.webhook_id, "attempts": d.attempts} for d in deliveries]}
+
+    @app.post("/simulator/shops/{shop}/tokens/revoke")
+    async def revoke(shop: str) -> Any:
+        sim.shop(shop).tokens.clear()
+        return {"revoked": True}
+
+    @app.post("/simulator/shops/{shop}/failures")
+    async def fail(shop: str, request: Request) -> Any:
+        """The next ``count`` API calls answer ``status`` (default 503)."""
+        options = await request.json()
+        sim.shop(shop).fail_next.extend([int(options.get("status", 503))] * int(options.get("count", 1)))
+        return {"queued": len(sim.shop(shop).fail_next)}
+
+    @app.patch("/simulator/shops/{shop}/products/{product_id}")
+    async def change_product(shop: str, product_id: int, request: Request) -> Any:
+        """Changes a product (``title``, ``status``: ACTIVE/DRAFT/ARCHIVED, ``published``) and
+        delivers products/update."""
+        target = sim.shop(shop)
+        product = target.catalog.get(product_id)
+        if product is None:
+            raise HTTPException(404, "No such product")
+        changes = await request.json()
+        product.title = str(changes.get("title", product.title))
+        product.status = str(changes.get("status", product.status))
+        product.published = bool(changes.get("published", product.published))
+        product.updated_at = _now()
+        await sim.deliver(
+            target,
+            "PRODUCTS_UPDATE",
+            {
+                "id": product.id,
+                "title": product.title,
+                "status": product.status.lower(),
+                "updated_at": product.updated_at,
+            },
+        )
+        return {"id": product.id, "title": product.title, "status": product.status}
+
+    @app.delete("/simulator/shops/{shop}/products/{product_id}")
+    async def delete_product(shop: str, product_id: int) -> Any:
+        target = sim.shop(shop)
+        if target.catalog.pop(product_id, None) is None:
+            raise HTTPException(404, "No such product")
+        await sim.deliver(target, "PRODUCTS_DELETE", {"id": product_id})
+        return {"deleted": product_id}
+
+    return app
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Run the Shopify simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SHOPIFY_SIMULATOR_PORT", "8090")))
+    parser.add_argument("--products", type=int, default=2000, help="products per shop")
+    parser.add_argument("--variants", type=int, default=3, help="variants per product")
+    parser.add_argument("--api-key", default=SimulatorConfig.api_key)
+    parser.add_argument("--api-secret", default=SimulatorConfig.api_secret)
+    args = parser.parse_args()
+    config = SimulatorConfig(
+        api_key=args.api_key,
+        api_secret=args.api_secret,
+        catalog_products=args.products,
+        variants_per_product=args.variants,
+    )
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

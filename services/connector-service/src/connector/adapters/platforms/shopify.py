@@ -1,0 +1,251 @@
+"""The Shopify adapter (``ports.ShopPlatform`` and ``ports.OAuthPlatform``).
+
+Every call leaves through the SSRF guard: the shop's address is one a user typed (checked
+against Shopify's shop-domain rule first). ``CONNECTOR_SHOPIFY_BASE_URL`` points it at the local
+simulator, where a shop lives under ``{base}/shops/{shop}``."""
+
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import structlog
+
+from connector.adapters.platforms import platform
+from connector.adapters.shopify import orders, products, signing
+from connector.adapters.shopify.graphql import ShopifyGraphQL
+from connector.domain.errors import (
+    PlatformAuthFailed,
+    PlatformError,
+    PlatformNotSupported,
+    PlatformUnavailable,
+    WebhookUnreadable,
+)
+from connector.domain.stores import Platform
+from connector.ports import (
+    Fulfillment,
+    PrivacyRequest,
+    ProductPage,
+    ShopConnection,
+    ShopDetails,
+    WebhookOutcome,
+    WebhookReceipt,
+    WebhookSubscription,
+)
+from connector.settings import ConnectorSettings
+from service_runtime.outbound import guarded_client
+from storefront_events import OrderReceived
+
+log = structlog.get_logger()
+
+#: The topics subscribed on install (GraphQL enum → the X-Shopify-Topic it delivers)
+TOPICS = {
+    "ORDERS_CREATE": "orders/create",
+    "ORDERS_UPDATED": "orders/updated",
+    "ORDERS_CANCELLED": "orders/cancelled",
+    "PRODUCTS_UPDATE": "products/update",
+    "APP_UNINSTALLED": "app/uninstalled",
+}
+
+SHOP_QUERY = "{ shop { id name currencyCode myshopifyDomain plan { displayName } } }"
+SUBSCRIPTIONS_QUERY = "{ webhookSubscriptions(first: 100) { nodes { id topic uri } } }"
+CREATE_SUBSCRIPTION = """
+mutation Subscribe($topic: WebhookSubscriptionTopic!, $uri: String!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: {uri: $uri, format: JSON}) {
+    webhookSubscription { id topic uri }
+    userErrors { field message }
+  }
+}
+"""
+
+
+class ShopifyAdapter:
+    def __init__(self, settings: ConnectorSettings) -> None:
+        self._settings = settings
+        self._secrets = [settings.shopify_api_secret.get_secret_value()]
+        if settings.shopify_previous_api_secret is not None:
+            self._secrets.append(settings.shopify_previous_api_secret.get_secret_value())
+
+    @property
+    def platform(self) -> Platform:
+        return "shopify"
+
+    # ------------------------------------------------------------------ addresses
+
+    def shop_root(self, shop: str) -> str:
+        base = self._settings.shopify_base_url.rstrip("/")
+        return f"{base}/shops/{shop}" if base else f"https://{shop}"
+
+    def _graphql(self, connection: ShopConnection) -> ShopifyGraphQL:
+        if not connection.shop_url or "access_token" not in connection.credentials:
+            raise PlatformAuthFailed("platform_auth_failed")
+        return ShopifyGraphQL(
+            endpoint=f"{self.shop_root(connection.shop_url)}/admin/api/{self._settings.shopify_api_version}/graphql.json",
+            access_token=connection.credentials["access_token"],
+            allow_private=self._settings.outbound_allow_private,
+        )
+
+    # ------------------------------------------------------------------ OAuth
+
+    def authorize_url(self, *, shop_url: str, state: str, redirect_uri: str, code_challenge: str | None = None) -> str:
+        query = urlencode(
+            {
+                "client_id": self._settings.shopify_api_key,
+                "scope": self._settings.shopify_scopes,
+                "redirect_uri": redirect_uri,
+                "state": state,
+            }
+        )
+        return f"{self.shop_root(shop_url)}/admin/oauth/authorize?{query}"
+
+    def callback_signed(self, query: Sequence[tuple[str, str]]) -> bool:
+        return signing.query_signed(query, self._secrets)
+
+    async def exchange_code(
+        self, *, shop_url: str, code: str, redirect_uri: str, code_verifier: str | None = None
+    ) -> dict[str, str]:
+        url = f"{self.shop_root(shop_url)}/admin/oauth/access_token"
+        body = {
+            "client_id": self._settings.shopify_api_key,
+            "client_secret": self._secrets[0],
+            "code": code,
+        }
+        try:
+            async with guarded_client(allow_private=self._settings.outbound_allow_private, timeout=15) as http:
+                response = await http.post(url, json=body, headers={"Accept": "application/json"})
+        except httpx.HTTPError as error:
+            raise PlatformUnavailable("platform_unavailable", reason=type(error).__name__) from error
+        if response.status_code >= 500:
+            raise PlatformUnavailable("platform_unavailable", reason=f"HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise PlatformAuthFailed("platform_auth_failed")
+        try:
+            token = response.json()
+            return {"access_token": str(token["access_token"]), "scope": str(token.get("scope", ""))}
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise PlatformError("platform_refused", reason="no access token in the answer") from error
+
+    # ------------------------------------------------------------------ the shop
+
+    async def verify_credentials(self, connection: ShopConnection) -> ShopDetails:
+        async with self._graphql(connection) as api:
+            shop = (await api.query(SHOP_QUERY, cost=2)).get("shop") or {}
+        return ShopDetails(
+            name=shop.get("name"),
+            platform_shop_id=str(shop.get("id", "")).rsplit("/", 1)[-1] or None,
+            currency=shop.get("currencyCode"),
+            plan=(shop.get("plan") or {}).get("displayName"),
+        )
+
+    async def webhooks(self, connection: ShopConnection) -> list[WebhookSubscription]:
+        async with self._graphql(connection) as api:
+            return await self._subscriptions(api)
+
+    async def _subscriptions(self, api: ShopifyGraphQL) -> list[WebhookSubscription]:
+        data = await api.query(SUBSCRIPTIONS_QUERY, cost=12)
+        return [
+            WebhookSubscription(topic=TOPICS.get(n["topic"], str(n["topic"])), address=n["uri"], platform_id=n["id"])
+            for n in (data.get("webhookSubscriptions") or {}).get("nodes") or []
+        ]
+
+    async def register_webhooks(self, connection: ShopConnection, *, address: str) -> list[WebhookSubscription]:
+        async with self._graphql(connection) as api:
+            held = await self._subscriptions(api)
+            there = {(s.topic, s.address) for s in held}
+            for enum, topic in TOPICS.items():
+                if (topic, address) in there:
+                    continue
+                data = await api.query(CREATE_SUBSCRIPTION, {"topic": enum, "uri": address}, cost=10)
+                created = data.get("webhookSubscriptionCreate") or {}
+                if errors := created.get("userErrors"):
+                    raise PlatformError("platform_refused", reason="; ".join(str(e.get("message")) for e in errors))
+                node = created.get("webhookSubscription") or {}
+                held.append(WebhookSubscription(topic=topic, address=address, platform_id=node.get("id")))
+        return [s for s in held if s.address == address]
+
+    async def products(
+        self, connection: ShopConnection, *, product_ids: Sequence[str] | None = None
+    ) -> AsyncIterator[ProductPage]:
+        search = products.ids_query(list(product_ids)) if product_ids else None
+        after: str | None = None
+        total: int | None = None
+        async with self._graphql(connection) as api:
+            while True:
+                variables: dict[str, Any] = {
+                    "first": products.PAGE_SIZE,
+                    "after": after,
+                    "query": search,
+                    "withCount": after is None,
+                }
+                data = await api.query(products.PRODUCTS_QUERY, variables, cost=products.QUERY_COST)
+                if after is None:
+                    total = int(((data.get("productsCount") or {}).get("count")) or 0) or None
+                page = data.get("products") or {}
+                yield ProductPage(products=[products.store_product(n) for n in page.get("nodes") or []], total=total)
+                info = page.get("pageInfo") or {}
+                if not info.get("hasNextPage"):
+                    return
+                after = info.get("endCursor")
+
+    async def recent_orders(self, connection: ShopConnection, *, since: datetime) -> list[OrderReceived]:
+        raise PlatformNotSupported("platform_not_supported", platform="shopify (reconciliation)")
+
+    async def push_fulfillment(self, connection: ShopConnection, fulfillment: Fulfillment) -> None:
+        raise PlatformNotSupported("platform_not_supported", platform="shopify (fulfillment)")
+
+    # ------------------------------------------------------------------ webhooks in
+
+    def read_webhook(self, headers: Mapping[str, str]) -> WebhookReceipt:
+        return WebhookReceipt(
+            topic=headers.get("x-shopify-topic", ""),
+            delivery_id=headers.get("x-shopify-webhook-id") or None,
+            shop=headers.get("x-shopify-shop-domain") or None,
+        )
+
+    def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
+        return signing.webhook_signed(body, headers.get("x-shopify-hmac-sha256"), self._secrets)
+
+    def webhook_outcome(self, connection: ShopConnection, receipt: WebhookReceipt, body: bytes) -> WebhookOutcome:
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise WebhookUnreadable("webhook_payload_invalid", reason="not JSON") from error
+        if not isinstance(payload, dict):
+            raise WebhookUnreadable("webhook_payload_invalid", reason="not a JSON object")
+        topic = receipt.topic
+        if topic == "orders/create":
+            received = orders.order_received(connection, payload)
+            return WebhookOutcome(events=[received], platform_order_id=received.platform_order_id)
+        if topic == "orders/cancelled":
+            cancelled = orders.order_cancelled(connection, payload)
+            return WebhookOutcome(events=[cancelled], platform_order_id=cancelled.platform_order_id)
+        if topic in ("orders/updated", "orders/paid"):
+            return WebhookOutcome(platform_order_id=str(payload.get("id")) if payload.get("id") else None)
+        if topic in ("products/update", "products/create", "products/delete"):
+            return WebhookOutcome(products_to_sync=[str(payload["id"])] if payload.get("id") else [])
+        if topic == "app/uninstalled":
+            return WebhookOutcome(disconnect_reason="revoked_on_platform")
+        if topic == "customers/data_request":
+            return WebhookOutcome(privacy=_privacy("customer_data_request", payload, "orders_requested"))
+        if topic == "customers/redact":
+            return WebhookOutcome(privacy=_privacy("customer_redact", payload, "orders_to_redact"))
+        if topic == "shop/redact":
+            return WebhookOutcome(privacy=PrivacyRequest(kind="shop_redact"))
+        log.info("shopify.webhook_topic_ignored", topic=topic)
+        return WebhookOutcome()
+
+
+def _privacy(kind: Any, payload: Mapping[str, Any], orders_key: str) -> PrivacyRequest:
+    customer = payload.get("customer") or {}
+    return PrivacyRequest(
+        kind=kind,
+        customer_email=customer.get("email"),
+        platform_order_ids=[str(o) for o in payload.get(orders_key) or []],
+    )
+
+
+@platform("shopify")
+def shopify(settings: ConnectorSettings) -> ShopifyAdapter:
+    return ShopifyAdapter(settings)

@@ -1,0 +1,1 @@
+"""Connector rules. Pure Python: no I/O, no framework, no libs/events."""

@@ -1,0 +1,150 @@
+"""What the stores API accepts and returns."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from connector.domain.stores import NAME_MAX, Store
+from connector.domain.syncs import SyncJob
+
+
+class ManualStoreCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Direct orders"}]})
+
+    name: str = Field(max_length=NAME_MAX, description="Display name, e.g. 'Direct orders'")
+    test_mode: bool = Field(default=False, description="Orders of a test store are never produced")
+    client_id: str | None = Field(
+        default=None, max_length=36, description="Operators only: the client the store is for"
+    )
+
+
+class StorePublic(BaseModel):
+    id: str
+    client_id: str
+    platform: str = Field(description="shopify, etsy, woocommerce, pressero or manual")
+    name: str
+    status: str = Field(description="connecting, connected, needs_attention or disconnected")
+    status_reason: str | None = None
+    test_mode: bool
+    shop_url: str | None = None
+    platform_shop_id: str | None = None
+    currency: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, store: Store) -> "StorePublic":
+        return cls(
+            id=store.id,
+            client_id=store.client_id,
+            platform=store.platform,
+            name=store.name,
+            status=store.status,
+            status_reason=store.status_reason,
+            test_mode=store.test_mode,
+            shop_url=store.shop_url,
+            platform_shop_id=store.platform_shop_id,
+            currency=store.currency,
+            created_at=store.created_at,
+            updated_at=store.updated_at,
+        )
+
+
+class StorePage(BaseModel):
+    items: list[StorePublic]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class ShopifyInstall(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"shop": "acme-prints"}]})
+
+    shop: str = Field(max_length=300, description="The shop's name or address (acme-prints, acme-prints.myshopify.com)")
+    test_mode: bool = False
+    client_id: str | None = Field(default=None, max_length=36, description="Operators only: the client")
+    store_id: str | None = Field(
+        default=None, max_length=36, description="Reconnect this store (after a break) instead of adding one"
+    )
+
+
+class InstallPublic(BaseModel):
+    store: StorePublic
+    authorize_url: str = Field(description="Send the client's browser there to approve the app")
+    expires_in: int = Field(description="Seconds the approval may take")
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full: bool = Field(
+        default=False,
+        description="Publish every product (full_sync) instead of only what changed since the last sync",
+    )
+
+
+class SyncPublic(BaseModel):
+    id: str
+    store_id: str
+    status: str = Field(description="running, succeeded or failed")
+    full: bool
+    products: list[str] = Field(description="A sync of these products only (empty: the whole catalog)")
+    done: int = Field(description="Products read from the shop so far")
+    total: int | None = Field(description="Products the shop has, when it says")
+    changed: int = Field(description="Products published as new or changed")
+    removed: int = Field(description="Products gone from the shop, published as deleted")
+    batches: int
+    error: str | None = Field(description="Message key of the failure")
+    error_detail: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: SyncJob) -> "SyncPublic":
+        return cls(
+            id=job.id,
+            store_id=job.store_id,
+            status=job.status,
+            full=job.full,
+            products=list(job.product_ids),
+            done=job.done,
+            total=job.total,
+            changed=job.changed,
+            removed=job.removed,
+            batches=job.batches,
+            error=job.error,
+            error_detail=job.error_detail,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
+
+
+class ProblemPublic(BaseModel):
+    code: str = Field(description="Stable key of the message")
+    message: str = Field(description="In the reader's language (Accept-Language: en, fr)")
+
+
+class SyncSummary(BaseModel):
+    id: str
+    status: str
+    done: int
+    total: int | None
+    changed: int
+    removed: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class HealthPublic(BaseModel):
+    store_id: str
+    status: str
+    credentials_valid: bool | None = Field(
+        description="The shop accepted our credentials just now; null when not checked or the shop did not answer"
+    )
+    webhooks_expected: list[str] = Field(description="Topics subscribed when the store was connected")
+    webhooks_registered: list[str] | None = Field(description="Topics the shop holds for us now (null: not checked)")
+    webhooks_missing: list[str]
+    last_webhook_at: datetime | None
+    last_sync: SyncSummary | None
+    last_error: ProblemPublic | None
+    last_error_at: datetime | None
+    problems: list[ProblemPublic] = Field(description="What needs doing, in words a client understands")

@@ -1,0 +1,1 @@
+"""Use cases of the connector: load → decide → save → emit → commit. No framework."""

@@ -1,0 +1,92 @@
+"""A store's health: are its credentials still accepted, are its webhooks still subscribed, when
+did the last webhook come, how did the last sync end, and what went wrong lately, as message keys
+the page says in the reader's language (the guide's troubleshooting list: authentication errors,
+sync problems, plan restrictions)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from connector.domain.access import Viewer
+from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformNotSupported, PlatformUnavailable
+from connector.domain.stores import Store
+from connector.domain.syncs import SyncJob
+from connector.handlers.stores import load_visible
+from connector.ports import Platforms, ShopConnection, UnitOfWork, Vault
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    detail: str | None = None  # the English sentence as it was said, when its values were not kept
+
+
+@dataclass(frozen=True)
+class StoreHealth:
+    store: Store
+    credentials_valid: bool | None  # None: not checked (manual, disconnected) or the platform did not answer
+    webhooks_expected: tuple[str, ...]
+    webhooks_registered: tuple[str, ...] | None  # None: not checked
+    last_webhook_at: datetime | None
+    last_sync: SyncJob | None
+    last_error: Problem | None
+    last_error_at: datetime | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def webhooks_missing(self) -> tuple[str, ...]:
+        if self.webhooks_registered is None:
+            return ()
+        return tuple(t for t in self.webhooks_expected if t not in self.webhooks_registered)
+
+
+async def store_health(
+    viewer: Viewer, store_id: str, *, uow: UnitOfWork, platforms: Platforms, vault: Vault
+) -> StoreHealth:
+    async with uow:
+        store = await load_visible(uow, viewer, store_id)
+        notes = await uow.stores.notes(store.id)
+        sealed = await uow.stores.sealed_credentials(store.id)
+        last_webhook_at = await uow.webhooks.last_received(store.id)
+        syncs = await uow.sync_jobs.latest(store.id, limit=1)
+    problems: list[Problem] = []
+    valid: bool | None = None
+    registered: tuple[str, ...] | None = None
+    if store.platform != "manual" and store.status != "disconnected":
+        connection = ShopConnection.of(store, vault.open(sealed) if sealed else None)
+        try:
+            adapter = platforms.adapter(store.platform)
+            await adapter.verify_credentials(connection)
+            valid = True
+            registered = tuple(sorted({s.topic for s in await adapter.webhooks(connection)}))
+        except PlatformAuthFailed as error:
+            valid = False
+            problems.append(Problem(error.key, error.values))
+        except PlatformUnavailable as error:
+            problems.append(Problem(error.key, error.values))
+        except (PlatformError, PlatformNotSupported) as error:
+            problems.append(Problem(error.key, error.values))
+    if store.status == "needs_attention" and store.status_reason and valid is not False:
+        problems.append(Problem(store.status_reason))
+    if store.status == "disconnected":
+        problems.append(Problem("store_disconnected", {"name": store.name}))
+    if registered is not None and (missing := [t for t in notes.webhook_topics if t not in registered]):
+        problems.append(Problem("webhooks_missing", {"topics": ", ".join(missing)}))
+    last_sync = syncs[0] if syncs else None
+    if last_sync is not None and last_sync.status == "failed" and last_sync.error:
+        problems.append(Problem(last_sync.error))
+    last_error = Problem(notes.last_error, detail=notes.last_error_detail) if notes.last_error else None
+    if last_error is not None and all(p.key != last_error.key for p in problems):
+        problems.append(last_error)
+    return StoreHealth(
+        store=store,
+        credentials_valid=valid,
+        webhooks_expected=tuple(notes.webhook_topics),
+        webhooks_registered=registered,
+        last_webhook_at=last_webhook_at,
+        last_sync=last_sync,
+        last_error=last_error,
+        last_error_at=notes.last_error_at,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,181 @@
+"""Webhooks in: verified, de-duplicated and made durable in one transaction.
+
+The delivery row (its de-duplication key and raw body), the canonical events in the outbox and
+any change of the store commit together before the platform gets its 2xx: an acknowledged
+order is never lost (the relay publishes it when Kafka is reachable) and a delivery repeated by
+the platform changes nothing. A bad signature is refused (401) before anything is written."""
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import structlog
+
+from connector.domain import stores as rules
+from connector.domain.errors import StoreNotFound, WebhookNotAccepted, WebhookRefused, WebhookUnreadable
+from connector.domain.stores import Store
+from connector.handlers.stores import store_disconnected
+from connector.ports import (
+    Clock,
+    Platforms,
+    ShopConnection,
+    ShopPlatform,
+    UnitOfWork,
+    Vault,
+    WebhookDelivery,
+    WebhookOutcome,
+    WebhookReceipt,
+)
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    """What to answer, and what to start once committed (products to sync again)."""
+
+    status: str  # accepted, duplicate, unreadable
+    store_id: str | None = None
+    reply: Mapping[str, object] | None = None
+    products_to_sync: Sequence[str] = field(default_factory=tuple)
+
+
+async def receive_webhook(
+    platform: str,
+    store_id: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    uow: UnitOfWork,
+    platforms: Platforms,
+    vault: Vault,
+    clock: Clock,
+) -> WebhookAnswer:
+    """A webhook delivered to the address registered for one store."""
+    adapter = platforms.adapter(platform)
+    receipt = adapter.read_webhook(headers)
+    async with uow:
+        store = await uow.stores.get(store_id)
+        if store is None or store.platform != platform:
+            raise StoreNotFound("store_not_found", store_id=store_id)
+        connection = await _connection(uow, vault, store)
+        _verify(adapter, connection, body, headers, receipt)
+        answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
+        if answer.status != "duplicate":
+            await uow.commit()
+    return answer
+
+
+async def receive_app_webhook(
+    platform: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    uow: UnitOfWork,
+    platforms: Platforms,
+    vault: Vault,
+    clock: Clock,
+) -> list[WebhookAnswer]:
+    """A webhook of the app as a whole (Shopify's privacy topics), for the shop its headers name:
+    applied to every store connected to that shop, disconnected ones included."""
+    adapter = platforms.adapter(platform)
+    receipt = adapter.read_webhook(headers)
+    async with uow:
+        stores = await uow.stores.of_shop(adapter.platform, receipt.shop) if receipt.shop else []
+        anonymous = ShopConnection(store_id="", client_id="", platform=adapter.platform, shop_url=receipt.shop)
+        if not adapter.webhook_signed(anonymous, body, headers):
+            raise WebhookRefused("webhook_signature_invalid")
+        answers = []
+        for store in stores:
+            connection = await _connection(uow, vault, store)
+            answers.append(await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock))
+        await uow.commit()
+    return answers
+
+
+async def _connection(uow: UnitOfWork, vault: Vault, store: Store) -> ShopConnection:
+    sealed = await uow.stores.sealed_credentials(store.id)
+    return ShopConnection.of(store, vault.open(sealed) if sealed else None)
+
+
+def _verify(
+    adapter: ShopPlatform, connection: ShopConnection, body: bytes, headers: Mapping[str, str], receipt: WebhookReceipt
+) -> None:
+    if not adapter.webhook_signed(connection, body, headers):
+        raise WebhookRefused("webhook_signature_invalid")
+    if receipt.shop and connection.shop_url and receipt.shop.lower() != connection.shop_url.lower():
+        raise WebhookRefused("webhook_other_shop")
+
+
+async def _apply(
+    adapter: ShopPlatform,
+    connection: ShopConnection,
+    store: Store,
+    receipt: WebhookReceipt,
+    body: bytes,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> WebhookAnswer:
+    now = clock.now()
+    unreadable: WebhookUnreadable | None = None
+    try:
+        outcome = adapter.webhook_outcome(connection, receipt, body)
+    except WebhookUnreadable as error:
+        unreadable, outcome = error, WebhookOutcome()
+    if outcome.privacy is None and not store.takes_platform_webhooks:
+        raise WebhookNotAccepted("webhook_store_not_accepting")
+    delivery_id = receipt.delivery_id or "sha256:" + hashlib.sha256(body).hexdigest()
+    fresh = await uow.webhooks.record(
+        WebhookDelivery(
+            store_id=store.id,
+            delivery_id=delivery_id,
+            topic=receipt.topic,
+            received_at=now,
+            raw_body=body,
+            platform_order_id=outcome.platform_order_id,
+        )
+    )
+    if not fresh:
+        log.info("webhook.duplicate", store_id=store.id, topic=receipt.topic, delivery_id=delivery_id)
+        return WebhookAnswer(status="duplicate", store_id=store.id, reply=outcome.reply)
+    if unreadable is not None:
+        log.warning("webhook.unreadable", store_id=store.id, topic=receipt.topic, reason=unreadable.detail)
+        await uow.stores.note_error(store.id, unreadable.key, unreadable.detail, now)
+        return WebhookAnswer(status="unreadable", store_id=store.id)
+    for event in outcome.events:
+        uow.outbox.add(event)
+    if outcome.disconnect_reason and store.status != "disconnected":
+        gone = rules.disconnect(store, reason=outcome.disconnect_reason, now=now)
+        await uow.stores.save(gone)
+        await uow.stores.keep_credentials(store.id, None)
+        uow.outbox.add(store_disconnected(gone))
+    if outcome.privacy is not None:
+        await _privacy(uow, store, outcome)
+    return WebhookAnswer(
+        status="accepted", store_id=store.id, reply=outcome.reply, products_to_sync=tuple(outcome.products_to_sync)
+    )
+
+
+async def _privacy(uow: UnitOfWork, store: Store, outcome: WebhookOutcome) -> None:
+    """What we hold of a shop's customers is the raw bodies of their orders' webhooks (the
+    orders themselves live on in order-intake, which answers for them)."""
+    request = outcome.privacy
+    assert request is not None
+    if request.kind == "customer_redact":
+        erased = await uow.webhooks.erase_bodies(store.id, list(request.platform_order_ids))
+        log.info("privacy.customer_redacted", store_id=store.id, orders=len(request.platform_order_ids), erased=erased)
+    elif request.kind == "shop_redact":
+        erased = await uow.webhooks.erase_bodies(store.id, None)
+        await uow.stores.keep_credentials(store.id, None)
+        log.info("privacy.shop_redacted", store_id=store.id, erased=erased)
+    else:
+        held = await uow.webhooks.bodies_held(store.id, list(request.platform_order_ids))
+        log.warning(
+            "privacy.customer_data_requested",
+            store_id=store.id,
+            client_id=store.client_id,
+            orders=list(request.platform_order_ids),
+            webhook_bodies_held=held,
+            action="send the customer the orders' data within 30 days",
+        )

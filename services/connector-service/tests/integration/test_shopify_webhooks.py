@@ -1,0 +1,177 @@
+"""Shopify webhooks in, on the real PostgreSQL and Kafka: signed, de-duplicated, durable."""
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from connector.adapters.tables import StoreRow, WebhookDeliveryRow
+from service_runtime.outbox import OutboxMessage
+from service_runtime.testing.helpers import read_topic
+from storefront_events import SHOP_ORDERS_V1, STORES_V1, OrderCancelledInStore, OrderReceived, StoreDisconnected
+
+from .shops import connected_shopify_store, shopify_order, signed
+
+SHOP = "acme-prints.myshopify.com"
+CLIENT = str(uuid.uuid4())
+
+
+def runtime_of(api):
+    return api._transport.app.state.runtime
+
+
+async def _count(runtime, model, *where):
+    async with runtime.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model).where(*where))).scalar_one()
+
+
+async def test_an_order_delivered_three_times_is_one_order_received_with_every_canonical_field(api, connector_settings):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    order = shopify_order(SHOP)
+    body, headers = signed(order, topic="orders/create", shop=SHOP)
+
+    answers = [await api.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [a.json()["status"] for a in answers] == ["accepted", "duplicate", "duplicate"]
+    records = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=2, timeout=5
+    )
+    assert len(records) == 1
+    key, event, _ = records[0]
+    assert isinstance(event, OrderReceived)
+    assert key == f"{store.id}:{order['id']}".encode()
+    line = order["line_items"][0]
+    assert (event.store_id, event.client_id, event.platform) == (store.id, CLIENT, "shopify")
+    assert (event.platform_order_id, event.order_number, event.currency) == (str(order["id"]), order["name"], "EUR")
+    assert event.customer_email == "ada@example.com"
+    assert (event.shipping_address.address1, event.shipping_address.city, event.shipping_address.country_code) == (
+        "12 rue des Imprimeurs",
+        "Lyon",
+        "FR",
+    )
+    assert event.total == Decimal(order["total_price"]) and event.shipping_total == Decimal("4.90")
+    [received_line] = event.lines
+    assert (
+        received_line.platform_product_id,
+        received_line.platform_variant_id,
+        received_line.sku,
+        received_line.title,
+        received_line.quantity,
+        received_line.unit_price,
+    ) == (str(line["product_id"]), str(line["variant_id"]), line["sku"], line["title"], 1, Decimal(line["price"]))
+    assert [(a.name, a.value) for a in received_line.attributes] == [("Gift message", "Happy birthday!")]
+    assert await _count(runtime, WebhookDeliveryRow, WebhookDeliveryRow.store_id == store.id) == 1
+
+
+async def test_a_bad_signature_is_refused_and_changes_nothing(api):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    body, headers = signed(shopify_order(SHOP), topic="orders/create", shop=SHOP, secret="not-the-app-secret")
+    forged = await api.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)
+    tampered_body, good_headers = signed(shopify_order(SHOP), topic="orders/create", shop=SHOP)
+    tampered = await api.post(
+        f"/webhooks/shopify/{store.id}", content=tampered_body.replace(b"Lyon", b"Nice"), headers=good_headers
+    )
+    unsigned = await api.post(
+        f"/webhooks/shopify/{store.id}",
+        content=body,
+        headers={k: v for k, v in headers.items() if k != "X-Shopify-Hmac-Sha256"},
+    )
+
+    assert [r.status_code for r in (forged, tampered, unsigned)] == [401, 401, 401]
+    assert forged.headers["content-type"] == "application/problem+json"
+    assert await _count(runtime, WebhookDeliveryRow) == 0
+    assert await _count(runtime, OutboxMessage) == 0
+
+
+async def test_a_webhook_for_a_manual_or_unknown_store_is_not_taken(api, token_mint):
+    runtime = runtime_of(api)
+    manual = await api.post(
+        "/stores/manual", json={"name": "Direct"}, headers=token_mint.headers("admin", client_id=CLIENT)
+    )
+    body, headers = signed(shopify_order(SHOP), topic="orders/create", shop=SHOP)
+    assert (
+        await api.post(f"/webhooks/shopify/{manual.json()['id']}", content=body, headers=headers)
+    ).status_code == 404
+    assert (await api.post(f"/webhooks/shopify/{uuid.uuid4()}", content=body, headers=headers)).status_code == 404
+    other_shop = await connected_shopify_store(runtime, client_id=CLIENT, shop="someone-else.myshopify.com")
+    assert (await api.post(f"/webhooks/shopify/{other_shop.id}", content=body, headers=headers)).status_code == 401
+    assert await _count(runtime, WebhookDeliveryRow) == 0
+
+
+async def test_a_cancellation_and_an_uninstall_are_passed_on(api, connector_settings):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    order = shopify_order(SHOP) | {"cancel_reason": "customer", "cancelled_at": "2026-11-30T10:00:00+00:00"}
+    await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(order, "orders/cancelled"))
+    gone = await api.post(
+        f"/webhooks/shopify/{store.id}", **_signed_kwargs({"id": 1, "domain": SHOP}, "app/uninstalled")
+    )
+    assert gone.status_code == 200
+
+    [(_, cancelled, _)] = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=1
+    )
+    assert isinstance(cancelled, OrderCancelledInStore)
+    assert (cancelled.platform_order_id, cancelled.reason) == (str(order["id"]), "customer")
+    [(_, disconnected, _)] = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(STORES_V1.name), count=1
+    )
+    assert isinstance(disconnected, StoreDisconnected)
+    assert (disconnected.store_id, disconnected.reason) == (store.id, "revoked_on_platform")
+    async with runtime.sessions() as session:
+        row = await session.get(StoreRow, store.id)
+        assert (row.status, row.sealed_credentials) == ("disconnected", None)
+    late = await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(shopify_order(SHOP), "orders/create"))
+    assert late.status_code == 410
+
+
+def _signed_kwargs(payload, topic):
+    body, headers = signed(payload, topic=topic, shop=SHOP)
+    return {"content": body, "headers": headers}
+
+
+async def test_the_privacy_webhooks_are_verified_and_erase_what_we_hold(api):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    first, second = shopify_order(SHOP), shopify_order(SHOP) | {"id": 77}
+    for order in (first, second):
+        await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(order, "orders/create"))
+
+    def held(order_id):
+        return _count(
+            runtime,
+            WebhookDeliveryRow,
+            WebhookDeliveryRow.platform_order_id == str(order_id),
+            WebhookDeliveryRow.raw_body.is_not(None),
+        )
+
+    request = {"shop_domain": SHOP, "customer": {"email": "ada@example.com"}, "orders_requested": [first["id"]]}
+    assert (await api.post("/webhooks/shopify", **_signed_kwargs(request, "customers/data_request"))).status_code == 200
+    body, headers = signed(
+        {"shop_domain": SHOP, "orders_to_redact": [first["id"]]}, topic="customers/redact", shop=SHOP
+    )
+    forged = await api.post("/webhooks/shopify", content=body, headers=headers | {"X-Shopify-Hmac-Sha256": "AAAA"})
+    assert forged.status_code == 401 and await held(first["id"]) == 1
+
+    assert (await api.post("/webhooks/shopify", content=body, headers=headers)).status_code == 200
+    assert (await held(first["id"]), await held(second["id"])) == (0, 1)
+    redact_shop = {"shop_id": 1, "shop_domain": SHOP}
+    assert (await api.post("/webhooks/shopify", **_signed_kwargs(redact_shop, "shop/redact"))).status_code == 200
+    assert await held(second["id"]) == 0
+    async with runtime.sessions() as session:
+        assert (await session.get(StoreRow, store.id)).sealed_credentials is None
+
+
+async def test_an_order_that_cannot_be_read_is_kept_and_said_on_the_store(api):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    digital = shopify_order(SHOP) | {"shipping_address": None}
+    answer = await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(digital, "orders/create"))
+    assert answer.status_code == 200 and answer.json()["status"] == "unreadable"
+    assert await _count(runtime, WebhookDeliveryRow, WebhookDeliveryRow.raw_body.is_not(None)) == 1
+    assert await _count(runtime, OutboxMessage) == 0
+    async with runtime.sessions() as session:
+        assert (await session.get(StoreRow, store.id)).last_error == "webhook_no_shipping_address"
