@@ -16,6 +16,7 @@ up: install ## Kafka, the SMTP catcher, every service and the gateway, on this m
 	deploy/kafka.sh start
 	deploy/smtp.sh start
 	deploy/services.sh start
+	$(PY) -m mapping load-catalog  # the sample catalog (apparel, posters, mugs, cards); a second run changes nothing
 	deploy/gateway.sh install || echo "no gateway: nginx could not be installed (services still answer on their ports)"
 	deploy/gateway.sh start
 	@echo "Gateway: http://127.0.0.1:8080 (every API behind one address)"

@@ -31,6 +31,7 @@ CLIENT=127.0.0.1:$((BASE_PORT + 1))
 ACCESS=127.0.0.1:$((BASE_PORT + 2))
 CONNECTOR=127.0.0.1:$((BASE_PORT + 3))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
+MAPPING=127.0.0.1:$((BASE_PORT + 4))
 OPS=127.0.0.1:$((BASE_PORT + 9))
 
 install() {
@@ -112,6 +113,9 @@ http {
         location /emails { proxy_pass http://$NOTIFIER; }
         location /stores { proxy_pass http://$CONNECTOR; }
         location /webhooks/ { proxy_pass http://$CONNECTOR; }
+        # mapping: the catalog, and a store's products, their mappings, CSV imports and publishing (the rest of /stores is the connector's)
+        location /catalog { client_max_body_size 60m; proxy_pass http://$MAPPING; }
+        location ~ ^/stores/[^/]+/(products|product-imports|publish-requests) { client_max_body_size 60m; proxy_pass http://$MAPPING; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')

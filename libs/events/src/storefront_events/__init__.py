@@ -17,7 +17,13 @@ from storefront_events.clients import ClientArchived, ClientCreated, ClientResto
 from storefront_events.compat import compatibility_problems
 from storefront_events.envelope import CONTENT_TYPE, KAFKA_HEADERS, CloudEvent, decode, encode, to_cloudevent
 from storefront_events.errors import ContractError, MalformedEvent, UnknownEventType
-from storefront_events.mappings import ProductMapped, ProductPublishRequested, ProductUnmapped, PublishVariant
+from storefront_events.mappings import (
+    MappingBroken,
+    ProductMapped,
+    ProductPublishRequested,
+    ProductUnmapped,
+    PublishVariant,
+)
 from storefront_events.notifications import EmailDeliveryFailed, EmailSent, PostbackDelivered, PostbackFailed
 from storefront_events.orders import (
     OrderAccepted,
@@ -81,6 +87,7 @@ __all__ = [
     "InvitationAccepted",
     "LineAttribute",
     "MalformedEvent",
+    "MappingBroken",
     "OrderAccepted",
     "OrderCancelledInStore",
     "OrderEvent",

@@ -26,6 +26,9 @@ class ProductMapped(Event):
     product_uid: str = Field(description="Catalog product UID encoding the print spec")
     print_files: list[PrintFile] = Field(description="Design files to print")
     source: Literal["manual", "csv_import", "publish"] = "manual"
+    print_options: dict[str, str] = Field(
+        default={}, description="Print options chosen with the mapping, e.g. {'finish': 'gloss'}"
+    )
 
 
 class ProductUnmapped(Event):
@@ -39,6 +42,34 @@ class ProductUnmapped(Event):
     platform_product_id: str
     platform_variant_id: str | None
     sku: str | None = None
+    reason: str | None = Field(
+        default=None,
+        description="Why: by_hand, csv_import, or the mapping broke: variant_deleted, sku_changed, options_changed, "
+        "product_unpublished, catalog_product_retired",
+    )
+
+
+class MappingBroken(Event):
+    """Emitted by mapping-service when the shop changed under a mapping (variant deleted, SKU or
+    options changed, product unpublished) or its catalog product was retired. A ProductUnmapped
+    for the same mapping goes with it; this one is for telling the client's admin (notifier)
+    before an order fails on it."""
+
+    event_type: Literal["mapping.broken"] = "mapping.broken"
+    schema_version: Literal[1] = 1
+    mapping_id: str
+    store_id: str
+    client_id: str
+    platform: Platform
+    platform_product_id: str
+    platform_variant_id: str | None
+    product_title: str | None = Field(default=None, description="The shop product's title, as last synced")
+    variant_title: str | None = Field(default=None, description="The variant's title or options, as last synced")
+    sku: str | None = None
+    product_uid: str = Field(description="The catalog product it was mapped to")
+    reason: Literal[
+        "variant_deleted", "sku_changed", "options_changed", "product_unpublished", "catalog_product_retired"
+    ]
 
 
 class PublishVariant(Value):

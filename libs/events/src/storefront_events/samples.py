@@ -112,6 +112,17 @@ _SAMPLES: list[Event] = [
     mappings.ProductUnmapped(
         mapping_id="map-2", store_id=_STORE, client_id=_CLIENT, platform_product_id="8001", platform_variant_id="4471"
     ),
+    mappings.MappingBroken(
+        **_SHOP,
+        mapping_id="map-2",
+        platform_product_id="8001",
+        platform_variant_id="4471",
+        product_title="City poster",
+        variant_title="A3",
+        sku="POSTER-A3",
+        product_uid=_UID,
+        reason="sku_changed",
+    ),
     mappings.ProductPublishRequested(
         **_SHOP,
         publish_request_id="pub-4",

@@ -17,7 +17,7 @@ from storefront_events.access import (
 )
 from storefront_events.base import Event
 from storefront_events.clients import ClientArchived, ClientCreated, ClientRestored, ClientUpdated
-from storefront_events.mappings import ProductMapped, ProductPublishRequested, ProductUnmapped
+from storefront_events.mappings import MappingBroken, ProductMapped, ProductPublishRequested, ProductUnmapped
 from storefront_events.notifications import EmailDeliveryFailed, EmailSent, PostbackDelivered, PostbackFailed
 from storefront_events.orders import OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged
 from storefront_events.stores import (
@@ -75,7 +75,9 @@ STORES_V1 = Topic(
     "stores.v1", ("store_id",), 6, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)
 )
 SHOP_ORDERS_V1 = Topic("shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore))
-MAPPINGS_V1 = Topic("mappings.v1", ("store_id",), 6, (ProductMapped, ProductUnmapped, ProductPublishRequested))
+MAPPINGS_V1 = Topic(
+    "mappings.v1", ("store_id",), 6, (ProductMapped, ProductUnmapped, ProductPublishRequested, MappingBroken)
+)
 ORDERS_V1 = Topic("orders.v1", ("order_id",), 12, (OrderAccepted, OrderHeld, OrderRejected, OrderStatusChanged))
 NOTIFICATIONS_V1 = Topic(
     "notifications.v1",

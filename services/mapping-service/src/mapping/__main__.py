@@ -1,6 +1,8 @@
-from mapping.main import create_app
-from mapping.settings import MappingSettings
-from service_runtime.http import serve
+"""``python -m mapping`` serves; ``python -m mapping load-catalog [FILE]`` loads a catalog CSV
+(the sample catalog without FILE)."""
 
-settings = MappingSettings()
-serve(create_app(settings), host=settings.bind_host, port=settings.port)
+import sys
+
+from mapping.cli import main
+
+sys.exit(main(sys.argv[1:]))

@@ -3,10 +3,17 @@
 from fastapi import FastAPI
 
 from mapping.bootstrap import build
+from mapping.entrypoints.catalog_api import router as catalog_router
+from mapping.entrypoints.mapping_import_api import router as mapping_import_router
+from mapping.entrypoints.mappings_api import router as mappings_router
+from mapping.entrypoints.publishing_api import router as publishing_router
+from mapping.entrypoints.store_products_api import router as store_products_router
+from mapping.messages import CATALOG
 from mapping.settings import MappingSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
 from service_runtime.runtime import Runtime
+from service_runtime.translated_problems import install_translated_problems
 
 
 def create_app(settings: MappingSettings | None = None) -> FastAPI:
@@ -16,9 +23,13 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     async def build_runtime() -> Runtime:
         return build(settings)
 
-    return create_api(
+    app = create_api(
         build_runtime,
         title="Mapping service",
-        routers=[],
-        description="The provider's catalog and the mapping of shop products to it.",
+        routers=[catalog_router, store_products_router, mapping_import_router, mappings_router, publishing_router],
+        description="The provider's catalog and the mapping of shop products to it. "
+        "Problem details follow Accept-Language (en, fr).",
+        body_limits={"/catalog/import": settings.import_max_bytes, "/stores/": settings.import_max_bytes},
     )
+    install_translated_problems(app, CATALOG)
+    return app

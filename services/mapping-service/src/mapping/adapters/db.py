@@ -1,8 +1,627 @@
-"""Tables and migrations of the mapping service. Its own tables come with its features;
-the runtime's outbox, inbox and revocation tables are in every service's migration history."""
+"""Repositories over the mapping service's tables, its unit of work and its migrations.
+Writes of many rows are set-based: one INSERT ... ON CONFLICT for a batch, never a row at a time."""
 
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import and_, delete, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from mapping.adapters.tables import (
+    TABLES,
+    CatalogProductRow,
+    ImportJobRow,
+    MappingAuditRow,
+    MappingRow,
+    PublishRequestRow,
+    StoreRow,
+    StoreVariantRow,
+    SyncBatchRow,
+)
+from mapping.domain.catalog import CatalogProduct, PrintSpec
+from mapping.domain.imports import ImportJob
+from mapping.domain.mappings import DesignFile, Mapping
+from mapping.domain.publishing import PublishRequest, VariantToPublish
+from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.migrations import Migrations
+from service_runtime.unit_of_work import SqlUnitOfWork
+from storefront_events import StoreProduct
 
-MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations")
+MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations", tables=TABLES)
+CHUNK = 1000  # rows per INSERT statement (bind parameters stay well under the drivers' limits)
+
+
+def _insert(session: AsyncSession, table: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
+    return sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- catalog -------------------------------------------------------------------------------
+
+
+def _catalog_values(p: CatalogProduct) -> dict[str, Any]:
+    return {
+        "uid": p.uid,
+        "product_type": p.product_type,
+        "title": p.title,
+        "title_key": p.title.casefold(),
+        "attributes": p.attributes,
+        "formats": list(p.spec.formats),
+        "min_dpi": p.spec.min_dpi,
+        "width_mm": p.spec.width_mm,
+        "height_mm": p.spec.height_mm,
+        "bleed_mm": p.spec.bleed_mm,
+        "print_files": list(p.spec.print_files),
+        "active": p.active,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+        "version": p.version,
+    }
+
+
+def _to_catalog(row: CatalogProductRow) -> CatalogProduct:
+    return CatalogProduct(
+        uid=row.uid,
+        product_type=row.product_type,
+        title=row.title,
+        attributes=dict(row.attributes),
+        spec=PrintSpec(
+            formats=tuple(row.formats),
+            min_dpi=row.min_dpi,
+            width_mm=row.width_mm,
+            height_mm=row.height_mm,
+            bleed_mm=row.bleed_mm,
+            print_files=tuple(row.print_files),
+        ),
+        active=row.active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+class SqlCatalog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, uid: str, *, for_update: bool = False) -> CatalogProduct | None:
+        row = await self._session.get(CatalogProductRow, uid, with_for_update=for_update)
+        return _to_catalog(row) if row else None
+
+    async def get_many(self, uids: set[str]) -> dict[str, CatalogProduct]:
+        found: dict[str, CatalogProduct] = {}
+        wanted = sorted(uids)
+        for start in range(0, len(wanted), CHUNK):
+            query = select(CatalogProductRow).where(col(CatalogProductRow.uid).in_(wanted[start : start + CHUNK]))
+            for row in (await self._session.execute(query)).scalars():
+                found[row.uid] = _to_catalog(row)
+        return found
+
+    def add(self, product: CatalogProduct) -> None:
+        self._session.add(CatalogProductRow(**_catalog_values(product)))
+
+    async def save(self, product: CatalogProduct) -> None:
+        values = _catalog_values(product)
+        del values["uid"], values["created_at"]
+        await self._session.execute(
+            update(CatalogProductRow).where(col(CatalogProductRow.uid) == product.uid).values(**values)
+        )
+
+    async def upsert_many(self, products: list[CatalogProduct]) -> tuple[int, int]:
+        held = await self.get_many({p.uid for p in products})
+        added = [p for p in products if p.uid not in held]
+        changed = []
+        for p in products:
+            if (old := held.get(p.uid)) is not None and (old.title, old.attributes, old.spec, old.active) != (
+                p.title,
+                p.attributes,
+                p.spec,
+                p.active,
+            ):
+                changed.append(
+                    CatalogProduct(**{**p.__dict__, "created_at": old.created_at, "version": old.version + 1})
+                )
+        rows = [_catalog_values(p) for p in [*added, *changed]]
+        for start in range(0, len(rows), CHUNK):
+            statement = _insert(self._session, CatalogProductRow)
+            excluded = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=["uid"],
+                set_={name: getattr(excluded, name) for name in rows[0] if name not in ("uid", "created_at")},
+            )
+            await self._session.execute(statement, rows[start : start + CHUNK])
+        return len(added), len(changed)
+
+    async def search(
+        self, *, text: str | None, product_type: str | None, status: str, after: str | None, limit: int
+    ) -> list[CatalogProduct]:
+        query = select(CatalogProductRow)
+        if status != "all":
+            query = query.where(col(CatalogProductRow.active).is_(status == "active"))
+        if product_type:
+            query = query.where(col(CatalogProductRow.product_type) == product_type)
+        if text:
+            pattern = f"%{_escape_like(text.casefold())}%"
+            query = query.where(
+                or_(
+                    col(CatalogProductRow.uid).like(pattern, escape="\\"),
+                    col(CatalogProductRow.title_key).like(pattern, escape="\\"),
+                )
+            )
+        if after:
+            query = query.where(col(CatalogProductRow.uid) > after)
+        query = query.order_by(col(CatalogProductRow.uid)).limit(limit)
+        return [_to_catalog(row) for row in (await self._session.execute(query)).scalars()]
+
+
+# -- stores --------------------------------------------------------------------------------
+
+
+class SqlStores:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, store_id: str) -> Store | None:
+        row = await self._session.get(StoreRow, store_id)
+        if row is None:
+            return None
+        return Store(row.store_id, row.client_id, row.platform, row.name, row.connected, row.version)
+
+    async def put(self, store: Store) -> None:
+        statement = _insert(self._session, StoreRow).values(**store.__dict__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["store_id"],
+            set_={name: getattr(statement.excluded, name) for name in store.__dict__ if name != "store_id"},
+        )
+        await self._session.execute(statement)
+
+    async def ensure(self, store: Store) -> None:
+        statement = _insert(self._session, StoreRow).values(**store.__dict__).on_conflict_do_nothing()
+        await self._session.execute(statement)
+
+
+# -- store products ------------------------------------------------------------------------
+
+
+def _to_variant(row: StoreVariantRow) -> StoreVariant:
+    return StoreVariant(
+        store_id=row.store_id,
+        platform_product_id=row.platform_product_id,
+        platform_variant_id=row.platform_variant_id,
+        product_title=row.product_title,
+        product_status=row.product_status,
+        variant_title=row.variant_title,
+        sku=row.sku,
+        options=dict(row.options),
+        removed=row.removed,
+    )
+
+
+def _to_mapping(row: MappingRow) -> Mapping:
+    return Mapping(
+        mapping_id=row.mapping_id,
+        store_id=row.store_id,
+        client_id=row.client_id,
+        platform=row.platform,
+        platform_product_id=row.platform_product_id,
+        platform_variant_id=row.platform_variant_id,
+        product_uid=row.product_uid,
+        files=tuple(DesignFile(f["type"], f["url"]) for f in row.print_files),
+        print_options=dict(row.print_options),
+        sku=row.sku,
+        options=dict(row.options),
+        state="broken" if row.state == "broken" else "mapped",
+        broken_reason=row.broken_reason,
+        source=row.source,  # type: ignore[arg-type]  # written from the Source literal only
+        version=row.version,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def _mapping_values(m: Mapping) -> dict[str, Any]:
+    return {
+        "store_id": m.store_id,
+        "platform_product_id": m.platform_product_id,
+        "platform_variant_id": m.platform_variant_id,
+        "mapping_id": m.mapping_id,
+        "client_id": m.client_id,
+        "platform": m.platform,
+        "product_uid": m.product_uid,
+        "print_files": [{"type": f.print_file, "url": f.url} for f in m.files],
+        "print_options": m.print_options,
+        "sku": m.sku,
+        "options": m.options,
+        "state": m.state,
+        "broken_reason": m.broken_reason,
+        "source": m.source,
+        "version": m.version,
+        "updated_at": m.updated_at,
+        "updated_by": m.updated_by,
+    }
+
+
+_MAPPING_JOIN = and_(
+    col(MappingRow.store_id) == col(StoreVariantRow.store_id),
+    col(MappingRow.platform_product_id) == col(StoreVariantRow.platform_product_id),
+    col(MappingRow.platform_variant_id) == col(StoreVariantRow.platform_variant_id),
+)
+
+
+class SqlStoreProducts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def upsert_variants(
+        self, store_id: str, sync_id: str, products: list[StoreProduct], *, now: datetime
+    ) -> None:
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for product in products:
+            for variant in product.variants:
+                options = dict(variant.options)
+                rows[(product.platform_product_id, variant.platform_variant_id)] = {
+                    "store_id": store_id,
+                    "platform_product_id": product.platform_product_id,
+                    "platform_variant_id": variant.platform_variant_id,
+                    "product_title": product.title[:500],
+                    "product_status": product.status[:40] if product.status else None,
+                    "variant_title": variant.title[:500] if variant.title else None,
+                    "sku": variant.sku[:200] if variant.sku else None,
+                    "options": options,
+                    "search_key": " ".join(
+                        part for part in (product.title, variant.title or "", variant.sku or "") if part
+                    ).casefold()[:1200],
+                    "last_sync_id": sync_id,
+                    "removed": False,
+                    "synced_at": now,
+                }
+        values = list(rows.values())
+        for start in range(0, len(values), CHUNK):
+            statement = _insert(self._session, StoreVariantRow)
+            excluded = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=["store_id", "platform_product_id", "platform_variant_id"],
+                set_={
+                    name: getattr(excluded, name)
+                    for name in values[0]
+                    if name not in ("store_id", "platform_product_id", "platform_variant_id")
+                },
+            )
+            await self._session.execute(statement, values[start : start + CHUNK])
+
+    async def record_batch(
+        self, store_id: str, sync_id: str, *, batch: int, batches: int, full_sync: bool, now: datetime
+    ) -> int:
+        statement = (
+            _insert(self._session, SyncBatchRow)
+            .values(
+                store_id=store_id, sync_id=sync_id, batch=batch, batches=batches, full_sync=full_sync, received_at=now
+            )
+            .on_conflict_do_nothing()
+        )
+        await self._session.execute(statement)
+        count = select(col(SyncBatchRow.batch)).where(
+            col(SyncBatchRow.store_id) == store_id, col(SyncBatchRow.sync_id) == sync_id
+        )
+        return len((await self._session.execute(count)).all())
+
+    async def remove_unseen(self, store_id: str, sync_id: str) -> list[tuple[str, str]]:
+        unseen = (
+            col(StoreVariantRow.store_id) == store_id,
+            col(StoreVariantRow.last_sync_id) != sync_id,
+            col(StoreVariantRow.removed).is_(False),
+        )
+        found = await self._session.execute(
+            select(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id)).where(*unseen)
+        )
+        removed = [(str(p), str(v)) for p, v in found.all()]
+        await self._session.execute(update(StoreVariantRow).where(*unseen).values(removed=True))
+        return removed
+
+    async def remove_products(self, store_id: str, product_ids: set[str], keep: set[tuple[str, str]]) -> None:
+        if not product_ids:
+            return
+        query = select(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id)).where(
+            col(StoreVariantRow.store_id) == store_id,
+            col(StoreVariantRow.platform_product_id).in_(sorted(product_ids)),
+            col(StoreVariantRow.removed).is_(False),
+        )
+        gone = [(str(p), str(v)) for p, v in (await self._session.execute(query)).all() if (p, v) not in keep]
+        for start in range(0, len(gone), CHUNK):
+            await self._session.execute(
+                update(StoreVariantRow)
+                .where(
+                    col(StoreVariantRow.store_id) == store_id,
+                    tuple_(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id)).in_(
+                        gone[start : start + CHUNK]
+                    ),
+                )
+                .values(removed=True)
+            )
+
+    async def all_variants(self, store_id: str) -> dict[tuple[str, str], StoreVariant]:
+        query = select(StoreVariantRow).where(
+            col(StoreVariantRow.store_id) == store_id, col(StoreVariantRow.removed).is_(False)
+        )
+        return {
+            (row.platform_product_id, row.platform_variant_id): _to_variant(row)
+            for row in (await self._session.execute(query)).scalars()
+        }
+
+    async def variants_of(self, store_id: str, product_id: str) -> list[StoreVariant]:
+        query = (
+            select(StoreVariantRow)
+            .where(col(StoreVariantRow.store_id) == store_id, col(StoreVariantRow.platform_product_id) == product_id)
+            .order_by(col(StoreVariantRow.platform_variant_id))
+        )
+        return [_to_variant(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def listing(
+        self,
+        store_id: str,
+        *,
+        state: MappingState | None,
+        text: str | None,
+        product_id: str | None,
+        after: tuple[str, str] | None,
+        limit: int,
+    ) -> list[tuple[StoreVariant, Mapping | None]]:
+        query = (
+            select(StoreVariantRow, MappingRow)
+            .outerjoin(MappingRow, _MAPPING_JOIN)
+            .where(col(StoreVariantRow.store_id) == store_id)
+        )
+        live = col(StoreVariantRow.removed).is_(False)
+        if state == "mapped":
+            query = query.where(live, col(MappingRow.state) == "mapped")
+        elif state == "unmapped":
+            query = query.where(live, col(MappingRow.mapping_id).is_(None))
+        elif state == "broken":
+            query = query.where(col(MappingRow.state) == "broken")
+        else:
+            query = query.where(or_(live, col(MappingRow.state) == "broken"))
+        if product_id:
+            query = query.where(col(StoreVariantRow.platform_product_id) == product_id)
+        if text:
+            query = query.where(col(StoreVariantRow.search_key).like(f"%{_escape_like(text.casefold())}%", escape="\\"))
+        if after:
+            query = query.where(
+                tuple_(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id))
+                > tuple_(*after)
+            )
+        query = query.order_by(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id))
+        result = await self._session.execute(query.limit(limit))
+        return [(_to_variant(v), _to_mapping(m) if m is not None else None) for v, m in result.all()]
+
+
+# -- mappings ------------------------------------------------------------------------------
+
+
+class SqlMappings:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_product(self, store_id: str, product_id: str, *, for_update: bool = False) -> dict[str, Mapping]:
+        query = select(MappingRow).where(
+            col(MappingRow.store_id) == store_id, col(MappingRow.platform_product_id) == product_id
+        )
+        if for_update:
+            query = query.with_for_update()
+        return {row.platform_variant_id: _to_mapping(row) for row in (await self._session.execute(query)).scalars()}
+
+    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
+        query = select(MappingRow).where(col(MappingRow.store_id) == store_id).with_for_update()
+        return {
+            (row.platform_product_id, row.platform_variant_id): _to_mapping(row)
+            for row in (await self._session.execute(query)).scalars()
+        }
+
+    async def _with_variants(self, *conditions: Any) -> list[tuple[Mapping, StoreVariant | None]]:
+        query = (
+            select(MappingRow, StoreVariantRow)
+            .outerjoin(StoreVariantRow, _MAPPING_JOIN)
+            .where(col(MappingRow.state) == "mapped", *conditions)
+            .with_for_update(of=MappingRow)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(_to_mapping(m), _to_variant(v) if v is not None else None) for m, v in rows]
+
+    async def mapped_in(self, store_id: str, product_ids: set[str] | None) -> list[tuple[Mapping, StoreVariant | None]]:
+        if product_ids is None:
+            return await self._with_variants(col(MappingRow.store_id) == store_id)
+        found: list[tuple[Mapping, StoreVariant | None]] = []
+        wanted = sorted(product_ids)
+        for start in range(0, len(wanted), CHUNK):
+            found += await self._with_variants(
+                col(MappingRow.store_id) == store_id,
+                col(MappingRow.platform_product_id).in_(wanted[start : start + CHUNK]),
+            )
+        return found
+
+    async def mapped_to(self, uid: str) -> list[tuple[Mapping, StoreVariant | None]]:
+        return await self._with_variants(col(MappingRow.product_uid) == uid)
+
+    async def put(self, mapping: Mapping) -> None:
+        await self.put_many([mapping])
+
+    async def put_many(self, mappings: Sequence[Mapping]) -> None:
+        values = [_mapping_values(m) for m in mappings]
+        for start in range(0, len(values), CHUNK):
+            statement = _insert(self._session, MappingRow)
+            excluded = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=["store_id", "platform_product_id", "platform_variant_id"],
+                set_={
+                    name: getattr(excluded, name)
+                    for name in values[0]
+                    if name not in ("store_id", "platform_product_id", "platform_variant_id")
+                },
+            )
+            await self._session.execute(statement, values[start : start + CHUNK])
+
+    async def delete(self, mapping: Mapping) -> None:
+        await self._session.execute(delete(MappingRow).where(col(MappingRow.mapping_id) == mapping.mapping_id))
+
+    def audit(self, *, before: Mapping | None, after: Mapping | None, action: str, actor: str, at: datetime) -> None:
+        which = after or before
+        assert which is not None
+        self._session.add(
+            MappingAuditRow(
+                store_id=which.store_id,
+                platform_product_id=which.platform_product_id,
+                platform_variant_id=which.platform_variant_id,
+                mapping_id=which.mapping_id,
+                action=action,
+                actor=actor[:64],
+                at=at,
+                before=before.snapshot() if before else None,
+                after=after.snapshot() if after else None,
+            )
+        )
+
+    async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]:
+        query = (
+            select(MappingAuditRow)
+            .where(col(MappingAuditRow.store_id) == store_id, col(MappingAuditRow.platform_product_id) == product_id)
+            .order_by(col(MappingAuditRow.id))
+        )
+        return [
+            {
+                "platform_variant_id": row.platform_variant_id,
+                "mapping_id": row.mapping_id,
+                "action": row.action,
+                "actor": row.actor,
+                "at": row.at,
+                "before": row.before,
+                "after": row.after,
+            }
+            for row in (await self._session.execute(query)).scalars()
+        ]
+
+
+# -- import jobs ---------------------------------------------------------------------------
+
+
+def _to_job(row: ImportJobRow) -> ImportJob:
+    return ImportJob(
+        job_id=row.job_id,
+        store_id=row.store_id,
+        status=row.status,  # type: ignore[arg-type]  # written from ImportStatus only
+        all_or_nothing=row.all_or_nothing,
+        total_rows=row.total_rows,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        checked_rows=row.checked_rows,
+        applied=row.applied,
+        unchanged=row.unchanged,
+        refused=row.refused,
+        errors=list(row.errors),
+        failure=row.failure,
+        finished_at=row.finished_at,
+    )
+
+
+class SqlImports:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, job_id: str) -> ImportJob | None:
+        row = await self._session.get(ImportJobRow, job_id)
+        return _to_job(row) if row else None
+
+    async def put(self, job: ImportJob) -> None:
+        values = dict(job.__dict__)
+        statement = _insert(self._session, ImportJobRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["job_id"],
+            set_={name: getattr(statement.excluded, name) for name in values if name != "job_id"},
+        )
+        await self._session.execute(statement)
+
+
+# -- publish requests ----------------------------------------------------------------------
+
+
+def _variant_values(v: VariantToPublish) -> dict[str, Any]:
+    return {
+        "sku": v.sku,
+        "title": v.title,
+        "options": v.options,
+        "price": str(v.price),
+        "product_uid": v.product_uid,
+        "print_files": [{"type": f.print_file, "url": f.url} for f in v.files],
+        "print_options": v.print_options,
+    }
+
+
+def _to_variant_to_publish(values: dict[str, Any]) -> VariantToPublish:
+    return VariantToPublish(
+        sku=values["sku"],
+        title=values["title"],
+        options=dict(values["options"]),
+        price=Decimal(values["price"]),
+        product_uid=values["product_uid"],
+        files=tuple(DesignFile(f["type"], f["url"]) for f in values["print_files"]),
+        print_options=dict(values["print_options"]),
+    )
+
+
+class SqlPublishRequests:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, publish_request_id: str, *, for_update: bool = False) -> PublishRequest | None:
+        row = await self._session.get(PublishRequestRow, publish_request_id, with_for_update=for_update)
+        if row is None:
+            return None
+        return PublishRequest(
+            publish_request_id=row.publish_request_id,
+            store_id=row.store_id,
+            client_id=row.client_id,
+            platform=row.platform,
+            title=row.title,
+            variants=tuple(_to_variant_to_publish(v) for v in row.variants),
+            status="published" if row.status == "published" else "requested",
+            created_by=row.created_by,
+            created_at=row.created_at,
+            platform_product_id=row.platform_product_id,
+            product_url=row.product_url,
+            published_at=row.published_at,
+        )
+
+    async def put(self, request: PublishRequest) -> None:
+        values = dict(request.__dict__)
+        values["variants"] = [_variant_values(v) for v in request.variants]
+        statement = _insert(self._session, PublishRequestRow).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["publish_request_id"],
+            set_={name: getattr(statement.excluded, name) for name in values if name != "publish_request_id"},
+        )
+        await self._session.execute(statement)
+
+
+class MappingUnitOfWork(SqlUnitOfWork):
+    catalog: SqlCatalog
+    stores: SqlStores
+    store_products: SqlStoreProducts
+    mappings: SqlMappings
+    imports: SqlImports
+    publishing: SqlPublishRequests
+
+    def open_repositories(self, session: AsyncSession) -> None:
+        self.publishing = SqlPublishRequests(session)
+        self.imports = SqlImports(session)
+        self.catalog = SqlCatalog(session)
+        self.stores = SqlStores(session)
+        self.store_products = SqlStoreProducts(session)
+        self.mappings = SqlMappings(session)

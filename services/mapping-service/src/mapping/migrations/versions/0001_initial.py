@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:04:13.130239
+Create Date: 2026-11-30 06:36:17.073391
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,88 @@ def upgrade() -> None:
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
     )
+    op.create_table('catalog_products',
+    sa.Column('uid', sa.String(length=200), nullable=False),
+    sa.Column('product_type', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('title_key', sa.String(length=200), nullable=False),
+    sa.Column('attributes', sa.JSON(), nullable=False),
+    sa.Column('formats', sa.JSON(), nullable=False),
+    sa.Column('min_dpi', sa.Integer(), nullable=False),
+    sa.Column('width_mm', sa.Float(), nullable=False),
+    sa.Column('height_mm', sa.Float(), nullable=False),
+    sa.Column('bleed_mm', sa.Float(), nullable=False),
+    sa.Column('print_files', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('uid')
+    )
+    with op.batch_alter_table('catalog_products', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_catalog_products_active'), ['active'], unique=False)
+        batch_op.create_index(batch_op.f('ix_catalog_products_product_type'), ['product_type'], unique=False)
+
+    op.create_table('mapping_audit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=False),
+    sa.Column('platform_variant_id', sa.String(length=100), nullable=False),
+    sa.Column('mapping_id', sa.String(length=36), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('mapping_audit', schema=None) as batch_op:
+        batch_op.create_index('ix_mapping_audit_variant', ['store_id', 'platform_product_id', 'platform_variant_id'], unique=False)
+
+    op.create_table('mapping_imports',
+    sa.Column('job_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('all_or_nothing', sa.Boolean(), nullable=False),
+    sa.Column('total_rows', sa.Integer(), nullable=False),
+    sa.Column('checked_rows', sa.Integer(), nullable=False),
+    sa.Column('applied', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('refused', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('failure', sa.String(length=500), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('job_id')
+    )
+    with op.batch_alter_table('mapping_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mapping_imports_store_id'), ['store_id'], unique=False)
+
+    op.create_table('mappings',
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=False),
+    sa.Column('platform_variant_id', sa.String(length=100), nullable=False),
+    sa.Column('mapping_id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('product_uid', sa.String(length=200), nullable=False),
+    sa.Column('print_files', sa.JSON(), nullable=False),
+    sa.Column('print_options', sa.JSON(), nullable=False),
+    sa.Column('sku', sa.String(length=200), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('broken_reason', sa.String(length=40), nullable=True),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('store_id', 'platform_product_id', 'platform_variant_id'),
+    sa.UniqueConstraint('mapping_id')
+    )
+    with op.batch_alter_table('mappings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mappings_product_uid'), ['product_uid'], unique=False)
+
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -46,6 +128,24 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
+    op.create_table('publish_requests',
+    sa.Column('publish_request_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('variants', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=True),
+    sa.Column('product_url', sa.String(length=2000), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('publish_request_id')
+    )
+    with op.batch_alter_table('publish_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_publish_requests_store_id'), ['store_id'], unique=False)
+
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('subject_id', sa.String(length=64), nullable=False),
@@ -54,17 +154,86 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('kind', 'subject_id')
     )
+    op.create_table('store_sync_batches',
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('sync_id', sa.String(length=64), nullable=False),
+    sa.Column('batch', sa.Integer(), nullable=False),
+    sa.Column('batches', sa.Integer(), nullable=False),
+    sa.Column('full_sync', sa.Boolean(), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('store_id', 'sync_id', 'batch')
+    )
+    op.create_table('store_variants',
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=False),
+    sa.Column('platform_variant_id', sa.String(length=100), nullable=False),
+    sa.Column('product_title', sa.String(length=500), nullable=False),
+    sa.Column('product_status', sa.String(length=40), nullable=True),
+    sa.Column('variant_title', sa.String(length=500), nullable=True),
+    sa.Column('sku', sa.String(length=200), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('search_key', sa.String(length=1200), nullable=False),
+    sa.Column('last_sync_id', sa.String(length=64), nullable=False),
+    sa.Column('removed', sa.Boolean(), nullable=False),
+    sa.Column('synced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('store_id', 'platform_product_id', 'platform_variant_id')
+    )
+    with op.batch_alter_table('store_variants', schema=None) as batch_op:
+        batch_op.create_index('ix_store_variants_sync', ['store_id', 'last_sync_id'], unique=False)
+
+    op.create_table('stores',
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('connected', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
+    )
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stores_client_id'), ['client_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stores_client_id'))
+
+    op.drop_table('stores')
+    with op.batch_alter_table('store_variants', schema=None) as batch_op:
+        batch_op.drop_index('ix_store_variants_sync')
+
+    op.drop_table('store_variants')
+    op.drop_table('store_sync_batches')
     op.drop_table('revoked_access')
+    with op.batch_alter_table('publish_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_publish_requests_store_id'))
+
+    op.drop_table('publish_requests')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('mappings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mappings_product_uid'))
+
+    op.drop_table('mappings')
+    with op.batch_alter_table('mapping_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mapping_imports_store_id'))
+
+    op.drop_table('mapping_imports')
+    with op.batch_alter_table('mapping_audit', schema=None) as batch_op:
+        batch_op.drop_index('ix_mapping_audit_variant')
+
+    op.drop_table('mapping_audit')
+    with op.batch_alter_table('catalog_products', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_catalog_products_product_type'))
+        batch_op.drop_index(batch_op.f('ix_catalog_products_active'))
+
+    op.drop_table('catalog_products')
     op.drop_table('applied_events')
     # ### end Alembic commands ###

@@ -1,0 +1,50 @@
+"""Looks at a design file a user named by URL: through the SSRF guard (every request and
+redirect checked), with a time limit on the whole download and a size limit; only the first
+bytes are read, enough to tell the format and pixel size by content."""
+
+import asyncio
+
+import httpx
+
+from mapping.domain.design_files import HEAD_BYTES, FileFacts, sniff
+from mapping.ports import DesignFileProblem
+from service_runtime.outbound import Resolver, UnsafeUrl, check_url, guarded_client, system_resolver
+
+
+class HttpDesignFiles:
+    def __init__(
+        self, *, allow_private: bool, timeout: float, max_bytes: int, resolver: Resolver = system_resolver
+    ) -> None:
+        self.allow_private = allow_private
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.resolver = resolver
+
+    async def inspect(self, url: str) -> FileFacts | None:
+        try:
+            await check_url(url, allow_private=self.allow_private, resolver=self.resolver)
+            return await asyncio.wait_for(self._fetch(url), timeout=self.timeout)
+        except UnsafeUrl as error:
+            raise DesignFileProblem("design_file_url_refused", reason=error.detail.rstrip(".")) from error
+        except TimeoutError as error:
+            raise DesignFileProblem("design_file_unreachable", reason=f"no answer within {self.timeout:g} s") from error
+        except httpx.HTTPError as error:
+            reason = type(error).__name__ if not str(error) else str(error)
+            raise DesignFileProblem("design_file_unreachable", reason=reason[:200]) from error
+
+    async def _fetch(self, url: str) -> FileFacts | None:
+        async with guarded_client(
+            allow_private=self.allow_private, timeout=self.timeout, resolver=self.resolver, follow_redirects=True
+        ) as http:
+            async with http.stream("GET", url, headers={"Accept": "*/*"}) as response:
+                if response.status_code >= 400:
+                    raise DesignFileProblem("design_file_missing", status=response.status_code)
+                length = response.headers.get("content-length", "")
+                if length.isdigit() and int(length) > self.max_bytes:
+                    raise DesignFileProblem("design_file_too_large", maximum_mb=self.max_bytes // (1024 * 1024))
+                head = bytearray()
+                async for chunk in response.aiter_bytes():
+                    head += chunk
+                    if len(head) >= HEAD_BYTES:
+                        break
+                return sniff(bytes(head[:HEAD_BYTES]))

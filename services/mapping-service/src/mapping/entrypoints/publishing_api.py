@@ -1,0 +1,72 @@
+"""HTTP routes to create a product from the catalog and publish it to a shop."""
+
+from fastapi import APIRouter, Request, status
+
+from mapping.domain.errors import ReportedProblems
+from mapping.domain.mappings import DesignFile
+from mapping.domain.publishing import VariantToPublish
+from mapping.entrypoints.deps import RuntimeDep, UowDep
+from mapping.entrypoints.mappings_api import actor_of
+from mapping.entrypoints.schemas import PublishProduct, PublishRequestPublic
+from mapping.entrypoints.store_products_api import viewer_of
+from mapping.handlers import publishing as handlers
+from service_runtime.auth import CurrentPrincipal
+from service_runtime.problems import problem_responses
+from service_runtime.translated_problems import request_locale
+
+router = APIRouter(prefix="/stores/{store_id}/publish-requests", tags=["publishing"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PublishRequestPublic,
+    responses=problem_responses(
+        403, 404, 422, **{"422": "A variant is refused: `errors` names each variant (by SKU) and design file"}
+    ),
+)
+async def publish(
+    store_id: str, body: PublishProduct, request: Request, uow: UowDep, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> PublishRequestPublic:
+    """Create a product in the shop from catalog products: title, options, price and design
+    files per variant, checked like a connection. The connector creates it; once the shop has
+    it, its variants are listed and mapped without a second step (GET this request's status)."""
+    variants = [
+        VariantToPublish(
+            sku=v.sku.strip(),
+            title=v.title.strip(),
+            options=v.options,
+            price=v.price,
+            product_uid=v.product_uid.strip(),
+            files=tuple(DesignFile(f.type.strip().lower(), f.url.strip()) for f in v.print_files),
+            print_options=v.print_options,
+        )
+        for v in body.variants
+    ]
+    try:
+        created = await handlers.request_publish(
+            store_id,
+            title=body.title.strip(),
+            description=body.description,
+            currency=body.currency,
+            tags=body.tags,
+            image_urls=body.image_urls,
+            variants=variants,
+            actor=actor_of(principal),
+            uow=uow,
+            design_files=runtime.design_files,
+            clock=runtime.clock,
+            concurrency=runtime.settings.design_file_concurrency,
+        )
+    except ReportedProblems as error:
+        raise error.in_locale(request_locale(request)) from None
+    return PublishRequestPublic.of(created)
+
+
+@router.get("/{publish_request_id}", response_model=PublishRequestPublic, responses=problem_responses(404))
+async def get_publish_request(
+    store_id: str, publish_request_id: str, uow: UowDep, principal: CurrentPrincipal
+) -> PublishRequestPublic:
+    """Where a publish request stands: requested, then published (with the shop's product id)."""
+    found = await handlers.get_publish_request(store_id, publish_request_id, viewer_of(principal), uow=uow)
+    return PublishRequestPublic.of(found)
