@@ -30,6 +30,7 @@ SERVICES=(
 CLIENT=127.0.0.1:$((BASE_PORT + 1))
 ACCESS=127.0.0.1:$((BASE_PORT + 2))
 CONNECTOR=127.0.0.1:$((BASE_PORT + 3))
+ORDER_INTAKE=127.0.0.1:$((BASE_PORT + 5))
 NOTIFIER=127.0.0.1:$((BASE_PORT + 6))
 MAPPING=127.0.0.1:$((BASE_PORT + 4))
 OPS=127.0.0.1:$((BASE_PORT + 9))
@@ -116,6 +117,9 @@ http {
         # mapping: the catalog, and a store's products, their mappings, CSV imports and publishing (the rest of /stores is the connector's)
         location /catalog { client_max_body_size 60m; proxy_pass http://$MAPPING; }
         location ~ ^/stores/[^/]+/(products|product-imports|publish-requests) { client_max_body_size 60m; proxy_pass http://$MAPPING; }
+        location /orders { proxy_pass http://$ORDER_INTAKE; }
+        location /order-imports { proxy_pass http://$ORDER_INTAKE; }
+        location /order-policies { proxy_pass http://$ORDER_INTAKE; }
         # for operators: every service's OpenAPI, the docs page, readiness and metrics
 $(per_service 'location = /docs/{name}/openapi.json { proxy_pass http://{upstream}/openapi.json; }')
 $(per_service 'location = /readyz/{name} { proxy_pass http://{upstream}/readyz; }')

@@ -15,7 +15,17 @@ from storefront_events.values import Address, CurrencyCode, LineAttribute, Money
 
 #: Production status of an accepted order.
 OrderStatus = Literal[
-    "accepted", "in_production", "printed", "packaged", "shipped", "in_transit", "delivered", "cancelled", "failed"
+    "accepted",
+    "in_production",
+    "printed",
+    "packaged",
+    "shipped",
+    "in_transit",
+    "delivered",
+    "cancelled",
+    "failed",
+    "on_hold",
+    "returned",
 ]
 
 
@@ -28,6 +38,8 @@ class OrderEvent(Event):
     platform: Platform
     platform_order_id: str | None = Field(description="Order id on the platform; None for manual orders")
     order_number: str | None = Field(default=None, description="Number shown to the buyer, e.g. '#1001'")
+    test: bool = Field(default=False, description="A test order: goes through every step but is never produced")
+    client_reference: str | None = Field(default=None, description="The client's own order reference (manual, CSV)")
 
 
 class ProductionLine(Value):
@@ -108,3 +120,6 @@ class OrderStatusChanged(OrderEvent):
     status: OrderStatus
     message: str | None = None
     shipments: list[Shipment] = []
+    line_id: str | None = Field(default=None, description="The line the change is about (partial cancellation)")
+    cancelled_quantity: int | None = Field(default=None, description="Quantity of line_id cancelled by this change")
+    actor: str | None = Field(default=None, description="Who made the change: a user id, 'shop', 'system'")

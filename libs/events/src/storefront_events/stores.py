@@ -48,6 +48,7 @@ class StoreConnected(Event):
     shop_url: str | None = Field(default=None, description="Shop address (Shopify domain, Woo URL, Etsy shop URL)")
     platform_shop_id: str | None = Field(default=None, description="Shop id on the platform, if any")
     currency: CurrencyCode | None = None
+    test_mode: bool = Field(default=False, description="The store is in test mode: its orders are never produced")
 
 
 class StoreDisconnected(Event):

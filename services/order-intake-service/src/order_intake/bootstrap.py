@@ -1,9 +1,36 @@
-"""Composition root: settings → runtime (database, Kafka, outbox relay)."""
+"""Composition root: settings → runtime (database, Kafka, outbox relay, consumers) plus what
+order intake adds: the loop releasing orders whose delay window passed."""
 
-from order_intake.adapters.db import MIGRATIONS
+from order_intake.adapters.db import MIGRATIONS, OrderIntakeUnitOfWork
+from order_intake.entrypoints.consumers import register_consumers
+from order_intake.entrypoints.delayed_release import DelayedRelease
 from order_intake.settings import OrderIntakeSettings
 from service_runtime.runtime import Runtime
 
 
+class OrderIntakeRuntime(Runtime):
+    settings: OrderIntakeSettings
+
+    def __init__(self, settings: OrderIntakeSettings) -> None:
+        super().__init__(settings, migrations=MIGRATIONS, unit_of_work=OrderIntakeUnitOfWork)
+        self.delayed_release = DelayedRelease(self.uow, every_seconds=settings.delayed_release_seconds)
+        self._release_started = False
+
+    async def start(self) -> None:
+        await super().start()
+        if self.settings.consumers_enabled:  # a process that applies events also releases orders
+            self.delayed_release.start()
+            self._release_started = True
+
+    async def stop(self) -> None:
+        try:
+            if self._release_started:
+                await self.delayed_release.stop()
+        finally:
+            await super().stop()
+
+
 def build(settings: OrderIntakeSettings) -> Runtime:
-    return Runtime(settings, migrations=MIGRATIONS)
+    runtime = OrderIntakeRuntime(settings)
+    register_consumers(runtime)
+    return runtime

@@ -3,6 +3,10 @@
 from fastapi import FastAPI
 
 from order_intake.bootstrap import build
+from order_intake.entrypoints.manual_api import IMPORT_MAX_BYTES, imports, placing
+from order_intake.entrypoints.orders_api import router as orders_router
+from order_intake.entrypoints.policies_api import approving
+from order_intake.entrypoints.policies_api import router as policies_router
 from order_intake.settings import OrderIntakeSettings
 from service_runtime.http import create_api
 from service_runtime.logging import configure_logging
@@ -19,6 +23,7 @@ def create_app(settings: OrderIntakeSettings | None = None) -> FastAPI:
     return create_api(
         build_runtime,
         title="Order intake service",
-        routers=[],
+        routers=[placing, approving, orders_router, imports, policies_router],
+        body_limits={"/order-imports": IMPORT_MAX_BYTES},
         description="Orders resolved to production lines, manual orders, CSV imports and order status.",
     )

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from service_runtime.settings import ServiceSettings
@@ -8,3 +9,6 @@ class OrderIntakeSettings(ServiceSettings):
 
     service_name: str = "order-intake-service"
     port: int = 8005
+    delayed_release_seconds: float = Field(
+        default=15.0, gt=0, description="How often held orders whose client's delay window passed are looked for"
+    )

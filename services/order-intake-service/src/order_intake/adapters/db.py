@@ -1,8 +1,587 @@
-"""Tables and migrations of the order intake service. Its own tables come with its features;
-the runtime's outbox, inbox and revocation tables are in every service's migration history."""
+"""Repositories over the order intake tables, the unit of work and the schema migrations.
+Writes of the hot path are set-based: one query to read many, bulk inserts and updates."""
 
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel, col
+
+from order_intake.adapters.tables import (
+    ClientPolicyRow,
+    ImportJobRow,
+    MappingRow,
+    OrderHistoryRow,
+    OrderLineRow,
+    OrderRow,
+    StoreRow,
+    utc,
+)
+from order_intake.domain.addresses import Address
+from order_intake.domain.imports import ImportJob
+from order_intake.domain.order_csv import RowError
+from order_intake.domain.orders import Change, Hold, Line, Order, Shipment, Status
+from order_intake.domain.policies import ClientPolicy, HoldRules
+from order_intake.domain.resolution import LineKey, Mapping, PrintFile
+from order_intake.domain.stores import Store
+from order_intake.ports import OrderFilter
 from service_runtime.migrations import Migrations
+from service_runtime.unit_of_work import SqlUnitOfWork
 
-MIGRATIONS = Migrations(Path(__file__).parents[1] / "migrations")
+MIGRATIONS = Migrations(
+    Path(__file__).parents[1] / "migrations",
+    tables=(StoreRow, MappingRow, OrderRow, OrderLineRow, OrderHistoryRow, ImportJobRow, ClientPolicyRow),
+)
+
+_ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The Core table of a model: its bulk inserts are one multi-row INSERT per page of rows
+    (the ORM's would go row by row to fetch generated keys)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def _files(files: Iterable[PrintFile]) -> list[dict[str, str]]:
+    return [{"type": f.type, "url": f.url} for f in files]
+
+
+def _files_of(values: Iterable[dict[str, str]]) -> tuple[PrintFile, ...]:
+    return tuple(PrintFile(v.get("type", "default"), v["url"]) for v in values)
+
+
+def _shipment(shipment: Shipment) -> dict[str, Any]:
+    return {
+        "tracking_number": shipment.tracking_number,
+        "carrier": shipment.carrier,
+        "tracking_url": shipment.tracking_url,
+        "line_ids": list(shipment.line_ids),
+        "shipped_at": shipment.shipped_at.isoformat() if shipment.shipped_at else None,
+    }
+
+
+def _shipment_of(value: dict[str, Any]) -> Shipment:
+    shipped_at = value.get("shipped_at")
+    return Shipment(
+        tracking_number=value["tracking_number"],
+        carrier=value.get("carrier"),
+        tracking_url=value.get("tracking_url"),
+        line_ids=tuple(value.get("line_ids") or ()),
+        shipped_at=datetime.fromisoformat(shipped_at) if shipped_at else None,
+    )
+
+
+def _search_key(order: Order) -> str:
+    parts = (order.order_number, order.platform_order_id, order.client_reference)
+    return " ".join(p.casefold() for p in parts if p)[:500]
+
+
+def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": order.id,
+        "client_id": order.client_id,
+        "store_id": order.store_id,
+        "platform": order.platform,
+        "source": order.source,
+        "platform_order_id": order.platform_order_id,
+        "client_reference": order.client_reference,
+        "order_number": order.order_number,
+        "search_key": _search_key(order),
+        "status": order.status,
+        "test": order.test,
+        "currency": order.currency,
+        "total": order.total,
+        "shipping_address": {name: getattr(order.shipping_address, name) for name in _ADDRESS_FIELDS},
+        "shipping_method": order.shipping_method,
+        "customer_email": order.customer_email,
+        "placed_at": order.placed_at,
+        "received_at": order.received_at,
+        "updated_at": order.updated_at or order.received_at,
+        "content_hash": order.content_hash,
+        "sequence": order.sequence,
+        "holds": [
+            {"reason": h.reason, "message": h.message, "line_id": h.line_id, "field": h.field, "rule": h.rule}
+            for h in order.holds
+        ],
+        "shipments": [_shipment(s) for s in order.shipments],
+        "possible_duplicate": order.possible_duplicate,
+        "attention": order.attention,
+        "first_of_store": order.first_of_store,
+        "approved_at": order.approved_at,
+        "release_at": order.release_at,
+    }
+    if key is not None:
+        values["order_key"] = key
+    return values
+
+
+def line_values(order: Order, line: Line) -> dict[str, Any]:
+    return {
+        "line_id": line.line_id,
+        "order_id": order.id,
+        "store_id": order.store_id,
+        "position": line.position,
+        "title": line.title,
+        "quantity": line.quantity,
+        "cancelled_quantity": line.cancelled_quantity,
+        "platform_line_id": line.platform_line_id,
+        "platform_product_id": line.platform_product_id,
+        "platform_variant_id": line.platform_variant_id,
+        "sku": line.sku,
+        "variant_title": line.variant_title,
+        "unit_price": line.unit_price,
+        "attributes": [list(a) for a in line.attributes],
+        "product_uid": line.product_uid,
+        "print_files": _files(line.print_files),
+        "problem": line.problem,
+        "problem_message": line.problem_message,
+        "given": line.given,
+        "waiting": order.status == "on_hold" and not line.resolved and line.open_quantity > 0,
+    }
+
+
+def _line_of(row: OrderLineRow) -> Line:
+    return Line(
+        line_id=row.line_id,
+        position=row.position,
+        title=row.title,
+        quantity=row.quantity,
+        platform_line_id=row.platform_line_id,
+        platform_product_id=row.platform_product_id,
+        platform_variant_id=row.platform_variant_id,
+        sku=row.sku,
+        variant_title=row.variant_title,
+        unit_price=row.unit_price,
+        attributes=tuple((a[0], a[1]) for a in row.attributes),
+        product_uid=row.product_uid,
+        print_files=_files_of(row.print_files),
+        problem=row.problem,
+        problem_message=row.problem_message,
+        cancelled_quantity=row.cancelled_quantity,
+        given=row.given,
+    )
+
+
+def _order_of(row: OrderRow, lines: list[Line]) -> Order:
+    status: Status = row.status  # type: ignore[assignment]  # written from the domain's Status only
+    return Order(
+        id=row.id,
+        client_id=row.client_id,
+        store_id=row.store_id,
+        platform=row.platform,
+        source=row.source,  # type: ignore[arg-type]
+        currency=row.currency,
+        total=row.total,
+        shipping_address=Address(**{k: row.shipping_address.get(k) for k in _ADDRESS_FIELDS}),
+        lines=sorted(lines, key=lambda line: line.position),
+        placed_at=utc(row.placed_at),
+        received_at=utc(row.received_at),
+        platform_order_id=row.platform_order_id,
+        client_reference=row.client_reference,
+        order_number=row.order_number,
+        shipping_method=row.shipping_method,
+        customer_email=row.customer_email,
+        test=row.test,
+        content_hash=row.content_hash,
+        status=status,
+        sequence=row.sequence,
+        updated_at=utc(row.updated_at),
+        holds=[Hold(h["reason"], h["message"], h.get("line_id"), h.get("field"), h.get("rule")) for h in row.holds],
+        shipments=[_shipment_of(s) for s in row.shipments],
+        possible_duplicate=row.possible_duplicate,
+        attention=row.attention,
+        first_of_store=row.first_of_store,
+        approved_at=utc(row.approved_at) if row.approved_at else None,
+        release_at=utc(row.release_at) if row.release_at else None,
+    )
+
+
+def _change_values(change: Change) -> dict[str, Any]:
+    return {
+        "order_id": change.order_id,
+        "sequence": change.sequence,
+        "at": change.at,
+        "actor": change.actor,
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "reason": change.reason,
+        "line_id": change.line_id,
+        "cancelled_quantity": change.cancelled_quantity,
+        "shipment": _shipment(change.shipment) if change.shipment else None,
+    }
+
+
+def _change_of(row: OrderHistoryRow) -> Change:
+    return Change(
+        order_id=row.order_id,
+        sequence=row.sequence,
+        at=utc(row.at),
+        actor=row.actor,
+        from_status=row.from_status,  # type: ignore[arg-type]
+        to_status=row.to_status,  # type: ignore[arg-type]
+        reason=row.reason,
+        line_id=row.line_id,
+        cancelled_quantity=row.cancelled_quantity,
+        shipment=_shipment_of(row.shipment) if row.shipment else None,
+    )
+
+
+class SqlStores:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_many(self, store_ids: Iterable[str]) -> dict[str, Store]:
+        wanted = sorted(set(store_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.execute(select(StoreRow).where(col(StoreRow.store_id).in_(wanted)))
+        return {
+            row.store_id: Store(
+                row.store_id, row.client_id, row.platform, row.name, row.connected, row.test_mode, utc(row.changed_at)
+            )
+            for row in rows.scalars()
+        }
+
+    async def put(self, store: Store) -> None:
+        await self._session.merge(
+            StoreRow(
+                store_id=store.store_id,
+                client_id=store.client_id,
+                platform=store.platform,
+                name=store.name,
+                connected=store.connected,
+                test_mode=store.test_mode,
+                changed_at=store.changed_at,
+            )
+        )
+
+
+class SqlMappings:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def matching(self, store_ids: Iterable[str], keys: Iterable[LineKey]) -> list[Mapping]:
+        """Every mapping of these stores that could match one of these lines: one query."""
+        stores = sorted(set(store_ids))
+        keys = list(keys)
+        variants = sorted({k.platform_variant_id for k in keys if k.platform_variant_id})
+        products = sorted({k.platform_product_id for k in keys if k.platform_product_id})
+        skus = sorted({k.sku.casefold() for k in keys if k.sku})
+        if not stores or not (variants or products or skus):
+            return []
+        matches: list[ColumnElement[bool]] = []
+        if variants:
+            matches.append(col(MappingRow.platform_variant_id).in_(variants))
+        if products:
+            matches.append(
+                col(MappingRow.platform_variant_id).is_(None) & col(MappingRow.platform_product_id).in_(products)
+            )
+        if skus:
+            matches.append(col(MappingRow.sku_key).in_(skus))
+        query = select(MappingRow).where(col(MappingRow.store_id).in_(stores), or_(*matches))
+        return [
+            Mapping(
+                row.mapping_id,
+                row.store_id,
+                row.platform_product_id,
+                row.platform_variant_id,
+                row.sku_key,
+                row.product_uid,
+                _files_of(row.print_files),
+            )
+            for row in (await self._session.execute(query)).scalars()
+        ]
+
+    async def mapped_at(self, mapping_ids: Iterable[str]) -> dict[str, datetime]:
+        wanted = sorted(set(mapping_ids))
+        if not wanted:
+            return {}
+        query = select(col(MappingRow.mapping_id), col(MappingRow.mapped_at)).where(
+            col(MappingRow.mapping_id).in_(wanted)
+        )
+        return {mapping_id: utc(at) for mapping_id, at in (await self._session.execute(query)).all()}
+
+    async def put(self, mapping: Mapping, *, client_id: str, at: datetime) -> None:
+        """A mapping replaces any other of the same shop variant (or product, without variant)."""
+        same_key = delete(MappingRow).where(
+            col(MappingRow.store_id) == mapping.store_id,
+            col(MappingRow.platform_product_id) == mapping.platform_product_id,
+            col(MappingRow.platform_variant_id).is_(None)
+            if mapping.platform_variant_id is None
+            else col(MappingRow.platform_variant_id) == mapping.platform_variant_id,
+        )
+        await self._session.execute(same_key)
+        await self._session.execute(delete(MappingRow).where(col(MappingRow.mapping_id) == mapping.mapping_id))
+        await self._session.execute(
+            insert(MappingRow).values(
+                mapping_id=mapping.mapping_id,
+                store_id=mapping.store_id,
+                client_id=client_id,
+                platform_product_id=mapping.platform_product_id,
+                platform_variant_id=mapping.platform_variant_id,
+                sku_key=mapping.sku.casefold() if mapping.sku else None,
+                product_uid=mapping.product_uid,
+                print_files=_files(mapping.print_files),
+                mapped_at=at,
+            )
+        )
+
+    async def remove(self, mapping_ids: Iterable[str]) -> None:
+        wanted = sorted(set(mapping_ids))
+        if wanted:
+            await self._session.execute(delete(MappingRow).where(col(MappingRow.mapping_id).in_(wanted)))
+
+
+class SqlOrders:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_many(self, order_ids: Iterable[str], *, for_update: bool = False) -> dict[str, Order]:
+        """Orders with their lines: two queries whatever their number."""
+        wanted = sorted(set(order_ids))
+        if not wanted:
+            return {}
+        query = select(OrderRow).where(col(OrderRow.id).in_(wanted))
+        if for_update:
+            query = query.with_for_update()
+        rows = list((await self._session.execute(query)).scalars())
+        lines: dict[str, list[Line]] = {}
+        if rows:
+            found = select(OrderLineRow).where(col(OrderLineRow.order_id).in_([r.id for r in rows]))
+            for line in (await self._session.execute(found)).scalars():
+                lines.setdefault(line.order_id, []).append(_line_of(line))
+        return {row.id: _order_of(row, lines.get(row.id, [])) for row in rows}
+
+    async def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        return (await self.get_many([order_id], for_update=for_update)).get(order_id)
+
+    async def id_by_key(self, store_id: str, key: str) -> str | None:
+        query = select(col(OrderRow.id)).where(col(OrderRow.store_id) == store_id, col(OrderRow.order_key) == key)
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def add_many(self, orders: Sequence[tuple[Order, str]]) -> None:
+        """New orders (with their idempotency key) and their lines: two bulk inserts."""
+        if not orders:
+            return
+        await self._session.execute(insert(_table(OrderRow)), [order_values(order, key) for order, key in orders])
+        lines = [line_values(order, line) for order, _ in orders for line in order.lines]
+        if lines:
+            await self._session.execute(insert(_table(OrderLineRow)), lines)
+
+    async def save_many(self, orders: Sequence[Order]) -> None:
+        """Changed orders and their lines: bulk updates by primary key."""
+        if not orders:
+            return
+        await self._session.execute(update(OrderRow), [order_values(order) for order in orders])
+        lines = [line_values(order, line) for order in orders for line in order.lines]
+        if lines:
+            await self._session.execute(update(OrderLineRow), lines)
+
+    async def waiting_for(self, store_ids: Iterable[str], keys: Iterable[LineKey]) -> list[str]:
+        """Orders on hold in these stores with an unresolved line one of these mappings matches."""
+        stores = sorted(set(store_ids))
+        keys = list(keys)
+        variants = sorted({k.platform_variant_id for k in keys if k.platform_variant_id})
+        products = sorted({k.platform_product_id for k in keys if k.platform_product_id and not k.platform_variant_id})
+        skus = sorted({k.sku for k in keys if k.sku})
+        matches = []
+        if variants:
+            matches.append(col(OrderLineRow.platform_variant_id).in_(variants))
+        if products:
+            matches.append(col(OrderLineRow.platform_product_id).in_(products))
+        if skus:
+            matches.append(col(OrderLineRow.sku).in_(skus))
+        if not stores or not matches:
+            return []
+        query = (
+            select(col(OrderLineRow.order_id))
+            .where(col(OrderLineRow.store_id).in_(stores), col(OrderLineRow.waiting).is_(True), or_(*matches))
+            .distinct()
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def stores_with_orders(self, store_ids: Iterable[str]) -> set[str]:
+        """Which of these stores already have an order (one query)."""
+        wanted = sorted(set(store_ids))
+        if not wanted:
+            return set()
+        query = select(col(OrderRow.store_id)).where(col(OrderRow.store_id).in_(wanted)).distinct()
+        return set((await self._session.execute(query)).scalars())
+
+    async def due_for_release(self, now: datetime, *, limit: int) -> list[str]:
+        """Held orders whose client's delay window has passed."""
+        query = (
+            select(col(OrderRow.id))
+            .where(col(OrderRow.status) == "on_hold", col(OrderRow.release_at) <= now)
+            .order_by(col(OrderRow.release_at))
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def keep_history(self, changes: Sequence[Change]) -> None:
+        if changes:
+            await self._session.execute(insert(_table(OrderHistoryRow)), [_change_values(c) for c in changes])
+
+    async def history(self, order_id: str) -> list[Change]:
+        query = (
+            select(OrderHistoryRow)
+            .where(col(OrderHistoryRow.order_id) == order_id)
+            .order_by(col(OrderHistoryRow.sequence))
+        )
+        return [_change_of(row) for row in (await self._session.execute(query)).scalars()]
+
+    async def search(self, where: OrderFilter, *, after: tuple[datetime, str] | None, limit: int) -> list[Order]:
+        """Orders newest first (without their lines), filtered; a page after a (received_at, id) cursor."""
+        query = select(OrderRow)
+        if where.client_ids is not None:
+            query = query.where(col(OrderRow.client_id).in_(sorted(where.client_ids)))
+        if where.store_ids is not None:
+            query = query.where(col(OrderRow.store_id).in_(sorted(where.store_ids)))
+        if where.statuses:
+            query = query.where(col(OrderRow.status).in_(sorted(where.statuses)))
+        if where.received_from is not None:
+            query = query.where(col(OrderRow.received_at) >= where.received_from)
+        if where.received_before is not None:
+            query = query.where(col(OrderRow.received_at) < where.received_before)
+        if where.needs_attention:
+            query = query.where(or_(col(OrderRow.possible_duplicate).is_(True), col(OrderRow.attention).is_not(None)))
+        if where.text:
+            pattern = "%" + where.text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(col(OrderRow.search_key).like(pattern, escape="\\"))
+        if after is not None:
+            query = query.where(tuple_(col(OrderRow.received_at), col(OrderRow.id)) < tuple_(*after))
+        query = query.order_by(col(OrderRow.received_at).desc(), col(OrderRow.id).desc()).limit(limit)
+        return [_order_of(row, []) for row in (await self._session.execute(query)).scalars()]
+
+
+def _job_values(job: ImportJob) -> dict[str, Any]:
+    values = {f.name: getattr(job, f.name) for f in fields(ImportJob)}
+    values["errors"] = [asdict(e) for e in job.errors]
+    return values
+
+
+def _job_of(row: ImportJobRow) -> ImportJob:
+    return ImportJob(
+        id=row.id,
+        client_id=row.client_id,
+        store_id=row.store_id,
+        created_by=row.created_by,
+        created_at=utc(row.created_at),
+        rows=row.rows,
+        orders_total=row.orders_total,
+        status=row.status,  # type: ignore[arg-type]
+        orders_done=row.orders_done,
+        orders_created=row.orders_created,
+        orders_existing=row.orders_existing,
+        orders_flagged=row.orders_flagged,
+        orders_failed=row.orders_failed,
+        errors=[RowError(e["line"], e.get("column"), e["message"]) for e in row.errors],
+        finished_at=utc(row.finished_at) if row.finished_at else None,
+    )
+
+
+class SqlImportJobs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, job: ImportJob) -> None:
+        await self._session.execute(insert(ImportJobRow), [_job_values(job)])
+
+    async def get(self, job_id: str, *, for_update: bool = False) -> ImportJob | None:
+        row = await self._session.get(ImportJobRow, job_id, with_for_update=for_update)
+        return _job_of(row) if row else None
+
+    async def save(self, job: ImportJob) -> None:
+        await self._session.execute(update(ImportJobRow), [_job_values(job)])
+
+
+class SqlPolicies:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_many(self, client_ids: Iterable[str]) -> dict[str, ClientPolicy]:
+        wanted = sorted(set(client_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.execute(select(ClientPolicyRow).where(col(ClientPolicyRow.client_id).in_(wanted)))
+        return {
+            row.client_id: ClientPolicy(
+                client_id=row.client_id,
+                approval=row.approval,  # type: ignore[arg-type]
+                delay_minutes=row.delay_minutes,
+                rules=HoldRules(
+                    first_order_of_new_store=row.first_order_of_new_store,
+                    max_total=Decimal(row.max_total) if row.max_total is not None else None,
+                    max_quantity=row.max_quantity,
+                    countries=frozenset(row.countries),
+                ),
+                updated_at=utc(row.updated_at),
+                updated_by=row.updated_by,
+            )
+            for row in rows.scalars()
+        }
+
+    async def put(self, policy: ClientPolicy) -> None:
+        await self._session.merge(
+            ClientPolicyRow(
+                client_id=policy.client_id,
+                approval=policy.approval,
+                delay_minutes=policy.delay_minutes,
+                first_order_of_new_store=policy.rules.first_order_of_new_store,
+                max_total=str(policy.rules.max_total) if policy.rules.max_total is not None else None,
+                max_quantity=policy.rules.max_quantity,
+                countries=sorted(policy.rules.countries),
+                updated_at=policy.updated_at or datetime.now(UTC),
+                updated_by=policy.updated_by or "",
+            )
+        )
+
+
+def _lock_key(store_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"order-intake:store:{store_id}".encode()).digest()[:8], "big", signed=True)
+
+
+class SqlStoreGuard:
+    """Orders of a store and its mappings never pass each other unseen: order intake holds a
+    shared lock on its stores (intakes do not wait for each other), a mapping change an
+    exclusive one, both to the end of the transaction (PostgreSQL advisory locks). So an order
+    read the mapping, or the mapping's release sees the order held. SQLite's unit of work
+    already holds the database's write lock."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def hold(self, store_ids: Iterable[str], *, exclusive: bool) -> None:
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        keys = sorted({_lock_key(store_id) for store_id in store_ids})
+        if not keys:
+            return
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        statement = text(f"SELECT count({function}(k)) FROM unnest(CAST(:keys AS bigint[])) AS k")
+        await self._session.execute(statement, {"keys": keys})
+
+
+class OrderIntakeUnitOfWork(SqlUnitOfWork):
+    store_guard: SqlStoreGuard
+    stores: SqlStores
+    import_jobs: SqlImportJobs
+    policies: SqlPolicies
+    mappings: SqlMappings
+    orders: SqlOrders
+
+    def open_repositories(self, session: AsyncSession) -> None:
+        self.store_guard = SqlStoreGuard(session)
+        self.stores = SqlStores(session)
+        self.import_jobs = SqlImportJobs(session)
+        self.policies = SqlPolicies(session)
+        self.mappings = SqlMappings(session)
+        self.orders = SqlOrders(session)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 04:04:16.498766
+Create Date: 2026-11-30 06:38:33.714195
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,137 @@ def upgrade() -> None:
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
     )
+    op.create_table('client_policies',
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('approval', sa.String(length=20), nullable=False),
+    sa.Column('delay_minutes', sa.Integer(), nullable=False),
+    sa.Column('first_order_of_new_store', sa.Boolean(), nullable=False),
+    sa.Column('max_total', sa.String(length=40), nullable=True),
+    sa.Column('max_quantity', sa.Integer(), nullable=True),
+    sa.Column('countries', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by', sa.String(length=100), nullable=False),
+    sa.PrimaryKeyConstraint('client_id')
+    )
+    op.create_table('mappings',
+    sa.Column('mapping_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=128), nullable=False),
+    sa.Column('platform_variant_id', sa.String(length=128), nullable=True),
+    sa.Column('sku_key', sa.String(length=200), nullable=True),
+    sa.Column('product_uid', sa.String(length=300), nullable=False),
+    sa.Column('print_files', sa.JSON(), nullable=False),
+    sa.Column('mapped_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('mapping_id')
+    )
+    with op.batch_alter_table('mappings', schema=None) as batch_op:
+        batch_op.create_index('ix_mappings_store_product', ['store_id', 'platform_product_id'], unique=False)
+        batch_op.create_index('ix_mappings_store_sku', ['store_id', 'sku_key'], unique=False)
+        batch_op.create_index('ix_mappings_store_variant', ['store_id', 'platform_variant_id'], unique=False)
+
+    op.create_table('order_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.String(length=36), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=100), nullable=False),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('line_id', sa.String(length=36), nullable=True),
+    sa.Column('cancelled_quantity', sa.Integer(), nullable=True),
+    sa.Column('shipment', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id', 'sequence', name='uq_order_history_sequence')
+    )
+    op.create_table('order_import_jobs',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('orders_total', sa.Integer(), nullable=False),
+    sa.Column('orders_done', sa.Integer(), nullable=False),
+    sa.Column('orders_created', sa.Integer(), nullable=False),
+    sa.Column('orders_existing', sa.Integer(), nullable=False),
+    sa.Column('orders_flagged', sa.Integer(), nullable=False),
+    sa.Column('orders_failed', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('order_import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_import_jobs_client_id'), ['client_id'], unique=False)
+
+    op.create_table('order_lines',
+    sa.Column('line_id', sa.String(length=36), nullable=False),
+    sa.Column('order_id', sa.String(length=36), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('cancelled_quantity', sa.Integer(), nullable=False),
+    sa.Column('platform_line_id', sa.String(length=128), nullable=True),
+    sa.Column('platform_product_id', sa.String(length=128), nullable=True),
+    sa.Column('platform_variant_id', sa.String(length=128), nullable=True),
+    sa.Column('sku', sa.String(length=200), nullable=True),
+    sa.Column('variant_title', sa.String(length=500), nullable=True),
+    sa.Column('unit_price', sa.String(length=40), nullable=True),
+    sa.Column('attributes', sa.JSON(), nullable=False),
+    sa.Column('product_uid', sa.String(length=300), nullable=True),
+    sa.Column('print_files', sa.JSON(), nullable=False),
+    sa.Column('problem', sa.String(length=40), nullable=True),
+    sa.Column('problem_message', sa.Text(), nullable=True),
+    sa.Column('given', sa.Boolean(), nullable=False),
+    sa.Column('waiting', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('line_id')
+    )
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_lines_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_order_lines_waiting', ['store_id', 'waiting'], unique=False)
+
+    op.create_table('orders',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('order_key', sa.String(length=300), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('platform_order_id', sa.String(length=128), nullable=True),
+    sa.Column('client_reference', sa.String(length=200), nullable=True),
+    sa.Column('order_number', sa.String(length=128), nullable=True),
+    sa.Column('search_key', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('test', sa.Boolean(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('total', sa.String(length=40), nullable=False),
+    sa.Column('shipping_address', sa.JSON(), nullable=False),
+    sa.Column('shipping_method', sa.String(length=200), nullable=True),
+    sa.Column('customer_email', sa.String(length=320), nullable=True),
+    sa.Column('placed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('holds', sa.JSON(), nullable=False),
+    sa.Column('shipments', sa.JSON(), nullable=False),
+    sa.Column('possible_duplicate', sa.Boolean(), nullable=False),
+    sa.Column('attention', sa.Text(), nullable=True),
+    sa.Column('first_of_store', sa.Boolean(), nullable=False),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('release_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('store_id', 'order_key', name='uq_orders_store_key')
+    )
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_client_received', ['client_id', 'received_at'], unique=False)
+        batch_op.create_index('ix_orders_received', ['received_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_release_at'), ['release_at'], unique=False)
+        batch_op.create_index('ix_orders_store_status', ['store_id', 'status'], unique=False)
+
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -54,11 +185,28 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('kind', 'subject_id')
     )
+    op.create_table('stores',
+    sa.Column('store_id', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('connected', sa.Boolean(), nullable=False),
+    sa.Column('test_mode', sa.Boolean(), nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('store_id')
+    )
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stores_client_id'), ['client_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stores_client_id'))
+
+    op.drop_table('stores')
     op.drop_table('revoked_access')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
@@ -66,5 +214,29 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_parked', postgresql_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'), sqlite_where=sa.text('sent_at IS NULL AND failed_at IS NOT NULL'))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_store_status')
+        batch_op.drop_index(batch_op.f('ix_orders_release_at'))
+        batch_op.drop_index('ix_orders_received')
+        batch_op.drop_index('ix_orders_client_received')
+
+    op.drop_table('orders')
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_lines_waiting')
+        batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
+
+    op.drop_table('order_lines')
+    with op.batch_alter_table('order_import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_import_jobs_client_id'))
+
+    op.drop_table('order_import_jobs')
+    op.drop_table('order_history')
+    with op.batch_alter_table('mappings', schema=None) as batch_op:
+        batch_op.drop_index('ix_mappings_store_variant')
+        batch_op.drop_index('ix_mappings_store_sku')
+        batch_op.drop_index('ix_mappings_store_product')
+
+    op.drop_table('mappings')
+    op.drop_table('client_policies')
     op.drop_table('applied_events')
     # ### end Alembic commands ###

@@ -1,0 +1,1 @@
+"""Order intake's rules: plain Python, no I/O."""

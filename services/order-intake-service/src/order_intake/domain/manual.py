@@ -1,0 +1,141 @@
+"""Manual orders on a manual store: "Place order" and CSV import. Rules only: no I/O.
+
+A line is given by catalog product UID with its design file URL(s), or by a SKU mapped in the
+store. An order is identified in its store by the client's order reference."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from order_intake.domain.addresses import Address
+from order_intake.domain.errors import InvalidOrderInput
+from order_intake.domain.orders import Line, Order, Source
+from order_intake.domain.resolution import PrintFile
+
+REFERENCE_MAX = 200
+MAX_LINES = 500
+MAX_QUANTITY = 100_000
+
+#: Print areas of a line's design files, in the order the URLs are given.
+PRINT_AREAS = ("default", "back")
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    quantity: int
+    product_uid: str | None = None
+    design_file_urls: tuple[str, ...] = ()
+    sku: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderDraft:
+    reference: str
+    address: Address
+    lines: tuple[DraftLine, ...]
+    shipping_method: str | None = None
+    test: bool = False
+
+    def content_hash(self) -> str:
+        payload = {
+            "reference": self.reference,
+            "address": asdict(self.address),
+            "lines": [asdict(line) for line in self.lines],
+            "shipping_method": self.shipping_method,
+            "test": self.test,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def is_file_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.username and not parts.password
+
+
+def line_problem(line: DraftLine) -> tuple[str, str] | None:
+    """(field, message) of what is wrong with a line, or None."""
+    if line.quantity < 1 or line.quantity > MAX_QUANTITY:
+        return "quantity", f"quantity must be a whole number from 1 to {MAX_QUANTITY}"
+    if line.product_uid and line.sku:
+        return "product_uid", "give a product UID or a SKU, not both"
+    if not line.product_uid and not line.sku:
+        return "product_uid", "a product UID or a SKU is required"
+    if line.product_uid:
+        if not line.design_file_urls:
+            return "design_file_urls", "a line by product UID needs at least one design file URL"
+        if len(line.design_file_urls) > len(PRINT_AREAS) + 8:
+            return "design_file_urls", "too many design file URLs"
+        bad = next((url for url in line.design_file_urls if not is_file_url(url)), None)
+        if bad is not None:
+            return "design_file_urls", f"'{bad[:100]}' is not an http(s) URL"
+    elif line.design_file_urls:
+        return "design_file_urls", "a line by SKU takes its design files from the store's mapping"
+    return None
+
+
+def check_draft(draft: OrderDraft) -> None:
+    """What a person placing an order must fix before anything is stored (422)."""
+    reference = draft.reference.strip()
+    if not reference or len(reference) > REFERENCE_MAX:
+        raise InvalidOrderInput(
+            f"An order reference of 1 to {REFERENCE_MAX} characters is required.", field="reference"
+        )
+    if not draft.lines or len(draft.lines) > MAX_LINES:
+        raise InvalidOrderInput(f"An order has 1 to {MAX_LINES} lines.", field="lines")
+    for position, line in enumerate(draft.lines):
+        if (problem := line_problem(line)) is not None:
+            raise InvalidOrderInput(f"Line {position + 1}: {problem[1]}.", field=f"lines[{position}].{problem[0]}")
+
+
+def print_files(urls: tuple[str, ...]) -> tuple[PrintFile, ...]:
+    return tuple(
+        PrintFile(PRINT_AREAS[n] if n < len(PRINT_AREAS) else f"area_{n + 1}", url) for n, url in enumerate(urls)
+    )
+
+
+def order_of_draft(
+    draft: OrderDraft,
+    *,
+    order_id: str,
+    line_ids: list[str],
+    client_id: str,
+    store_id: str,
+    source: Source,
+    test: bool,
+    now: datetime,
+) -> Order:
+    lines = [
+        Line(
+            line_id=line_ids[n],
+            position=n + 1,
+            title=line.title or line.product_uid or line.sku or "",
+            quantity=line.quantity,
+            sku=line.sku,
+            product_uid=line.product_uid,
+            print_files=print_files(line.design_file_urls) if line.product_uid else (),
+            given=line.product_uid is not None,
+        )
+        for n, line in enumerate(draft.lines)
+    ]
+    return Order(
+        id=order_id,
+        client_id=client_id,
+        store_id=store_id,
+        platform="manual",
+        source=source,
+        currency="EUR",
+        total="0",
+        shipping_address=draft.address,
+        lines=lines,
+        placed_at=now,
+        received_at=now,
+        client_reference=draft.reference.strip(),
+        order_number=draft.reference.strip(),
+        shipping_method=draft.shipping_method,
+        customer_email=draft.address.email,
+        test=test,
+        content_hash=draft.content_hash(),
+    )

@@ -1,0 +1,403 @@
+"""An order and its lines: intake, resolution, holds, release, status lifecycle. Rules only: no I/O.
+
+Every change raises the order's sequence by one and is recorded as a ``Change`` (who, when,
+from, to, why), which the handlers keep in the order's history and publish."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from order_intake.domain.addresses import Address, check_address
+from order_intake.domain.errors import IllegalTransition, InvalidOrderInput, OrderNotEditable
+from order_intake.domain.policies import ClientPolicy
+from order_intake.domain.resolution import LineKey, MappingIndex, PrintFile, missing_file_message, unmapped_message
+
+Status = Literal[
+    "received",
+    "on_hold",
+    "accepted",
+    "in_production",
+    "printed",
+    "packaged",
+    "shipped",
+    "in_transit",
+    "delivered",
+    "cancelled",
+    "returned",
+    "failed",
+]
+STATUSES: tuple[Status, ...] = (
+    "received",
+    "on_hold",
+    "accepted",
+    "in_production",
+    "printed",
+    "packaged",
+    "shipped",
+    "in_transit",
+    "delivered",
+    "cancelled",
+    "returned",
+    "failed",
+)
+
+#: The production path, in order: an order only moves forward along it.
+FORWARD: tuple[Status, ...] = ("accepted", "in_production", "printed", "packaged", "shipped", "in_transit", "delivered")
+
+#: Allowed changes (besides moving forward along FORWARD from accepted on).
+ALLOWED: dict[Status, frozenset[Status]] = {
+    "received": frozenset({"on_hold", "accepted", "cancelled"}),
+    "on_hold": frozenset({"accepted", "cancelled"}),
+    "accepted": frozenset({"on_hold", "cancelled", "failed"}),
+    "in_production": frozenset({"cancelled", "failed"}),
+    "printed": frozenset({"failed"}),
+    "packaged": frozenset({"failed"}),
+    "shipped": frozenset({"returned", "failed"}),
+    "in_transit": frozenset({"returned", "failed"}),
+    "delivered": frozenset({"returned"}),
+    "cancelled": frozenset(),
+    "returned": frozenset(),
+    "failed": frozenset(),
+}
+
+#: Before production started: a cancellation in the shop cancels the order.
+BEFORE_PRODUCTION: frozenset[Status] = frozenset({"received", "on_hold", "accepted"})
+
+#: Statuses an operator may set over HTTP (on_hold and accepted follow from resolution).
+SETTABLE: frozenset[Status] = frozenset(FORWARD[1:]) | {"cancelled", "returned", "failed"}
+
+Source = Literal["shop", "manual", "csv_import"]
+
+
+def can_move(current: Status, to: Status) -> bool:
+    if to in ALLOWED[current]:
+        return True
+    return current in FORWARD and to in FORWARD and FORWARD.index(to) > FORWARD.index(current)
+
+
+@dataclass
+class Line:
+    line_id: str
+    position: int
+    title: str
+    quantity: int
+    platform_line_id: str | None = None
+    platform_product_id: str | None = None
+    platform_variant_id: str | None = None
+    sku: str | None = None
+    variant_title: str | None = None
+    unit_price: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    product_uid: str | None = None
+    print_files: tuple[PrintFile, ...] = ()
+    problem: str | None = None
+    problem_message: str | None = None
+    cancelled_quantity: int = 0
+    given: bool = False  # product and files given on placement (manual order by catalog UID)
+
+    @property
+    def key(self) -> LineKey:
+        return LineKey(self.platform_product_id, self.platform_variant_id, self.sku)
+
+    @property
+    def resolved(self) -> bool:
+        return self.problem is None and self.product_uid is not None
+
+    @property
+    def open_quantity(self) -> int:
+        return self.quantity - self.cancelled_quantity
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why an order waits: a code, the words a client understands, and the line or field."""
+
+    reason: Literal[
+        "unmapped_products",
+        "missing_print_files",
+        "invalid_address",
+        "held_by_rule",
+        "awaiting_approval",
+        "approval_delay",
+    ]
+    message: str
+    line_id: str | None = None
+    field: str | None = None
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class Shipment:
+    tracking_number: str
+    carrier: str | None = None
+    tracking_url: str | None = None
+    line_ids: tuple[str, ...] = ()
+    shipped_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of an order's history."""
+
+    order_id: str
+    sequence: int
+    at: datetime
+    actor: str
+    from_status: Status | None
+    to_status: Status
+    reason: str | None = None
+    line_id: str | None = None
+    cancelled_quantity: int | None = None
+    shipment: Shipment | None = None
+
+
+@dataclass
+class Order:
+    id: str
+    client_id: str
+    store_id: str
+    platform: str
+    source: Source
+    currency: str
+    total: str
+    shipping_address: Address
+    lines: list[Line]
+    placed_at: datetime
+    received_at: datetime
+    platform_order_id: str | None = None
+    client_reference: str | None = None
+    order_number: str | None = None
+    shipping_method: str | None = None
+    customer_email: str | None = None
+    test: bool = False
+    content_hash: str = ""
+    status: Status = "received"
+    sequence: int = 0
+    updated_at: datetime | None = None
+    holds: list[Hold] = field(default_factory=list)
+    shipments: list[Shipment] = field(default_factory=list)
+    possible_duplicate: bool = False
+    attention: str | None = None
+    first_of_store: bool = False  # the first order of its store (a hold rule may hold it)
+    approved_at: datetime | None = None  # approved by hand or its delay passed: no rule or approval holds it
+    release_at: datetime | None = None  # end of the client's delay window, while it holds the order
+    changes: list[Change] = field(default_factory=list)  # this unit of work's, not yet kept
+
+    # --- intake and resolution -------------------------------------------------------------
+
+    @staticmethod
+    def key_of(store_id: str, platform_order_id: str | None, client_reference: str | None) -> str:
+        """The idempotency key inside a store: the platform's order id, else the client's reference."""
+        if platform_order_id:
+            return f"platform:{platform_order_id}"
+        if client_reference:
+            return f"reference:{client_reference.strip().casefold()}"
+        raise InvalidOrderInput("An order needs a platform order id or a client order reference.")
+
+    def receive(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
+        """A new order: recorded as received, then resolved to accepted or on_hold."""
+        if not self.lines:
+            raise InvalidOrderInput("An order needs at least one line.")
+        self._record(at, actor, None, "received", "order received")
+        self.resolve(mappings, policy, at=at, actor=actor)
+
+    def resolve(
+        self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str, why: str | None = None
+    ) -> bool:
+        """Resolves every line and checks the address; then the client's hold rules and approval.
+        Accepted when all is well, else on hold with the reasons. Returns whether the status changed."""
+        if self.status not in ("received", "on_hold"):
+            return False
+        holds: list[Hold] = []
+        for line in self.lines:
+            if line.given:
+                continue
+            mapping = mappings.find(self.store_id, line.key)
+            if mapping is None:
+                line.product_uid, line.print_files = None, ()
+                line.problem, line.problem_message = "unmapped", unmapped_message(line.title, line.variant_title)
+            elif not mapping.print_files:
+                line.product_uid, line.print_files = mapping.product_uid, ()
+                line.problem, line.problem_message = "missing_print_file", missing_file_message(line.title)
+            else:
+                line.product_uid, line.print_files = mapping.product_uid, mapping.print_files
+                line.problem = line.problem_message = None
+            if line.problem == "unmapped" and line.open_quantity > 0:
+                holds.append(Hold("unmapped_products", line.problem_message or "", line_id=line.line_id))
+            elif line.problem == "missing_print_file" and line.open_quantity > 0:
+                holds.append(Hold("missing_print_files", line.problem_message or "", line_id=line.line_id))
+        for problem in check_address(self.shipping_address):
+            holds.append(Hold("invalid_address", problem.message, field=problem.field))
+        if not holds and self.approved_at is None:
+            holds = self._policy_holds(policy, at)
+        if not any(h.reason == "approval_delay" for h in holds):
+            self.release_at = None  # only a running delay window is waited for
+        self.holds = holds
+        target: Status = "on_hold" if holds else "accepted"
+        if target == self.status:
+            return False
+        reason = why or ("; ".join(h.message for h in holds) if holds else "every line resolved")
+        self._record(at, actor, self.status, target, reason)
+        return True
+
+    def _policy_holds(self, policy: ClientPolicy, at: datetime) -> list[Hold]:
+        if rule_holds := policy.rules.holds(self):
+            return rule_holds
+        if policy.approval == "manual":
+            return [Hold("awaiting_approval", "waiting for approval before production")]
+        if policy.approval == "delay":
+            self.release_at = self.release_at or self.received_at + timedelta(minutes=policy.delay_minutes)
+            if at < self.release_at:
+                when = f"{self.release_at:%Y-%m-%d %H:%M} UTC"
+                return [Hold("approval_delay", f"goes to production at {when} unless cancelled or corrected before")]
+        return []
+
+    def approve(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
+        """Approved by hand: no hold rule or approval holds it any more; it goes to production
+        once its lines and address resolve."""
+        if self.status != "on_hold":
+            raise IllegalTransition(f"Only an order on hold is approved; this one is {self.status}.")
+        self.approved_at = at
+        self.release_at = None
+        if not self.resolve(mappings, policy, at=at, actor=actor, why="approved"):
+            self._record(
+                at,
+                actor,
+                self.status,
+                self.status,
+                "approved; still waiting: " + "; ".join(h.message for h in self.holds),
+            )
+
+    @property
+    def unresolved_lines(self) -> list[Line]:
+        return [line for line in self.lines if not line.resolved and line.open_quantity > 0]
+
+    # --- changes after intake ------------------------------------------------------------
+
+    def correct_address(
+        self, address: Address, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str
+    ) -> None:
+        """A held order's shipping address corrected: checked again, released when all resolves."""
+        if self.status not in ("received", "on_hold"):
+            raise OrderNotEditable(f"The address of a {self.status} order cannot be changed.")
+        self.shipping_address = address
+        if not self.resolve(mappings, policy, at=at, actor=actor, why="shipping address corrected"):
+            self._record(at, actor, self.status, self.status, "shipping address corrected")
+
+    def change_status(self, to: Status, *, at: datetime, actor: str, why: str | None = None) -> bool:
+        """An operator's (or the production system's) status update. The same status again
+        changes nothing (returns False); an illegal or backward one is refused with 409."""
+        if to == self.status:
+            return False
+        if to not in SETTABLE:
+            raise IllegalTransition(f"'{to}' follows from resolution; it cannot be set by hand.")
+        if not can_move(self.status, to):
+            raise IllegalTransition(
+                f"An order {self.status} cannot become {to}.", current_status=self.status, requested_status=to
+            )
+        if self.test and to == "in_production":
+            raise IllegalTransition("A test order is never released to production.", current_status=self.status)
+        self._record(at, actor, self.status, to, why)
+        return True
+
+    def add_shipment(self, shipment: Shipment, *, at: datetime, actor: str) -> bool:
+        """A parcel sent with its carrier and tracking number; the order becomes shipped (if not
+        further on already). The same tracking number twice changes nothing; tracking is never erased."""
+        if any(s.tracking_number == shipment.tracking_number for s in self.shipments):
+            return False
+        unknown = set(shipment.line_ids) - {line.line_id for line in self.lines}
+        if unknown:
+            raise InvalidOrderInput(f"Unknown line(s) in the shipment: {', '.join(sorted(unknown))}.")
+        if self.status not in ("in_production", "printed", "packaged", "shipped", "in_transit", "delivered"):
+            raise IllegalTransition(f"An order {self.status} cannot be shipped.", current_status=self.status)
+        self.shipments.append(shipment)
+        to: Status = "shipped" if FORWARD.index(self.status) < FORWARD.index("shipped") else self.status
+        self._record(at, actor, self.status, to, f"parcel {shipment.tracking_number}", shipment=shipment)
+        return True
+
+    def cancel_line(
+        self,
+        line_id: str,
+        quantity: int | None,
+        mappings: MappingIndex,
+        policy: ClientPolicy,
+        *,
+        at: datetime,
+        actor: str,
+        why: str | None,
+    ) -> None:
+        """Cancels some (or all) of a line's quantity; the order is cancelled when nothing is
+        left; a held order is resolved again (its cancelled line may have been what held it)."""
+        line = next((line for line in self.lines if line.line_id == line_id), None)
+        if line is None:
+            raise InvalidOrderInput(f"The order has no line {line_id}.")
+        if self.status not in ("received", "on_hold", "accepted", "in_production"):
+            raise IllegalTransition(f"Lines of an order {self.status} cannot be cancelled.", current_status=self.status)
+        count = line.open_quantity if quantity is None else quantity
+        if count <= 0 or count > line.open_quantity:
+            raise InvalidOrderInput(f"Line {line_id} has {line.open_quantity} left to cancel, not {count}.")
+        line.cancelled_quantity += count
+        if all(line.open_quantity == 0 for line in self.lines):
+            self._record(
+                at,
+                actor,
+                self.status,
+                "cancelled",
+                why or "every line cancelled",
+                line_id=line_id,
+                cancelled_quantity=count,
+            )
+            return
+        if self.status == "on_hold":
+            self.holds = [h for h in self.holds if h.line_id is None or h.line_id != line_id or line.open_quantity > 0]
+        self._record(
+            at,
+            actor,
+            self.status,
+            self.status,
+            why or f"{count} of '{line.title}' cancelled",
+            line_id=line_id,
+            cancelled_quantity=count,
+        )
+        if self.status == "on_hold" and not self.holds:
+            self._record(at, actor, "on_hold", "accepted", "the remaining lines resolve")
+
+    def cancel_in_store(self, reason: str | None, *, at: datetime) -> None:
+        """Cancelled in the shop: before production the order is cancelled; after, the
+        cancellation is recorded and flagged for the operator."""
+        why = f"cancelled in the shop{f': {reason}' if reason else ''}"
+        if self.status in BEFORE_PRODUCTION:
+            self._record(at, "shop", self.status, "cancelled", why)
+        elif self.status != "cancelled":
+            self.attention = f"{why} after production started ({self.status})"
+            self._record(at, "shop", self.status, self.status, self.attention)
+
+    def received_again(self, content_hash: str, *, at: datetime, actor: str) -> bool:
+        """The same reference arrives again: the same content is the same order (nothing
+        changes); other content is flagged as a possible duplicate, never dropped silently."""
+        if content_hash == self.content_hash:
+            return False
+        self.possible_duplicate = True
+        self._record(at, actor, self.status, self.status, "received again with the same reference but other content")
+        return True
+
+    def _record(
+        self,
+        at: datetime,
+        actor: str,
+        from_status: Status | None,
+        to_status: Status,
+        reason: str | None,
+        *,
+        line_id: str | None = None,
+        cancelled_quantity: int | None = None,
+        shipment: Shipment | None = None,
+    ) -> None:
+        self.sequence += 1
+        self.status = to_status
+        self.updated_at = at
+        self.changes.append(
+            Change(
+                self.id, self.sequence, at, actor, from_status, to_status, reason, line_id, cancelled_quantity, shipment
+            )
+        )

@@ -1,0 +1,189 @@
+"""Manual stores on the real stack: "Place order" and CSV import, idempotent on the client's
+order reference; a CSV's bad rows are reported by line and column and their orders not imported."""
+
+from pathlib import Path
+
+import pytest
+
+from service_runtime.testing.helpers import eventually, load_module
+
+samples = load_module("order_intake_test_samples", Path(__file__).parents[1] / "samples.py")
+
+CLIENT = "client-manual"
+MANUAL, SHOPIFY = "store-manual", "store-shopify"
+UID = "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver"
+ADDRESS = {
+    "first_name": "Marie",
+    "last_name": "Curie",
+    "address1": "11 rue Pierre et Marie Curie",
+    "city": "Paris",
+    "postcode": "75005",
+    "country_code": "FR",
+}
+
+
+@pytest.fixture
+async def stores(api, publish, operator):
+    mapped_line = samples.line(1, sku="POSTER-A4")
+    await publish(
+        samples.store(MANUAL, CLIENT, platform="manual", name="Phone orders", shop_url=None),
+        samples.store(SHOPIFY, CLIENT),
+        samples.mapped(MANUAL, CLIENT, mapped_line, platform="manual"),
+    )
+
+    async def known():
+        placed = await api.post("/orders", json=_order("probe"), headers=operator)
+        return placed.status_code == 201
+
+    await eventually(known)
+
+
+def _order(reference, **changes):
+    body = {
+        "store_id": MANUAL,
+        "reference": reference,
+        "shipping_address": ADDRESS,
+        "lines": [
+            {"product_uid": UID, "design_file_urls": ["https://files.example.com/poster.pdf"], "quantity": 2},
+            {"sku": "POSTER-A4", "quantity": 1},
+        ],
+    }
+    return body | changes
+
+
+async def test_place_order_by_uid_and_by_mapped_sku(api, stores, token_mint):
+    order_manager = token_mint.headers("order_manager", client_id=CLIENT)
+    placed = await api.post("/orders", json=_order("PO-1"), headers=order_manager)
+    assert placed.status_code == 201, placed.text
+    body = placed.json()
+    assert (body["status"], body["source"], body["client_reference"]) == ("accepted", "manual", "PO-1")
+    assert [(line["product_uid"], line["print_files"][0]["url"]) for line in body["lines"]] == [
+        (UID, "https://files.example.com/poster.pdf"),
+        (samples.mapped(MANUAL, CLIENT, samples.line(1)).product_uid, "https://files.example.com/summer-front.pdf"),
+    ]
+    again = await api.post("/orders", json=_order("PO-1"), headers=order_manager)
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+
+    other = await api.post(
+        "/orders", json=_order("PO-1", lines=[{"sku": "POSTER-A4", "quantity": 5}]), headers=order_manager
+    )
+    assert other.status_code == 409 and other.json()["order_id"] == body["id"]
+    assert (await api.get(f"/orders/{body['id']}", headers=order_manager)).json()["possible_duplicate"] is True
+
+
+async def test_place_order_refuses_what_cannot_be_produced_and_changes_nothing(api, stores, token_mint, operator):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    cases = {
+        "unmapped sku": (_order("PO-2", lines=[{"sku": "NOPE", "quantity": 1}]), 422, "lines[0].sku"),
+        "uid without file": (
+            _order("PO-2", lines=[{"product_uid": UID, "quantity": 1}]),
+            422,
+            "lines[0].design_file_urls",
+        ),
+        "file not a URL": (
+            _order("PO-2", lines=[{"product_uid": UID, "design_file_urls": ["file:///etc/passwd"], "quantity": 1}]),
+            422,
+            "lines[0].design_file_urls",
+        ),
+        "shop store": (_order("PO-2", store_id=SHOPIFY), 409, None),
+    }
+    for name, (body, status, field) in cases.items():
+        refused = await api.post("/orders", json=body, headers=admin)
+        assert refused.status_code == status, (name, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+        if field:
+            assert refused.json()["field"] == field, name
+    reader = token_mint.headers("read_only", client_id=CLIENT)
+    assert (await api.post("/orders", json=_order("PO-2"), headers=reader)).status_code == 403
+    stranger = token_mint.headers("admin", client_id="client-other")
+    assert (await api.post("/orders", json=_order("PO-2"), headers=stranger)).status_code == 404
+    listed = (await api.get("/orders", headers=operator, params={"search": "PO-2"})).json()["items"]
+    assert listed == []
+
+
+async def test_a_placed_order_with_a_bad_address_is_held_naming_the_field(api, stores, token_mint):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    placed = await api.post(
+        "/orders", json=_order("PO-3", shipping_address=ADDRESS | {"country_code": None}), headers=admin
+    )
+    assert placed.status_code == 201
+    assert [(h["field"], h["message"]) for h in placed.json()["holds"]] == [("country_code", "country code missing")]
+    assert placed.json()["status"] == "on_hold"
+
+
+HEADER = "Order Reference;Recipient Name;Address1;City;Postcode;State;Country Code;Email;Product UID;SKU;Quantity;Design File URLs;Shipping method"
+
+
+def _csv(orders: int, bad: dict[int, str]) -> tuple[bytes, list[int]]:
+    """``orders`` orders of two rows each (semicolons, a BOM, quoted fields); ``bad``: order
+    number -> what is wrong with its second row. Returns the file and the bad rows' lines."""
+    rows, bad_lines = [HEADER], []
+    for n in range(orders):
+        reference = f"CSV-{n:04d}"
+        address = f'{reference};"Jeanne Dupont";"3 rue des Lilas; bât. B";Lyon;69003;;fr;jeanne@example.com'
+        rows.append(f"{address};{UID};;1;https://files.example.com/{n}.pdf;standard")
+        second = f"{address};;POSTER-A4;2;;standard"
+        if bad.get(n) == "quantity":
+            second = f"{address};;POSTER-A4;two;;standard"
+        elif bad.get(n) == "sku":
+            second = f"{address};;UNKNOWN-SKU;1;;standard"
+        elif bad.get(n) == "uid":
+            second = f"{address};;;1;;standard"
+        if n in bad:
+            bad_lines.append(len(rows) + 1)
+        rows.append(second)
+    return ("\ufeff" + "\r\n".join(rows) + "\r\n").encode(), bad_lines
+
+
+async def _finished(api, headers, job_id):
+    async def done():
+        job = (await api.get(f"/order-imports/{job_id}", headers=headers)).json()
+        return job if job["status"] == "done" else None
+
+    return await eventually(done, timeout=120, interval=0.5)
+
+
+async def test_a_csv_of_1000_orders_with_five_bad_rows_imports_the_rest_and_reports_the_five(api, stores, token_mint):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    bad = {10: "quantity", 250: "sku", 499: "uid", 777: "quantity", 998: "sku"}
+    content, bad_lines = _csv(1000, bad)
+    started = await api.post(
+        "/order-imports", params={"store_id": MANUAL}, content=content, headers=admin | {"content-type": "text/csv"}
+    )
+    assert started.status_code == 202, started.text
+    job = await _finished(api, admin, started.json()["id"])
+    assert (job["orders_total"], job["orders_created"], job["orders_failed"]) == (1000, 995, 5)
+    assert [(e["line"], e["column"]) for e in job["errors"]] == list(
+        zip(bad_lines, ["quantity", "sku", "product_uid", "quantity", "sku"], strict=True)
+    )
+    assert job["errors"][1]["message"] == "SKU 'UNKNOWN-SKU' is not mapped in this store"
+
+    listed = (await api.get("/orders", headers=admin, params={"search": "CSV-0010"})).json()["items"]
+    assert listed == []  # an order with a bad row is not half-imported
+    [imported] = (await api.get("/orders", headers=admin, params={"search": "CSV-0011"})).json()["items"]
+    detail = (await api.get(f"/orders/{imported['id']}", headers=admin)).json()
+    assert (detail["status"], detail["source"], len(detail["lines"])) == ("accepted", "csv_import", 2)
+    assert detail["shipping_address"]["address1"] == "3 rue des Lilas; bât. B"
+
+    again = await api.post(
+        "/order-imports", params={"store_id": MANUAL}, content=content, headers=admin | {"content-type": "text/csv"}
+    )
+    job = await _finished(api, admin, again.json()["id"])
+    assert (job["orders_created"], job["orders_existing"], job["orders_failed"]) == (0, 995, 5)
+
+
+async def test_a_csv_without_its_required_columns_is_refused_with_the_columns_named(api, stores, token_mint):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    started = await api.post(
+        "/order-imports", params={"store_id": MANUAL}, content=b"reference,city\nA,Paris\n", headers=admin
+    )
+    assert started.status_code == 202
+    job = started.json()
+    assert job["status"] == "refused"
+    assert {e["column"] for e in job["errors"]} == {
+        "recipient_name",
+        "address1",
+        "country_code",
+        "quantity",
+        "product_uid or sku",
+    }

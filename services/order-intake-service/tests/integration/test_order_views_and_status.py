@@ -1,0 +1,152 @@
+"""The orders API on the real stack: who sees which orders, who may act, status changes
+refused with 409 and nothing changed, shipments and history."""
+
+from pathlib import Path
+
+import pytest
+
+from order_intake.handlers.intake import order_id_for
+from service_runtime.testing.helpers import eventually, load_module
+
+samples = load_module("order_intake_test_samples", Path(__file__).parents[1] / "samples.py")
+
+ACME, GLOBEX = "client-acme", "client-globex"
+ACME_US, ACME_EU, GLOBEX_SHOP = "store-acme-us", "store-acme-eu", "store-globex"
+
+
+@pytest.fixture
+async def orders(api, publish, operator):
+    """One accepted order in each of three stores of two clients: {store: order id}."""
+    placed = {}
+    for client, store in ((ACME, ACME_US), (ACME, ACME_EU), (GLOBEX, GLOBEX_SHOP)):
+        shop_line = samples.line(1)
+        await publish(samples.store(store, client), samples.mapped(store, client, shop_line))
+        received = samples.order(store, client, lines=[shop_line])
+        await publish(received)
+        placed[store] = order_id_for(store, f"platform:{received.platform_order_id}")
+
+    async def all_in():
+        items = (await api.get("/orders", headers=operator)).json()["items"]
+        assert [o["status"] for o in items] == ["accepted"] * 3, items
+        return True
+
+    await eventually(all_in)
+    return placed
+
+
+async def _ids(api, headers, **params):
+    response = await api.get("/orders", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    return {o["id"] for o in response.json()["items"]}
+
+
+async def test_a_client_never_sees_another_clients_order(api, orders, token_mint):
+    for role in ("admin", "read_only", "order_manager"):
+        acme = token_mint.headers(role, client_id=ACME)
+        assert await _ids(api, acme) == {orders[ACME_US], orders[ACME_EU]}
+        assert await _ids(api, acme, client_id=GLOBEX) == set()  # asking for another client gives nothing
+        response = await api.get(f"/orders/{orders[GLOBEX_SHOP]}", headers=acme)
+        assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
+        cancel = await api.post(f"/orders/{orders[GLOBEX_SHOP]}/status", json={"status": "cancelled"}, headers=acme)
+        assert cancel.status_code == 404
+
+
+async def test_a_store_manager_sees_only_their_stores_orders(api, orders, token_mint):
+    manager = token_mint.headers("store_manager", client_id=ACME, store_ids=(ACME_EU,))
+    assert await _ids(api, manager) == {orders[ACME_EU]}
+    assert await _ids(api, manager, store_id=ACME_US) == set()
+    assert (await api.get(f"/orders/{orders[ACME_US]}", headers=manager)).status_code == 404
+    assert (await api.get(f"/orders/{orders[ACME_EU]}", headers=manager)).status_code == 200
+
+
+async def test_read_only_users_see_but_only_order_managers_and_admins_cancel(api, orders, token_mint):
+    for role in ("read_only", "store_manager"):
+        headers = token_mint.headers(role, client_id=ACME, store_ids=(ACME_US,))
+        refused = await api.post(f"/orders/{orders[ACME_US]}/status", json={"status": "cancelled"}, headers=headers)
+        assert refused.status_code == 403
+    order_manager = token_mint.headers("order_manager", client_id=ACME)
+    refused = await api.post(
+        f"/orders/{orders[ACME_US]}/status", json={"status": "in_production"}, headers=order_manager
+    )
+    assert refused.status_code == 403  # production status is the operator's
+    done = await api.post(f"/orders/{orders[ACME_US]}/status", json={"status": "cancelled"}, headers=order_manager)
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+
+
+async def test_the_operator_filters_searches_and_pages(api, orders, operator):
+    assert await _ids(api, operator, client_id=GLOBEX) == {orders[GLOBEX_SHOP]}
+    assert await _ids(api, operator, store_id=ACME_EU) == {orders[ACME_EU]}
+    assert await _ids(api, operator, status="on_hold") == set()
+    detail = (await api.get(f"/orders/{orders[ACME_US]}", headers=operator)).json()
+    assert await _ids(api, operator, search=detail["order_number"]) == {orders[ACME_US]}
+    first = (await api.get("/orders", headers=operator, params={"limit": 2})).json()
+    second = (await api.get("/orders", headers=operator, params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert second["next_cursor"] is None
+    assert {o["id"] for o in first["items"] + second["items"]} == set(orders.values())
+    bad = await api.get("/orders", headers=operator, params={"cursor": "not-a-cursor"})
+    assert bad.status_code == 400
+
+
+async def test_illegal_transitions_are_refused_with_409_and_change_nothing(api, orders, operator):
+    order_id = orders[ACME_US]
+    before = (await api.get(f"/orders/{order_id}", headers=operator)).json()
+    refused = await api.post(f"/orders/{order_id}/status", json={"status": "returned"}, headers=operator)
+    assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["current_status"] == "accepted"
+    assert (await api.get(f"/orders/{order_id}", headers=operator)).json() == before
+
+    for status in ("in_production", "printed", "packaged"):
+        assert (
+            await api.post(f"/orders/{order_id}/status", json={"status": status}, headers=operator)
+        ).status_code == 200
+    shipped = await api.post(
+        f"/orders/{order_id}/shipments",
+        json={"carrier": "UPS", "tracking_number": "1Z999AA10123456784"},
+        headers=operator,
+    )
+    assert shipped.status_code == 200 and shipped.json()["status"] == "shipped"
+    delivered = await api.post(f"/orders/{order_id}/status", json={"status": "delivered"}, headers=operator)
+    assert delivered.status_code == 200
+    before = delivered.json()
+    late = await api.post(f"/orders/{order_id}/status", json={"status": "shipped"}, headers=operator)
+    assert late.status_code == 409
+    again = await api.post(f"/orders/{order_id}/status", json={"status": "delivered"}, headers=operator)
+    assert again.status_code == 200 and again.json() == before  # repeated: nothing changes
+    after = (await api.get(f"/orders/{order_id}", headers=operator)).json()
+    assert after == before and after["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
+    assert [(h["from_status"], h["to_status"]) for h in after["history"]][-5:] == [
+        ("accepted", "in_production"),
+        ("in_production", "printed"),
+        ("printed", "packaged"),
+        ("packaged", "shipped"),
+        ("shipped", "delivered"),
+    ]
+    assert [h["sequence"] for h in after["history"]] == list(range(1, len(after["history"]) + 1))
+    assert len({h["actor"] for h in after["history"][-5:]}) == 1  # the operator's subject, on each change
+
+
+async def test_a_held_order_is_released_when_its_address_is_corrected(api, publish, token_mint):
+    shop_line = samples.line(1)
+    await publish(samples.store(ACME_US, ACME), samples.mapped(ACME_US, ACME, shop_line))
+    bad = samples.ADDRESS.model_copy(update={"postcode": "ABCDE"})
+    received = samples.order(ACME_US, ACME, lines=[shop_line], shipping_address=bad)
+    await publish(received)
+    order_id = order_id_for(ACME_US, f"platform:{received.platform_order_id}")
+    admin = token_mint.headers("admin", client_id=ACME)
+
+    async def held():
+        response = await api.get(f"/orders/{order_id}", headers=admin)
+        return response.status_code == 200 and response.json()["status"] == "on_hold" and response.json()
+
+    body = await eventually(held)
+    assert [(h["field"], h["message"]) for h in body["holds"]] == [
+        ("postcode", "postcode 'ABCDE' is not a valid US postcode")
+    ]
+    reader = token_mint.headers("read_only", client_id=ACME)
+    fixed = samples.ADDRESS.model_dump()
+    assert (await api.put(f"/orders/{order_id}/shipping-address", json=fixed, headers=reader)).status_code == 403
+    corrected = await api.put(f"/orders/{order_id}/shipping-address", json=fixed, headers=admin)
+    assert corrected.status_code == 200 and corrected.json()["status"] == "accepted"
+    assert corrected.json()["history"][-1]["reason"] == "shipping address corrected"
+    again = await api.put(f"/orders/{order_id}/shipping-address", json=fixed, headers=admin)
+    assert again.status_code == 409  # accepted: no longer editable
