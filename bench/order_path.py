@@ -80,8 +80,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-lines", type=int, default=4, help="an order has 1 to this many lines")
     parser.add_argument("--connections", type=int, default=256, help="most open connections to the connector")
     parser.add_argument("--p99-limit-ms", type=float, default=E2E_P99_LIMIT_MS, help="end-to-end p99 held")
+    parser.add_argument(
+        "--split-relay",
+        action="store_true",
+        help="PostgreSQL only: each service's outbox relay in a process of its own, so CPU per order is "
+        "reported per stage (ingress, relay, consume + resolve, relay); latencies then include the relay's "
+        "poll interval, which one process avoids by waking its relay on commit",
+    )
     parser.add_argument("--no-ceiling", action="store_true", help="skip the raw aiokafka ceiling")
     parser.add_argument("--log-level", default="INFO", help="the services' log level (production: INFO)")
+    parser.add_argument("--note", default="", help="a remark printed above the table (e.g. 'smoke run')")
     parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
     parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""))
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
@@ -240,6 +248,7 @@ async def run_rate(
                 if acked
                 else None,
                 "peak_rss_mb": round(after[name].peak_rss_mb, 1),
+                "rss_mb": round(after[name].rss_mb, 1),
             }
             for name in after
         },
@@ -281,7 +290,13 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
             "how": "stores written through the connector's unit of work; StoreConnected and ProductMapped "
             "published straight onto stores.v1 and mappings.v1",
         }
-        processes = [ServiceProcess(stack, "connector"), ServiceProcess(stack, "order-intake")]
+        split = args.split_relay and database == "postgresql"
+        outcome["split_relay"] = split
+        processes = [
+            ServiceProcess(stack, service, role)
+            for service in ("connector", "order-intake")
+            for role in (("front", "relay") if split else ("all",))
+        ]
         outcome["start_seconds"] = {p.name: await p.ready() for p in processes}
         intake = Database(urls["order-intake"])
         try:
@@ -296,6 +311,7 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
             outcome["preload"]["read_model_seconds"] = round(time.monotonic() - started, 1)
         finally:
             await intake.close()
+        outcome["rss_mb_before"] = {p.name: round(p.sample().rss_mb, 1) for p in processes}
         observer = asyncio.create_task(observe(args.bootstrap, prefix, followed, stop))
         outcome["rates"] = []
         for step, rate in enumerate(args.rate_list):
@@ -307,7 +323,13 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
                 f"non-2xx {result['non_2xx']}, missing {result['missing']}"
             )
         outcome["durability"] = await _durability(urls["connector"], followed)
-        outcome["peak_rss_mb"] = {p.name: round(p.sample().peak_rss_mb, 1) for p in processes}
+        last = {p.name: p.sample() for p in processes}
+        outcome["peak_rss_mb"] = {name: round(sample.peak_rss_mb, 1) for name, sample in last.items()}
+        outcome["rss_mb_after"] = {name: round(sample.rss_mb, 1) for name, sample in last.items()}
+        outcome["rss_growth_percent"] = {
+            name: round((last[name].rss_mb / before - 1) * 100, 1) if before else None
+            for name, before in outcome["rss_mb_before"].items()
+        }
         outcome["record_bytes_received"] = (
             round(followed.received_bytes / sum(len(v) for v in followed.received.values()))
             if followed.received
@@ -369,7 +391,7 @@ async def run(args: argparse.Namespace) -> dict:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine.describe(REPO),
         "load_average": {"start": machine.load_average()},
-        "note": NOTE,
+        "note": f"{args.note.strip()} {NOTE}".strip(),
         "settings": {
             "rates": args.rate_list,
             "seconds_per_rate": args.seconds,
@@ -381,6 +403,7 @@ async def run(args: argparse.Namespace) -> dict:
             "max_lines_per_order": args.max_lines,
             "connections": args.connections,
             "e2e_p99_limit_ms": args.p99_limit_ms,
+            "split_relay": args.split_relay,
             "log_level": args.log_level,
             "services": "connector and order-intake, each `python -m <package>`, its own database, one process",
             "webhook": "POST /webhooks/shopify/{store_id}, orders/create, HMAC-SHA256 with the app secret",

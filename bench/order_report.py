@@ -147,7 +147,7 @@ def markdown(results: dict, plot_name: str) -> str:
         "",
         "| database | offered/s | sent | non-2xx | ack p50 / p95 / p99 / max ms | on bus p99 ms "
         "| end-to-end p50 / p95 / p99 ms | accepted/s | missing | drained after s "
-        "| CPU ms/order connector · intake · generator | load avg |",
+        "| CPU ms/order per process · generator | load avg |",
         "|---|---:|---:|---:|---|---:|---|---:|---:|---:|---|---|",
     ]
     for database, measured in results["order_path"].items():
@@ -158,8 +158,8 @@ def markdown(results: dict, plot_name: str) -> str:
         for step in measured["rates"]:
             a, e, svc = step["ack"], step["end_to_end"], step["services"]
             cpu = " · ".join(
-                [_n(svc[n]["cpu_ms_per_order"], 2) for n in ("connector", "order-intake")]
-                + [_n(step["generator"]["cpu_ms_per_order"], 2)]
+                [f"{n} {_n(svc[n]['cpu_ms_per_order'], 2)}" for n in svc]
+                + [f"generator {_n(step['generator']['cpu_ms_per_order'], 2)}"]
             )
             lines.append(
                 f"| {name} | {_n(step['offered_per_s'])} | {_n(step['orders_sent'])} | {step['non_2xx']} "
@@ -170,15 +170,17 @@ def markdown(results: dict, plot_name: str) -> str:
                 f"| {cpu} | {step['load_average_before'][0]} → {step['load_average_after'][0]} |"
             )
     lines += ["", "| database | sustained offered/s | its end-to-end p99 ms | peak accepted/s | peak memory MB "
-              "| peak ÷ ceiling produce · consume |", "|---|---:|---:|---:|---|---|"]  # fmt: skip
+              "| memory growth over the run | peak ÷ ceiling produce · consume |",
+              "|---|---:|---:|---:|---|---|---|"]  # fmt: skip
     for database, summary in results["summary"].items():
         measured = results["order_path"][database]
         memory = ", ".join(f"{k} {v:,.0f}" for k, v in measured["peak_rss_mb"].items())
+        growth = ", ".join(f"{k} {_n(v, 1)} %" for k, v in measured["rss_growth_percent"].items())
         ratios = " · ".join(_n(summary.get(f"peak_vs_ceiling_{k}"), 4) for k in ("produce", "consume"))
         lines.append(
             f"| {NAMES.get(database, database)} | {_n(summary['sustained_offered_per_s'])} "
             f"| {_n(summary['sustained_e2e_p99_ms'], 1)} | {_n(summary['peak_accepted_per_s'], 1)} | {memory} "
-            f"| {ratios} |"
+            f"| {growth} | {ratios} |"
         )
     if c := results.get("ceiling"):
         lines += [

@@ -72,19 +72,31 @@ class Stack:
         }
 
 
+#: A process's part of its service: all of it (as deployed), or, to measure the stages apart
+#: (PostgreSQL only: its relays take turns by advisory lock), the HTTP API and consumers
+#: without the relay ("front"), or only the outbox relay ("relay").
+ROLES = {
+    "all": {},
+    "front": {"RELAY_ENABLED": "false"},
+    "relay": {"RELAY_ENABLED": "true", "CONSUMERS_ENABLED": "false", "HOUSEKEEPING_ENABLED": "false"},
+}
+
+
 class ServiceProcess:
     """One service, started with ``python -m <package>``, stopped with SIGTERM."""
 
-    def __init__(self, stack: Stack, service: str) -> None:
-        self.name = service
+    def __init__(self, stack: Stack, service: str, role: str = "all") -> None:
+        self.service = service
+        self.name = f"{service}-relay" if role == "relay" else service
         self.port = free_port()
-        self.log_path = stack.log_dir / f"{stack.database}-{service}.log"
+        self.log_path = stack.log_dir / f"{stack.database}-{self.name}.log"
         self._log = self.log_path.open("wb")
-        package, _ = SERVICES[service]
+        package, settings_prefix = SERVICES[service]
+        role_env = {settings_prefix + name: value for name, value in ROLES[role].items()}
         self.process = subprocess.Popen(
             [sys.executable, "-m", package],
             cwd=stack.repo,
-            env=stack.env(service, self.port),
+            env=stack.env(service, self.port) | role_env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
