@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -180,6 +181,8 @@ async def run_rate(
             followed.intended[order_id] = at + n / rate
 
     load_before = machine.load_average()
+    backlog: dict[str, list[dict]] = {p.name: [] for p in processes}
+    probing = asyncio.create_task(_probe(processes, backlog))
     before = {p.name: p.sample() for p in processes}
     harness_before = time.process_time()
     connections = Connections("127.0.0.1", connector.port, args.connections)
@@ -200,6 +203,8 @@ async def run_rate(
         drained_in = None
     after = {p.name: p.sample() for p in processes}
     harness_cpu = time.process_time() - harness_before
+    probing.cancel()
+    await asyncio.gather(probing, return_exceptions=True)
     e2e, relay = LogHistogram(), LogHistogram()
     accepted_at: list[float] = []
     for order_id in acked:
@@ -249,12 +254,31 @@ async def run_rate(
                 else None,
                 "peak_rss_mb": round(after[name].peak_rss_mb, 1),
                 "rss_mb": round(after[name].rss_mb, 1),
+                "max_consumer_lag": _most(backlog[name], "lag"),
+                "max_outbox_age_seconds": _most(backlog[name], "outbox_age_seconds"),
+                "backlog_every_second": backlog[name],
             }
             for name in after
         },
         "load_average_before": load_before,
         "load_average_after": machine.load_average(),
     }
+
+
+async def _probe(processes: list[ServiceProcess], backlog: dict[str, list[dict]]) -> None:
+    """Every second, each process's consumer lag and outbox age (its /readyz), until cancelled."""
+    started = time.monotonic()
+    async with httpx.AsyncClient() as http:
+        while True:
+            at = round(time.monotonic() - started, 1)
+            for process in processes:
+                backlog[process.name].append({"at": at} | await process.backlog(http))
+            await asyncio.sleep(1)
+
+
+def _most(samples: list[dict], key: str) -> float | None:
+    values = [sample[key] for sample in samples if sample[key] is not None]
+    return max(values) if values else None
 
 
 async def on_database(database: str, args: argparse.Namespace, run_id: str, work: Path, results: dict) -> dict:

@@ -182,6 +182,16 @@ def markdown(results: dict, plot_name: str) -> str:
             f"| {_n(summary['sustained_e2e_p99_ms'], 1)} | {_n(summary['peak_accepted_per_s'], 1)} | {memory} "
             f"| {growth} | {ratios} |"
         )
+    lines += ["", "| database | offered/s | largest consumer lag, records (from /readyz, every second) "
+              "| oldest unsent outbox row, s |", "|---|---:|---|---|"]  # fmt: skip
+    for database, measured in results["order_path"].items():
+        for step in measured.get("rates", []):
+            svc = step["services"]
+            lag = ", ".join(
+                f"{n} {_n(v['max_consumer_lag'])}" for n, v in svc.items() if v["max_consumer_lag"] is not None
+            )
+            age = ", ".join(f"{n} {_n(v['max_outbox_age_seconds'], 2)}" for n, v in svc.items())
+            lines.append(f"| {NAMES.get(database, database)} | {_n(step['offered_per_s'])} | {lag or '—'} | {age} |")
     if c := results.get("ceiling"):
         lines += [
             "",

@@ -123,6 +123,17 @@ class ServiceProcess:
                 await asyncio.sleep(0.25)
         raise BenchError(f"{self.name} not ready within {timeout:.0f}s (log: {self.log_path})")
 
+    async def backlog(self, http: httpx.AsyncClient) -> dict:
+        """From its ``/readyz``: the largest lag of its subscriptions (records) and the age of the
+        oldest unsent outbox row (seconds); None where it does not say (or does not answer)."""
+        try:
+            ready = (await http.get(f"http://127.0.0.1:{self.port}/readyz", timeout=2)).json()
+        except (httpx.HTTPError, ValueError):
+            return {"lag": None, "outbox_age_seconds": None}
+        lags = [s.get("lag") for s in (ready.get("subscriptions") or {}).values() if s.get("lag") is not None]
+        relay = ready.get("relay") or {}
+        return {"lag": max(lags) if lags else None, "outbox_age_seconds": relay.get("oldest_unsent_age_seconds")}
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
