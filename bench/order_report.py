@@ -61,6 +61,10 @@ def judge(results: dict) -> dict:
         if ceiling:
             for kind in ("produce", "consume"):
                 summary[f"peak_vs_ceiling_{kind}"] = round(peak / ceiling[f"{kind}_per_s"], 4)
+                if best and best["accepted_per_s"]:
+                    summary[f"sustained_vs_ceiling_{kind}"] = round(
+                        best["accepted_per_s"] / ceiling[f"{kind}_per_s"], 4
+                    )
         results["summary"][database] = summary
     results["targets"] = _targets(results)
     return results
