@@ -271,8 +271,9 @@ async def _probe(processes: list[ServiceProcess], backlog: dict[str, list[dict]]
     async with httpx.AsyncClient() as http:
         while True:
             at = round(time.monotonic() - started, 1)
-            for process in processes:
-                backlog[process.name].append({"at": at} | await process.backlog(http))
+            answers = await asyncio.gather(*(process.backlog(http) for process in processes))
+            for process, answer in zip(processes, answers, strict=True):
+                backlog[process.name].append({"at": at} | answer)
             await asyncio.sleep(1)
 
 
