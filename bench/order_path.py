@@ -75,7 +75,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--drain-seconds", type=float, help="longest wait for the backlog after a rate (default 60; burst 180)"
     )
     parser.add_argument("--databases", default="postgresql", help="comma-separated: postgresql, sqlite")
-    parser.add_argument("--shops", type=int, default=4, help="connected Shopify stores (one client)")
+    parser.add_argument("--clients", type=int, default=2, help="business clients, sharing the stores")
+    parser.add_argument("--shops", type=int, default=4, help="connected Shopify stores")
     parser.add_argument("--products", type=int, default=500, help="products per shop, every variant mapped")
     parser.add_argument("--variants", type=int, default=3, help="variants per product")
     parser.add_argument("--max-lines", type=int, default=4, help="an order has 1 to this many lines")
@@ -298,7 +299,7 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
         bootstrap=args.bootstrap, repo=REPO, log_dir=work, prefix=prefix, database=database, urls=urls,
         log_level=args.log_level,
     )  # fmt: skip
-    shop_list = shops(args.shops, args.products, args.variants)
+    shop_list = shops(args.shops, args.products, args.variants, clients=args.clients)
     maker = OrderMaker(shop_list, max_lines=args.max_lines)
     followed, stop = Followed(), asyncio.Event()
     processes: list[ServiceProcess] = []
@@ -309,6 +310,7 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
         await connect_stores(stack, shop_list)
         preload = preload_records(shop_list)
         outcome["preload"] = {
+            "clients": len({shop.client_id for shop in shop_list}),
             "stores": len(shop_list),
             "mapped_variants": len(preload) - len(shop_list),
             "published_seconds": await publish(stack, preload),
@@ -422,6 +424,7 @@ async def run(args: argparse.Namespace) -> dict:
             "seconds_per_rate": args.seconds,
             "drain_seconds": args.drain_seconds,
             "databases": databases,
+            "clients": args.clients,
             "shops": args.shops,
             "products_per_shop": args.products,
             "variants_per_product": args.variants,

@@ -145,7 +145,7 @@ def markdown(results: dict, plot_name: str) -> str:
         f"({m['git']['branch']}{', dirty' if m['git']['dirty'] else ''}). Load average (1/5/15 min): "
         f"{results['load_average']['start']} at the start, {results['load_average'].get('end')} at the end.",
         "",
-        f"Workload: {s['shops']} Shopify stores × {s['products_per_shop']} products × {s['variants_per_product']} "
+        f"Workload: {s.get('clients', 1)} clients, {s['shops']} Shopify stores × {s['products_per_shop']} products × {s['variants_per_product']} "
         f"variants mapped; orders of 1–{s['max_lines_per_order']} lines; each rate offered open-loop for "
         f"{s['seconds_per_rate']:g} s; latencies from the intended send time. {results['note']}",
         "",

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import kafka, machine
 from bench.runtime_phase import BenchError, async_url
-from bench.shopify_orders import CLIENT_ID, Shop
+from bench.shopify_orders import Shop
 from storefront_events import ALL_TOPICS, KAFKA_HEADERS
 
 START_TIMEOUT = 180  # a loaded machine starts Python processes slowly
@@ -199,7 +199,7 @@ async def connect_stores(stack: Stack, shop_list: list[Shop]) -> None:
             for shop in shop_list:
                 store = Store(
                     id=shop.store_id,
-                    client_id=CLIENT_ID,
+                    client_id=shop.client_id,
                     platform="shopify",
                     name=shop.domain.split(".")[0],
                     status="connected",

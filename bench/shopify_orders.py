@@ -15,15 +15,15 @@ from storefront_events import MAPPINGS_V1, STORES_V1, PrintFile, ProductMapped, 
 
 SOURCE = "/bench-order-path"
 APP_SECRET = "storefronts-dev-app-secret"  # the connector's default app secret, which signs Shopify webhooks
-CLIENT_ID = "5f0e8c1e-6c39-4d6b-8f4a-0b1c2d3e4f50"
 PRODUCT_UID = "apparel_product_gca_t-shirt_gsc_crewneck_gcu_unisex_gqa_classic_gsi_m_gco_black"
 
 
 @dataclass(frozen=True)
 class Shop:
-    """One connected Shopify store: its id in our services, its domain, its catalog."""
+    """One connected Shopify store: its id in our services, its client, its domain, its catalog."""
 
     store_id: str
+    client_id: str
     domain: str
     catalog: dict[int, Product] = field(repr=False)
 
@@ -33,12 +33,14 @@ class Shop:
         return [(p.id, v.id, v.sku) for p in self.catalog.values() for v in p.variants]
 
 
-def shops(count: int, products: int, variants_per_product: int) -> list[Shop]:
+def shops(count: int, products: int, variants_per_product: int, *, clients: int = 1) -> list[Shop]:
     """``count`` shops, each with ``products`` × ``variants_per_product`` variants (ids of the
-    simulator's catalogs, different for every shop)."""
+    simulator's catalogs, different for every shop), shared round robin by ``clients`` clients."""
+    client_ids = [str(uuid.uuid4()) for _ in range(max(1, clients))]
     return [
         Shop(
             store_id=str(uuid.uuid4()),
+            client_id=client_ids[n % len(client_ids)],
             domain=f"bench-shop-{n:02d}.myshopify.com",
             catalog=build_catalog(products, variants_per_product, seed=n),
         )
@@ -49,7 +51,7 @@ def shops(count: int, products: int, variants_per_product: int) -> list[Shop]:
 def store_connected(shop: Shop) -> StoreConnected:
     return StoreConnected(
         store_id=shop.store_id,
-        client_id=CLIENT_ID,
+        client_id=shop.client_id,
         platform="shopify",
         name=shop.domain.split(".")[0],
         shop_url=shop.domain,
@@ -61,7 +63,7 @@ def product_mapped(shop: Shop, product_id: int, variant_id: int, sku: str) -> Pr
     return ProductMapped(
         mapping_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{shop.store_id}/{variant_id}")),
         store_id=shop.store_id,
-        client_id=CLIENT_ID,
+        client_id=shop.client_id,
         platform="shopify",
         platform_product_id=str(product_id),
         platform_variant_id=str(variant_id),
