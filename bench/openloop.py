@@ -16,12 +16,15 @@ from dataclasses import dataclass
 LATE_SECONDS = 0.010
 
 
-def schedule(rate: float, seconds: float) -> list[float]:
-    """The intended send offsets (seconds from the start) of ``rate`` requests a second for
-    ``seconds``: evenly spaced, ``round(rate * seconds)`` of them, the first at 0."""
-    if rate <= 0 or seconds <= 0:
-        return []
-    return [i / rate for i in range(round(rate * seconds))]
+def orders_for(rate: float, seconds: float) -> int:
+    """How many requests ``rate`` a second for ``seconds`` is."""
+    return max(0, round(rate * seconds)) if rate > 0 else 0
+
+
+def schedule(rate: float, count: int) -> list[float]:
+    """The intended send offsets (seconds from the start) of ``count`` requests at a constant
+    arrival rate of ``rate`` a second: evenly spaced, the first at 0."""
+    return [i / rate for i in range(count)] if rate > 0 else []
 
 
 def http_request(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
@@ -122,7 +125,6 @@ async def drive(
     """Sends ``requests`` at ``rate`` a second, open-loop; ``on_answer`` gets every outcome
     (latency = answered - intended). ``on_start`` gets the monotonic start time, before the
     first send. Returns when every request is answered; the elapsed seconds of the sends."""
-    offsets = schedule(rate, len(requests) / rate)
     loop_started = time.monotonic() + 0.02
     if on_start is not None:
         on_start(loop_started)
@@ -133,7 +135,7 @@ async def drive(
         status = await connections.post(request)
         on_answer(Sent(index, intended, started, time.monotonic(), status))
 
-    for index, (offset, request) in enumerate(zip(offsets, requests, strict=False)):
+    for index, (offset, request) in enumerate(zip(schedule(rate, len(requests)), requests, strict=True)):
         intended = loop_started + offset
         delay = intended - time.monotonic()
         if delay > 0:

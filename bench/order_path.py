@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bench import ceiling, machine, order_report
 from bench.histogram import LogHistogram
-from bench.openloop import LATE_SECONDS, Connections, Sent, drive
+from bench.openloop import LATE_SECONDS, Connections, Sent, drive, orders_for
 from bench.order_stack import (
     Database,
     ServiceProcess,
@@ -161,7 +161,7 @@ async def run_rate(
     connector: ServiceProcess,
 ) -> dict:
     """One offered rate: the webhooks sent open-loop, then the backlog drained."""
-    count = round(rate * args.seconds)
+    count = orders_for(rate, args.seconds)
     ids = [str((step + 1) * 10_000_000 + n) for n in range(count)]
     requests = [maker.request(int(order_id), host="127.0.0.1", port=connector.port)[1] for order_id in ids]
     ack, late, statuses = LogHistogram(), 0, Counter()

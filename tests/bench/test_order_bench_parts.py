@@ -9,9 +9,11 @@ import itertools
 import json
 import math
 import random
+import xml.dom.minidom
 
+from bench import order_report
 from bench.histogram import LogHistogram
-from bench.openloop import Connections, drive, http_request, schedule
+from bench.openloop import Connections, drive, http_request, orders_for, schedule
 from bench.order_report import held, sustained
 from bench.shopify_orders import APP_SECRET, OrderMaker, preload_records, shops
 
@@ -48,11 +50,13 @@ def test_an_empty_histogram_has_no_percentiles_and_merged_ones_add_up():
 
 
 def test_the_schedule_is_a_constant_arrival_rate():
-    offsets = schedule(250, 2)
+    assert orders_for(250, 2) == 500 and orders_for(1000, 60) == 60_000 and orders_for(0, 10) == 0
+    offsets = schedule(250, 500)
     assert len(offsets) == 500 and offsets[0] == 0
     gaps = {round(b - a, 9) for a, b in itertools.pairwise(offsets)}
     assert gaps == {0.004}
-    assert schedule(0, 10) == [] and schedule(100, 0) == []
+    assert offsets[-1] == 499 / 250  # the last one is due one interval before the end
+    assert schedule(0, 10) == []
 
 
 async def test_a_stalled_server_shows_in_every_request_meant_to_go_out_during_the_stall():
@@ -140,3 +144,70 @@ def test_the_sustained_rate_is_the_last_one_held_before_the_first_that_is_not():
     assert not held(_step(100, p99=40, accepted_per_s=100, non_2xx=1), 500)
     assert not held(_step(100, p99=40, accepted_per_s=80), 500)  # fell behind the offered rate
     assert sustained([_step(100, p99=None, accepted_per_s=0)], 500) is None
+
+
+def _measured_step(rate: float, ack_p99: float, e2e_p99: float) -> dict:
+    latency = {"count": 10, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": None, "p999_ms": None, "max_ms": 9.0}
+    process = {"cpu_ms_per_order": 1.5, "max_consumer_lag": 3, "max_outbox_age_seconds": 0.1}
+    return {
+        "offered_per_s": rate,
+        "seconds": 60.0,
+        "orders_sent": int(rate * 60),
+        "non_2xx": 0,
+        "missing": 0,
+        "accepted_per_s": rate,
+        "drained_after_seconds": 2.0,
+        "ack": latency | {"p99_ms": ack_p99},
+        "received_on_bus": latency | {"p99_ms": 5.0},
+        "end_to_end": latency | {"p99_ms": e2e_p99},
+        "services": {"connector": process, "order-intake": process},
+        "generator": {"cpu_ms_per_order": 0.2},
+        "load_average_before": [1.0, 1.0, 1.0],
+        "load_average_after": [1.5, 1.0, 1.0],
+    }
+
+
+def test_a_run_is_judged_against_the_issues_targets_and_written_as_json_markdown_and_svg(tmp_path):
+    results = {
+        "label": "unit",
+        "scenario": "steps",
+        "date": "2026-11-30T08:00:00+00:00",
+        "machine": {
+            "cores": 2, "cpu_model": "cpu", "memory_gb": 8, "os": "Linux", "python": "3.11", "kafka": "4.1",
+            "git": {"commit": "abc", "branch": "b", "dirty": False},
+        },
+        "load_average": {"start": [1, 1, 1], "end": [1, 1, 1]},
+        "note": "",
+        "settings": {
+            "e2e_p99_limit_ms": 500, "seconds_per_rate": 60.0, "clients": 2, "shops": 4, "products_per_shop": 500,
+            "variants_per_product": 3, "max_lines_per_order": 4,
+        },
+        "order_path": {
+            "postgresql": {
+                "rates": [_measured_step(500, 40, 300), _measured_step(1000, 90, 2_000)],
+                "durability": {
+                    "acknowledged": 90_000, "acknowledged_not_stored": 0, "accepted_never": 0,
+                    "accepted_exactly_once": 90_000, "accepted_more_than_once": 0, "zero_loss": True,
+                },
+                "peak_rss_mb": {"connector": 150.0, "order-intake": 160.0},
+                "rss_growth_percent": {"connector": 2.0, "order-intake": 3.0},
+                "_sample_received": b"{}",
+                "_orders": 90_000,
+            },
+            "sqlite": {"error": "it broke"},
+        },
+        "ceiling": {"messages": 90_000, "record_bytes": 1500, "partitions": 12, "produce_per_s": 20_000,
+                    "consume_per_s": 100_000},
+    }  # fmt: skip
+    judged = order_report.judge(results)
+
+    assert judged["summary"]["postgresql"]["sustained_offered_per_s"] == 500  # 1,000/s missed its p99
+    assert judged["summary"]["postgresql"]["peak_vs_ceiling_produce"] == 0.05
+    assert judged["targets"]["sustained"]["verdict"].startswith("PASS")
+    assert judged["targets"]["burst"]["verdict"] == "PASS"  # 1,000/s for 60 s: ack p99 90 ms, zero loss
+    assert "_sample_received" not in judged["order_path"]["postgresql"]
+    json_path, md_path, svg_path = order_report.write(judged, tmp_path)
+    assert json.loads(json_path.read_text())["label"] == "unit"
+    table = md_path.read_text()
+    assert "| PostgreSQL | 1,000 | 60,000 | 0 |" in table and "failed: 'it broke'" in table
+    assert len(xml.dom.minidom.parse(str(svg_path)).getElementsByTagName("polyline")) == 3
