@@ -46,6 +46,7 @@ from bench.order_stack import (
     until,
 )
 from bench.runtime_phase import BenchError
+from bench.runtime_phase import rate as rate_between
 from bench.shopify_orders import OrderMaker, preload_records, shops
 from storefront_events import ORDERS_V1, SHOP_ORDERS_V1
 
@@ -215,12 +216,8 @@ async def run_rate(
             accepted_at.append(seen[0])
         if seen := followed.received.get(order_id):
             relay.record_seconds(seen[0] - intended)
-    first_intended = min(followed.intended[i] for i in ids) if ids else began
-    accepted_per_s = (
-        round(len(accepted_at) / (max(accepted_at) - first_intended), 1)
-        if len(accepted_at) > 1 and max(accepted_at) > first_intended
-        else None
-    )
+    # from the first acceptance to the last: the offered rate when it is held, the path's capacity when it is not
+    accepted_per_s = rate_between(len(accepted_at), min(accepted_at), max(accepted_at)) if accepted_at else None
     non_2xx = sum(n for status, n in statuses.items() if not 200 <= status < 300)
     return {
         "offered_per_s": rate,
