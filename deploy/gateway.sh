@@ -66,13 +66,15 @@ error_log $GATEWAY_DIR/error.log warn;
 events { worker_connections 1024; }
 http {
     # Invitation links are credentials: the query string of /invitations/ paths (and of a
-    # referer pointing there) is never written to the access log.
+    # referer pointing there) is never written to the access log; nor an OAuth callback's (code, state).
     map \$request_uri \$logged_uri {
         "~^(?<invitation_path>/invitations/[^?]*)\?" "\$invitation_path?[not logged]";
+        "~^(?<oauth_path>/stores/[^/?]+/callback)\?" "\$oauth_path?[not logged]";
         default \$request_uri;
     }
     map \$http_referer \$logged_referer {
         "~^(?<referer_path>[^?]*/invitations/[^?]*)\?" "\$referer_path?[not logged]";
+        "~^(?<oauth_referer>[^?]*/stores/[^/?]+/callback)\?" "\$oauth_referer?[not logged]";
         default \$http_referer;
     }
     log_format storefronts '\$remote_addr [\$time_local] "\$request_method \$logged_uri \$server_protocol" '

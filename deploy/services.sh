@@ -30,7 +30,13 @@ SERVICES=(
 service_command() { echo "$VENV_PY -m $1"; }
 
 # installed <dir> <package>: the service is in this checkout (ops comes with service-runtime)
-installed() { [ "$1" = ops ] || [ "$1" = shopify-simulator ] || [ -d "$REPO_ROOT/services/$1/src/$2" ]; }
+installed() {
+    case "$1" in
+        ops) return 0 ;;
+        shopify-simulator) [ -d "$REPO_ROOT/libs/platform-simulators/src/platform_simulators" ] ;;
+        *) [ -d "$REPO_ROOT/services/$1/src/$2" ] ;;
+    esac
+}
 
 # port_variable <dir>: the setting that gives its port (order-intake-service → ORDER_INTAKE_PORT)
 port_variable() { local name=${1%-service}; name=${name//-/_}; echo "${name^^}_PORT"; }

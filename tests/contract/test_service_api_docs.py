@@ -42,6 +42,9 @@ PUBLIC = {
     ("post", "/invitations/inspect"),
     ("post", "/auth/login"),
     ("post", "/auth/refresh"),
+    ("get", "/stores/shopify/callback"),  # the connector's: a single-use OAuth state is the credential
+    ("post", "/webhooks/{platform}/{store_id}"),  # the platform's signature is
+    ("post", "/webhooks/{platform}"),
 }
 PROBLEM_REF = "#/components/schemas/Problem"
 

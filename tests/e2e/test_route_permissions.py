@@ -63,7 +63,20 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         },
         ("POST", "/clients/{client_id}/postbacks/endpoints/{endpoint_id}/replay-failed"): {"operator", "admin"},
     },
-    "connector": {},
+    "connector": {
+        ("POST", "/stores/manual"): {"operator", "admin"},
+        ("GET", "/stores"): ANY,
+        ("GET", "/stores/{store_id}"): ANY,
+        ("POST", "/stores/{store_id}/disconnect"): {"operator", "admin", "store_manager"},
+        ("GET", "/stores/{store_id}/health"): ANY,
+        ("POST", "/stores/{store_id}/syncs"): {"operator", "admin", "store_manager"},
+        ("GET", "/stores/{store_id}/syncs"): ANY,
+        ("GET", "/stores/{store_id}/syncs/{sync_id}"): ANY,
+        ("POST", "/stores/shopify/install"): {"operator", "admin", "store_manager"},
+        ("GET", "/stores/shopify/callback"): PUBLIC_ROUTE,  # the single-use state is the credential
+        ("POST", "/webhooks/{platform}/{store_id}"): PUBLIC_ROUTE,  # the platform's signature is
+        ("POST", "/webhooks/{platform}"): PUBLIC_ROUTE,
+    },
     "mapping": {},
     "order_intake": {},
 }

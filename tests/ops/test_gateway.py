@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -142,6 +143,28 @@ def test_the_access_log_never_holds_an_invitation_token(gateway):
     assert "/invitations/accept?[not logged]" in log
     assert "/clients?q=visible" in log
     assert "SECRET-TOKEN" not in log
+
+
+def test_stores_and_webhooks_go_to_the_connector_and_an_oauth_callback_is_not_logged(gateway):
+    url, directory = gateway
+    for method, path in (
+        ("GET", "/stores"),
+        ("GET", "/stores/s1/health"),
+        ("POST", "/webhooks/shopify/s1"),
+        ("POST", "/webhooks/shopify"),
+        ("GET", "/stores/shopify/callback?code=SECRET-CODE&state=SECRET-STATE"),
+    ):
+        status, _, body = call(url + path, method=method)
+        assert status == 200, path
+        assert json.loads(body)["service"] == "connector", path
+    log = ""
+    for _ in range(100):  # nginx writes the line once the answer is sent
+        log = (directory / "access.log").read_text()
+        if "/stores/shopify/callback?[not logged]" in log:
+            break
+        time.sleep(0.1)
+    assert "/stores/shopify/callback?[not logged]" in log
+    assert "SECRET-" not in log
 
 
 @pytest.mark.parametrize("service", ["client", "access", "connector", "mapping", "order-intake", "notifier"])

@@ -240,6 +240,8 @@ class ShopifySimulator:
             return {"webhookSubscriptions": {"nodes": [dict(s) for s in shop.subscriptions]}}, 12
         if re.search(r"\bproducts\s*\(", query):
             return self._products(shop, query, variables)
+        if re.search(r"\bproduct\s*\(", query):
+            return self._product_variants(shop, query, variables)
         if re.search(r"\bshop\s*\{", query):
             return {
                 "shop": {
@@ -293,19 +295,7 @@ class ShopifySimulator:
                 "status": p.status,
                 "publishedAt": "2026-01-01T00:00:00Z" if p.published else None,
                 "featuredImage": {"url": f"https://cdn.example/{p.id}.png"},
-                "variants": {
-                    "nodes": [
-                        {
-                            "id": f"gid://shopify/ProductVariant/{v.id}",
-                            "legacyResourceId": str(v.id),
-                            "sku": v.sku,
-                            "title": v.title,
-                            "price": v.price,
-                            "selectedOptions": [{"name": k, "value": val} for k, val in v.options.items()],
-                        }
-                        for v in p.variants[:variants_first]
-                    ]
-                },
+                "variants": _variant_connection(p, variants_first, None),
             }
             for p in page
         ]
@@ -323,6 +313,15 @@ class ShopifySimulator:
             data["productsCount"] = {"count": len(products)}
         cost = 2 + first * (1 + variants_first / 10)
         return data, cost
+
+    def _product_variants(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        """``product(id:) { variants(first:, after:) }``: the variants past a product's first page."""
+        product_id = int(str(variables.get("id", "")).rsplit("/", 1)[-1] or 0)
+        first = min(int(m.group(1)) if (m := re.search(r"variants\(first:\s*(\d+)", query)) else 250, 250)
+        product = shop.catalog.get(product_id)
+        if product is None:
+            return {"product": None}, 1
+        return {"product": {"variants": _variant_connection(product, first, variables.get("after"))}}, 1 + first / 10
 
     # ------------------------------------------------------------------ webhooks out
 
@@ -435,6 +434,31 @@ class ShopifySimulator:
             "cancelled_at": None,
             "cancel_reason": None,
         }
+
+
+def _variant_connection(product: Product, first: int, after: object) -> dict[str, Any]:
+    start = 0
+    if after:
+        last_id = int(base64.b64decode(str(after)).decode().split(":")[1])
+        start = next((i for i, v in enumerate(product.variants) if v.id > last_id), len(product.variants))
+    page = product.variants[start : start + first]
+    return {
+        "pageInfo": {
+            "hasNextPage": start + first < len(product.variants),
+            "endCursor": base64.b64encode(f"variant:{page[-1].id}".encode()).decode() if page else None,
+        },
+        "nodes": [
+            {
+                "id": f"gid://shopify/ProductVariant/{v.id}",
+                "legacyResourceId": str(v.id),
+                "sku": v.sku,
+                "title": v.title,
+                "price": v.price,
+                "selectedOptions": [{"name": k, "value": val} for k, val in v.options.items()],
+            }
+            for v in page
+        ],
+    }
 
 
 def _json(payload: dict[str, Any]) -> bytes:

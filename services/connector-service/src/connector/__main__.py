@@ -1,6 +1,7 @@
-from connector.main import create_app
-from connector.settings import ConnectorSettings
-from service_runtime.http import serve
+"""``python -m connector`` serves; ``python -m connector rederive --store ID`` is the admin command."""
 
-settings = ConnectorSettings()
-serve(create_app(settings), host=settings.bind_host, port=settings.port)
+import sys
+
+from connector.cli import main
+
+sys.exit(main(sys.argv[1:]))

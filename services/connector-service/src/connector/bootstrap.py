@@ -7,6 +7,7 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.entrypoints.consumers import register_consumers
 from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
@@ -22,8 +23,20 @@ class ConnectorRuntime(Runtime):
         self.clock = SystemClock()
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
         self.syncs = SyncRunner(
-            self, platforms=self.platforms, vault=self.vault, clock=self.clock, batch_size=settings.sync_batch_products
+            self,
+            platforms=self.platforms,
+            vault=self.vault,
+            clock=self.clock,
+            batch_size=settings.sync_batch_products,
+            batch_bytes=settings.outbox_max_event_bytes // 2,  # the envelope and some margin
         )
+        register_consumers(self)
+
+    def connector_uow(self) -> ConnectorUnitOfWork:
+        """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
+        uow = self.uow()
+        assert isinstance(uow, ConnectorUnitOfWork)
+        return uow
 
     async def start(self) -> None:
         await super().start()

@@ -89,6 +89,11 @@ class WebhookDeliveries(Protocol):
         ...
 
     async def bodies_held(self, store_id: str, platform_order_ids: Sequence[str]) -> int: ...
+
+    async def kept(self, store_id: str, topic: str) -> list[tuple[str, bytes]]:
+        """(delivery id, raw body) of the store's deliveries of ``topic`` still kept, oldest first."""
+        ...
+
     async def last_received(self, store_id: str) -> datetime | None: ...
 
 
@@ -155,9 +160,12 @@ class SyncedProducts(Protocol):
         those of ``product_ids`` — are marked deleted and wait for ``sync_id``; how many."""
         ...
 
-    async def pending_count(self, store_id: str, sync_id: str) -> int: ...
-    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
-        """Up to ``limit`` product payloads waiting for ``sync_id``, no longer waiting once committed."""
+    async def pending_sizes(self, store_id: str, sync_id: str) -> list[tuple[str, int]]:
+        """(product id, size of its JSON) of the products waiting for ``sync_id``, by id."""
+        ...
+
+    async def take_pending(self, store_id: str, sync_id: str, product_ids: Sequence[str]) -> list[str]:
+        """The payloads of those products waiting for ``sync_id``, no longer waiting once committed."""
         ...
 
 

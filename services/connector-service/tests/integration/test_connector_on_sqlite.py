@@ -24,6 +24,7 @@ async def test_install_webhooks_and_sync_on_sqlite(service_settings, token_mint,
             public_base_url=f"http://127.0.0.1:{port}",
             shopify_base_url=sim_url,
             outbound_allow_private=True,
+            outbox_max_event_bytes=20_000,  # so the 60 products need several StoreProductsSynced
         )
         async with serving(create_app(settings), port=port) as url, httpx.AsyncClient(base_url=url) as http:
             admin = token_mint.headers("admin", client_id="c-sqlite")
@@ -44,8 +45,11 @@ async def test_install_webhooks_and_sync_on_sqlite(service_settings, token_mint,
 
             job = await eventually(finished, timeout=120)
             assert (job["status"], job["done"], job["changed"]) == ("succeeded", 60, 60)
+            assert job["batches"] > 1
 
     orders = await read_topic(settings.kafka_bootstrap, settings.topic(SHOP_ORDERS_V1.name), count=2, timeout=4)
     assert [type(e) for _, e, _ in orders] == [OrderReceived]
-    stores = await read_topic(settings.kafka_bootstrap, settings.topic(STORES_V1.name), count=2)
-    assert sum(len(e.products) for _, e, _ in stores if isinstance(e, StoreProductsSynced)) == 60
+    stores = await read_topic(settings.kafka_bootstrap, settings.topic(STORES_V1.name), count=1 + job["batches"])
+    synced = [e for _, e, _ in stores if isinstance(e, StoreProductsSynced)]
+    assert sorted(e.batch for e in synced) == list(range(1, job["batches"] + 1))
+    assert sum(len(e.products) for e in synced) == 60

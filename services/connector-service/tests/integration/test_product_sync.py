@@ -12,7 +12,7 @@ from platform_simulators.shopify import create_app as create_simulator
 
 from connector.main import create_app
 from connector.settings import ConnectorSettings
-from service_runtime.testing.helpers import read_topic, running
+from service_runtime.testing.helpers import eventually, read_topic, running
 from storefront_events import STORES_V1, StoreProductsSynced
 
 from .shops import connected_shopify_store, signed
@@ -169,3 +169,51 @@ async def test_a_shop_answering_5xx_is_tried_again_then_the_sync_fails_in_words(
     health = (await http.get(f"/stores/{store.id}/health", headers=admin)).json()
     assert health["status"] == "connected"  # a platform outage is not the client's to repair
     assert "platform_unavailable" in [p["code"] for p in health["problems"]]
+
+
+async def test_a_product_with_more_variants_than_a_page_comes_whole(shop_api, simulator, token_mint):
+    from platform_simulators.shopify import Variant
+
+    http, settings = shop_api
+    _, sim = simulator
+    shop = sim.shop(SHOP)
+    shop.tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    wide = shop.catalog[min(shop.catalog)]
+    wide.variants = [
+        Variant(id=90_000_000 + n, sku=f"WIDE-{n:03d}", title=f"Size {n}", price="9.00", options={"Size": str(n)})
+        for n in range(300)
+    ]
+    body, headers = signed({"id": wide.id}, topic="products/update", shop=SHOP)
+    assert (await http.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)).status_code == 200
+
+    [event] = await _synced_events(settings, 1)
+    [product] = event.products
+    assert len(product.variants) == 300
+    assert {v.sku for v in product.variants} == {f"WIDE-{n:03d}" for n in range(300)}
+
+
+async def test_a_burst_of_product_updates_is_synced_in_a_few_jobs(shop_api, simulator, token_mint):
+    http, settings = shop_api
+    _, sim = simulator
+    shop = sim.shop(SHOP)
+    shop.tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    changed = sorted(shop.catalog)[:120]
+
+    async def update(product_id):
+        body, headers = signed({"id": product_id}, topic="products/update", shop=SHOP)
+        return (await http.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)).status_code
+
+    assert set(await asyncio.gather(*(update(p) for p in changed))) == {200}
+    admin = token_mint.headers("admin", client_id=CLIENT)
+
+    async def all_synced():
+        jobs = (await http.get(f"/stores/{store.id}/syncs", headers=admin)).json()
+        done = [j for j in jobs if j["status"] == "succeeded"]
+        return jobs if sum(j["done"] for j in done) == 120 and len(done) == len(jobs) else None
+
+    jobs = await eventually(all_synced, timeout=120)
+    assert len(jobs) <= 5  # 50 products a job, not one job per webhook
+    events = await _synced_events(settings, len(jobs))
+    assert {p.platform_product_id for e in events for p in e.products} == {str(p) for p in changed}

@@ -206,3 +206,17 @@ async def test_the_health_page_says_what_is_wrong_in_the_clients_words(connector
     assert (plain["credentials_valid"], plain["webhooks_registered"], plain["problems"]) == (None, None, [])
     stranger = token_mint.headers("store_manager", client_id=CLIENT, store_ids=(manual.json()["id"],))
     assert (await http.get(f"/stores/{store['id']}/health", headers=stranger)).status_code == 404
+
+
+async def test_installing_a_shop_the_client_already_has_connects_the_same_store_again(connector, token_mint):
+    http, settings = connector
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    first, location = await _install(http, admin, "twice-shop")
+    assert (await http.get(_path(location))).status_code == 200
+    again, location = await _install(http, admin, "twice-shop.myshopify.com")
+    assert again["id"] == first["id"]
+    reconnected = await http.get(_path(location))
+    assert (reconnected.status_code, reconnected.json()["status"]) == (200, "connected")
+    assert [s["id"] for s in (await http.get("/stores", headers=admin)).json()["items"]] == [first["id"]]
+    records = await read_topic(settings.kafka_bootstrap, settings.topic(STORES_V1.name), count=2)
+    assert [(e.store_id, e.aggregate_version) for _, e, _ in records] == [(first["id"], 2), (first["id"], 3)]

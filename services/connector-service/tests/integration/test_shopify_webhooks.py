@@ -175,3 +175,26 @@ async def test_an_order_that_cannot_be_read_is_kept_and_said_on_the_store(api):
     assert await _count(runtime, OutboxMessage) == 0
     async with runtime.sessions() as session:
         assert (await session.get(StoreRow, store.id)).last_error == "webhook_no_shipping_address"
+
+
+async def test_orders_are_derived_again_from_the_raw_bodies_kept(api, connector_settings):
+    from connector.handlers.rederive import rederive_orders
+
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    taken, digital = shopify_order(SHOP), shopify_order(SHOP) | {"id": 55, "shipping_address": None}
+    for order in (taken, digital):
+        await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(order, "orders/create"))
+
+    done = await rederive_orders(
+        store.id, uow=runtime.connector_uow(), platforms=runtime.platforms, vault=runtime.vault
+    )
+
+    assert done.published == [str(taken["id"])]
+    assert [why for _, why in done.unreadable] == [
+        f"Order {digital['name']} has no shipping address: it cannot be produced and shipped."
+    ]
+    records = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=3, timeout=5
+    )
+    assert [e.platform_order_id for _, e, _ in records] == [str(taken["id"])] * 2

@@ -112,3 +112,13 @@ def test_who_sees_and_manages_a_store():
 
 def test_batches_of_a_sync():
     assert [batch_count(n, 250) for n in (0, 1, 250, 251, 1000)] == [0, 1, 1, 2, 4]
+
+
+def test_a_sync_is_cut_in_batches_by_products_and_by_size():
+    from connector.domain.syncs import plan_batches
+
+    small = [(f"p{n}", 100) for n in range(5)]
+    assert plan_batches(small, max_products=2, max_bytes=10_000) == [["p0", "p1"], ["p2", "p3"], ["p4"]]
+    big = [("a", 600), ("b", 600), ("c", 100), ("d", 2_000)]
+    assert plan_batches(big, max_products=250, max_bytes=1_000) == [["a"], ["b", "c"], ["d"]]
+    assert plan_batches([], max_products=250, max_bytes=1_000) == []

@@ -228,6 +228,18 @@ class SqlWebhookDeliveries:
         )
         return int((await self._session.execute(query)).scalar_one())
 
+    async def kept(self, store_id: str, topic: str) -> list[tuple[str, bytes]]:
+        query = (
+            select(WebhookDeliveryRow.delivery_id, WebhookDeliveryRow.raw_body)
+            .where(
+                col(WebhookDeliveryRow.store_id) == store_id,
+                col(WebhookDeliveryRow.topic) == topic,
+                col(WebhookDeliveryRow.raw_body).is_not(None),
+            )
+            .order_by(col(WebhookDeliveryRow.received_at), col(WebhookDeliveryRow.id))
+        )
+        return [(delivery_id, bytes(body)) for delivery_id, body in (await self._session.execute(query)).all()]
+
     async def last_received(self, store_id: str) -> datetime | None:
         query = select(func.max(WebhookDeliveryRow.received_at)).where(col(WebhookDeliveryRow.store_id) == store_id)
         return utc((await self._session.execute(query)).scalar_one_or_none())
@@ -404,30 +416,24 @@ class SqlSyncedProducts:
             )
         return len(gone)
 
-    async def pending_count(self, store_id: str, sync_id: str) -> int:
-        query = select(func.count()).where(
-            col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id
-        )
-        return int((await self._session.execute(query)).scalar_one())
-
-    async def take_pending(self, store_id: str, sync_id: str, *, limit: int) -> list[str]:
+    async def pending_sizes(self, store_id: str, sync_id: str) -> list[tuple[str, int]]:
         query = (
-            select(SyncedProductRow.platform_product_id, SyncedProductRow.payload)
+            select(SyncedProductRow.platform_product_id, func.length(SyncedProductRow.payload))
             .where(col(SyncedProductRow.store_id) == store_id, col(SyncedProductRow.pending_sync_id) == sync_id)
             .order_by(col(SyncedProductRow.platform_product_id))
-            .limit(limit)
         )
-        taken = (await self._session.execute(query)).all()
-        if taken:
-            await self._session.execute(
-                update(SyncedProductRow)
-                .where(
-                    col(SyncedProductRow.store_id) == store_id,
-                    col(SyncedProductRow.platform_product_id).in_([pid for pid, _ in taken]),
-                )
-                .values(pending_sync_id=None, payload=None)
-            )
-        return [payload for _, payload in taken if payload]
+        return [(pid, int(size or 0)) for pid, size in (await self._session.execute(query)).all()]
+
+    async def take_pending(self, store_id: str, sync_id: str, product_ids: Sequence[str]) -> list[str]:
+        where = (
+            col(SyncedProductRow.store_id) == store_id,
+            col(SyncedProductRow.pending_sync_id) == sync_id,
+            col(SyncedProductRow.platform_product_id).in_(list(product_ids)),
+        )
+        query = select(SyncedProductRow.payload).where(*where).order_by(col(SyncedProductRow.platform_product_id))
+        taken = [payload for (payload,) in (await self._session.execute(query)).all() if payload]
+        await self._session.execute(update(SyncedProductRow).where(*where).values(pending_sync_id=None, payload=None))
+        return taken
 
 
 async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
@@ -442,6 +448,12 @@ async def purge_oauth_states(session: AsyncSession, *, before: datetime) -> int:
 
 
 class ConnectorUnitOfWork(SqlUnitOfWork):
+    stores: SqlStoreRepository
+    webhooks: SqlWebhookDeliveries
+    oauth_states: SqlOAuthStates
+    sync_jobs: SqlSyncJobs
+    synced_products: SqlSyncedProducts
+
     def open_repositories(self, session: AsyncSession) -> None:
         self.stores = SqlStoreRepository(session)
         self.webhooks = SqlWebhookDeliveries(session)

@@ -52,3 +52,21 @@ def failed(job: SyncJob, *, error: str, detail: str, now: datetime) -> SyncJob:
 
 def batch_count(products: int, batch_size: int) -> int:
     return max(1, -(-products // batch_size)) if products else 0
+
+
+def plan_batches(sizes: list[tuple[str, int]], *, max_products: int, max_bytes: int) -> list[list[str]]:
+    """Products (id, size) cut into batches of at most ``max_products`` and, past the first
+    product of a batch, ``max_bytes``: a catalog with many variants per product makes smaller
+    batches, never an event too large for the bus. Known in full before the first is sent."""
+    batches: list[list[str]] = []
+    current: list[str] = []
+    current_bytes = 0
+    for product_id, size in sizes:
+        if current and (len(current) >= max_products or current_bytes + size > max_bytes):
+            batches.append(current)
+            current, current_bytes = [], 0
+        current.append(product_id)
+        current_bytes += size
+    if current:
+        batches.append(current)
+    return batches

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from connector.domain.access import Viewer
+from connector.domain.errors import NotAllowed
 from service_runtime.auth import CurrentPrincipal
 
 
@@ -23,3 +24,18 @@ async def current_viewer(principal: CurrentPrincipal) -> Viewer:
 UowDep = Annotated[Any, Depends(get_uow)]
 ServicesDep = Annotated[Any, Depends(get_services)]
 ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+
+
+#: Before the body is read: roles that may never do it are refused at once (403); the handler then
+#: checks the store (its client, a Store manager's stores).
+def _roles(*roles: str, key: str) -> Any:
+    async def check(principal: CurrentPrincipal) -> None:
+        if principal.role not in roles:
+            raise NotAllowed(key, role=principal.role)
+
+    return Depends(check)
+
+
+AddsStores = _roles("operator", "admin", key="role_may_not_add_store")
+ConnectsStores = _roles("operator", "admin", "store_manager", key="role_may_not_manage")
+ManagesStores = _roles("operator", "admin", "store_manager", key="role_may_not_manage")

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
-from connector.entrypoints.deps import UowDep, ViewerDep
+from connector.entrypoints.deps import ConnectsStores, UowDep, ViewerDep
 from connector.entrypoints.schemas import InstallPublic, ShopifyInstall, StorePublic
 from connector.handlers import install
 from service_runtime.problems import problem_responses
@@ -19,6 +19,7 @@ def _addresses(request: Request) -> install.Addresses:
 
 @router.post(
     "/install",
+    dependencies=[ConnectsStores],
     status_code=status.HTTP_201_CREATED,
     response_model=InstallPublic,
     responses=problem_responses(403, 404, 422),

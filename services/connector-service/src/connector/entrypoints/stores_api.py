@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from connector.adapters.clock import SystemClock
-from connector.entrypoints.deps import UowDep, ViewerDep
+from connector.entrypoints.deps import AddsStores, ManagesStores, UowDep, ViewerDep
 from connector.entrypoints.schemas import ManualStoreCreate, StorePage, StorePublic
 from connector.handlers import stores
 from service_runtime.problems import problem_responses
@@ -16,6 +16,7 @@ clock = SystemClock()
 
 @router.post(
     "/manual",
+    dependencies=[AddsStores],
     status_code=status.HTTP_201_CREATED,
     response_model=StorePublic,
     responses=problem_responses(403, 422),
@@ -48,7 +49,12 @@ async def get_store(store_id: str, viewer: ViewerDep, uow: UowDep) -> StorePubli
     return StorePublic.of(await stores.get_store(viewer, store_id, uow=uow))
 
 
-@router.post("/{store_id}/disconnect", response_model=StorePublic, responses=problem_responses(403, 404, 409))
+@router.post(
+    "/{store_id}/disconnect",
+    dependencies=[ManagesStores],
+    response_model=StorePublic,
+    responses=problem_responses(403, 404, 409),
+)
 async def disconnect_store(store_id: str, viewer: ViewerDep, uow: UowDep) -> StorePublic:
     """No more orders from this store; its credentials are forgotten (StoreDisconnected)."""
     return StorePublic.of(await stores.disconnect_store(viewer, store_id, uow=uow, clock=clock))

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request, Response, status
 
-from connector.entrypoints.deps import UowDep, ViewerDep
+from connector.entrypoints.deps import ManagesStores, UowDep, ViewerDep
 from connector.entrypoints.schemas import SyncPublic, SyncRequest
 from connector.handlers import syncs
 from service_runtime.problems import problem_responses
@@ -12,6 +12,7 @@ router = APIRouter(prefix="/stores/{store_id}/syncs", tags=["product sync"])
 
 @router.post(
     "",
+    dependencies=[ManagesStores],
     status_code=status.HTTP_202_ACCEPTED,
     response_model=SyncPublic,
     responses=problem_responses(403, 404, 409, 422),

@@ -60,7 +60,8 @@ async def start_shopify_install(
     state_ttl_seconds: int,
 ) -> InstallStarted:
     """A new store (client admin, operator) or a reconnection of an existing one (its admin or
-    Store manager): the store is ``connecting`` until the callback."""
+    Store manager; or the client's store already on that shop, never a second store of one shop,
+    whose orders would come twice): a new store is ``connecting`` until the callback."""
     domain = shopify_domain(shop)
     oauth = platforms.oauth("shopify")
     now = clock.now()
@@ -70,6 +71,12 @@ async def start_shopify_install(
             store = await load_managed(uow, viewer, store_id, for_update=True)
             if store.platform != "shopify" or (store.shop_url and store.shop_url != domain):
                 raise OAuthRefused("store_of_another_shop", field="shop", shop=store.shop_url or store.platform)
+        elif existing := [
+            s
+            for s in await uow.stores.of_shop("shopify", domain)
+            if s.client_id == owner_of_new_store(viewer, client_id) and s.status != "disconnected"
+        ]:
+            store = existing[0]  # installing a shop the client has already: that store, connected again
         else:
             owner = owner_of_new_store(viewer, client_id)
             store = rules.new_platform_store(

@@ -93,6 +93,7 @@ async def run_sync(
     vault: Vault,
     clock: Clock,
     batch_size: int,
+    batch_bytes: int = 400_000,
 ) -> SyncJob:
     async with uows() as uow:
         job = await uow.sync_jobs.get(job_id)
@@ -123,12 +124,14 @@ async def run_sync(
             removed = await uow.synced_products.mark_gone(
                 store.id, job.id, list(job.product_ids) if job.partial else None, since=job.started_at, at=clock.now()
             )
-            pending = await uow.synced_products.pending_count(store.id, job.id)
+            sizes = await uow.synced_products.pending_sizes(store.id, job.id)
             await uow.commit()
-        batches = syncs.batch_count(pending, batch_size)
-        for number in range(1, batches + 1):
+        pending = len(sizes)
+        plan = syncs.plan_batches(sizes, max_products=batch_size, max_bytes=batch_bytes)
+        batches = len(plan)
+        for number, product_ids in enumerate(plan, start=1):
             async with uows() as uow:
-                payloads = await uow.synced_products.take_pending(store.id, job.id, limit=batch_size)
+                payloads = await uow.synced_products.take_pending(store.id, job.id, product_ids)
                 uow.outbox.add(
                     StoreProductsSynced(
                         store_id=store.id,

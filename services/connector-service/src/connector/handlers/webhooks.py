@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import structlog
 
 from connector.domain import stores as rules
-from connector.domain.errors import StoreNotFound, WebhookNotAccepted, WebhookRefused, WebhookUnreadable
+from connector.domain.errors import (
+    PlatformNotSupported,
+    StoreNotFound,
+    WebhookNotAccepted,
+    WebhookRefused,
+    WebhookUnreadable,
+)
 from connector.domain.stores import Store
 from connector.handlers.stores import store_disconnected
 from connector.ports import (
@@ -52,7 +58,10 @@ async def receive_webhook(
     clock: Clock,
 ) -> WebhookAnswer:
     """A webhook delivered to the address registered for one store."""
-    adapter = platforms.adapter(platform)
+    try:
+        adapter = platforms.adapter(platform)
+    except PlatformNotSupported:
+        raise StoreNotFound("store_not_found", store_id=store_id) from None
     receipt = adapter.read_webhook(headers)
     async with uow:
         store = await uow.stores.get(store_id)

@@ -183,11 +183,33 @@ class ShopifyAdapter:
                 if after is None:
                     total = int(((data.get("productsCount") or {}).get("count")) or 0) or None
                 page = data.get("products") or {}
-                yield ProductPage(products=[products.store_product(n) for n in page.get("nodes") or []], total=total)
+                nodes = [await self._all_variants(api, node) for node in page.get("nodes") or []]
+                yield ProductPage(products=[products.store_product(n) for n in nodes], total=total)
                 info = page.get("pageInfo") or {}
                 if not info.get("hasNextPage"):
                     return
                 after = info.get("endCursor")
+
+    async def _all_variants(self, api: ShopifyGraphQL, node: dict[str, Any]) -> dict[str, Any]:
+        """A product with more variants than the listing's first page of them: the rest, page by page."""
+        variants = node.get("variants") or {}
+        info = variants.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            return node
+        collected = list(variants.get("nodes") or [])
+        after = info.get("endCursor")
+        while after:
+            data = await api.query(
+                products.VARIANTS_QUERY, {"id": node["id"], "after": after}, cost=products.VARIANTS_QUERY_COST
+            )
+            more = ((data.get("product") or {}).get("variants")) or {}
+            collected += more.get("nodes") or []
+            after = (
+                (more.get("pageInfo") or {}).get("endCursor")
+                if (more.get("pageInfo") or {}).get("hasNextPage")
+                else None
+            )
+        return node | {"variants": {"nodes": collected}}
 
     async def recent_orders(self, connection: ShopConnection, *, since: datetime) -> list[OrderReceived]:
         raise PlatformNotSupported("platform_not_supported", platform="shopify (reconciliation)")

@@ -18,12 +18,25 @@ query Products($first: Int!, $after: String, $query: String, $withCount: Boolean
       id legacyResourceId title status publishedAt
       featuredImage {{ url }}
       variants(first: {VARIANTS_PER_PRODUCT}) {{
+        pageInfo {{ hasNextPage endCursor }}
         nodes {{ id legacyResourceId sku title price selectedOptions {{ name value }} }}
       }}
     }}
   }}
 }}
 """
+
+VARIANTS_QUERY = """
+query ProductVariants($id: ID!, $after: String) {
+  product(id: $id) {
+    variants(first: 250, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id legacyResourceId sku title price selectedOptions { name value } }
+    }
+  }
+}
+"""
+VARIANTS_QUERY_COST = 1 + 250 // 10
 
 #: Shopify's estimate: one point per object asked for, plus the connection
 QUERY_COST = 2 + PAGE_SIZE * (1 + VARIANTS_PER_PRODUCT // 10)
