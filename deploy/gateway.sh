@@ -118,6 +118,7 @@ http {
         location /webhooks/ { proxy_pass http://$CONNECTOR; }
         # mapping: the catalog, and a store's products, their mappings, CSV imports and publishing (the rest of /stores is the connector's)
         location /catalog { client_max_body_size 60m; proxy_pass http://$MAPPING; }
+        location /product-templates { proxy_pass http://$MAPPING; }
         location ~ ^/stores/[^/]+/(products|product-imports|publish-requests) { client_max_body_size 60m; proxy_pass http://$MAPPING; }
         location /orders { proxy_pass http://$ORDER_INTAKE; }
         location /order-imports { proxy_pass http://$ORDER_INTAKE; }

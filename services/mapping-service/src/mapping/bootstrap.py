@@ -21,6 +21,12 @@ class MappingRuntime(Runtime):
             max_bytes=settings.design_file_max_bytes,
         )
 
+    async def stop(self) -> None:
+        try:
+            await self.design_files.close()
+        finally:
+            await super().stop()
+
 
 def build(settings: MappingSettings) -> MappingRuntime:
     runtime = MappingRuntime(settings)

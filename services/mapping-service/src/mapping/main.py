@@ -8,6 +8,7 @@ from mapping.entrypoints.mapping_import_api import router as mapping_import_rout
 from mapping.entrypoints.mappings_api import router as mappings_router
 from mapping.entrypoints.publishing_api import router as publishing_router
 from mapping.entrypoints.store_products_api import router as store_products_router
+from mapping.entrypoints.templates_api import router as templates_router
 from mapping.messages import CATALOG
 from mapping.settings import MappingSettings
 from service_runtime.http import create_api
@@ -26,7 +27,14 @@ def create_app(settings: MappingSettings | None = None) -> FastAPI:
     app = create_api(
         build_runtime,
         title="Mapping service",
-        routers=[catalog_router, store_products_router, mapping_import_router, mappings_router, publishing_router],
+        routers=[
+            catalog_router,
+            store_products_router,
+            mapping_import_router,
+            mappings_router,
+            publishing_router,
+            templates_router,
+        ],
         description="The provider's catalog and the mapping of shop products to it. "
         "Problem details follow Accept-Language (en, fr).",
         body_limits={"/catalog/import": settings.import_max_bytes, "/stores/": settings.import_max_bytes},

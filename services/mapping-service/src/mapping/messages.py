@@ -15,6 +15,7 @@ TITLES: dict[str, dict[str, str]] = {
     "MayNotChangeMappings": {"en": "Forbidden", "fr": "Interdit"},
     "MappingRefused": {"en": "Mapping refused", "fr": "Association refusée"},
     "ImportNotFound": {"en": "Import not found", "fr": "Import introuvable"},
+    "TemplateNotFound": {"en": "Template not found", "fr": "Modèle introuvable"},
     "PublishRequestNotFound": {"en": "Publish request not found", "fr": "Demande de publication introuvable"},
 }
 
@@ -163,6 +164,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "publish_request_not_found": {
         "en": "No publish request '{publish_request_id}' for this store.",
         "fr": "Aucune demande de publication « {publish_request_id} » pour cette boutique.",
+    },
+    "template_not_found": {
+        "en": "No template '{template_id}'.",
+        "fr": "Aucun modèle « {template_id} ».",
     },
     "publish_refused": {
         "en": "{count} problem(s) prevent publishing '{product}'; nothing was sent to the shop.",

@@ -8,10 +8,11 @@ from mapping.domain.catalog import CatalogProduct
 from mapping.domain.design_files import FileFacts
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
-from mapping.domain.publishing import PublishRequest
+from mapping.domain.publishing import ProductTemplate, PublishRequest
 from mapping.domain.store_products import MappingState, Store, StoreVariant
+from service_runtime.ports import EventOutbox
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
-from storefront_events import StoreProduct
+from storefront_events import Event, StoreProduct
 
 
 class Clock(Protocol):
@@ -96,8 +97,8 @@ class StoreProductRepository(Protocol):
 
 class MappingRepository(Protocol):
     async def of_product(self, store_id: str, product_id: str, *, for_update: bool = False) -> dict[str, Mapping]: ...
-    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
-        """Every mapping of the store by (product, variant) id, held until commit."""
+    async def of_store(self, store_id: str, *, for_update: bool = True) -> dict[tuple[str, str], Mapping]:
+        """Every mapping of the store by (product, variant) id, held until commit (``for_update``)."""
         ...
 
     async def mapped_in(self, store_id: str, product_ids: set[str] | None) -> list[tuple[Mapping, StoreVariant | None]]:
@@ -111,6 +112,10 @@ class MappingRepository(Protocol):
     def audit(
         self, *, before: Mapping | None, after: Mapping | None, action: str, actor: str, at: datetime
     ) -> None: ...
+    async def audit_many(self, changes: Sequence[tuple[Mapping | None, Mapping]], *, actor: str, at: datetime) -> None:
+        """One audit line per (before, after), in bulk: mapped or remapped."""
+        ...
+
     async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]: ...
 
 
@@ -124,7 +129,21 @@ class PublishRequestRepository(Protocol):
     async def put(self, request: PublishRequest) -> None: ...
 
 
+class BulkOutbox(EventOutbox, Protocol):
+    async def add_many(self, events: Sequence[Event]) -> None:
+        """Thousands of events in bulk statements (a CSV import), in order."""
+        ...
+
+
+class TemplateRepository(Protocol):
+    def add(self, template: ProductTemplate) -> None: ...
+    async def get(self, template_id: str) -> ProductTemplate | None: ...
+    async def of_client(self, client_id: str) -> list[ProductTemplate]: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
+    @property
+    def outbox(self) -> BulkOutbox: ...
     @property
     def catalog(self) -> CatalogRepository: ...
     @property
@@ -137,3 +156,5 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def publishing(self) -> PublishRequestRepository: ...
+    @property
+    def templates(self) -> TemplateRepository: ...

@@ -126,3 +126,45 @@ async def test_a_product_to_publish_is_checked_like_a_connection(
 
 async def _equals(awaitable, expected):
     return await awaitable == expected
+
+
+async def test_a_saved_template_creates_products_for_its_client_only(
+    api, mapping_settings, operator, token_mint, catalog, files
+):
+    base, _ = files
+    store_id, client_id = f"store-{uuid.uuid4().hex[:8]}", f"client-{uuid.uuid4().hex[:8]}"
+    await publish(mapping_settings, connected(store_id, client_id))
+    admin = token_mint.headers("admin", client_id=client_id)
+    product = {
+        "title": "City poster",
+        "currency": "EUR",
+        "variants": [variant("CITY-A3", "A3", POSTER_A3, f"{base}/poster.pdf")],
+    }
+    saved = await api.post("/product-templates", json={"name": "Posters A3", "product": product}, headers=admin)
+    assert saved.status_code == 201, saved.text
+    template_id = saved.json()["template_id"]
+    listed = await api.get("/product-templates", headers=admin)
+    assert [t["name"] for t in listed.json()] == ["Posters A3"]
+
+    stranger = token_mint.headers("admin", client_id="client-other")
+    assert (await api.get(f"/product-templates/{template_id}", headers=stranger)).status_code == 404
+    assert (await api.get("/product-templates", headers=stranger)).json() == []
+    read_only = token_mint.headers("read_only", client_id=client_id)
+    assert (
+        await api.post("/product-templates", json={"name": "x", "product": product}, headers=read_only)
+    ).status_code == 403
+
+    async def published():
+        answer = await api.post(
+            f"/stores/{store_id}/publish-requests/from-template/{template_id}",
+            json={"title": "Paris poster"},
+            headers=admin,
+        )
+        return answer if answer.status_code == 202 else None
+
+    asked = await eventually(published)
+    assert asked.json()["title"] == "Paris poster"
+    [(_, requested, _)] = await read_topic(
+        mapping_settings.kafka_bootstrap, mapping_settings.topic(MAPPINGS_V1.name), count=1
+    )
+    assert requested.title == "Paris poster" and requested.variants[0].product_uid == POSTER_A3

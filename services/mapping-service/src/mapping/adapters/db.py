@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from mapping.adapters.tables import (
     TABLES,
@@ -18,6 +18,7 @@ from mapping.adapters.tables import (
     ImportJobRow,
     MappingAuditRow,
     MappingRow,
+    ProductTemplateRow,
     PublishRequestRow,
     StoreRow,
     StoreVariantRow,
@@ -26,7 +27,7 @@ from mapping.adapters.tables import (
 from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import DesignFile, Mapping
-from mapping.domain.publishing import PublishRequest, VariantToPublish
+from mapping.domain.publishing import ProductTemplate, PublishRequest, VariantToPublish
 from mapping.domain.store_products import MappingState, Store, StoreVariant
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
@@ -39,7 +40,12 @@ CHUNK = 1000  # rows per INSERT statement (bind parameters stay well under the d
 def _insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite)."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+    return sqlite.insert(_table(table)) if dialect == "sqlite" else postgresql.insert(_table(table))
+
+
+def _table(row: type[SQLModel]) -> Table:
+    """The row's Core table: many rows go in as a plain executemany, not through the ORM's bulk path."""
+    return SQLModel.metadata.tables[str(row.__tablename__)]
 
 
 def _escape_like(text: str) -> str:
@@ -350,13 +356,24 @@ class SqlStoreProducts:
             )
 
     async def all_variants(self, store_id: str) -> dict[tuple[str, str], StoreVariant]:
-        query = select(StoreVariantRow).where(
-            col(StoreVariantRow.store_id) == store_id, col(StoreVariantRow.removed).is_(False)
-        )
-        return {
-            (row.platform_product_id, row.platform_variant_id): _to_variant(row)
-            for row in (await self._session.execute(query)).scalars()
-        }
+        """Read as plain rows (no ORM object each: a store may have tens of thousands)."""
+        table = _table(StoreVariantRow)
+        query = select(table).where(table.c.store_id == store_id, table.c.removed.is_(False))
+        found = {}
+        for row in (await self._session.execute(query)).mappings():
+            variant = StoreVariant(
+                store_id=row["store_id"],
+                platform_product_id=row["platform_product_id"],
+                platform_variant_id=row["platform_variant_id"],
+                product_title=row["product_title"],
+                product_status=row["product_status"],
+                variant_title=row["variant_title"],
+                sku=row["sku"],
+                options=dict(row["options"]),
+                removed=row["removed"],
+            )
+            found[(variant.platform_product_id, variant.platform_variant_id)] = variant
+        return found
 
     async def variants_of(self, store_id: str, product_id: str) -> list[StoreVariant]:
         query = (
@@ -419,11 +436,15 @@ class SqlMappings:
             query = query.with_for_update()
         return {row.platform_variant_id: _to_mapping(row) for row in (await self._session.execute(query)).scalars()}
 
-    async def of_store(self, store_id: str) -> dict[tuple[str, str], Mapping]:
-        query = select(MappingRow).where(col(MappingRow.store_id) == store_id).with_for_update()
+    async def of_store(self, store_id: str, *, for_update: bool = True) -> dict[tuple[str, str], Mapping]:
+        """Read as plain rows (no ORM object each), held until commit unless only read."""
+        table = _table(MappingRow)
+        query = select(table).where(table.c.store_id == store_id)
+        if for_update:
+            query = query.with_for_update()
         return {
-            (row.platform_product_id, row.platform_variant_id): _to_mapping(row)
-            for row in (await self._session.execute(query)).scalars()
+            (row["platform_product_id"], row["platform_variant_id"]): _to_mapping(MappingRow.model_construct(**row))
+            for row in (await self._session.execute(query)).mappings()
         }
 
     async def _with_variants(self, *conditions: Any) -> list[tuple[Mapping, StoreVariant | None]]:
@@ -488,6 +509,24 @@ class SqlMappings:
                 after=after.snapshot() if after else None,
             )
         )
+
+    async def audit_many(self, changes: Sequence[tuple[Mapping | None, Mapping]], *, actor: str, at: datetime) -> None:
+        rows = [
+            {
+                "store_id": after.store_id,
+                "platform_product_id": after.platform_product_id,
+                "platform_variant_id": after.platform_variant_id,
+                "mapping_id": after.mapping_id,
+                "action": "remapped" if before else "mapped",
+                "actor": actor[:64],
+                "at": at,
+                "before": before.snapshot() if before else None,
+                "after": after.snapshot(),
+            }
+            for before, after in changes
+        ]
+        for start in range(0, len(rows), CHUNK):
+            await self._session.execute(insert(_table(MappingAuditRow)), rows[start : start + CHUNK])
 
     async def history(self, store_id: str, product_id: str) -> list[dict[str, object]]:
         query = (
@@ -610,6 +649,37 @@ class SqlPublishRequests:
         await self._session.execute(statement)
 
 
+class SqlTemplates:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, template: ProductTemplate) -> None:
+        self._session.add(ProductTemplateRow(**template.__dict__))
+
+    async def get(self, template_id: str) -> ProductTemplate | None:
+        row = await self._session.get(ProductTemplateRow, template_id)
+        return _to_template(row) if row else None
+
+    async def of_client(self, client_id: str) -> list[ProductTemplate]:
+        query = (
+            select(ProductTemplateRow)
+            .where(col(ProductTemplateRow.client_id) == client_id)
+            .order_by(col(ProductTemplateRow.name), col(ProductTemplateRow.template_id))
+        )
+        return [_to_template(row) for row in (await self._session.execute(query)).scalars()]
+
+
+def _to_template(row: ProductTemplateRow) -> ProductTemplate:
+    return ProductTemplate(
+        template_id=row.template_id,
+        client_id=row.client_id,
+        name=row.name,
+        product=dict(row.product),
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
 class MappingUnitOfWork(SqlUnitOfWork):
     catalog: SqlCatalog
     stores: SqlStores
@@ -617,8 +687,10 @@ class MappingUnitOfWork(SqlUnitOfWork):
     mappings: SqlMappings
     imports: SqlImports
     publishing: SqlPublishRequests
+    templates: SqlTemplates
 
     def open_repositories(self, session: AsyncSession) -> None:
+        self.templates = SqlTemplates(session)
         self.publishing = SqlPublishRequests(session)
         self.imports = SqlImports(session)
         self.catalog = SqlCatalog(session)

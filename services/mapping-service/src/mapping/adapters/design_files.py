@@ -19,6 +19,20 @@ class HttpDesignFiles:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.resolver = resolver
+        self._http: httpx.AsyncClient | None = None
+
+    def _client(self) -> httpx.AsyncClient:
+        """One guarded client for every look (its TLS context and connections are reused)."""
+        if self._http is None:
+            self._http = guarded_client(
+                allow_private=self.allow_private, timeout=self.timeout, resolver=self.resolver, follow_redirects=True
+            )
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     async def inspect(self, url: str) -> FileFacts | None:
         try:
@@ -33,18 +47,15 @@ class HttpDesignFiles:
             raise DesignFileProblem("design_file_unreachable", reason=reason[:200]) from error
 
     async def _fetch(self, url: str) -> FileFacts | None:
-        async with guarded_client(
-            allow_private=self.allow_private, timeout=self.timeout, resolver=self.resolver, follow_redirects=True
-        ) as http:
-            async with http.stream("GET", url, headers={"Accept": "*/*"}) as response:
-                if response.status_code >= 400:
-                    raise DesignFileProblem("design_file_missing", status=response.status_code)
-                length = response.headers.get("content-length", "")
-                if length.isdigit() and int(length) > self.max_bytes:
-                    raise DesignFileProblem("design_file_too_large", maximum_mb=self.max_bytes // (1024 * 1024))
-                head = bytearray()
-                async for chunk in response.aiter_bytes():
-                    head += chunk
-                    if len(head) >= HEAD_BYTES:
-                        break
-                return sniff(bytes(head[:HEAD_BYTES]))
+        async with self._client().stream("GET", url, headers={"Accept": "*/*"}) as response:
+            if response.status_code >= 400:
+                raise DesignFileProblem("design_file_missing", status=response.status_code)
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > self.max_bytes:
+                raise DesignFileProblem("design_file_too_large", maximum_mb=self.max_bytes // (1024 * 1024))
+            head = bytearray()
+            async for chunk in response.aiter_bytes():
+                head += chunk
+                if len(head) >= HEAD_BYTES:
+                    break
+            return sniff(bytes(head[:HEAD_BYTES]))

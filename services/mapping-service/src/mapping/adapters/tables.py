@@ -155,7 +155,21 @@ class PublishRequestRow(SQLModel, table=True):
     published_at: datetime | None = None
 
 
+class ProductTemplateRow(SQLModel, table=True):
+    """A configured product a client saved to create products from again."""
+
+    __tablename__ = "product_templates"
+
+    template_id: str = Field(primary_key=True, max_length=36)
+    client_id: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=200)
+    product: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_by: str = Field(max_length=64)
+    created_at: datetime
+
+
 TABLES = (
+    ProductTemplateRow,
     PublishRequestRow,
     CatalogProductRow,
     StoreRow,

@@ -50,6 +50,10 @@ class PublishRequestNotFound(MappingError, NotFound):
     title = "Publish request not found"
 
 
+class TemplateNotFound(MappingError, NotFound):
+    title = "Template not found"
+
+
 class MappingNotFound(MappingError, NotFound):
     title = "Mapping not found"
 

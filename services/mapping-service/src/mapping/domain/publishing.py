@@ -63,3 +63,15 @@ def match_published(
         pairs.append((wanted, found))
     pairs += list(zip(unmatched, left, strict=False))
     return pairs
+
+
+@dataclass(frozen=True)
+class ProductTemplate:
+    """A configured product saved by a client (what a publish request asks, without a store)."""
+
+    template_id: str
+    client_id: str
+    name: str
+    product: dict[str, object]  # the publish body: title, description, currency, tags, image_urls, variants
+    created_by: str
+    created_at: datetime

@@ -5,32 +5,23 @@ from fastapi import APIRouter, Request, status
 from mapping.domain.errors import ReportedProblems
 from mapping.domain.mappings import DesignFile
 from mapping.domain.publishing import VariantToPublish
-from mapping.entrypoints.deps import RuntimeDep, UowDep
+from mapping.entrypoints.deps import RuntimeDep, Services, UowDep
 from mapping.entrypoints.mappings_api import actor_of
-from mapping.entrypoints.schemas import PublishProduct, PublishRequestPublic
+from mapping.entrypoints.schemas import FromTemplate, PublishProduct, PublishRequestPublic
 from mapping.entrypoints.store_products_api import viewer_of
 from mapping.handlers import publishing as handlers
-from service_runtime.auth import CurrentPrincipal
+from mapping.handlers import templates as template_handlers
+from mapping.ports import UnitOfWork
+from service_runtime.auth import CurrentPrincipal, Principal
 from service_runtime.problems import problem_responses
 from service_runtime.translated_problems import request_locale
 
 router = APIRouter(prefix="/stores/{store_id}/publish-requests", tags=["publishing"])
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=PublishRequestPublic,
-    responses=problem_responses(
-        403, 404, 422, **{"422": "A variant is refused: `errors` names each variant (by SKU) and design file"}
-    ),
-)
-async def publish(
-    store_id: str, body: PublishProduct, request: Request, uow: UowDep, runtime: RuntimeDep, principal: CurrentPrincipal
+async def _publish(
+    store_id: str, body: PublishProduct, request: Request, uow: UnitOfWork, runtime: Services, principal: Principal
 ) -> PublishRequestPublic:
-    """Create a product in the shop from catalog products: title, options, price and design
-    files per variant, checked like a connection. The connector creates it; once the shop has
-    it, its variants are listed and mapped without a second step (GET this request's status)."""
     variants = [
         VariantToPublish(
             sku=v.sku.strip(),
@@ -61,6 +52,46 @@ async def publish(
     except ReportedProblems as error:
         raise error.in_locale(request_locale(request)) from None
     return PublishRequestPublic.of(created)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PublishRequestPublic,
+    responses=problem_responses(
+        403, 404, 422, **{"422": "A variant is refused: `errors` names each variant (by SKU) and design file"}
+    ),
+)
+async def publish(
+    store_id: str, body: PublishProduct, request: Request, uow: UowDep, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> PublishRequestPublic:
+    """Create a product in the shop from catalog products: title, options, price and design
+    files per variant, checked like a connection. The connector creates it; once the shop has
+    it, its variants are listed and mapped without a second step (GET this request's status)."""
+    return await _publish(store_id, body, request, uow, runtime, principal)
+
+
+@router.post(
+    "/from-template/{template_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PublishRequestPublic,
+    responses=problem_responses(403, 404, 422),
+)
+async def publish_from_template(
+    store_id: str,
+    template_id: str,
+    body: FromTemplate,
+    request: Request,
+    uow: UowDep,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+) -> PublishRequestPublic:
+    """Create a product from a saved template of the client (its title may be replaced), as above."""
+    template = await template_handlers.get_template(template_id, viewer=viewer_of(principal), uow=uow)
+    product = PublishProduct.model_validate(template.product)
+    if body.title:
+        product = product.model_copy(update={"title": body.title})
+    return await _publish(store_id, product, request, uow, runtime, principal)
 
 
 @router.get("/{publish_request_id}", response_model=PublishRequestPublic, responses=problem_responses(404))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from mapping.domain.catalog import CatalogProduct, PrintSpec
 from mapping.domain.imports import ImportJob
 from mapping.domain.mappings import Mapping
-from mapping.domain.publishing import PublishRequest
+from mapping.domain.publishing import ProductTemplate, PublishRequest
 from mapping.domain.store_products import StoreVariant
 from service_runtime.messages import Catalog
 
@@ -292,3 +292,32 @@ class PublishRequestPublic(BaseModel):
             created_at=r.created_at,
             published_at=r.published_at,
         )
+
+
+class TemplateCreate(BaseModel):
+    name: str = Field(max_length=400)
+    product: PublishProduct
+
+
+class TemplatePublic(BaseModel):
+    template_id: str
+    client_id: str
+    name: str
+    product: PublishProduct
+    created_by: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, t: ProductTemplate) -> "TemplatePublic":
+        return cls(
+            template_id=t.template_id,
+            client_id=t.client_id,
+            name=t.name,
+            product=PublishProduct.model_validate(t.product),
+            created_by=t.created_by,
+            created_at=t.created_at,
+        )
+
+
+class FromTemplate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=255, description="Instead of the template's title")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:36:17.073391
+Create Date: 2026-11-30 06:53:36.567447
 """
 
 from collections.abc import Sequence
@@ -128,6 +128,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_pending', ['id'], unique=False, postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
+    op.create_table('product_templates',
+    sa.Column('template_id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('product', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('template_id')
+    )
+    with op.batch_alter_table('product_templates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_templates_client_id'), ['client_id'], unique=False)
+
     op.create_table('publish_requests',
     sa.Column('publish_request_id', sa.String(length=36), nullable=False),
     sa.Column('store_id', sa.String(length=64), nullable=False),
@@ -212,6 +224,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_publish_requests_store_id'))
 
     op.drop_table('publish_requests')
+    with op.batch_alter_table('product_templates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_templates_client_id'))
+
+    op.drop_table('product_templates')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index('ix_outbox_pending', postgresql_where=sa.text('sent_at IS NULL'), sqlite_where=sa.text('sent_at IS NULL'))
