@@ -76,7 +76,7 @@ TYPECHECKED := libs/events/src/storefront_events \
 
 typecheck: ## mypy --strict on libs/events, most of libs/service-runtime, each service's domain and handlers, the new services whole
 	.venv/bin/mypy --strict $(TYPECHECKED)
-	MYPYPATH=services/access-service/src:services/client-service/src:services/notifier-service/src \
+	MYPYPATH=services/access-service/src:services/client-service/src:services/notifier-service/src:services/order-intake-service/src \
 		.venv/bin/mypy --strict --follow-imports=silent tests/typing/units_of_work.py
 
 schemas: ## regenerate the events' JSON Schemas and CATALOG.md after changing libs/events

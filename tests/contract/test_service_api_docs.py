@@ -15,6 +15,12 @@ EXPECTED_CHANNELS = {
         "orders.v1:on_order_events",
         "notifications.v1:publish",
     },
+    "order-intake-service": {
+        "shop-orders.v1:on_shop_orders",
+        "stores.v1:on_stores",
+        "mappings.v1:on_mappings",
+        "orders.v1:publish",
+    },
 }
 
 

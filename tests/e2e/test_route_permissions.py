@@ -78,7 +78,21 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", "/webhooks/{platform}"): PUBLIC_ROUTE,
     },
     "mapping": {},
-    "order_intake": {},
+    "order_intake": {
+        ("GET", "/orders"): ANY,
+        ("GET", "/orders/{order_id}"): ANY,
+        ("POST", "/orders"): {"operator", "admin", "order_manager"},
+        ("POST", "/orders/{order_id}/status"): {"operator", "admin", "order_manager"},
+        ("POST", "/orders/{order_id}/shipments"): {"operator"},
+        ("POST", "/orders/{order_id}/lines/{line_id}/cancel"): {"operator", "admin", "order_manager"},
+        ("PUT", "/orders/{order_id}/shipping-address"): {"operator", "admin", "order_manager"},
+        ("POST", "/orders/{order_id}/approve"): {"operator", "admin", "order_manager"},
+        ("POST", "/order-imports"): {"operator", "admin", "order_manager"},
+        ("GET", "/order-imports/{job_id}"): ANY,
+        ("GET", "/order-policies/{client_id}"): {"operator"},
+        ("PUT", "/order-policies/{client_id}"): {"operator"},
+        ("POST", "/order-policies/{client_id}/dry-run"): {"operator"},
+    },
 }
 
 

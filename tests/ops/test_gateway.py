@@ -220,3 +220,12 @@ def test_a_clients_paths_reach_the_service_that_owns_them(gateway, path, service
     status, _, body = call(url + path)
     assert status == 200
     assert json.loads(body)["service"] == service and json.loads(body)["path"] == path
+
+
+@pytest.mark.parametrize(
+    "path", ["/orders", "/orders/o-1/status", "/order-imports", "/order-imports/job-1", "/order-policies/c-1"]
+)
+def test_order_paths_reach_order_intake(gateway, path):
+    url, _ = gateway
+    status, _, body = call(f"{url}{path}")
+    assert status == 200 and json.loads(body)["service"] == "order-intake"

@@ -1,9 +1,12 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay, consumers) plus what
 order intake adds: the loop releasing orders whose delay window passed."""
 
+from typing import cast
+
 from order_intake.adapters.db import MIGRATIONS, OrderIntakeUnitOfWork
 from order_intake.entrypoints.consumers import register_consumers
 from order_intake.entrypoints.delayed_release import DelayedRelease
+from order_intake.handlers.manual import interrupt_left_imports
 from order_intake.settings import OrderIntakeSettings
 from service_runtime.runtime import Runtime
 
@@ -18,6 +21,9 @@ class OrderIntakeRuntime(Runtime):
 
     async def start(self) -> None:
         await super().start()
+        await interrupt_left_imports(
+            uow=cast(OrderIntakeUnitOfWork, self.uow())
+        )  # one process serves imports: none of them runs now
         if self.settings.consumers_enabled:  # a process that applies events also releases orders
             self.delayed_release.start()
             self._release_started = True

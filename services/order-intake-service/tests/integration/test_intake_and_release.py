@@ -148,3 +148,17 @@ async def test_a_cancellation_in_the_shop_cancels_before_production_and_flags_af
     body = await eventually(flagged)
     assert body["status"] == "in_production"
     assert body["attention"] == "cancelled in the shop: customer after production started (in_production)"
+
+
+async def test_a_mapping_matching_by_sku_in_another_case_releases_the_order(api, publish, operator):
+    shop_line = samples.line(3, sku="summer-tee-blue-xl")
+    received = samples.order(STORE, CLIENT, lines=[shop_line])
+    await publish(received)
+    order_id = order_id_for(STORE, f"platform:{received.platform_order_id}")
+    await _order(api, operator, order_id, status="on_hold")
+    by_sku = samples.mapped(
+        STORE, CLIENT, shop_line, platform_product_id="999", platform_variant_id="998", sku="SUMMER-TEE-BLUE-XL"
+    )
+    await publish(by_sku)
+    accepted = await _order(api, operator, order_id, status="accepted")
+    assert accepted["lines"][0]["product_uid"] == by_sku.product_uid

@@ -18,7 +18,7 @@ ADDRESS = {
     "address1": "11 rue Pierre et Marie Curie",
     "city": "Paris",
     "postcode": "75005",
-    "country_code": "FR",
+    "country_code": "fr",  # as people type it
 }
 
 
@@ -57,6 +57,7 @@ async def test_place_order_by_uid_and_by_mapped_sku(api, stores, token_mint):
     assert placed.status_code == 201, placed.text
     body = placed.json()
     assert (body["status"], body["source"], body["client_reference"]) == ("accepted", "manual", "PO-1")
+    assert body["shipping_address"]["country_code"] == "FR"
     assert [(line["product_uid"], line["print_files"][0]["url"]) for line in body["lines"]] == [
         (UID, "https://files.example.com/poster.pdf"),
         (samples.mapped(MANUAL, CLIENT, samples.line(1)).product_uid, "https://files.example.com/summer-front.pdf"),
@@ -187,3 +188,25 @@ async def test_a_csv_without_its_required_columns_is_refused_with_the_columns_na
         "quantity",
         "product_uid or sku",
     }
+
+
+async def test_an_import_cut_by_a_restart_says_interrupted(intake_settings, token_mint):
+    from datetime import UTC, datetime
+
+    from order_intake.domain.imports import ImportJob
+    from order_intake.main import create_app
+    from service_runtime.testing.helpers import running
+
+    app = create_app(intake_settings)
+    async with running(app):
+        async with app.state.runtime.uow() as uow:
+            job = ImportJob("job-cut", CLIENT, MANUAL, "someone", datetime.now(UTC), rows=10, orders_total=5)
+            await uow.import_jobs.add(job)
+            await uow.commit()
+    app = create_app(intake_settings)
+    async with running(app) as api:
+        admin = token_mint.headers("admin", client_id=CLIENT)
+        job = (await api.get("/order-imports/job-cut", headers=admin)).json()
+        assert job["status"] == "interrupted" and job["finished_at"]
+        other = token_mint.headers("admin", client_id="client-other")
+        assert (await api.get("/order-imports/job-cut", headers=other)).status_code == 404

@@ -48,7 +48,7 @@ async def test_a_client_never_sees_another_clients_order(api, orders, token_mint
         response = await api.get(f"/orders/{orders[GLOBEX_SHOP]}", headers=acme)
         assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
         cancel = await api.post(f"/orders/{orders[GLOBEX_SHOP]}/status", json={"status": "cancelled"}, headers=acme)
-        assert cancel.status_code == 404
+        assert cancel.status_code == (403 if role == "read_only" else 404)  # read-only acts on nothing
 
 
 async def test_a_store_manager_sees_only_their_stores_orders(api, orders, token_mint):
@@ -150,3 +150,32 @@ async def test_a_held_order_is_released_when_its_address_is_corrected(api, publi
     assert corrected.json()["history"][-1]["reason"] == "shipping address corrected"
     again = await api.put(f"/orders/{order_id}/shipping-address", json=fixed, headers=admin)
     assert again.status_code == 409  # accepted: no longer editable
+
+
+async def test_lines_are_cancelled_in_part_and_each_change_is_published(api, orders, token_mint, intake_settings):
+    from service_runtime.testing.helpers import read_topic
+    from storefront_events import ORDERS_V1, OrderStatusChanged
+
+    order_id = orders[ACME_EU]
+    manager = token_mint.headers("order_manager", client_id=ACME)
+    line_id = (await api.get(f"/orders/{order_id}", headers=manager)).json()["lines"][0]["line_id"]
+    too_many = await api.post(f"/orders/{order_id}/lines/{line_id}/cancel", json={"quantity": 5}, headers=manager)
+    assert too_many.status_code == 422
+    whole = await api.post(
+        f"/orders/{order_id}/lines/{line_id}/cancel", json={"reason": "out of stock"}, headers=manager
+    )
+    assert whole.status_code == 200 and whole.json()["status"] == "cancelled"
+    assert whole.json()["lines"][0]["cancelled_quantity"] == 1
+    last = whole.json()["history"][-1]
+    assert (last["from_status"], last["to_status"], last["reason"], last["line_id"]) == (
+        "accepted",
+        "cancelled",
+        "out of stock",
+        line_id,
+    )
+
+    records = await read_topic(intake_settings.kafka_bootstrap, intake_settings.topic(ORDERS_V1.name), count=4)
+    changed = [e for key, e, _ in records if isinstance(e, OrderStatusChanged) and key == order_id.encode()]
+    assert [(e.previous_status, e.status, e.line_id, e.cancelled_quantity, e.aggregate_version) for e in changed] == [
+        ("accepted", "cancelled", line_id, 1, last["sequence"])
+    ]

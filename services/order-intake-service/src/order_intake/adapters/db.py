@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
@@ -245,7 +245,14 @@ class SqlStores:
         rows = await self._session.execute(select(StoreRow).where(col(StoreRow.store_id).in_(wanted)))
         return {
             row.store_id: Store(
-                row.store_id, row.client_id, row.platform, row.name, row.connected, row.test_mode, utc(row.changed_at)
+                row.store_id,
+                row.client_id,
+                row.platform,
+                row.name,
+                row.connected,
+                row.test_mode,
+                utc(row.changed_at),
+                row.currency,
             )
             for row in rows.scalars()
         }
@@ -260,6 +267,7 @@ class SqlStores:
                 connected=store.connected,
                 test_mode=store.test_mode,
                 changed_at=store.changed_at,
+                currency=store.currency,
             )
         )
 
@@ -391,14 +399,14 @@ class SqlOrders:
         keys = list(keys)
         variants = sorted({k.platform_variant_id for k in keys if k.platform_variant_id})
         products = sorted({k.platform_product_id for k in keys if k.platform_product_id and not k.platform_variant_id})
-        skus = sorted({k.sku for k in keys if k.sku})
+        skus = sorted({k.sku.casefold() for k in keys if k.sku})
         matches = []
         if variants:
             matches.append(col(OrderLineRow.platform_variant_id).in_(variants))
         if products:
             matches.append(col(OrderLineRow.platform_product_id).in_(products))
         if skus:
-            matches.append(col(OrderLineRow.sku).in_(skus))
+            matches.append(func.lower(col(OrderLineRow.sku)).in_(skus))  # SKUs match whatever their case
         if not stores or not matches:
             return []
         query = (
@@ -501,6 +509,15 @@ class SqlImportJobs:
 
     async def save(self, job: ImportJob) -> None:
         await self._session.execute(update(ImportJobRow), [_job_values(job)])
+
+    async def interrupt_running(self, at: datetime) -> int:
+        """Jobs left running by a stopped process: their file is not here any more."""
+        result = await self._session.execute(
+            update(_table(ImportJobRow))
+            .where(_table(ImportJobRow).c.status == "running")
+            .values(status="interrupted", finished_at=at)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class SqlPolicies:

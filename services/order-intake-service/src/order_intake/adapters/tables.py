@@ -30,6 +30,7 @@ class StoreRow(SQLModel, table=True):
     connected: bool
     test_mode: bool
     changed_at: datetime = _at(nullable=False)
+    currency: str | None = Field(default=None, max_length=3, description="The store's currency, if the shop gave one")
 
 
 class MappingRow(SQLModel, table=True):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from order_intake.domain.order_csv import RowError
 
-JobStatus = Literal["running", "done", "refused"]
+JobStatus = Literal["running", "done", "refused", "interrupted"]
 
 
 @dataclass

@@ -106,7 +106,9 @@ def order_of_draft(
     source: Source,
     test: bool,
     now: datetime,
+    currency: str | None = None,
 ) -> Order:
+    """A placed or imported order (no prices: its total is 0 in the store's currency, else EUR)."""
     lines = [
         Line(
             line_id=line_ids[n],
@@ -126,7 +128,7 @@ def order_of_draft(
         store_id=store_id,
         platform="manual",
         source=source,
-        currency="EUR",
+        currency=currency or "EUR",
         total="0",
         shipping_address=draft.address,
         lines=lines,

@@ -19,7 +19,7 @@ Columns (headers case-insensitive, spaces or dashes for underscores, in any orde
 | design_file_urls | with product_uid | http(s) URLs, several separated by `|` or spaces (front first) |
 | shipping_method | no | |
 
-UTF-8 with or without BOM, comma or semicolon separated, quoted fields (with separators or
+UTF-8 with or without BOM, comma, semicolon or tab separated, quoted fields (with separators or
 line breaks inside). An order with any bad row is not imported; the report names each bad row
 by its line in the file and its column."""
 
@@ -98,7 +98,7 @@ def parse_orders_csv(content: bytes) -> ParsedFile:
         parsed.errors.append(RowError(1, None, f"the file is not UTF-8 (byte {error.start})"))
         return parsed
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first_line.count)  # the header's separator
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header_row = next(reader, None)
     if not header_row or not any(cell.strip() for cell in header_row):

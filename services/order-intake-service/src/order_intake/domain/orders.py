@@ -295,7 +295,7 @@ class Order:
             raise IllegalTransition(
                 f"An order {self.status} cannot become {to}.", current_status=self.status, requested_status=to
             )
-        if self.test and to == "in_production":
+        if self.test and to in FORWARD[1:]:  # not by skipping in_production either
             raise IllegalTransition("A test order is never released to production.", current_status=self.status)
         self._record(at, actor, self.status, to, why)
         return True

@@ -13,6 +13,7 @@ class Store:
     connected: bool
     test_mode: bool
     changed_at: datetime
+    currency: str | None = None
 
     @property
     def manual(self) -> bool:

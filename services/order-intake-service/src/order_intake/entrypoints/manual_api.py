@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from order_intake.entrypoints.orders_api import UowDep, viewer_of
+from order_intake.entrypoints.orders_api import ACTING, UowDep, viewer_of
 from order_intake.entrypoints.schemas import ImportJobPublic, OrderDetail, PlaceOrder
 from order_intake.handlers import manual
 from service_runtime.auth import CurrentPrincipal
@@ -26,6 +26,7 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
     response_model=OrderDetail,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(404, 409, **{"200": "The same order was placed before: nothing new"}),
+    dependencies=ACTING,
 )
 async def place_order(body: PlaceOrder, principal: CurrentPrincipal, uow: UowDep, response: Response) -> OrderDetail:
     """Place an order on a manual store: lines by catalog product UID with design file URLs, or
@@ -44,7 +45,8 @@ def _runtime(request: Request) -> Any:
     "",
     response_model=ImportJobPublic,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(400, 404, 409, 413),
+    dependencies=ACTING,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
 async def import_orders(

@@ -22,10 +22,14 @@ from order_intake.entrypoints.schemas import (
 from order_intake.handlers import orders as handlers
 from order_intake.handlers.orders import OrderView
 from order_intake.ports import OrderFilter
-from service_runtime.auth import CurrentPrincipal, Principal
+from service_runtime.auth import CurrentPrincipal, Principal, require_roles
 from service_runtime.problems import problem_responses
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+
+#: Operators, and the client's Order managers and Admins, act on orders; the others only see.
+ACTING = [Depends(require_roles("operator", "admin", "order_manager"))]
+OPERATORS = [Depends(require_roles("operator"))]
 
 Status = Annotated[
     list[str] | None,
@@ -107,7 +111,9 @@ async def get_order(order_id: str, principal: CurrentPrincipal, uow: UowDep) -> 
     return _detail(await handlers.get_order(order_id, viewer=viewer_of(principal), uow=uow))
 
 
-@router.post("/{order_id}/status", response_model=OrderDetail, responses=problem_responses(404, 409))
+@router.post(
+    "/{order_id}/status", response_model=OrderDetail, responses=problem_responses(404, 409), dependencies=ACTING
+)
 async def change_status(order_id: str, body: StatusChange, principal: CurrentPrincipal, uow: UowDep) -> OrderDetail:
     """Production status (operators); cancel (operators, Order managers, Admins). An illegal or
     backward change is refused with 409 and changes nothing; the same status again changes nothing."""
@@ -115,14 +121,21 @@ async def change_status(order_id: str, body: StatusChange, principal: CurrentPri
     return _detail(view)
 
 
-@router.post("/{order_id}/shipments", response_model=OrderDetail, responses=problem_responses(404, 409))
+@router.post(
+    "/{order_id}/shipments", response_model=OrderDetail, responses=problem_responses(404, 409), dependencies=OPERATORS
+)
 async def add_shipment(order_id: str, body: ShipmentBody, principal: CurrentPrincipal, uow: UowDep) -> OrderDetail:
     """A parcel with its carrier and tracking number (operators)."""
     shipment = Shipment(body.tracking_number, body.carrier, body.tracking_url, tuple(body.line_ids))
     return _detail(await handlers.add_shipment(order_id, shipment, viewer=viewer_of(principal), uow=uow))
 
 
-@router.post("/{order_id}/lines/{line_id}/cancel", response_model=OrderDetail, responses=problem_responses(404, 409))
+@router.post(
+    "/{order_id}/lines/{line_id}/cancel",
+    response_model=OrderDetail,
+    responses=problem_responses(404, 409),
+    dependencies=ACTING,
+)
 async def cancel_line(
     order_id: str, line_id: str, body: LineCancellation, principal: CurrentPrincipal, uow: UowDep
 ) -> OrderDetail:
@@ -133,7 +146,12 @@ async def cancel_line(
     return _detail(view)
 
 
-@router.put("/{order_id}/shipping-address", response_model=OrderDetail, responses=problem_responses(404, 409))
+@router.put(
+    "/{order_id}/shipping-address",
+    response_model=OrderDetail,
+    responses=problem_responses(404, 409),
+    dependencies=ACTING,
+)
 async def correct_address(order_id: str, body: AddressBody, principal: CurrentPrincipal, uow: UowDep) -> OrderDetail:
     """Corrects a held order's address; the order goes to production if everything now resolves."""
     view = await handlers.correct_address(order_id, body.to_domain(), viewer=viewer_of(principal), uow=uow)

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from fastapi import APIRouter
 
 from order_intake.domain.policies import ClientPolicy
-from order_intake.entrypoints.orders_api import UowDep, viewer_of
+from order_intake.entrypoints.orders_api import ACTING, OPERATORS, UowDep, viewer_of
 from order_intake.entrypoints.schemas import (
     DryRunOrder,
     DryRunResult,
@@ -19,7 +19,7 @@ from order_intake.handlers import policies as handlers
 from service_runtime.auth import CurrentPrincipal
 from service_runtime.problems import problem_responses
 
-router = APIRouter(prefix="/order-policies", tags=["order policies"])
+router = APIRouter(prefix="/order-policies", tags=["order policies"], dependencies=OPERATORS)
 approving = APIRouter(prefix="/orders", tags=["orders"])
 
 
@@ -56,7 +56,9 @@ async def dry_run(client_id: str, body: HoldRulesBody, principal: CurrentPrincip
     )
 
 
-@approving.post("/{order_id}/approve", response_model=OrderDetail, responses=problem_responses(404, 409))
+@approving.post(
+    "/{order_id}/approve", response_model=OrderDetail, responses=problem_responses(404, 409), dependencies=ACTING
+)
 async def approve(order_id: str, principal: CurrentPrincipal, uow: UowDep) -> OrderDetail:
     """Approves an order held by a rule or waiting for approval (operators, Order managers, Admins)."""
     view = await order_handlers.approve(order_id, viewer=viewer_of(principal), uow=uow)

@@ -32,7 +32,10 @@ class AddressBody(BaseModel):
     phone: str | None = Field(default=None, max_length=50)
 
     def to_domain(self) -> Address:
-        return Address(**self.model_dump())
+        values = {name: (value.strip() or None) if isinstance(value, str) else value for name, value in self}
+        if values["country_code"]:
+            values["country_code"] = values["country_code"].upper()  # ISO codes are upper case in events
+        return Address(**values)
 
 
 class StatusChange(BaseModel):
@@ -240,7 +243,9 @@ class RowErrorPublic(BaseModel):
 class ImportJobPublic(BaseModel):
     id: str
     store_id: str
-    status: str = Field(description="running, done, or refused (the file itself is unusable)")
+    status: str = Field(
+        description="running, done, refused (the file itself is unusable), or interrupted (the service stopped: import the file again, nothing is imported twice)"
+    )
     rows: int
     orders_total: int
     orders_done: int

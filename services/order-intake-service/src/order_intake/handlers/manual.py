@@ -109,6 +109,7 @@ async def _place(
             source=source,
             test=draft.test or store.test_mode,
             now=now,
+            currency=store.currency,
         )
         order.first_of_store, seen_store = not seen_store, True
         order.receive(index, policy, at=now, actor=source)
@@ -222,3 +223,14 @@ async def get_import(job_id: str, *, viewer: Viewer, uow: UnitOfWork) -> ImportJ
     if job is None or not viewer.sees(job.client_id, job.store_id):
         raise NotFound(f"No import {job_id}.")
     return job
+
+
+async def interrupt_left_imports(*, uow: UnitOfWork) -> int:
+    """At start: imports a stopped process left running are marked interrupted (re-importing
+    the file finishes them: what was imported is not imported twice)."""
+    async with uow:
+        count = await uow.import_jobs.interrupt_running(datetime.now(UTC))
+        await uow.commit()
+    if count:
+        log.warning("order_import.interrupted", jobs=count)
+    return count

@@ -46,6 +46,7 @@ async def keep_stores(events: Sequence[StoreConnected | StoreDisconnected], *, u
                     False,
                     current.test_mode,
                     event.occurred_at,
+                    current.currency,
                 )
             else:
                 store = Store(event.store_id, event.client_id, event.platform, "", False, False, event.occurred_at)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 06:38:33.714195
+Create Date: 2026-11-30 06:58:59.548041
 """
 
 from collections.abc import Sequence
@@ -193,6 +193,7 @@ def upgrade() -> None:
     sa.Column('connected', sa.Boolean(), nullable=False),
     sa.Column('test_mode', sa.Boolean(), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=True),
     sa.PrimaryKeyConstraint('store_id')
     )
     with op.batch_alter_table('stores', schema=None) as batch_op:
