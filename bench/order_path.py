@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 import uuid
@@ -469,8 +470,13 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _interrupted(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (e.g. timeout) stops the services and drops the databases like Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _interrupted)
     results = asyncio.run(run(args))
     paths = order_report.write(results, args.results)
     print(paths[1].read_text())
