@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
-UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract $(wildcard services/*/tests/unit)
+UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract tests/bench $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check bench-order-path
 
 install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars, the console's npm packages and Debian's chromium (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -53,6 +53,9 @@ test-integration: install infra-up
 LABEL ?= $(shell date -u +%Y%m%d)
 bench: install infra-up ## the Kafka ceiling and the runtime measured here: bench/results/runtime-$(LABEL).json and .md
 	set -a && source var/run/stack.env && set +a && $(PY) -m bench --label $(LABEL) $(BENCH_ARGS)
+
+bench-order-path: install infra-up ## webhooks in to OrderAccepted out, at rising rates: bench/results/order-path-$(LABEL).json, .md, .svg
+	set -a && source var/run/stack.env && set +a && $(PY) -m bench order-path --label $(LABEL) $(BENCH_ARGS)
 
 lint: ## ruff (lint and format), one-way imports inside every service, mypy --strict on what is typed
 	.venv/bin/ruff check .

@@ -183,7 +183,13 @@ def say(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["order-path"]:  # python -m bench order-path: the order path (bench/order_path.py)
+        from bench import order_path
+
+        order_path.main(argv[1:])
+        return
+    args = parse(argv)
     results = asyncio.run(run(args))
     json_path, md_path = report.write(results, args.results)
     print(md_path.read_text())

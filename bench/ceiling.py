@@ -25,9 +25,14 @@ class Ceiling:
     load_average: list[float]
 
 
-async def measure(bootstrap: str, topic: str, partitions: int, n: int) -> dict:
+async def measure(bootstrap: str, topic: str, partitions: int, n: int, *, value: bytes | None = None) -> dict:
+    """``value``: the record to send n times (each under its own key), e.g. a real one taken
+    from the platform's topic; by default the bench's own ``OrderReceived``."""
     await kafka.create_topics(bootstrap, {topic: partitions})
-    records = [record(order_received(THROUGHPUT, i)) for i in range(n)]  # encoded before the clock starts
+    if value is None:
+        records = [record(order_received(THROUGHPUT, i)) for i in range(n)]  # encoded before the clock starts
+    else:
+        records = [(f"ceiling-{i}".encode(), value) for i in range(n)]
     producer = kafka.producer(bootstrap)
     await producer.start()
     try:

@@ -18,6 +18,7 @@ PACKAGES = ("aiokafka", "faststream", "sqlalchemy", "sqlmodel", "asyncpg", "aios
 class ProcessSample:
     cpu_seconds: float  # user + system, every thread
     peak_rss_mb: float  # VmHWM: the most resident memory the process ever had
+    rss_mb: float = 0.0  # VmRSS: its resident memory now
 
 
 def sample(pid: int) -> ProcessSample:
@@ -25,7 +26,12 @@ def sample(pid: int) -> ProcessSample:
     cpu = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14, 15 of stat)
     status = Path(f"/proc/{pid}/status").read_text()
     found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return ProcessSample(cpu_seconds=cpu, peak_rss_mb=int(found.group(1)) / 1024 if found else 0.0)
+    now = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return ProcessSample(
+        cpu_seconds=cpu,
+        peak_rss_mb=int(found.group(1)) / 1024 if found else 0.0,
+        rss_mb=int(now.group(1)) / 1024 if now else 0.0,
+    )
 
 
 def load_average() -> list[float]:
