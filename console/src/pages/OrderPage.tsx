@@ -1,0 +1,152 @@
+import { Link, useParams } from "react-router-dom";
+import type { OrderDetail } from "../api/types";
+import { useApp } from "../app";
+import type { MessageKey } from "../i18n/messages";
+import { holdReasonOf, orderStatusOf } from "../orders/logic";
+import { ConfirmButton, FormError, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
+import { OrderStatusBadge } from "./Orders";
+
+const CANCELLABLE = ["received", "on_hold", "accepted"];
+
+/** An order: what each line resolved to (or why not), why it is held, and its status timeline. */
+export function OrderViewPage() {
+  const { orderId = "" } = useParams();
+  const { api, t, date, can } = useApp();
+  const { data: order, error, reload, setData } = useLoad(() => api.get<OrderDetail>(`/orders/${orderId}`), [orderId]);
+  const form = useProblem();
+  if (error) return <LoadError error={error} retry={reload} />;
+  if (!order) return null;
+  const statusName = (status: string | null | undefined) => (status ? t(`orders.status.${orderStatusOf(status)}` as MessageKey) : "—");
+  const address = order.shipping_address as Record<string, string | null>;
+  const number = order.order_number ?? order.client_reference ?? order.platform_order_id ?? order.id;
+  const cancel =
+    can.manageOrders && CANCELLABLE.includes(order.status) ? (
+      <ConfirmButton
+        danger
+        label={t("order.cancel")}
+        question={t("order.cancelQuestion", { number })}
+        onConfirm={async () => {
+          const changed = await form.run(() => api.send<OrderDetail>("POST", `/orders/${order.id}/status`, { status: "cancelled" }));
+          if (changed) setData(changed);
+        }}
+      />
+    ) : undefined;
+  return (
+    <>
+      <p>
+        <Link to="/console/orders">{t("order.back")}</Link>
+      </p>
+      <PageTitle actions={cancel}>{t("order.title", { number })}</PageTitle>
+      <FormError message={form.problem?.detail ?? form.problem?.title} />
+      {order.test && <p className="alert alert-info">{t("order.testLabel")}</p>}
+      <dl className="panel details">
+        <dt>{t("orders.statusFilter")}</dt>
+        <dd>
+          <OrderStatusBadge status={order.status} />
+        </dd>
+        <dt>{t("orders.received")}</dt>
+        <dd>{date(order.received_at)}</dd>
+        <dt>{t("orders.total")}</dt>
+        <dd>
+          {order.total} {order.currency}
+        </dd>
+        <dt>{t("order.shipTo")}</dt>
+        <dd>
+          {[
+            [address.first_name, address.last_name].filter(Boolean).join(" "),
+            address.company,
+            address.address1,
+            address.address2,
+            [address.postcode, address.city, address.state].filter(Boolean).join(" "),
+            address.country_code,
+          ]
+            .filter(Boolean)
+            .join(", ") || "—"}
+        </dd>
+        {order.attention && (
+          <>
+            <dt>{t("order.attention")}</dt>
+            <dd>{order.attention}</dd>
+          </>
+        )}
+      </dl>
+
+      {order.holds.length > 0 && (
+        <section className="panel" aria-labelledby="holds-title">
+          <h2 id="holds-title">{t("order.holds")}</h2>
+          <ul>
+            {order.holds.map((hold, index) => (
+              <li key={index}>
+                <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {String(hold.message ?? "")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className="panel" aria-labelledby="lines-title">
+        <h2 id="lines-title">{t("order.lines")}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("order.item")}</th>
+              <th scope="col">{t("order.quantity")}</th>
+              <th scope="col">{t("order.resolvedTo")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((line) => (
+              <tr key={line.line_id}>
+                <td>
+                  {line.title}
+                  {line.variant_title && <> — {line.variant_title}</>}
+                  {line.sku && <span className="hint"> (SKU {line.sku})</span>}
+                </td>
+                <td>
+                  {line.quantity}
+                  {line.cancelled_quantity > 0 && <span className="hint"> {t("order.cancelledQuantity", { count: line.cancelled_quantity })}</span>}
+                </td>
+                <td>
+                  {line.resolved ? (
+                    <>
+                      <code>{line.product_uid}</code>
+                      {line.print_files.length > 0 && (
+                        <ul>
+                          {line.print_files.map((file) => (
+                            <li key={file.url}>
+                              {file.type}: <a href={file.url}>{file.url}</a>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </>
+                  ) : (
+                    <span>
+                      {t("order.notResolved")} {line.problem_message}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">{t("order.history")}</h2>
+        <ol className="timeline">
+          {order.history.map((change) => (
+            <li key={change.sequence}>
+              <time dateTime={change.at}>{date(change.at)}</time>{" "}
+              {change.from_status
+                ? t("order.changedFromTo", { from: statusName(change.from_status), to: statusName(change.to_status) })
+                : t("order.changedTo", { to: statusName(change.to_status) })}{" "}
+              <span className="hint">{t("order.by", { actor: change.actor })}</span>
+              {change.reason && <div>{change.reason}</div>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
