@@ -5,6 +5,7 @@ import type { ClientPage, OrderPage, StorePage } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { ORDER_STATUSES, orderStatusOf, orderStatusTone } from "../orders/logic";
+import { platformName } from "./Stores";
 import { Badge, EmptyState, LoadError, PageTitle, useLoad } from "../ui/components";
 
 const PAGE_SIZE = 50;
@@ -45,7 +46,8 @@ export function OrdersPage() {
         : api.get<StorePage>(`/stores${query({ client_id: clientId, limit: 200 })}`),
     [operator, clientId],
   ).data;
-  const storeName = (id: string) => stores?.items.find((s) => s.id === id)?.name ?? id;
+  // a store the connector no longer lists (or not yet) is named by its platform
+  const storeName = (id: string, platform: string) => stores?.items.find((s) => s.id === id)?.name ?? platformName(t, platform);
   const clientName = (id: string) => clients?.items.find((c) => c.id === id)?.name ?? id;
 
   function restart() {
@@ -160,7 +162,7 @@ export function OrdersPage() {
                   {order.test && <span className="hint"> ({t("orders.test")})</span>}
                 </td>
                 {operator && <td>{clientName(order.client_id)}</td>}
-                <td>{storeName(order.store_id)}</td>
+                <td>{storeName(order.store_id, order.platform)}</td>
                 <td>
                   <OrderStatusBadge status={order.status} />
                   {order.holds.length > 0 && <span className="hint"> {t("orders.holdCount", { count: order.holds.length })}</span>}
