@@ -43,7 +43,7 @@ def _line(n: int, variant_title: str) -> ShopOrderLine:
     )
 
 
-def _order(store_id: str, client_id: str, number: str, lines: list[ShopOrderLine]) -> OrderReceived:
+def _order(store_id: str, client_id: str, number: str, lines: list[ShopOrderLine], **changes) -> OrderReceived:
     return OrderReceived(
         store_id=store_id,
         client_id=client_id,
@@ -53,8 +53,8 @@ def _order(store_id: str, client_id: str, number: str, lines: list[ShopOrderLine
         placed_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
         currency="USD",
         total=Decimal("19.90") * len(lines),
-        shipping_address=ADDRESS,
         lines=lines,
+        **({"shipping_address": ADDRESS} | changes),
     )
 
 
@@ -101,6 +101,13 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
         topic_prefix,
         _order(store_id, client_id, "1001", [mapped_line]),
         _order(store_id, client_id, "1002", [mapped_line, unmapped_line]),
+        _order(
+            store_id,
+            client_id,
+            "1003",
+            [mapped_line],
+            shipping_address=ADDRESS.model_copy(update={"postcode": "ABCDE"}),
+        ),
     )
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
         login = await api.post("/auth/login", json={"email": platform.operator_email, "password": OPERATOR_PASSWORD})
@@ -108,7 +115,7 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
 
         async def both_taken():
             answer = await api.get("/orders", params={"client_id": client_id}, headers=headers)
-            return sorted(o["status"] for o in answer.json()["items"]) == ["accepted", "on_hold"]
+            return sorted(o["status"] for o in answer.json()["items"]) == ["accepted", "on_hold", "on_hold"]
 
         await eventually(both_taken, timeout=60, interval=0.5)
 
@@ -158,6 +165,27 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
     await expect(admin.get_by_role("dialog")).to_contain_text("Cancel order #1002?")
     await shots.check(admin, "confirm-cancel")
     await admin.get_by_role("dialog").get_by_role("button", name="Cancel", exact=True).click()
+
+    # a held address corrected: the API's refusal, then the hold's reason, next to the postcode; then released
+    await admin.get_by_role("link", name="Back to the orders").click()
+    await admin.get_by_role("link", name="#1003").click()
+    await expect(admin.get_by_role("region", name="Why this order is on hold")).to_contain_text("Address to correct")
+    await admin.get_by_role("button", name="Correct the address").click()
+    postcode = admin.get_by_label("Postcode")
+    await expect(postcode).to_have_value("ABCDE")
+    await expect(admin.locator("[data-field-error=postcode]")).to_contain_text("not a valid US postcode")
+    await postcode.fill("6" * 25)  # longer than the API takes: its problem+json, by the field
+    await admin.get_by_role("button", name="Save the address").click()
+    await expect(postcode).to_have_attribute("aria-invalid", "true")
+    await expect(admin.locator("[data-field-error=postcode]")).not_to_contain_text("not a valid US postcode")
+    await shots.check(admin, "address-refused")
+    await postcode.fill("62701")
+    await admin.get_by_role("button", name="Save the address").click()
+    await expect(admin.get_by_text("The address is saved and checked again.")).to_be_visible()
+    await expect(admin.get_by_role("region", name="Why this order is on hold")).to_have_count(0)
+    await expect(admin.get_by_text("Accepted", exact=True)).to_be_visible()
+    await expect(admin.get_by_role("region", name="Status history")).to_contain_text("shipping address corrected")
+    await shots.check(admin, "address-corrected")
 
     # a Read-only user sees the orders and no button that changes anything
     reader_email = f"rita-{run}@acme.example"

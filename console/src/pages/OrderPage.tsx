@@ -1,12 +1,16 @@
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import type { OrderDetail } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { holdReasonOf, orderStatusOf } from "../orders/logic";
-import { ConfirmButton, FormError, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
+import { ConfirmButton, Field, FormError, Notice, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
 import { OrderStatusBadge } from "./Orders";
 
 const CANCELLABLE = ["received", "on_hold", "accepted"];
+const ADDRESS_FIELDS = ["first_name", "last_name", "company", "address1", "address2", "city", "state", "postcode", "country_code"] as const;
+type AddressField = (typeof ADDRESS_FIELDS)[number];
+const OPTIONAL: readonly AddressField[] = ["company", "address2", "state"];
 
 /** An order: what each line resolved to (or why not), why it is held, and its status timeline. */
 export function OrderViewPage() {
@@ -14,6 +18,8 @@ export function OrderViewPage() {
   const { api, t, date, can } = useApp();
   const { data: order, error, reload, setData } = useLoad(() => api.get<OrderDetail>(`/orders/${orderId}`), [orderId]);
   const form = useProblem();
+  const [addressSaved, setAddressSaved] = useState(false);
+  useEffect(() => setAddressSaved(false), [orderId]);
   if (error) return <LoadError error={error} retry={reload} />;
   if (!order) return null;
   const statusName = (status: string | null | undefined) => (status ? t(`orders.status.${orderStatusOf(status)}` as MessageKey) : "—");
@@ -38,6 +44,7 @@ export function OrderViewPage() {
       </p>
       <PageTitle actions={cancel}>{t("order.title", { number })}</PageTitle>
       <FormError message={form.problem?.detail ?? form.problem?.title} />
+      {addressSaved && <Notice>{t("order.addressSaved")}</Notice>}
       {order.test && <p className="alert alert-info">{t("order.testLabel")}</p>}
       <dl className="panel details">
         <dt>{t("orders.statusFilter")}</dt>
@@ -83,6 +90,14 @@ export function OrderViewPage() {
           </ul>
         </section>
       )}
+
+      {can.manageOrders && order.status === "on_hold" && <CorrectAddress
+          order={order}
+          onCorrected={(corrected) => {
+            setAddressSaved(true);
+            setData(corrected);
+          }}
+        />}
 
       <section className="panel" aria-labelledby="lines-title">
         <h2 id="lines-title">{t("order.lines")}</h2>
@@ -148,5 +163,54 @@ export function OrderViewPage() {
         </ol>
       </section>
     </>
+  );
+}
+
+/** A held order's shipping address corrected (order intake checks it again and releases the order
+ * when all resolves): the API's refusals and the address holds that remain, next to their field. */
+function CorrectAddress({ order, onCorrected }: { order: OrderDetail; onCorrected: (order: OrderDetail) => void }) {
+  const { api, t } = useApp();
+  const [open, setOpen] = useState(false);
+  const initial = order.shipping_address as Record<string, string | null>;
+  const [values, setValues] = useState<Record<AddressField, string>>(
+    () => Object.fromEntries(ADDRESS_FIELDS.map((name) => [name, initial[name] ?? ""])) as Record<AddressField, string>,
+  );
+  const form = useProblem();
+  const holdOf = (name: string) => order.holds.find((hold) => hold.reason === "invalid_address" && (hold.field === name || (hold.field === "name" && name === "last_name")))?.message as string | undefined;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const corrected = await form.run(() => api.send<OrderDetail>("PUT", `/orders/${order.id}/shipping-address`, values));
+    if (corrected) onCorrected(corrected);
+  }
+  return (
+    <section className="panel" aria-labelledby="address-title">
+      <h2 id="address-title">{t("order.address")}</h2>
+      {!open ? (
+        <button type="button" className="button secondary" onClick={() => setOpen(true)}>
+          {t("order.correctAddress")}
+        </button>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <FormError message={form.errors[""]} />
+          {ADDRESS_FIELDS.map((name) => (
+            <Field
+              key={name}
+              name={name}
+              label={t(`order.address.${name}` as MessageKey)}
+              value={values[name]}
+              optional={OPTIONAL.includes(name)}
+              error={form.errors[name] ?? (form.problem ? undefined : holdOf(name))}
+              onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
+            />
+          ))}
+          <div className="actions">
+            <button type="submit" className="button">
+              {t("order.saveAddress")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }
