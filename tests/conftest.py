@@ -10,7 +10,13 @@ from service_runtime.secrets import SecretBox
 from service_runtime.testing.helpers import INVITATION_KEY, create_database, drop_database
 from service_runtime.testing.processes import ServiceProcess, free_port
 
-PACKAGES = {"client": "client", "access": "access", "notifier": "notifier", "connector": "connector"}
+PACKAGES = {
+    "client": "client",
+    "access": "access",
+    "notifier": "notifier",
+    "connector": "connector",
+    "order_intake": "order_intake",
+}
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import { ClientsPage } from "./pages/Clients";
 import { ConnectStorePage } from "./pages/ConnectStore";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
+import { OrderViewPage } from "./pages/OrderPage";
+import { OrdersPage } from "./pages/Orders";
 import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
 import { StoreSettingsPage } from "./pages/StorePage";
 import { StoresPage } from "./pages/Stores";
@@ -33,6 +35,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "stores", element: <StoresPage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.stores" },
   { path: "stores/connect", element: <ConnectStorePage />, roles: ["operator", "admin"] },
   { path: "stores/:storeId", element: <StoreSettingsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "orders", element: <OrdersPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"], nav: "nav.orders" },
+  { path: "orders/:orderId", element: <OrderViewPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },
   { path: "emails", element: <EmailsPage />, roles: ["operator", "admin"], nav: "nav.emails" },
   { path: "postbacks", element: <PostbacksPage />, roles: ["admin"], nav: "nav.postbacks" },

@@ -1,5 +1,5 @@
 """The web console in Debian's Chromium (driven by Playwright's bundled driver, never a
-browser it downloads) against the real stack: client, access, connector and notifier as
+browser it downloads) against the real stack: client, access, connector, order intake and notifier as
 processes on Kafka, PostgreSQL and the SMTP catcher, behind the gateway's own nginx
 configuration (deploy/gateway.sh config) serving console/dist. The connector reaches shops on
 loopback over plain http (the WooCommerce simulator the stores journey serves)."""
@@ -44,13 +44,13 @@ class Platform:
 
 
 def _free_base_port() -> int:
-    """A base port whose +1 (client), +2 (access), +3 (connector) and +6 (notifier) are free: the gateway's
+    """A base port whose +1 (client), +2 (access), +3 (connector), +5 (order intake) and +6 (notifier) are free: the gateway's
     layout. Below the ephemeral range, so no outgoing connection takes one meanwhile."""
     for _ in range(200):
         base = random.randrange(20000, 32000, 10)
         sockets = []
         try:
-            for offset in (1, 2, 3, 6):
+            for offset in (1, 2, 3, 5, 6):
                 s = socket.socket()
                 s.bind(("127.0.0.1", base + offset))
                 sockets.append(s)
@@ -98,6 +98,7 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
         STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",
         **jwks,
     )
+    launch("order_intake", port=base + 5, CONSUMER_BATCH_TIMEOUT_MS="50", **jwks)
     launch(
         "notifier",
         port=base + 6,

@@ -3,6 +3,7 @@ import type { components as Access } from "./generated/access";
 import type { components as Client } from "./generated/client";
 import type { components as Connector } from "./generated/connector";
 import type { components as Notifier } from "./generated/notifier";
+import type { components as Orders } from "./generated/orders";
 
 // every member but title and status may be absent from a problem+json body
 export type Problem = Partial<Access["schemas"]["Problem"]> & Pick<Access["schemas"]["Problem"], "title" | "status">;
@@ -43,3 +44,8 @@ export type Health = Connector["schemas"]["HealthPublic"];
 export type Install = Connector["schemas"]["InstallPublic"];
 export type PresseroConnected = Connector["schemas"]["PresseroConnected"];
 export type WooCommerceConnect = Connector["schemas"]["WooCommerceConnect"];
+export type Order = Orders["schemas"]["OrderSummary"];
+export type OrderDetail = Orders["schemas"]["OrderDetail"];
+export type OrderPage = Orders["schemas"]["OrderPage"];
+export type OrderLine = Orders["schemas"]["LinePublic"];
+export type OrderChange = Orders["schemas"]["HistoryEntry"];

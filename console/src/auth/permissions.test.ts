@@ -3,8 +3,8 @@ import { refusedFor, routesFor } from "../routes";
 import { capabilities, changesAnything, isLastActiveAdmin } from "./permissions";
 
 describe("navigation by role", () => {
-  it("offers operators the clients and the e-mail log, no team of their own", () => {
-    expect(routesFor("operator").filter((r) => r.nav).map((r) => r.path)).toEqual(["clients", "emails"]);
+  it("offers operators the clients, every client's orders and the e-mail log, no team of their own", () => {
+    expect(routesFor("operator").filter((r) => r.nav).map((r) => r.path)).toEqual(["clients", "orders", "emails"]);
   });
   it("offers an admin its team and e-mails, never the operator's clients", () => {
     const paths = routesFor("admin").map((r) => r.path);
@@ -28,6 +28,22 @@ describe("navigation by role", () => {
     }
     expect(capabilities("admin").managePostbacks && capabilities("operator").managePostbacks).toBe(true);
     expect(changesAnything("admin")).toBe(true);
+  });
+});
+
+describe("orders by role", () => {
+  it("shows every role its orders; only operators, admins and order managers act on them (order intake's ACTING)", () => {
+    for (const role of ["operator", "admin", "store_manager", "order_manager", "read_only"] as const) {
+      expect(routesFor(role).filter((r) => r.nav).map((r) => r.path)).toContain("orders");
+    }
+    expect(["operator", "admin", "store_manager", "order_manager", "read_only"].map((r) => capabilities(r as never).manageOrders)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(changesAnything("read_only")).toBe(false);
   });
 });
 

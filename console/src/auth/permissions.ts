@@ -11,6 +11,7 @@ export interface Capabilities {
   managePostbacks: boolean; // notifier's postback endpoints: operator, the client's admin
   addStores: boolean; // connector: AddsStores (operator, admin)
   manageStores: boolean; // connector: ManagesStores (operator, admin, store manager: sync, disconnect)
+  manageOrders: boolean; // order intake: ACTING (operator, admin, order manager: cancel, correct an address)
 }
 
 export function capabilities(role: Role | null | undefined): Capabilities {
@@ -25,6 +26,7 @@ export function capabilities(role: Role | null | undefined): Capabilities {
     managePostbacks: operator || admin,
     addStores: operator || admin,
     manageStores: operator || admin || role === "store_manager",
+    manageOrders: operator || admin || role === "order_manager",
   };
 }
 

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { holdReasonOf, orderStatusOf, orderStatusTone } from "./logic";
+
+describe("orders", () => {
+  it("gives each status its tone: held warns, cancelled is bad, unknown is muted", () => {
+    expect(orderStatusTone("accepted")).toBe("ok");
+    expect(orderStatusTone("on_hold")).toBe("warn");
+    expect(orderStatusTone("cancelled")).toBe("bad");
+    expect(orderStatusTone("something_new")).toBe("muted");
+    expect(orderStatusOf("something_new")).toBe("unknown");
+  });
+
+  it("reads a hold's reason code, any other as other", () => {
+    expect(holdReasonOf("invalid_address")).toBe("invalid_address");
+    expect(holdReasonOf("new_reason")).toBe("other");
+  });
+});
