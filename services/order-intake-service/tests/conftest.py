@@ -1,10 +1,14 @@
+import functools
+
 import pytest
 from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 
 from order_intake.main import create_app
 from order_intake.settings import OrderIntakeSettings
-from service_runtime.testing.helpers import running
-from storefront_events import ALL_TOPICS, Event, encode
+from service_runtime.database import create_engine
+from service_runtime.testing.helpers import eventually, running
+from storefront_events import ALL_TOPICS, Event, ProductMapped, StoreConnected, encode
 
 
 @pytest.fixture
@@ -20,9 +24,17 @@ async def api(intake_settings):
 
 @pytest.fixture
 async def publish(intake_settings):
-    """publish(*events): the events on their real topics, keyed as their producers key them."""
+    """publish(*events): the events on their real topics, keyed as their producers key them.
+    Stores and mappings are awaited in order intake's read models before it returns: their topics
+    are consumed independently of shop-orders.v1, so an order published right after them could
+    otherwise be resolved first (held, then released), which is not what a test means to show."""
     producer = AIOKafkaProducer(bootstrap_servers=intake_settings.kafka_bootstrap)
     await producer.start()
+    engine = create_engine(intake_settings.effective_database_url())
+
+    async def kept(query: str, key: str) -> bool:
+        async with engine.connect() as connection:
+            return await connection.scalar(text(query), {"key": key}) == 1
 
     async def send(*events: Event) -> None:
         for event in events:
@@ -32,6 +44,15 @@ async def publish(intake_settings):
                 encode(event, source="/tests"),
                 key=topic.key_for(event).encode(),
             )
+        for event in events:
+            if isinstance(event, StoreConnected):
+                query, key = "SELECT count(*) FROM intake_stores WHERE store_id = :key", event.store_id
+            elif isinstance(event, ProductMapped):
+                query, key = "SELECT count(*) FROM intake_mappings WHERE mapping_id = :key", event.mapping_id
+            else:
+                continue
+            assert await eventually(functools.partial(kept, query, key)), f"{type(event).__name__} {key} not applied"
 
     yield send
     await producer.stop()
+    await engine.dispose()

@@ -3,7 +3,10 @@ understands, released when the mapping arrives, one order however often it is de
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from order_intake.handlers.intake import order_id_for
+from service_runtime.database import create_engine
 from service_runtime.testing.helpers import eventually, load_module, read_topic
 from storefront_events import ORDERS_V1, OrderAccepted, OrderHeld
 
@@ -24,9 +27,27 @@ async def _order(api, headers, order_id, *, status=None):
     return await eventually(check)
 
 
+async def _published_and_kept(publish, settings, mapping):
+    """The mapping published and in order intake's read model: mappings.v1 and shop-orders.v1
+    are consumed independently, so an order published right after could be resolved before it."""
+    await publish(mapping)
+    engine = create_engine(settings.effective_database_url())
+    try:
+
+        async def kept():
+            async with engine.connect() as connection:
+                query = text("SELECT count(*) FROM intake_mappings WHERE mapping_id = :id")
+                return await connection.scalar(query, {"id": mapping.mapping_id}) == 1
+
+        assert await eventually(kept)
+    finally:
+        await engine.dispose()
+
+
 async def test_an_unmapped_variant_holds_the_order_until_its_mapping_arrives(api, publish, operator, intake_settings):
     mapped_line, unmapped_line = samples.line(1), samples.line(2, variant="44012345670042")
-    await publish(samples.store(STORE, CLIENT), samples.mapped(STORE, CLIENT, mapped_line))
+    await publish(samples.store(STORE, CLIENT))
+    await _published_and_kept(publish, intake_settings, samples.mapped(STORE, CLIENT, mapped_line))
     received = samples.order(STORE, CLIENT, lines=[mapped_line, unmapped_line])
     await publish(received)
     order_id = order_id_for(STORE, f"platform:{received.platform_order_id}")
@@ -63,7 +84,7 @@ async def test_an_unmapped_variant_holds_the_order_until_its_mapping_arrives(api
 
 async def test_the_same_order_delivered_twice_is_one_order(api, publish, operator, intake_settings):
     shop_line = samples.line(1)
-    await publish(samples.mapped(STORE, CLIENT, shop_line))
+    await _published_and_kept(publish, intake_settings, samples.mapped(STORE, CLIENT, shop_line))
     received = samples.order(STORE, CLIENT, lines=[shop_line])
     again = received.model_copy(update={"event_id": samples.uuid.uuid4()})  # a webhook retry: a new event id
     await publish(received, received, again)

@@ -294,18 +294,23 @@ class SqlMappings:
             )
         if skus:
             matches.append(col(MappingRow.sku_key).in_(skus))
-        query = select(MappingRow).where(col(MappingRow.store_id).in_(stores), or_(*matches))
+        table = _table(MappingRow)
+        query = select(
+            table.c.mapping_id,
+            table.c.store_id,
+            table.c.platform_product_id,
+            table.c.platform_variant_id,
+            table.c.sku_key,
+            table.c.product_uid,
+            table.c.print_files,
+        ).where(col(MappingRow.store_id).in_(stores), or_(*matches))
+        # Plain rows, not ORM objects: a batch reads a thousand mappings and loading entities
+        # cost more than the query.
         return [
-            Mapping(
-                row.mapping_id,
-                row.store_id,
-                row.platform_product_id,
-                row.platform_variant_id,
-                row.sku_key,
-                row.product_uid,
-                _files_of(row.print_files),
-            )
-            for row in (await self._session.execute(query)).scalars()
+            Mapping(mapping_id, store_id, product_id, variant_id, sku_key, product_uid, _files_of(files))
+            for mapping_id, store_id, product_id, variant_id, sku_key, product_uid, files in (
+                await self._session.execute(query)
+            ).tuples()
         ]
 
     async def mapped_at(self, mapping_ids: Iterable[str]) -> dict[str, datetime]:
