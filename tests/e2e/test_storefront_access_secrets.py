@@ -172,7 +172,8 @@ async def test_invitation_tokens_are_only_in_the_mails_and_ended_sessions_stay_e
     assert records and not [t for t in tokens if any(t.encode() in r for r in records)]
     for service, url in databases.items():
         rows = await _every_row(url)
-        assert rows and not [t for t in tokens if any(t in row for row in rows)], service
+        assert rows or service not in ("access", "client", "notifier"), service  # the three this test runs
+        assert not [t for t in tokens if any(t in row for row in rows)], service
     logs = [path.read_text(errors="replace") for path in tmp_path.glob("*.log")]
     assert len(logs) == 3 and not [t for t in tokens if any(t in log for log in logs)]
 
