@@ -1,14 +1,12 @@
-"""Reading the CSV files people make: UTF-8 with or without a BOM, comma or semicolon
-separated, quoted fields holding separators and line breaks, header names in any case,
-extra columns ignored. Pure: the file's bytes in, rows with their line numbers out."""
+"""The mapping service's CSV files: rows read by the runtime's reader (BOM, `,`/`;`, quotes,
+header names in any case), required columns checked, extra columns ignored; and writing them."""
 
 import csv
 import io
 from dataclasses import dataclass
 
 from mapping.domain.errors import InvalidCsv
-
-csv.field_size_limit(1_000_000)
+from service_runtime.csv_files import CsvRefused, read_table
 
 
 @dataclass(frozen=True)
@@ -29,40 +27,25 @@ class RowProblem:
 
 def read_csv(content: bytes, *, required: tuple[str, ...], known: tuple[str, ...] = ()) -> list[CsvRow]:
     """The rows of a CSV file, or InvalidCsv when it is not a CSV or lacks a required column."""
-    if not content.strip():
-        raise InvalidCsv("csv_empty")
-    if b"\x00" in content[:4096]:
-        raise InvalidCsv("csv_not_text")
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidCsv("csv_not_utf8", position=error.start) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as error:
-        raise InvalidCsv("csv_unreadable", reason=str(error)) from error
-    columns = [name.strip().lower() for name in header]
-    if missing := [name for name in required if name not in columns]:
+        table = read_table(content)
+    except CsvRefused as refused:
+        code = "csv_empty" if refused.code == "csv_no_header" else refused.code
+        raise InvalidCsv(code, field=None, extra=None, **refused.values) from refused
+    if missing := [name for name in required if name not in table.columns]:
         raise InvalidCsv("csv_missing_columns", columns=", ".join(missing), expected=", ".join(required))
     wanted = set(required) | set(known)
-    rows: list[CsvRow] = []
-    line = reader.line_num + 1
-    try:
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                values = {
-                    name: record[i].strip() if i < len(record) else ""
-                    for i, name in enumerate(columns)
-                    if name in wanted
-                }
-                rows.append(CsvRow(line, values))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise InvalidCsv("csv_malformed_line", line=line, reason=str(error)) from error
-    return rows
+    return [
+        CsvRow(
+            line,
+            {
+                name: record[i].strip() if i < len(record) else ""
+                for i, name in enumerate(table.columns)
+                if name in wanted
+            },
+        )
+        for line, record in table.rows
+    ]
 
 
 def write_csv(header: list[str], rows: list[list[str]]) -> str:

@@ -23,13 +23,12 @@ UTF-8 with or without BOM, comma, semicolon or tab separated, quoted fields (wit
 line breaks inside). An order with any bad row is not imported; the report names each bad row
 by its line in the file and its column."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.manual import DraftLine, OrderDraft, line_problem
+from service_runtime.csv_files import CsvRefused, read_table
 
 REQUIRED = ("order_reference", "recipient_name", "address1", "city", "country_code", "quantity")
 KNOWN = (
@@ -77,8 +76,21 @@ class ParsedFile:
     refused: bool = False  # the file itself is unusable (no header, missing columns)
 
 
+_REFUSALS = {
+    "csv_empty": "the file has no header row",
+    "csv_no_header": "the file has no header row",
+    "csv_not_text": "the file is not a text (CSV) file",
+}
+
+
+def _refusal(refused: CsvRefused) -> str:
+    if refused.code == "csv_not_utf8":
+        return f"the file is not UTF-8 (byte {refused.values['position']})"
+    return _REFUSALS.get(refused.code, "the file cannot be read as a CSV")
+
+
 def _header(name: str) -> str:
-    key = re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").casefold())
+    key = re.sub(r"[\s\-]+", "_", name.strip().casefold())
     return ALIASES.get(key, key)
 
 
@@ -92,20 +104,12 @@ def _split_name(name: str) -> tuple[str | None, str | None]:
 def parse_orders_csv(content: bytes) -> ParsedFile:
     parsed = ParsedFile()
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+        table = read_table(content, normalise=_header, strict=False)
+    except CsvRefused as refused:
         parsed.refused = True
-        parsed.errors.append(RowError(1, None, f"the file is not UTF-8 (byte {error.start})"))
+        parsed.errors.append(RowError(1, None, _refusal(refused)))
         return parsed
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)  # the header's separator
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header_row = next(reader, None)
-    if not header_row or not any(cell.strip() for cell in header_row):
-        parsed.refused = True
-        parsed.errors.append(RowError(1, None, "the file has no header row"))
-        return parsed
-    headers = [_header(cell) for cell in header_row]
+    headers = table.columns
     missing = [name for name in REQUIRED if name not in headers]
     if "product_uid" not in headers and "sku" not in headers:
         missing.append("product_uid or sku")
@@ -115,11 +119,7 @@ def parse_orders_csv(content: bytes) -> ParsedFile:
         return parsed
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
     order: list[str] = []
-    line = reader.line_num
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for start, row in table.rows:
         parsed.rows += 1
         if parsed.rows > MAX_ROWS:
             parsed.refused = True
