@@ -219,6 +219,35 @@ async def _is(value, expected) -> bool:
     return await value == expected
 
 
+async def test_records_waiting_on_a_partition_the_stuck_handler_has_not_reached_count_as_lag(
+    service_settings, stack, topic_prefix, started
+):
+    runtime = _runtime(service_settings, consumer_batch_max_records=1)
+    release = asyncio.Event()
+
+    @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,))
+    async def keep(event, *, uow) -> None:
+        await release.wait()
+        await _keep(event, uow=uow)
+
+    topic = topic_prefix + CLIENTS_V1.name
+    await _produce(stack, topic, [_created("c-a")], key=b"a")  # partition 1
+    await _produce(stack, topic, [_created("c-b1"), _created("c-b2")], key=b"b")  # partition 2
+    await started(runtime)
+    subscription = f"{topic}:{topic_prefix}{GROUP}"
+
+    async def all_waiting_counted() -> bool:
+        return (await runtime.subscriptions())[subscription]["lag"] == 3
+
+    await eventually(all_waiting_counted, timeout=30)
+    release.set()
+
+    async def all_applied() -> bool:
+        return await _applied(runtime) == {"c-a", "c-b1", "c-b2"}
+
+    await eventually(all_applied, timeout=30)
+
+
 async def test_a_subscription_that_does_not_move_shows_its_lag_and_how_long_since_it_moved(
     service_settings, stack, topic_prefix, started
 ):
@@ -230,9 +259,13 @@ async def test_a_subscription_that_does_not_move_shows_its_lag_and_how_long_sinc
         await release.wait()  # a stuck handler (a lock held elsewhere, a slow database)
         await _keep(event, uow=uow)
 
+    # Produced before the consumer starts: its first fetch then knows the partition's end
+    # (3). Produced one by one after, the end it knows could stay at 1 or 2 while the
+    # fetcher holds records the stuck handler has not taken (it refetches a partition, and
+    # learns its new end, only once those are handed over).
+    await _produce(stack, topic_prefix + CLIENTS_V1.name, [_created(f"c-{i}") for i in range(3)])
     await started(runtime)
     subscription = f"{topic_prefix}{CLIENTS_V1.name}:{topic_prefix}{GROUP}"
-    await _produce(stack, topic_prefix + CLIENTS_V1.name, [_created(f"c-{i}") for i in range(3)])
 
     async def stuck() -> dict:
         progress = (await runtime.subscriptions())[subscription]

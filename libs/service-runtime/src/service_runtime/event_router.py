@@ -134,6 +134,15 @@ class EventRouter:
         return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
 
 
+async def _known_position(consumer: Any, topic_partition: Any, *, default: int) -> int:
+    """The consumer's position on a partition when it has one (no broker round trip:
+    aiokafka answers at once from its state), else ``default``."""
+    try:
+        return int(await asyncio.wait_for(consumer.position(topic_partition), timeout=0.05))
+    except Exception:  # no valid position yet (the fetcher is resetting it) or no longer assigned
+        return default
+
+
 def _by_partition(items: Sequence[tuple[Any, Event]]) -> dict[int, list[Any]]:
     records: dict[int, list[Any]] = {}
     for record, _ in items:
@@ -448,10 +457,7 @@ class _Delivery:
             self.committed[topic_partition.partition] = offset
             self.pending.pop(topic_partition.partition, None)
         self.last_progress = time.monotonic()
-        self._update_lag(consumer)
-
-    def _update_lag(self, consumer: Any) -> None:
-        self._set_lag(self._lag(consumer))
+        self._set_lag(await self._lag(consumer))
 
     def _set_lag(self, lag: int) -> None:
         LAG.labels(self.topic, self.group).set(lag)
@@ -463,20 +469,24 @@ class _Delivery:
         consumer = getattr(self.subscriber, "consumer", None)
         lag = None
         if consumer is not None:
-            lag = self._lag(consumer)
+            lag = await self._lag(consumer)
             self._set_lag(lag)
         return {"lag": lag, "seconds_since_progress": round(self.seconds_since_progress(), 3)}
 
-    def _lag(self, consumer: Any) -> int:
+    async def _lag(self, consumer: Any) -> int:
         """From what the consumer already knows, never waiting on the broker: per assigned
         partition, its end offset (high watermark of the last fetch) minus the offset this
-        subscription committed, or, before its first commit, the first offset it received
-        (a partition it received nothing from is caught up)."""
+        subscription committed, or, before its first commit, the first offset it received,
+        or, for a partition nothing was handed from yet, the consumer's position there (where
+        its next fetch starts: records fetched ahead but not yet handed over are lag too)."""
         lag = 0
         for topic_partition in consumer.assignment():
             end = consumer.highwater(topic_partition)
             if end is None:
                 continue
-            done = self.committed.get(topic_partition.partition, self.pending.get(topic_partition.partition, end))
+            partition = topic_partition.partition
+            done = self.committed.get(partition, self.pending.get(partition))
+            if done is None:
+                done = await _known_position(consumer, topic_partition, default=end)
             lag += max(end - done, 0)
         return lag
