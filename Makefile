@@ -1,7 +1,7 @@
 # Storefronts order intake — the two commands: `make up` and `make test`.
 SHELL := /bin/bash
 PY := .venv/bin/python
-PYTEST := $(PY) -m pytest
+PYTEST := $(PY) -m pytest --durations=25
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract tests/bench $(wildcard services/*/tests/unit)
 
 .PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check bench-order-path

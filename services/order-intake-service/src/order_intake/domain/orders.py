@@ -5,7 +5,7 @@ from, to, why), which the handlers keep in the order's history and publish."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.errors import IllegalTransition, InvalidOrderInput, OrderNotEditable
@@ -26,20 +26,7 @@ Status = Literal[
     "returned",
     "failed",
 ]
-STATUSES: tuple[Status, ...] = (
-    "received",
-    "on_hold",
-    "accepted",
-    "in_production",
-    "printed",
-    "packaged",
-    "shipped",
-    "in_transit",
-    "delivered",
-    "cancelled",
-    "returned",
-    "failed",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 #: The production path, in order: an order only moves forward along it.
 FORWARD: tuple[Status, ...] = ("accepted", "in_production", "printed", "packaged", "shipped", "in_transit", "delivered")
