@@ -76,6 +76,18 @@ class ConnectorSettings(ServiceSettings):
         "orders already taken are recognised by their id. Keep it under webhook_retention_days",
     )
 
+    # Tracking back to the shop
+    tracking_push_seconds: float = Field(
+        default=30,
+        description="How often parcels due are pushed to their shops (also at once when one is recorded); 0: never",
+    )
+    tracking_retry_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="First wait after a push the shop did not take (5xx, 429, timeout); doubles "
+        "up to an hour, failed after 8 attempts",
+    )
+
     @model_validator(mode="after")
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:
