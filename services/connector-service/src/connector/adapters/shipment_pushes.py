@@ -3,7 +3,7 @@ the order and the tracking number) and the order lines' platform ids (``shipped_
 OrderAccepted), with their repositories."""
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -123,12 +123,13 @@ class SqlShipmentPushes:
         row = await self._session.get(ShipmentPushRow, (order_id, tracking_number), with_for_update=for_update)
         return _push(row) if row else None
 
-    async def due(self, now: datetime, *, limit: int) -> list[ShipmentPush]:
+    async def due(self, now: datetime, *, limit: int, excluding_orders: Collection[str] = ()) -> list[ShipmentPush]:
         """Pending pushes whose time has come, oldest first, locked (others running the job skip them)."""
         query = (
             select(ShipmentPushRow)
             .where(col(ShipmentPushRow.state) == "pending", col(ShipmentPushRow.next_attempt_at) <= now)
-            .order_by(col(ShipmentPushRow.next_attempt_at))
+            .where(col(ShipmentPushRow.order_id).not_in(list(excluding_orders)))
+            .order_by(col(ShipmentPushRow.next_attempt_at), col(ShipmentPushRow.created_at))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )

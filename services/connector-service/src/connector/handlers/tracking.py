@@ -10,7 +10,7 @@
 - ``tracking_of``: what a client sees of an order's parcels on its store."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import structlog
@@ -76,27 +76,39 @@ class Pushing:
     connections: Callable[[], Connections]
     platforms: Platforms
     clock: Clock
-    lease_seconds: float = 120.0
+    lease_seconds: float = 300.0  # longer than an attempt: a platform's own retries and timeouts included
     first_retry_seconds: float = rules.FIRST_RETRY_SECONDS
     parallel: int = 4
 
 
-async def push_due(deps: Pushing, *, limit: int = 50) -> int:
-    """Claims the pushes due now and pushes them side by side; how many were tried."""
+async def claim_due(deps: Pushing, *, limit: int, busy_orders: Collection[str] = ()) -> list[ShipmentPush]:
+    """The pushes due now, claimed: counted as an attempt and not due again before the lease ends.
+    One per order, none of ``busy_orders`` (pushed now): two parcels of an order are never pushed
+    at the same time (each would read the order, then fulfil what remains)."""
     now = deps.clock.now()
     uow = deps.uow()
     async with uow:
-        due = await uow.shipment_pushes.due(now, limit=limit)
-        claimed = [rules.claimed(push, now=now, lease_seconds=deps.lease_seconds) for push in due]
+        due = await uow.shipment_pushes.due(now, limit=limit, excluding_orders=busy_orders)
+        one_per_order: list[ShipmentPush] = []
+        for push in due:
+            if all(push.order_id != taken.order_id for taken in one_per_order):
+                one_per_order.append(push)
+        claimed = [rules.claimed(push, now=now, lease_seconds=deps.lease_seconds) for push in one_per_order]
         for push in claimed:
             await uow.shipment_pushes.save(push)
         await uow.commit()
+    return claimed
+
+
+async def push_due(deps: Pushing, *, limit: int = 50) -> int:
+    """Claims the pushes due now and pushes them side by side; how many were tried."""
     gate = asyncio.Semaphore(deps.parallel)
 
     async def one(push: ShipmentPush) -> None:
         async with gate:
             await push_one(push, deps)
 
+    claimed = await claim_due(deps, limit=limit)
     await asyncio.gather(*(one(push) for push in claimed))
     return len(claimed)
 
