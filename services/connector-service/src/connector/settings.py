@@ -30,7 +30,10 @@ class ConnectorSettings(ServiceSettings):
     shopify_previous_api_secret: SecretStr | None = Field(
         default=None, description="During a secret rotation, webhooks signed with the previous secret still pass"
     )
-    shopify_scopes: str = "read_products,read_orders,write_fulfillments,read_merchant_managed_fulfillment_orders"
+    shopify_scopes: str = Field(
+        default="read_products,read_orders,write_fulfillments,write_merchant_managed_fulfillment_orders",
+        description="Read products and orders; fulfil the fulfillment orders the merchant manages (tracking back)",
+    )
     shopify_api_version: str = "2025-07"
     shopify_base_url: str = Field(
         default="",
