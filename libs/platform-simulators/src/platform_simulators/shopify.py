@@ -185,6 +185,7 @@ class Shop:
     orders: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     failing_orders: dict[int, int] = field(default_factory=dict)  # order id → HTTP status of calls about it
+    dropping_tracking: set[int] = field(default_factory=set)  # orders whose fulfillments lose their tracking
     fulfillment_orders: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
     fulfillments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
     available: float = 0.0
@@ -445,7 +446,7 @@ class ShopifySimulator:
             "trackingInfo": [
                 {"company": tracking.get("company"), "number": tracking.get("number"), "url": tracking.get("url")}
             ]
-            if tracking.get("number")
+            if tracking.get("number") and order_id not in shop.dropping_tracking
             else [],
             "fulfillmentLineItems": [{"id": item["lineItem"]["id"], "quantity": q} for item, q in planned],
         }
@@ -777,6 +778,12 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         status = int(((await request.json()) if raw else {}).get("status", 503))
         sim.shop(shop).failing_orders[order_id] = status
         return {"order_id": order_id, "status": status}
+
+    @app.put("/simulator/shops/{shop}/orders/{order_id}/tracking-dropped")
+    async def drop_tracking(shop: str, order_id: int) -> Any:
+        """Fulfillments of this order are created without their tracking (what a read back must notice)."""
+        sim.shop(shop).dropping_tracking.add(order_id)
+        return {"order_id": order_id, "tracking_dropped": True}
 
     @app.delete("/simulator/shops/{shop}/orders/{order_id}/failure")
     async def heal_order(shop: str, order_id: int) -> Any:

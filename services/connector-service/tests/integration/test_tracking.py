@@ -355,3 +355,31 @@ async def test_a_pressero_store_has_nothing_to_push_and_only_its_clients_readers
     reader = token_mint.headers("read_only", client_id=CLIENT)
     assert (await _tracking(http, pressero, "P-77", reader)).json()["parcels"] == [parcel]
     assert (await _tracking(http, pressero, "P-77", {})).status_code == 401
+
+
+async def test_a_shop_that_drops_the_tracking_is_flagged_and_one_with_nothing_left_to_ship_fails(
+    connector, shops, token_mint
+):
+    http, settings, runtime = connector
+    sim_url, sim = shops["shopify"]
+    store = await _store(runtime, "shopify", SHOP, {"access_token": SHOPIFY_TOKEN})
+    variant = next(iter(sorted(sim.shops[SHOP].catalog.values(), key=lambda p: p.id))).variants[0].id
+    dropping, shipped_by_hand = await _shopify_order(sim_url, [variant]), await _shopify_order(sim_url, [variant])
+    async with httpx.AsyncClient(base_url=sim_url) as sim_http:
+        await sim_http.put(f"/simulator/shops/{SHOP}/orders/{dropping['id']}/tracking-dropped")
+    # the merchant fulfilled the other order by hand in Shopify, with another tracking number
+    fulfillment_order = sim.shops[SHOP].fulfillment_orders[shipped_by_hand["id"]][0]
+    sim._fulfil(
+        sim.shops[SHOP],
+        {"fulfillment": {"lineItemsByFulfillmentOrder": [{"fulfillmentOrderId": fulfillment_order["id"]}]}},
+    )
+    flagged, refused = _order(store, str(dropping["id"]), {}), _order(store, str(shipped_by_hand["id"]), {})
+    await _publish(settings, _shipped(flagged, _parcel("DROPPED-1")), _shipped(refused, _parcel("LATE-1")))
+
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    [mismatch] = await _until_states(http, store, flagged["platform_order_id"], admin, {"DROPPED-1": "mismatch"})
+    assert mismatch["last_error"]["code"] == "tracking_mismatch" and mismatch["pushed_at"]
+    assert "DROPPED-1" in mismatch["last_error"]["message"]
+    [failed] = await _until_states(http, store, refused["platform_order_id"], admin, {"LATE-1": "failed"})
+    assert (failed["attempts"], failed["last_error"]["code"]) == (1, "tracking_nothing_to_fulfil")
+    assert len(sim.shops[SHOP].fulfillments[shipped_by_hand["id"]]) == 1  # the merchant's own, nothing added
