@@ -38,6 +38,10 @@ TRANSIENT = (PlatformUnavailable, PlatformAuthFailed, ShopUnreachable)
 
 
 async def keep_order_lines(event: OrderAccepted, *, uow: UnitOfWork) -> None:
+    """Only for orders whose shop is told (Shopify, WooCommerce, Etsy); a later OrderAccepted
+    (a held order resolved) replaces the lines."""
+    if event.platform not in rules.PUSHED_TO or not event.platform_order_id:
+        return
     async with uow:
         await uow.shipment_pushes.keep_lines(event.order_id, {ln.line_id: ln.platform_line_id for ln in event.lines})
         await uow.commit()
