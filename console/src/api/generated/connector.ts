@@ -281,6 +281,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stores/{store_id}/orders/{platform_order_id}/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Order Tracking
+         * @description Each parcel of the store's order and what the shop was told: pushed and confirmed, waiting
+         *     for its next attempt (the shop did not answer), refused, or not applicable (no shop to tell).
+         */
+        get: operations["order_tracking_stores__store_id__orders__platform_order_id__tracking_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stores/{store_id}/pressero/test-order": {
         parameters: {
             query?: never;
@@ -506,6 +527,15 @@ export interface components {
              */
             test_mode: boolean;
         };
+        /** OrderTrackingPublic */
+        OrderTrackingPublic: {
+            /** Parcels */
+            parcels: components["schemas"]["ParcelPublic"][];
+            /** Platform Order Id */
+            platform_order_id: string;
+            /** Store Id */
+            store_id: string;
+        };
         /** OrdersPolled */
         OrdersPolled: {
             /**
@@ -518,6 +548,48 @@ export interface components {
              * @description Orders new to us: each became OrderReceived once
              */
             taken: number;
+        };
+        /** ParcelPublic */
+        ParcelPublic: {
+            /** Attempts */
+            attempts: number;
+            /** Carrier */
+            carrier?: string | null;
+            /**
+             * Confirmed At
+             * @description When the shop was seen showing the tracking
+             */
+            confirmed_at?: string | null;
+            /** @description Why the last attempt did not succeed */
+            last_error?: components["schemas"]["ProblemPublic"] | null;
+            /**
+             * Line Ids
+             * @description Order intake's lines in the parcel; empty: the whole order
+             */
+            line_ids: string[];
+            /**
+             * Next Attempt At
+             * @description When a pending push is tried again
+             */
+            next_attempt_at?: string | null;
+            /**
+             * Order Id
+             * @description The order's id in order intake
+             */
+            order_id: string;
+            /** Pushed At */
+            pushed_at?: string | null;
+            /** @description The state in the reader's language */
+            said: components["schemas"]["ProblemPublic"];
+            /**
+             * State
+             * @description pending, pushed, confirmed, mismatch, failed or not_applicable
+             */
+            state: string;
+            /** Tracking Number */
+            tracking_number: string;
+            /** Tracking Url */
+            tracking_url?: string | null;
         };
         /**
          * PresseroConnect
@@ -1738,6 +1810,65 @@ export interface operations {
             };
             /** @description A dependency does not answer: retry later */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    order_tracking_stores__store_id__orders__platform_order_id__tracking_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+                platform_order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderTrackingPublic"];
+                };
+            };
+            /** @description No bearer token, or it is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role or client may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, of the wrong type or beyond its limits (`errors` lists each) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,9 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
   ``{access_token, scope}``; a code works once, for its shop only;
 - ``POST /shops/{shop}/admin/api/{version}/graphql.json`` — ``shop``, ``products`` (with
   ``productsCount``, variants, cursor pagination and an ``id:`` search), ``webhookSubscriptions``,
-  ``webhookSubscriptionCreate``. Not a GraphQL engine: the operation is recognised by its root
+  ``webhookSubscriptionCreate``, ``order(id:)`` (its ``fulfillmentOrders`` and ``fulfillments``
+  with their tracking) and ``fulfillmentCreate`` (line items of the order's fulfillment orders,
+  tracking info; quantities checked against what remains, the fulfillment recorded). Not a GraphQL engine: the operation is recognised by its root
   field. Every answer carries ``extensions.cost.throttleStatus`` of a leaky bucket; a query
   costing more than what is left gets ``THROTTLED``; ``throttle_every`` answers a 429 with
   ``Retry-After`` now and then; a revoked or unknown token gets 401; injected failures 5xx;
@@ -18,7 +20,8 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
   subscription's ``uri`` signed with the app's secret (``X-Shopify-Hmac-Sha256``, base64), with
   ``X-Shopify-Webhook-Id`` (one per delivery, kept on redelivery), retried a few times on failure;
 - ``/simulator/...`` — the test and demo controls: place an order, redeliver, uninstall the
-  app, revoke tokens, inject failures, change or delete a product, look at the deliveries.
+  app, revoke tokens, inject failures (every call, or those about one order), change or delete a
+  product, look at the deliveries and at an order's fulfillments.
 
 ``python -m platform_simulators.shopify --port 8090`` runs it (``make up`` does, with a demo shop).
 """
@@ -181,6 +184,10 @@ class Shop:
     deliveries: list[Delivery] = field(default_factory=list)
     orders: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    failing_orders: dict[int, int] = field(default_factory=dict)  # order id → HTTP status of calls about it
+    dropping_tracking: set[int] = field(default_factory=set)  # orders whose fulfillments lose their tracking
+    fulfillment_orders: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
+    fulfillments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
     available: float = 0.0
     refilled_at: float = field(default_factory=time.monotonic)
     requests: int = 0
@@ -234,6 +241,10 @@ class ShopifySimulator:
     # ------------------------------------------------------------------ GraphQL
 
     def graphql(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        if "fulfillmentCreate" in query:
+            return self._fulfil(shop, variables), 10
+        if re.search(r"\border\s*\(", query):
+            return {"order": self._order_fulfillment(shop, variables)}, 5
         if "webhookSubscriptionCreate" in query:
             return self._subscribe(shop, variables), 10
         if "webhookSubscriptions" in query:
@@ -322,6 +333,129 @@ class ShopifySimulator:
         if product is None:
             return {"product": None}, 1
         return {"product": {"variants": _variant_connection(product, first, variables.get("after"))}}, 1 + first / 10
+
+    # ------------------------------------------------------------------ fulfillment
+
+    def add_order(self, shop: Shop, order: dict[str, Any]) -> None:
+        """An order placed: Shopify opens one fulfillment order with every line (one location)."""
+        shop.orders.append(order)
+        order_id = int(order["id"])
+        shop.fulfillment_orders[order_id] = [
+            {
+                "id": f"gid://shopify/FulfillmentOrder/{order_id}1",
+                "status": "OPEN",
+                "lineItems": [
+                    {
+                        "id": f"gid://shopify/FulfillmentOrderLineItem/{line['id']}",
+                        "remainingQuantity": int(line["quantity"]),
+                        "lineItem": {"id": f"gid://shopify/LineItem/{line['id']}", "sku": line.get("sku")},
+                    }
+                    for line in order["line_items"]
+                ],
+            }
+        ]
+        shop.fulfillments[order_id] = []
+
+    def order_about(self, shop: Shop, query: str, variables: dict[str, Any]) -> int | None:
+        """The order a query or mutation is about (to fail only the calls about one order)."""
+        if "fulfillmentCreate" in query:
+            wanted = {
+                str(group.get("fulfillmentOrderId"))
+                for group in (variables.get("fulfillment") or {}).get("lineItemsByFulfillmentOrder") or []
+            }
+            return next(
+                (oid for oid, fos in shop.fulfillment_orders.items() if any(fo["id"] in wanted for fo in fos)), None
+            )
+        if re.search(r"\border\s*\(", query):
+            return _legacy_id(variables.get("id"))
+        return None
+
+    def _order_fulfillment(self, shop: Shop, variables: dict[str, Any]) -> dict[str, Any] | None:
+        order_id = _legacy_id(variables.get("id"))
+        if order_id is None or order_id not in shop.fulfillment_orders:
+            return None
+        return {
+            "id": f"gid://shopify/Order/{order_id}",
+            "displayFulfillmentStatus": _fulfillment_status(shop.fulfillment_orders[order_id]),
+            "fulfillments": [dict(f) for f in shop.fulfillments[order_id]],
+            "fulfillmentOrders": {
+                "nodes": [
+                    {
+                        "id": fo["id"],
+                        "status": fo["status"],
+                        "lineItems": {"nodes": [dict(item) for item in fo["lineItems"]]},
+                    }
+                    for fo in shop.fulfillment_orders[order_id]
+                ]
+            },
+        }
+
+    def _fulfil(self, shop: Shop, variables: dict[str, Any]) -> dict[str, Any]:
+        """``fulfillmentCreate(fulfillment: FulfillmentInput!)``: all or nothing."""
+        given = variables.get("fulfillment") or {}
+        groups = given.get("lineItemsByFulfillmentOrder") or []
+        errors: list[dict[str, Any]] = []
+        found = {fo["id"]: (oid, fo) for oid, fos in shop.fulfillment_orders.items() for fo in fos}
+        planned: list[tuple[dict[str, Any], int]] = []
+        orders = set()
+        if not groups:
+            errors.append({"field": ["fulfillment", "lineItemsByFulfillmentOrder"], "message": "can't be blank"})
+        for group in groups:
+            entry = found.get(str(group.get("fulfillmentOrderId")))
+            if entry is None:
+                errors.append({"field": ["fulfillment"], "message": "Fulfillment order does not exist."})
+                continue
+            order_id, fulfillment_order = entry
+            orders.add(order_id)
+            if fulfillment_order["status"] not in ("OPEN", "IN_PROGRESS"):
+                errors.append({"field": ["fulfillment"], "message": "Fulfillment order is not in an open state."})
+                continue
+            items = {item["id"]: item for item in fulfillment_order["lineItems"]}
+            asked = group.get("fulfillmentOrderLineItems")
+            if asked is None:  # none given: everything that remains
+                asked = [{"id": i["id"], "quantity": i["remainingQuantity"]} for i in items.values()]
+            for line in asked:
+                item = items.get(str(line.get("id")))
+                quantity = int(line.get("quantity") or 0)
+                if item is None or quantity <= 0 or quantity > item["remainingQuantity"]:
+                    errors.append(
+                        {"field": ["fulfillment"], "message": "Invalid fulfillment order line item quantity requested."}
+                    )
+                    continue
+                planned.append((item, quantity))
+        if len(orders) > 1:
+            errors.append(
+                {"field": ["fulfillment"], "message": "All fulfillment orders must belong to the same order."}
+            )
+        if not errors and not planned:
+            errors.append({"field": ["fulfillment"], "message": "Nothing left to fulfill."})
+        if errors:
+            return {"fulfillmentCreate": {"fulfillment": None, "userErrors": errors}}
+        for item, quantity in planned:
+            item["remainingQuantity"] -= quantity
+        order_id = orders.pop()
+        for fulfillment_order in shop.fulfillment_orders[order_id]:
+            remaining = sum(i["remainingQuantity"] for i in fulfillment_order["lineItems"])
+            fulfillment_order["status"] = "CLOSED" if remaining == 0 else "IN_PROGRESS"
+        tracking = given.get("trackingInfo") or {}
+        fulfillment = {
+            "id": f"gid://shopify/Fulfillment/{order_id}{len(shop.fulfillments[order_id]) + 1}",
+            "status": "SUCCESS",
+            "createdAt": _now(),
+            "notifyCustomer": bool(given.get("notifyCustomer")),
+            "trackingInfo": [
+                {"company": tracking.get("company"), "number": tracking.get("number"), "url": tracking.get("url")}
+            ]
+            if tracking.get("number") and order_id not in shop.dropping_tracking
+            else [],
+            "fulfillmentLineItems": [{"id": item["lineItem"]["id"], "quantity": q} for item, q in planned],
+        }
+        shop.fulfillments[order_id].append(fulfillment)
+        order = next((o for o in shop.orders if int(o["id"]) == order_id), None)
+        if order is not None:
+            status = _fulfillment_status(shop.fulfillment_orders[order_id])
+            order["fulfillment_status"] = {"FULFILLED": "fulfilled", "PARTIALLY_FULFILLED": "partial"}.get(status)
+        return {"fulfillmentCreate": {"fulfillment": dict(fulfillment), "userErrors": []}}
 
     # ------------------------------------------------------------------ webhooks out
 
@@ -461,6 +595,21 @@ def _variant_connection(product: Product, first: int, after: object) -> dict[str
     }
 
 
+def _legacy_id(gid: object) -> int | None:
+    """``gid://shopify/Order/123`` (or ``123``) → 123."""
+    tail = str(gid or "").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _fulfillment_status(fulfillment_orders: list[dict[str, Any]]) -> str:
+    remaining = sum(i["remainingQuantity"] for fo in fulfillment_orders for i in fo["lineItems"])
+    if remaining == 0:
+        return "FULFILLED"
+    if any(fo["status"] == "IN_PROGRESS" for fo in fulfillment_orders):
+        return "PARTIALLY_FULFILLED"
+    return "UNFULFILLED"
+
+
 def _json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
@@ -538,6 +687,9 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
             )
         body = await request.json()
         query, variables = str(body.get("query", "")), dict(body.get("variables") or {})
+        about = sim.order_about(target, query, variables)
+        if about is not None and about in target.failing_orders:
+            return JSONResponse({"errors": "Internal error"}, status_code=target.failing_orders[about])
         data, cost = sim.graphql(target, query, variables)
         sim._refill(target)
         if cost > target.available:
@@ -591,7 +743,7 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         options = (await request.json()) if raw else {}
         lines = [(int(v), int(q)) for v, q in options.get("lines") or []] or None
         order = sim.order_payload(target, lines=lines, test=bool(options.get("test")))
-        target.orders.append(order)
+        sim.add_order(target, order)
         deliveries = await sim.deliver(target, "ORDERS_CREATE", order)
         return {
             "order": order,
@@ -607,6 +759,36 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         order.update(cancelled_at=_now(), cancel_reason="customer")
         deliveries = await sim.deliver(target, "ORDERS_CANCELLED", order)
         return {"deliveries": [{"webhook_id": d.webhook_id, "attempts": d.attempts} for d in deliveries]}
+
+    @app.get("/simulator/shops/{shop}/orders/{order_id}/fulfillments")
+    async def fulfillments(shop: str, order_id: int) -> Any:
+        """The fulfillments created on an order (tracking included) and its fulfillment orders."""
+        target = sim.shop(shop)
+        if order_id not in target.fulfillment_orders:
+            raise HTTPException(404, "No such order")
+        return {
+            "fulfillments": target.fulfillments[order_id],
+            "fulfillment_orders": target.fulfillment_orders[order_id],
+        }
+
+    @app.put("/simulator/shops/{shop}/orders/{order_id}/failure")
+    async def fail_order(shop: str, order_id: int, request: Request) -> Any:
+        """Every API call about this order answers ``status`` (default 503) until the failure is deleted."""
+        raw = await request.body()
+        status = int(((await request.json()) if raw else {}).get("status", 503))
+        sim.shop(shop).failing_orders[order_id] = status
+        return {"order_id": order_id, "status": status}
+
+    @app.put("/simulator/shops/{shop}/orders/{order_id}/tracking-dropped")
+    async def drop_tracking(shop: str, order_id: int) -> Any:
+        """Fulfillments of this order are created without their tracking (what a read back must notice)."""
+        sim.shop(shop).dropping_tracking.add(order_id)
+        return {"order_id": order_id, "tracking_dropped": True}
+
+    @app.delete("/simulator/shops/{shop}/orders/{order_id}/failure")
+    async def heal_order(shop: str, order_id: int) -> Any:
+        sim.shop(shop).failing_orders.pop(order_id, None)
+        return {"order_id": order_id, "status": None}
 
     @app.post("/simulator/shops/{shop}/deliveries/{webhook_id}/redeliver")
     async def redeliver(shop: str, webhook_id: str) -> Any:

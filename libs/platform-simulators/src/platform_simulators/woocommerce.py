@@ -7,7 +7,8 @@
   ``read`` key may only GET.
 - ``GET /wp-json/wc/v3/system_status``, products and their variations, orders, with page
   pagination (``page`` from 1, ``per_page`` 1..100, ``X-WP-Total``, ``X-WP-TotalPages``, a
-  ``Link`` header), webhooks CRUD.
+  ``Link`` header), webhooks CRUD, order notes (``GET``/``POST /orders/{id}/notes``: core
+  WooCommerce has no tracking field, shipping notes to the buyer carry it).
 - Webhook delivery as WooCommerce's Hookshot does it: ``POST`` JSON with ``X-WC-Webhook-*``
   headers, ``X-WC-Webhook-Signature`` = base64(HMAC-SHA256(secret, raw body)); the ping right
   after a webhook is created (form body ``webhook_id=N``, no signature, no ``X-WC-Webhook-*``
@@ -137,6 +138,7 @@ class WooShop:
         self.products: list[dict[str, Any]] = []
         self.variations: dict[int, list[dict[str, Any]]] = {}
         self.orders: dict[int, dict[str, Any]] = {}
+        self.notes: dict[int, list[dict[str, Any]]] = {}  # order id → its notes, newest first
         self.webhooks: dict[int, Webhook] = {}
         self.deliveries: list[Delivery] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -578,6 +580,35 @@ def create_app(shop: WooShop) -> FastAPI:
         if "status" in changes:
             return JSONResponse(await shop.set_order_status(order_id, str(changes["status"])))
         return JSONResponse(shop.orders[order_id])
+
+    @app.get(API + "/orders/{order_id}/notes")
+    async def order_notes(order_id: int, request: Request) -> Response:
+        if refused := shop.authenticate(request, write=False):
+            return refused
+        if order_id not in shop.orders:
+            return _error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
+        return JSONResponse(shop.notes.get(order_id, []))
+
+    @app.post(API + "/orders/{order_id}/notes")
+    async def add_order_note(order_id: int, request: Request) -> Response:
+        if refused := shop.authenticate(request, write=True):
+            return refused
+        if order_id not in shop.orders:
+            return _error("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", 404)
+        body = await request.json()
+        if not str(body.get("note") or "").strip():
+            return _error("rest_missing_callback_param", "Missing parameter(s): note", 400)
+        note = {
+            "id": next(shop._ids),
+            "author": "WooCommerce",
+            "date_created": _now(),
+            "date_created_gmt": _now(),
+            "note": str(body["note"]),
+            "customer_note": bool(body.get("customer_note")),
+            "added_by_user": False,
+        }
+        shop.notes.setdefault(order_id, []).insert(0, note)
+        return JSONResponse(note, 201)
 
     @app.get(API + "/webhooks")
     async def list_webhooks(request: Request) -> Response:

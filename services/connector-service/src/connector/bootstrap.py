@@ -11,9 +11,12 @@ from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
+from connector.entrypoints.tracking import TrackingPushes, register_tracking_consumer
 from connector.handlers.credentials import Connections
+from connector.handlers.tracking import Pushing
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
+from connector.tracking_ports import UnitOfWork as TrackingUnitOfWork
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
 
@@ -36,6 +39,17 @@ class ConnectorRuntime(Runtime):
             batch_bytes=settings.outbox_max_event_bytes // 2,  # the envelope and some margin
         )
         register_consumers(self)
+        self.tracking_pushes = TrackingPushes(
+            Pushing(
+                uow=lambda: cast(TrackingUnitOfWork, self.uow()),
+                connections=self.connections,
+                platforms=self.platforms,
+                clock=self.clock,
+                first_retry_seconds=settings.tracking_retry_seconds,
+            ),
+            every_seconds=settings.tracking_push_seconds,
+        )
+        register_tracking_consumer(self, clock=self.clock, job=self.tracking_pushes)
         self.order_polling = OrderPolling(
             self.connections,
             every_seconds=settings.order_poll_seconds,
@@ -65,11 +79,14 @@ class ConnectorRuntime(Runtime):
             self.connector_housekeeping.start()
         if self.connector_settings.order_poll_seconds > 0:
             self.order_polling.start()
+        if self.connector_settings.tracking_push_seconds > 0:
+            self.tracking_pushes.start()
 
     async def stop(self) -> None:
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()
+        await self.tracking_pushes.stop()
         await super().stop()
 
 

@@ -10,6 +10,7 @@ from connector.entrypoints.pressero_api import router as pressero_router
 from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
 from connector.entrypoints.syncs_api import router as syncs_router
+from connector.entrypoints.tracking_api import router as tracking_router
 from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.entrypoints.woocommerce_api import router as woocommerce_router
 from connector.settings import ConnectorSettings
@@ -39,6 +40,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
             stores_router,
             health_router,
             syncs_router,
+            tracking_router,
             webhooks_router,
         ],
         body_limits={"/webhooks/": WEBHOOK_MAX_BYTES},

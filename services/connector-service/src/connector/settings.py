@@ -30,7 +30,10 @@ class ConnectorSettings(ServiceSettings):
     shopify_previous_api_secret: SecretStr | None = Field(
         default=None, description="During a secret rotation, webhooks signed with the previous secret still pass"
     )
-    shopify_scopes: str = "read_products,read_orders,write_fulfillments,read_merchant_managed_fulfillment_orders"
+    shopify_scopes: str = Field(
+        default="read_products,read_orders,write_fulfillments,write_merchant_managed_fulfillment_orders",
+        description="Read products and orders; fulfil the fulfillment orders the merchant manages (tracking back)",
+    )
     shopify_api_version: str = "2025-07"
     shopify_base_url: str = Field(
         default="",
@@ -74,6 +77,18 @@ class ConnectorSettings(ServiceSettings):
         default=172_800,
         description="Polls look back this far before the high-water mark (an order paid later than created); "
         "orders already taken are recognised by their id. Keep it under webhook_retention_days",
+    )
+
+    # Tracking back to the shop
+    tracking_push_seconds: float = Field(
+        default=30,
+        description="How often parcels due are pushed to their shops (also at once when one is recorded); 0: never",
+    )
+    tracking_retry_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="First wait after a push the shop did not take (5xx, 429, timeout); doubles "
+        "up to an hour, failed after 8 attempts",
     )
 
     @model_validator(mode="after")

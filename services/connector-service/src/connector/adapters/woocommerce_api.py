@@ -108,6 +108,10 @@ class WooCommerceApi:
     async def add_order_note(self, order_id: str, note: str, *, customer_note: bool) -> None:
         await self._call("POST", f"/orders/{order_id}/notes", json={"note": note, "customer_note": customer_note})
 
+    async def order_notes(self, order_id: str) -> list[dict[str, Any]]:
+        body = _json(await self._call("GET", f"/orders/{order_id}/notes"), self.shop_url)
+        return [note for note in body if isinstance(note, dict)] if isinstance(body, list) else []
+
     async def webhooks(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         async for items, _ in self.pages("/webhooks"):

@@ -29,6 +29,7 @@ from connector.ports import (
     WebhookSubscription,
 )
 from connector.settings import ConnectorSettings
+from connector.tracking_ports import ShopTracking
 from service_runtime.outbound import guarded_client
 from storefront_events import OrderReceived
 
@@ -216,13 +217,24 @@ class EtsyAdapter:
                     return found
 
     async def push_fulfillment(self, connection: ShopConnection, fulfillment: Fulfillment) -> None:
-        """createReceiptShipment: the tracking code and carrier on the receipt (Etsy emails the buyer)."""
+        """createReceiptShipment: the tracking code and carrier on the receipt (Etsy emails the
+        buyer), unless the receipt already has a shipment with that tracking code."""
         api, shop_id = self._shop_api(connection)
         form: dict[str, str] = {}
         if fulfillment.tracking_number:
             form = {"tracking_code": fulfillment.tracking_number, "carrier_name": fulfillment.carrier or "other"}
         async with api:
+            receipt = await api.get(f"/shops/{shop_id}/receipts/{fulfillment.platform_order_id}")
+            if any(shown.tracking_number == fulfillment.tracking_number for shown in _shipments(receipt)):
+                return
             await api.post_form(f"/shops/{shop_id}/receipts/{fulfillment.platform_order_id}/tracking", form)
+
+    async def tracking_shown(self, connection: ShopConnection, platform_order_id: str) -> list[ShopTracking]:
+        """The receipt's shipments, read back."""
+        api, shop_id = self._shop_api(connection)
+        async with api:
+            receipt = await api.get(f"/shops/{shop_id}/receipts/{platform_order_id}")
+        return _shipments(receipt)
 
     # ------------------------------------------------------------------ webhooks in (none relied on)
 
@@ -234,6 +246,16 @@ class EtsyAdapter:
 
     def webhook_outcome(self, connection: ShopConnection, receipt: WebhookReceipt, body: bytes) -> WebhookOutcome:
         return WebhookOutcome()
+
+
+def _shipments(receipt: Any) -> list[ShopTracking]:
+    """The receipt's shipments that carry a tracking code."""
+    shipments = (receipt.get("shipments") or []) if isinstance(receipt, Mapping) else []
+    return [
+        ShopTracking(str(s["tracking_code"]), s.get("carrier_name"))
+        for s in shipments
+        if isinstance(s, Mapping) and s.get("tracking_code")
+    ]
 
 
 @platform("etsy")

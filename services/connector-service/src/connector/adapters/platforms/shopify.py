@@ -14,7 +14,7 @@ import httpx
 import structlog
 
 from connector.adapters.platforms import platform
-from connector.adapters.shopify import orders, products, signing
+from connector.adapters.shopify import fulfillments, orders, products, signing
 from connector.adapters.shopify.graphql import ShopifyGraphQL
 from connector.domain.errors import (
     PlatformAuthFailed,
@@ -35,6 +35,7 @@ from connector.ports import (
     WebhookSubscription,
 )
 from connector.settings import ConnectorSettings
+from connector.tracking_ports import ShopTracking
 from service_runtime.outbound import guarded_client
 from storefront_events import OrderReceived
 
@@ -215,7 +216,13 @@ class ShopifyAdapter:
         raise PlatformNotSupported("platform_not_supported", platform="shopify (reconciliation)")
 
     async def push_fulfillment(self, connection: ShopConnection, fulfillment: Fulfillment) -> None:
-        raise PlatformNotSupported("platform_not_supported", platform="shopify (fulfillment)")
+        """A fulfillment with the tracking on the order's fulfillment orders (adapters/shopify/fulfillments.py)."""
+        async with self._graphql(connection) as api:
+            await fulfillments.fulfil(api, fulfillment)
+
+    async def tracking_shown(self, connection: ShopConnection, platform_order_id: str) -> list[ShopTracking]:
+        async with self._graphql(connection) as api:
+            return fulfillments.tracking_of(await fulfillments.read_order(api, platform_order_id))
 
     # ------------------------------------------------------------------ webhooks in
 

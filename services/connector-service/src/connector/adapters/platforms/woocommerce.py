@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from connector.adapters import woocommerce_tracking as tracking
 from connector.adapters.platforms import platform
 from connector.adapters.woocommerce_api import WooCommerceApi
 from connector.adapters.woocommerce_translation import order_cancelled, order_received, store_product
@@ -28,6 +29,7 @@ from connector.ports import (
     WebhookSubscription,
 )
 from connector.settings import ConnectorSettings
+from connector.tracking_ports import ShopTracking
 from storefront_events import Event, OrderReceived
 
 PING = "ping"
@@ -159,15 +161,23 @@ class WooCommerce:
         return WebhookOutcome(events=events, platform_order_id=str(order["id"]))
 
     async def push_fulfillment(self, connection: ShopConnection, fulfillment: Fulfillment) -> None:
-        """Core WooCommerce has no tracking field: the order is completed and the tracking goes
-        in a note the buyer sees (emailed by the shop)."""
-        parts = [p for p in (fulfillment.carrier, fulfillment.tracking_number, fulfillment.tracking_url) if p]
+        """Core WooCommerce has no tracking field: the tracking goes in a note the buyer sees
+        (emailed by the shop), unless a note already carries it, and an order shipped whole is
+        completed."""
         async with self.api(connection) as api:
-            if parts:
+            notes = await api.order_notes(fulfillment.platform_order_id)
+            if not any(tracking.noted(note, fulfillment.tracking_number) for note in notes):
                 await api.add_order_note(
-                    fulfillment.platform_order_id, "Shipped: " + " ".join(parts), customer_note=True
+                    fulfillment.platform_order_id, tracking.shipping_note(fulfillment), customer_note=True
                 )
-            await api.update_order(fulfillment.platform_order_id, status="completed")
+            if not fulfillment.platform_line_ids:
+                await api.update_order(fulfillment.platform_order_id, status="completed")
+
+    async def tracking_shown(self, connection: ShopConnection, platform_order_id: str) -> list[ShopTracking]:
+        """The tracking numbers in the order's notes to the buyer."""
+        async with self.api(connection) as api:
+            notes = await api.order_notes(platform_order_id)
+        return [ShopTracking(number) for number in tracking.numbers_noted(notes)]
 
 
 @platform("woocommerce")

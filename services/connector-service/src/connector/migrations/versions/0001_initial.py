@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 07:22:25.147846
+Create Date: 2026-11-30 09:51:14.510458
 """
 
 from collections.abc import Sequence
@@ -95,6 +95,36 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('kind', 'subject_id')
+    )
+    op.create_table('shipment_pushes',
+    sa.Column('order_id', sa.String(length=36), nullable=False),
+    sa.Column('tracking_number', sa.String(length=200), nullable=False),
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('client_id', sa.String(length=36), nullable=False),
+    sa.Column('platform', sa.String(length=20), nullable=False),
+    sa.Column('platform_order_id', sa.String(length=100), nullable=True),
+    sa.Column('carrier', sa.String(length=200), nullable=True),
+    sa.Column('tracking_url', sa.Text(), nullable=True),
+    sa.Column('line_ids', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=60), nullable=True),
+    sa.Column('last_error_values', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('pushed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('order_id', 'tracking_number')
+    )
+    with op.batch_alter_table('shipment_pushes', schema=None) as batch_op:
+        batch_op.create_index('ix_shipment_pushes_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_shipment_pushes_order', ['store_id', 'platform_order_id'], unique=False)
+
+    op.create_table('shipped_order_lines',
+    sa.Column('order_id', sa.String(length=36), nullable=False),
+    sa.Column('lines', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('order_id')
     )
     op.create_table('stores',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -196,6 +226,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stores_client_id'))
 
     op.drop_table('stores')
+    op.drop_table('shipped_order_lines')
+    with op.batch_alter_table('shipment_pushes', schema=None) as batch_op:
+        batch_op.drop_index('ix_shipment_pushes_order')
+        batch_op.drop_index('ix_shipment_pushes_due')
+
+    op.drop_table('shipment_pushes')
     op.drop_table('revoked_access')
     op.drop_table('received_orders')
     op.drop_table('pressero_integrations')
