@@ -11,6 +11,7 @@ from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
+from connector.entrypoints.publishing_consumers import register_publishing
 from connector.handlers.credentials import Connections
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
@@ -36,6 +37,7 @@ class ConnectorRuntime(Runtime):
             batch_bytes=settings.outbox_max_event_bytes // 2,  # the envelope and some margin
         )
         register_consumers(self)
+        register_publishing(self, connections=self.connections, clock=self.clock)
         self.order_polling = OrderPolling(
             self.connections,
             every_seconds=settings.order_poll_seconds,

@@ -630,12 +630,15 @@ class SqlPublishRequests:
             platform=row.platform,
             title=row.title,
             variants=tuple(_to_variant_to_publish(v) for v in row.variants),
-            status="published" if row.status == "published" else "requested",
+            status=row.status if row.status in ("published", "failed") else "requested",  # type: ignore[arg-type]
             created_by=row.created_by,
             created_at=row.created_at,
             platform_product_id=row.platform_product_id,
             product_url=row.product_url,
             published_at=row.published_at,
+            failure_reason=row.failure_reason,
+            failure_detail=row.failure_detail,
+            failed_at=row.failed_at,
         )
 
     async def put(self, request: PublishRequest) -> None:
