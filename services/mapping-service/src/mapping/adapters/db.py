@@ -1,13 +1,14 @@
 """Repositories over the mapping service's tables, its unit of work and its migrations.
 Writes of many rows are set-based: one INSERT ... ON CONFLICT for a batch, never a row at a time."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
@@ -50,6 +51,39 @@ def _table(row: type[SQLModel]) -> Table:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+UNNEST_CHUNK = 10_000  # rows per set-based statement (one array per column)
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+async def _insert_unnest(
+    session: AsyncSession, table: str, columns: dict[str, str], rows: list[dict[str, Any]], *, on_conflict: str = ""
+) -> None:
+    """PostgreSQL: many rows in one statement, each column one array parameter
+    (``INSERT ... SELECT FROM unnest(...)``): the server plans and runs it once instead of once
+    per row, as an executemany does. ``columns``: name → SQL type of the column (``json``
+    columns are sent as text, already encoded)."""
+    names = list(columns)
+    arrays = ", ".join(f"CAST(:{name} AS {'text' if kind == 'json' else kind}[])" for name, kind in columns.items())
+    selected = ", ".join(f"CAST({name} AS json)" if kind == "json" else name for name, kind in columns.items())
+    statement = text(
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {selected} FROM unnest({arrays}) AS given({', '.join(names)}) "
+        + on_conflict
+    )
+    for start in range(0, len(rows), UNNEST_CHUNK):
+        chunk = rows[start : start + UNNEST_CHUNK]
+        params = {
+            name: [
+                json.dumps(row[name]) if kind == "json" else row[name]  # None as JSON null, as the JSON type does
+                for row in chunk
+            ]
+            for name, kind in columns.items()
+        }
+        await session.execute(statement, params)
 
 
 # -- catalog -------------------------------------------------------------------------------
@@ -255,6 +289,39 @@ def _mapping_values(m: Mapping) -> dict[str, Any]:
         "updated_at": m.updated_at,
         "updated_by": m.updated_by,
     }
+
+
+_MAPPING_KEY = ("store_id", "platform_product_id", "platform_variant_id")
+_MAPPING_COLUMNS = {  # every column _mapping_values gives, with its SQL type (see tables.MappingRow)
+    "store_id": "text",
+    "platform_product_id": "text",
+    "platform_variant_id": "text",
+    "mapping_id": "text",
+    "client_id": "text",
+    "platform": "text",
+    "product_uid": "text",
+    "print_files": "json",
+    "print_options": "json",
+    "sku": "text",
+    "options": "json",
+    "state": "text",
+    "broken_reason": "text",
+    "source": "text",
+    "version": "integer",
+    "updated_at": "timestamptz",
+    "updated_by": "text",
+}
+_AUDIT_COLUMNS = {
+    "store_id": "text",
+    "platform_product_id": "text",
+    "platform_variant_id": "text",
+    "mapping_id": "text",
+    "action": "text",
+    "actor": "text",
+    "at": "timestamptz",
+    "before": "json",
+    "after": "json",
+}
 
 
 _MAPPING_JOIN = and_(
@@ -477,6 +544,18 @@ class SqlMappings:
 
     async def put_many(self, mappings: Sequence[Mapping]) -> None:
         values = [_mapping_values(m) for m in mappings]
+        if _is_postgresql(self._session) and values:
+            last = {(v["store_id"], v["platform_product_id"], v["platform_variant_id"]): v for v in values}
+            changing = [name for name in _MAPPING_COLUMNS if name not in _MAPPING_KEY]
+            await _insert_unnest(
+                self._session,
+                "mappings",
+                _MAPPING_COLUMNS,
+                list(last.values()),
+                on_conflict=f"ON CONFLICT ({', '.join(_MAPPING_KEY)}) DO UPDATE SET "
+                + ", ".join(f"{name} = EXCLUDED.{name}" for name in changing),
+            )
+            return
         for start in range(0, len(values), CHUNK):
             statement = _insert(self._session, MappingRow)
             excluded = statement.excluded
@@ -525,6 +604,9 @@ class SqlMappings:
             }
             for before, after in changes
         ]
+        if _is_postgresql(self._session):
+            await _insert_unnest(self._session, "mapping_audit", _AUDIT_COLUMNS, rows)
+            return
         for start in range(0, len(rows), CHUNK):
             await self._session.execute(insert(_table(MappingAuditRow)), rows[start : start + CHUNK])
 
