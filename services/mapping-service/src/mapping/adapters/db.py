@@ -53,37 +53,36 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-UNNEST_CHUNK = 10_000  # rows per set-based statement (one array per column)
+SET_CHUNK = 10_000  # rows per set-based statement
 
 
 def _is_postgresql(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
-async def _insert_unnest(
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+async def _insert_set(
     session: AsyncSession, table: str, columns: dict[str, str], rows: list[dict[str, Any]], *, on_conflict: str = ""
 ) -> None:
-    """PostgreSQL: many rows in one statement, each column one array parameter
-    (``INSERT ... SELECT FROM unnest(...)``): the server plans and runs it once instead of once
-    per row, as an executemany does. ``columns``: name → SQL type of the column (``json``
-    columns are sent as text, already encoded)."""
-    names = list(columns)
-    arrays = ", ".join(f"CAST(:{name} AS {'text' if kind == 'json' else kind}[])" for name, kind in columns.items())
-    selected = ", ".join(f"CAST({name} AS json)" if kind == "json" else name for name, kind in columns.items())
+    """PostgreSQL: many rows in one statement whose one parameter is the rows as a JSON array
+    (``INSERT ... SELECT FROM json_to_recordset(...)``): the server plans and runs it once
+    instead of once per row as an executemany does, and the client encodes one JSON document
+    instead of binding every value. ``columns``: name → SQL type (``json`` columns keep the
+    text ``json.dumps`` gives, as the JSON column type writes it)."""
+    names = ", ".join(columns)
+    record = ", ".join(f"{name} {kind}" for name, kind in columns.items())
     statement = text(
-        f"INSERT INTO {table} ({', '.join(names)}) SELECT {selected} FROM unnest({arrays}) AS given({', '.join(names)}) "
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset(CAST(:rows AS json)) AS given({record}) "
         + on_conflict
     )
-    for start in range(0, len(rows), UNNEST_CHUNK):
-        chunk = rows[start : start + UNNEST_CHUNK]
-        params = {
-            name: [
-                json.dumps(row[name]) if kind == "json" else row[name]  # None as JSON null, as the JSON type does
-                for row in chunk
-            ]
-            for name, kind in columns.items()
-        }
-        await session.execute(statement, params)
+    for start in range(0, len(rows), SET_CHUNK):
+        chunk = [{name: row[name] for name in columns} for row in rows[start : start + SET_CHUNK]]
+        await session.execute(statement, {"rows": json.dumps(chunk, default=_json_default)})
 
 
 # -- catalog -------------------------------------------------------------------------------
@@ -547,7 +546,7 @@ class SqlMappings:
         if _is_postgresql(self._session) and values:
             last = {(v["store_id"], v["platform_product_id"], v["platform_variant_id"]): v for v in values}
             changing = [name for name in _MAPPING_COLUMNS if name not in _MAPPING_KEY]
-            await _insert_unnest(
+            await _insert_set(
                 self._session,
                 "mappings",
                 _MAPPING_COLUMNS,
@@ -605,7 +604,7 @@ class SqlMappings:
             for before, after in changes
         ]
         if _is_postgresql(self._session):
-            await _insert_unnest(self._session, "mapping_audit", _AUDIT_COLUMNS, rows)
+            await _insert_set(self._session, "mapping_audit", _AUDIT_COLUMNS, rows)
             return
         for start in range(0, len(rows), CHUNK):
             await self._session.execute(insert(_table(MappingAuditRow)), rows[start : start + CHUNK])
