@@ -88,7 +88,7 @@ async def main(rows: int, urls: int) -> None:
                 )
             content = "\n".join(lines).encode()
             actor = Actor(Viewer("admin", store.client_id, ()), "bench")
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             started = await mapping_import.start_import(
                 store.store_id, content, actor=actor, all_or_nothing=False, uow=uow(), clock=clock
             )
@@ -110,6 +110,8 @@ async def main(rows: int, urls: int) -> None:
             "parse_seconds": round(parsed - began, 2),
             "check_and_apply_seconds": round(done - parsed, 2),
             "total_seconds": round(done - began, 2),
+            "cpu_seconds": round(time.process_time() - cpu_began, 2),  # this process (design server included)
+            "load_average": round(os.getloadavg()[0], 1),
         }
         print(result)
     finally:

@@ -77,6 +77,9 @@ _SAMPLES: list[Event] = [
     stores.StoreDisconnected(**_SHOP, reason="revoked_on_platform"),
     stores.StoreProductsSynced(**_SHOP, sync_id="sync-7", products=[_PRODUCT]),
     stores.ProductPublished(**_SHOP, publish_request_id="pub-4", product=_PRODUCT),
+    stores.ProductPublishFailed(
+        **_SHOP, publish_request_id="pub-5", reason="platform_refused", detail="Title can't be blank"
+    ),
     stores.OrderReceived(
         **_SHOP,
         platform_order_id="5501",

@@ -92,6 +92,20 @@ class ProductPublished(Event):
     product_url: str | None = None
 
 
+class ProductPublishFailed(Event):
+    """Emitted by connector-service when a product requested by ProductPublishRequested could not
+    be created in the shop (the platform refused it, the store is disconnected, ...)."""
+
+    event_type: Literal["product.publish_failed"] = "product.publish_failed"
+    schema_version: Literal[1] = 1
+    store_id: str
+    client_id: str
+    platform: Platform
+    publish_request_id: str = Field(description="Id from the ProductPublishRequested this answers")
+    reason: str = Field(description="Message key: platform_refused, store_disconnected, platform_not_supported, ...")
+    detail: str | None = Field(default=None, description="What the platform said, when it said something")
+
+
 class ShopOrderLine(Value):
     """One line of a shop order, as the platform sent it."""
 

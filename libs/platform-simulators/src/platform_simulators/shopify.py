@@ -11,8 +11,10 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
 - ``POST /shops/{shop}/admin/api/{version}/graphql.json`` — ``shop``, ``products`` (with
   ``productsCount``, variants, cursor pagination and an ``id:`` search), ``webhookSubscriptions``,
   ``webhookSubscriptionCreate``, ``order(id:)`` (its ``fulfillmentOrders`` and ``fulfillments``
-  with their tracking) and ``fulfillmentCreate`` (line items of the order's fulfillment orders,
-  tracking info; quantities checked against what remains, the fulfillment recorded). Not a GraphQL engine: the operation is recognised by its root
+  with their tracking), ``fulfillmentCreate`` (line items of the order's fulfillment orders,
+  tracking info; quantities checked against what remains, the fulfillment recorded) and
+  ``productSet`` (synchronous; with ``identifier: {handle}`` a second call updates the product of
+  that handle instead of creating another). Not a GraphQL engine: the operation is recognised by its root
   field. Every answer carries ``extensions.cost.throttleStatus`` of a leaky bucket; a query
   costing more than what is left gets ``THROTTLED``; ``throttle_every`` answers a 429 with
   ``Retry-After`` now and then; a revoked or unknown token gets 401; injected failures 5xx;
@@ -20,8 +22,9 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
   subscription's ``uri`` signed with the app's secret (``X-Shopify-Hmac-Sha256``, base64), with
   ``X-Shopify-Webhook-Id`` (one per delivery, kept on redelivery), retried a few times on failure;
 - ``/simulator/...`` — the test and demo controls: place an order, redeliver, uninstall the
-  app, revoke tokens, inject failures (every call, or those about one order), change or delete a
-  product, look at the deliveries and at an order's fulfillments.
+  app, revoke tokens, inject failures (every call, or those about one order), change, delete or
+  look at a product (or those of a handle), refuse the next products created (``productSet`` user
+  errors), look at the deliveries and at an order's fulfillments.
 
 ``python -m platform_simulators.shopify --port 8090`` runs it (``make up`` does, with a demo shop).
 """
@@ -136,6 +139,9 @@ class Product:
     published: bool = True
     variants: list[Variant] = field(default_factory=list)
     updated_at: str = field(default_factory=_now)
+    handle: str = ""
+    description_html: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 def build_catalog(products: int, variants_per_product: int, *, seed: int = 0) -> dict[int, Product]:
@@ -188,6 +194,9 @@ class Shop:
     dropping_tracking: set[int] = field(default_factory=set)  # orders whose fulfillments lose their tracking
     fulfillment_orders: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
     fulfillments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # order id → its
+    refuse_products: list[str] = field(default_factory=list)  # userErrors messages for the next productSet calls
+    next_product_id: int = 8_000_000_000
+    next_variant_id: int = 50_000_000_000
     available: float = 0.0
     refilled_at: float = field(default_factory=time.monotonic)
     requests: int = 0
@@ -245,6 +254,8 @@ class ShopifySimulator:
             return self._fulfil(shop, variables), 10
         if re.search(r"\border\s*\(", query):
             return {"order": self._order_fulfillment(shop, variables)}, 5
+        if re.search(r"\bproductSet\s*\(", query):
+            return self._product_set(shop, variables), 10
         if "webhookSubscriptionCreate" in query:
             return self._subscribe(shop, variables), 10
         if "webhookSubscriptions" in query:
@@ -286,6 +297,50 @@ class ShopifySimulator:
         shop.subscriptions.append(subscription)
         return {"webhookSubscriptionCreate": {"webhookSubscription": dict(subscription), "userErrors": []}}
 
+    def _product_set(self, shop: Shop, variables: dict[str, Any]) -> dict[str, Any]:
+        """``productSet(synchronous: true, input:, identifier:)``: creates the product, or updates
+        the one whose handle the identifier names (its variants replaced by those of the input)."""
+        product_input = dict(variables.get("input") or {})
+        handle = str(((variables.get("identifier") or {}).get("handle")) or product_input.get("handle") or "")
+        errors: list[dict[str, Any]] = []
+        if shop.refuse_products:
+            errors.append({"field": ["input"], "message": shop.refuse_products.pop(0), "code": "INVALID_PRODUCT"})
+        title = str(product_input.get("title") or "").strip()
+        if not title:
+            errors.append({"field": ["input", "title"], "message": "Title can't be blank", "code": "BLANK"})
+        variants_in = list(product_input.get("variants") or [])
+        if len(variants_in) > 100:
+            errors.append({"field": ["input", "variants"], "message": "Too many variants", "code": "INVALID_VARIANT"})
+        if errors:
+            return {"productSet": {"product": None, "userErrors": errors}}
+        handle = handle or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+        product = next((p for p in shop.catalog.values() if p.handle == handle), None)
+        if product is None:
+            shop.next_product_id += 1
+            product = Product(id=shop.next_product_id, title=title, handle=handle)
+            shop.catalog[product.id] = product
+            existing: dict[str, Variant] = {}
+        else:
+            existing = {v.sku: v for v in product.variants}
+        product.title = title
+        product.status = str(product_input.get("status") or "ACTIVE")
+        product.description_html = product_input.get("descriptionHtml")
+        product.tags = [str(t) for t in product_input.get("tags") or []]
+        product.updated_at = _now()
+        product.variants = []
+        for wanted in variants_in:
+            options = {str(o["optionName"]): str(o["name"]) for o in wanted.get("optionValues") or []}
+            sku = str((wanted.get("inventoryItem") or {}).get("sku") or "")
+            variant = existing.get(sku) if sku else None
+            if variant is None:
+                shop.next_variant_id += 1
+                variant = Variant(id=shop.next_variant_id, sku=sku, title="", price="0.00", options={})
+            variant.options = options
+            variant.title = " / ".join(options.values()) or "Default Title"
+            variant.price = str(wanted.get("price") or "0.00")
+            product.variants.append(variant)
+        return {"productSet": {"product": _product_node(product, 250), "userErrors": []}}
+
     def _products(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
         first = min(int(variables.get("first") or 50), 250)
         variants_first = int(m.group(1)) if (m := re.search(r"variants\(first:\s*(\d+)", query)) else 100
@@ -298,18 +353,7 @@ class ShopifySimulator:
             last_id = int(base64.b64decode(str(after)).decode().split(":")[1])
             start = next((i for i, p in enumerate(products) if p.id > last_id), len(products))
         page = products[start : start + first]
-        nodes = [
-            {
-                "id": f"gid://shopify/Product/{p.id}",
-                "legacyResourceId": str(p.id),
-                "title": p.title,
-                "status": p.status,
-                "publishedAt": "2026-01-01T00:00:00Z" if p.published else None,
-                "featuredImage": {"url": f"https://cdn.example/{p.id}.png"},
-                "variants": _variant_connection(p, variants_first, None),
-            }
-            for p in page
-        ]
+        nodes = [_product_node(p, variants_first) for p in page]
         has_next = start + first < len(products)
         data: dict[str, Any] = {
             "products": {
@@ -568,6 +612,19 @@ class ShopifySimulator:
             "cancelled_at": None,
             "cancel_reason": None,
         }
+
+
+def _product_node(product: Product, variants_first: int) -> dict[str, Any]:
+    return {
+        "id": f"gid://shopify/Product/{product.id}",
+        "legacyResourceId": str(product.id),
+        "title": product.title,
+        "handle": product.handle,
+        "status": product.status,
+        "publishedAt": "2026-01-01T00:00:00Z" if product.published else None,
+        "featuredImage": {"url": f"https://cdn.example/{product.id}.png"},
+        "variants": _variant_connection(product, variants_first, None),
+    }
 
 
 def _variant_connection(product: Product, first: int, after: object) -> dict[str, Any]:
@@ -849,6 +906,29 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
             },
         )
         return {"id": product.id, "title": product.title, "status": product.status}
+
+    @app.get("/simulator/shops/{shop}/products")
+    async def products_of_handle(shop: str, handle: str) -> Any:
+        """The shop's products of a handle (a test sees that a product was created once)."""
+        target = sim.shop(shop)
+        return {"products": [_product_node(p, 250) for p in target.catalog.values() if p.handle == handle]}
+
+    @app.get("/simulator/shops/{shop}/products/{product_id}")
+    async def product(shop: str, product_id: int) -> Any:
+        found = sim.shop(shop).catalog.get(product_id)
+        if found is None:
+            raise HTTPException(404, "No such product")
+        return _product_node(found, 250) | {"descriptionHtml": found.description_html, "tags": found.tags}
+
+    @app.post("/simulator/shops/{shop}/products/refusals")
+    async def refuse_products(shop: str, request: Request) -> Any:
+        """The next ``count`` productSet calls answer a user error ``message``."""
+        options = await request.json()
+        target = sim.shop(shop)
+        target.refuse_products.extend(
+            [str(options.get("message", "Product is invalid"))] * int(options.get("count", 1))
+        )
+        return {"queued": len(target.refuse_products)}
 
     @app.delete("/simulator/shops/{shop}/products/{product_id}")
     async def delete_product(shop: str, product_id: int) -> Any:

@@ -11,6 +11,7 @@ from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
+from connector.entrypoints.publishing_consumers import register_publishing
 from connector.entrypoints.tracking import TrackingPushes, register_tracking_consumer
 from connector.handlers.credentials import Connections
 from connector.handlers.tracking import Pushing
@@ -50,6 +51,7 @@ class ConnectorRuntime(Runtime):
             every_seconds=settings.tracking_push_seconds,
         )
         register_tracking_consumer(self, clock=self.clock, job=self.tracking_pushes)
+        register_publishing(self, connections=self.connections, clock=self.clock)
         self.order_polling = OrderPolling(
             self.connections,
             every_seconds=settings.order_poll_seconds,

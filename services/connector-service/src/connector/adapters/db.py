@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
+from connector.adapters.publishing_db import PublicationRow, SqlPublications
 from connector.adapters.shipment_pushes import TRACKING_TABLES, SqlShipmentPushes
 from connector.adapters.tables import (
     OAuthStateRow,
@@ -40,6 +41,7 @@ MIGRATIONS = Migrations(
         *INTAKE_TABLES,
         OrderPollRow,
         *TRACKING_TABLES,
+        PublicationRow,
     ),
 )
 
@@ -478,3 +480,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.synced_products = SqlSyncedProducts(session)
         self.order_polls = SqlOrderPolls(session)
         self.shipment_pushes = SqlShipmentPushes(session)
+        self.publications = SqlPublications(session)

@@ -1,13 +1,14 @@
 """Repositories over the mapping service's tables, its unit of work and its migrations.
 Writes of many rows are set-based: one INSERT ... ON CONFLICT for a batch, never a row at a time."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
@@ -50,6 +51,38 @@ def _table(row: type[SQLModel]) -> Table:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+SET_CHUNK = 10_000  # rows per set-based statement
+
+
+def _is_postgresql(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+async def _insert_set(
+    session: AsyncSession, table: str, columns: dict[str, str], rows: list[dict[str, Any]], *, on_conflict: str = ""
+) -> None:
+    """PostgreSQL: many rows in one statement whose one parameter is the rows as a JSON array
+    (``INSERT ... SELECT FROM json_to_recordset(...)``): the server plans and runs it once
+    instead of once per row as an executemany does, and the client encodes one JSON document
+    instead of binding every value. ``columns``: name → SQL type (``json`` columns keep the
+    text ``json.dumps`` gives, as the JSON column type writes it)."""
+    names = ", ".join(columns)
+    record = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+    statement = text(
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM json_to_recordset(CAST(:rows AS json)) AS given({record}) "
+        + on_conflict
+    )
+    for start in range(0, len(rows), SET_CHUNK):
+        chunk = [{name: row[name] for name in columns} for row in rows[start : start + SET_CHUNK]]
+        await session.execute(statement, {"rows": json.dumps(chunk, default=_json_default)})
 
 
 # -- catalog -------------------------------------------------------------------------------
@@ -255,6 +288,39 @@ def _mapping_values(m: Mapping) -> dict[str, Any]:
         "updated_at": m.updated_at,
         "updated_by": m.updated_by,
     }
+
+
+_MAPPING_KEY = ("store_id", "platform_product_id", "platform_variant_id")
+_MAPPING_COLUMNS = {  # every column _mapping_values gives, with its SQL type (see tables.MappingRow)
+    "store_id": "text",
+    "platform_product_id": "text",
+    "platform_variant_id": "text",
+    "mapping_id": "text",
+    "client_id": "text",
+    "platform": "text",
+    "product_uid": "text",
+    "print_files": "json",
+    "print_options": "json",
+    "sku": "text",
+    "options": "json",
+    "state": "text",
+    "broken_reason": "text",
+    "source": "text",
+    "version": "integer",
+    "updated_at": "timestamptz",
+    "updated_by": "text",
+}
+_AUDIT_COLUMNS = {
+    "store_id": "text",
+    "platform_product_id": "text",
+    "platform_variant_id": "text",
+    "mapping_id": "text",
+    "action": "text",
+    "actor": "text",
+    "at": "timestamptz",
+    "before": "json",
+    "after": "json",
+}
 
 
 _MAPPING_JOIN = and_(
@@ -477,6 +543,18 @@ class SqlMappings:
 
     async def put_many(self, mappings: Sequence[Mapping]) -> None:
         values = [_mapping_values(m) for m in mappings]
+        if _is_postgresql(self._session) and values:
+            last = {(v["store_id"], v["platform_product_id"], v["platform_variant_id"]): v for v in values}
+            changing = [name for name in _MAPPING_COLUMNS if name not in _MAPPING_KEY]
+            await _insert_set(
+                self._session,
+                "mappings",
+                _MAPPING_COLUMNS,
+                list(last.values()),
+                on_conflict=f"ON CONFLICT ({', '.join(_MAPPING_KEY)}) DO UPDATE SET "
+                + ", ".join(f"{name} = EXCLUDED.{name}" for name in changing),
+            )
+            return
         for start in range(0, len(values), CHUNK):
             statement = _insert(self._session, MappingRow)
             excluded = statement.excluded
@@ -525,6 +603,9 @@ class SqlMappings:
             }
             for before, after in changes
         ]
+        if _is_postgresql(self._session):
+            await _insert_set(self._session, "mapping_audit", _AUDIT_COLUMNS, rows)
+            return
         for start in range(0, len(rows), CHUNK):
             await self._session.execute(insert(_table(MappingAuditRow)), rows[start : start + CHUNK])
 
@@ -630,12 +711,15 @@ class SqlPublishRequests:
             platform=row.platform,
             title=row.title,
             variants=tuple(_to_variant_to_publish(v) for v in row.variants),
-            status="published" if row.status == "published" else "requested",
+            status=row.status if row.status in ("published", "failed") else "requested",  # type: ignore[arg-type]
             created_by=row.created_by,
             created_at=row.created_at,
             platform_product_id=row.platform_product_id,
             product_url=row.product_url,
             published_at=row.published_at,
+            failure_reason=row.failure_reason,
+            failure_detail=row.failure_detail,
+            failed_at=row.failed_at,
         )
 
     async def put(self, request: PublishRequest) -> None:

@@ -153,6 +153,9 @@ class PublishRequestRow(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     created_at: datetime
     published_at: datetime | None = None
+    failure_reason: str | None = Field(default=None, max_length=64)
+    failure_detail: str | None = Field(default=None, max_length=2000)
+    failed_at: datetime | None = None
 
 
 class ProductTemplateRow(SQLModel, table=True):

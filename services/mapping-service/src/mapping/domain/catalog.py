@@ -8,6 +8,7 @@ catalog's key and travels in ProductMapped to order intake and production."""
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from mapping.domain.errors import InvalidCatalogProduct
 from service_runtime.text import refused_character
@@ -64,6 +65,7 @@ class CatalogProduct:
         return {comparable(value) for value in self.attributes.values()}
 
 
+@lru_cache(maxsize=4096)  # a bulk import compares the same few sizes and colours tens of thousands of times
 def comparable(value: str) -> str:
     """``Heather Grey``, ``heather-grey`` and ``heather_grey`` compare equal."""
     return re.sub(r"[\s_\-]+", "-", value.strip().casefold())

@@ -35,17 +35,15 @@ def read_csv(content: bytes, *, required: tuple[str, ...], known: tuple[str, ...
     if missing := [name for name in required if name not in table.columns]:
         raise InvalidCsv("csv_missing_columns", columns=", ".join(missing), expected=", ".join(required))
     wanted = set(required) | set(known)
-    return [
-        CsvRow(
-            line,
-            {
-                name: record[i].strip() if i < len(record) else ""
-                for i, name in enumerate(table.columns)
-                if name in wanted
-            },
-        )
-        for line, record in table.rows
-    ]
+    kept = [(i, name) for i, name in enumerate(table.columns) if name in wanted]  # once, not per row
+    width = max((i for i, _ in kept), default=-1) + 1
+    rows = []
+    for line, record in table.rows:
+        if len(record) >= width:
+            rows.append(CsvRow(line, {name: record[i].strip() for i, name in kept}))
+        else:
+            rows.append(CsvRow(line, {name: record[i].strip() if i < len(record) else "" for i, name in kept}))
+    return rows
 
 
 def write_csv(header: list[str], rows: list[list[str]]) -> str:

@@ -44,23 +44,21 @@ def file_columns(header: list[str]) -> list[str]:
 
 
 def mapping_rows(rows: list[CsvRow]) -> list[MappingRow]:
+    """The rows that name a catalog UID (cells come stripped from ``read_csv``)."""
     wanted = []
+    columns = file_columns(list(rows[0].values)) if rows else []  # every row has the header's columns
     for row in rows:
-        uid = row.values.get("product_uid", "").strip()
+        values = row.values
+        uid = values.get("product_uid", "")
         if not uid:
             continue
-        files = {
-            column: value.strip()
-            for column, value in row.values.items()
-            if (column == FILE_COLUMN or column.startswith(FILE_COLUMN + "_")) and value.strip()
-        }
         wanted.append(
             MappingRow(
                 line=row.line,
-                platform_product_id=row.values.get("platform_product_id", "").strip(),
-                platform_variant_id=row.values.get("platform_variant_id", "").strip(),
+                platform_product_id=values.get("platform_product_id", ""),
+                platform_variant_id=values.get("platform_variant_id", ""),
                 product_uid=uid,
-                files=files,
+                files={column: values[column] for column in columns if values.get(column)},
             )
         )
     return wanted

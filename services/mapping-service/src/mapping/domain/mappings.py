@@ -4,6 +4,7 @@ and when it breaks."""
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from mapping.domain.catalog import CatalogProduct, comparable
@@ -173,6 +174,7 @@ SIZE_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _normal(attribute: str, value: str) -> str:
     value = comparable(value)
     if attribute == "size":
@@ -182,12 +184,18 @@ def _normal(attribute: str, value: str) -> str:
     return value
 
 
+@lru_cache(maxsize=1024)
+def _attribute_of(option_name: str) -> str | None:
+    """The catalog attribute a shop's option name stands for (``Colour``, ``Color`` → colour)."""
+    return OPTION_NAMES.get(re.sub(r"\s+", "", option_name.strip().lower()))
+
+
 def option_problems(variant: StoreVariant, product: CatalogProduct) -> list[Problem]:
     """The guide's "spec mismatches": a variant option (size, colour, paper) that the catalog
     product has as an attribute with another value. Options the catalog does not know are free."""
     problems = []
     for name, value in variant.options.items():
-        attribute = OPTION_NAMES.get(re.sub(r"\s+", "", name.strip().lower()))
+        attribute = _attribute_of(name)
         if attribute is None or attribute not in product.attributes:
             continue
         expected = product.attributes[attribute]

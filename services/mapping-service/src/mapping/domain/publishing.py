@@ -9,7 +9,7 @@ from typing import Literal
 from mapping.domain.mappings import DesignFile, VariantChoice
 from mapping.domain.store_products import StoreVariant
 
-PublishStatus = Literal["requested", "published"]
+PublishStatus = Literal["requested", "published", "failed"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ class PublishRequest:
     platform_product_id: str | None = None
     product_url: str | None = None
     published_at: datetime | None = None
+    failure_reason: str | None = None  # the connector's message key (platform_refused, store_disconnected, ...)
+    failure_detail: str | None = None  # its sentence: what the shop said
+    failed_at: datetime | None = None
 
 
 def match_published(

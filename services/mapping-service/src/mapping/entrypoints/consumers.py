@@ -2,11 +2,18 @@
 
 from typing import Any
 
-from mapping.handlers.publishing import map_published
+from mapping.handlers.publishing import map_published, record_publish_failed
 from mapping.handlers.stores import apply_syncs, keep_store
 from mapping.ports import Clock
 from service_runtime.runtime import Runtime
-from storefront_events import STORES_V1, ProductPublished, StoreConnected, StoreDisconnected, StoreProductsSynced
+from storefront_events import (
+    STORES_V1,
+    ProductPublished,
+    ProductPublishFailed,
+    StoreConnected,
+    StoreDisconnected,
+    StoreProductsSynced,
+)
 
 #: one consumer group per subscription: two subscriptions of one topic in one group would split its partitions
 STORES_GROUP = "mapping-service.stores"
@@ -25,7 +32,11 @@ def register_consumers(runtime: Runtime, *, clock: Clock) -> None:
         """Keeps each store's products and variants, set-based per batch; breaks the mappings the shop changed under."""
         await apply_syncs(events, uow=uow, clock=clock)
 
-    @runtime.events.on(STORES_V1, group=PUBLISHING_GROUP, events=(ProductPublished,))
-    async def on_product_published(event: ProductPublished, *, uow: Any) -> None:
-        """A product published from the catalog is in the shop: list its variants and map them as asked."""
-        await map_published(event, uow=uow, clock=clock)
+    @runtime.events.on(STORES_V1, group=PUBLISHING_GROUP, events=(ProductPublished, ProductPublishFailed))
+    async def on_product_published(event: ProductPublished | ProductPublishFailed, *, uow: Any) -> None:
+        """A product published from the catalog is in the shop: list its variants and map them as
+        asked; or the shop did not create it: the publish request says why."""
+        if isinstance(event, ProductPublishFailed):
+            await record_publish_failed(event, uow=uow, clock=clock)
+        else:
+            await map_published(event, uow=uow, clock=clock)

@@ -100,6 +100,6 @@ async def publish_from_template(
 async def get_publish_request(
     store_id: str, publish_request_id: str, uow: UowDep, principal: CurrentPrincipal
 ) -> PublishRequestPublic:
-    """Where a publish request stands: requested, then published (with the shop's product id)."""
+    """Where a publish request stands: requested, then published (with the shop's product id) or failed (with why)."""
     found = await handlers.get_publish_request(store_id, publish_request_id, viewer_of(principal), uow=uow)
     return PublishRequestPublic.of(found)

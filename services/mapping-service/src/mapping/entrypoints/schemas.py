@@ -274,11 +274,16 @@ class PublishRequestPublic(BaseModel):
     publish_request_id: str
     store_id: str
     title: str
-    status: Literal["requested", "published"]
+    status: Literal["requested", "published", "failed"]
     platform_product_id: str | None
     product_url: str | None
     created_at: datetime
     published_at: datetime | None
+    failure_reason: str | None = Field(
+        default=None, description="Why the shop did not create it (failed): platform_refused, store_disconnected, ..."
+    )
+    failure_detail: str | None = Field(default=None, description="What the shop said, in words")
+    failed_at: datetime | None = None
 
     @classmethod
     def of(cls, r: PublishRequest) -> "PublishRequestPublic":
@@ -291,6 +296,9 @@ class PublishRequestPublic(BaseModel):
             product_url=r.product_url,
             created_at=r.created_at,
             published_at=r.published_at,
+            failure_reason=r.failure_reason,
+            failure_detail=r.failure_detail,
+            failed_at=r.failed_at,
         )
 
 

@@ -14,7 +14,7 @@ from mapping.handlers.design_checks import look_at_all
 from mapping.handlers.mappings import Actor, check_files, mapped_event, may_change_mappings, problem_items
 from mapping.handlers.store_products import visible_store
 from mapping.ports import Clock, DesignFiles, UnitOfWork
-from storefront_events import PrintFile, ProductPublished, ProductPublishRequested, PublishVariant
+from storefront_events import PrintFile, ProductPublished, ProductPublishFailed, ProductPublishRequested, PublishVariant
 
 
 async def request_publish(
@@ -137,6 +137,26 @@ async def map_published(event: ProductPublished, *, uow: UnitOfWork, clock: Cloc
                 platform_product_id=product_id,
                 product_url=event.product_url,
                 published_at=now,
+            )
+        )
+        await uow.commit()
+
+
+async def record_publish_failed(event: ProductPublishFailed, *, uow: UnitOfWork, clock: Clock) -> None:
+    """The shop did not create the product: the request says why (its status ``failed``). An
+    answer to no request of ours, or to one already answered, changes nothing."""
+    async with uow:
+        request = await uow.publishing.get(event.publish_request_id, for_update=True)
+        if request is None or request.store_id != event.store_id or request.status != "requested":
+            await uow.commit()
+            return
+        await uow.publishing.put(
+            replace(
+                request,
+                status="failed",
+                failure_reason=event.reason,
+                failure_detail=event.detail,
+                failed_at=clock.now(),
             )
         )
         await uow.commit()

@@ -14,7 +14,7 @@ import httpx
 import structlog
 
 from connector.adapters.platforms import platform
-from connector.adapters.shopify import fulfillments, orders, products, signing
+from connector.adapters.shopify import fulfillments, orders, product_set, products, signing
 from connector.adapters.shopify.graphql import ShopifyGraphQL
 from connector.domain.errors import (
     PlatformAuthFailed,
@@ -34,6 +34,7 @@ from connector.ports import (
     WebhookReceipt,
     WebhookSubscription,
 )
+from connector.publishing_ports import CreatedProduct, ProductDraft
 from connector.settings import ConnectorSettings
 from connector.tracking_ports import ShopTracking
 from service_runtime.outbound import guarded_client
@@ -165,6 +166,16 @@ class ShopifyAdapter:
                 node = created.get("webhookSubscription") or {}
                 held.append(WebhookSubscription(topic=topic, address=address, platform_id=node.get("id")))
         return [s for s in held if s.address == address]
+
+    async def create_product(self, connection: ShopConnection, draft: ProductDraft) -> CreatedProduct:
+        """``publishing_ports.ProductCreatingPlatform`` (see adapters/shopify/product_set.py)."""
+        async with self._graphql(connection) as api:
+            data = await api.query(
+                product_set.PRODUCT_SET, product_set.product_set_variables(draft), cost=product_set.PRODUCT_SET_COST
+            )
+        node = product_set.created_node(data)
+        url = f"https://{connection.shop_url}/products/{node.get('handle') or draft.handle}"
+        return CreatedProduct(products.store_product(node), url)
 
     async def products(
         self, connection: ShopConnection, *, product_ids: Sequence[str] | None = None

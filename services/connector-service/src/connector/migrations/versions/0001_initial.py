@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 09:51:14.510458
+Create Date: 2026-11-30 10:37:29.998368
 """
 
 from collections.abc import Sequence
@@ -81,6 +81,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('store_id'),
     sa.UniqueConstraint('integration_key')
     )
+    op.create_table('product_publications',
+    sa.Column('publish_request_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('platform_product_id', sa.String(length=100), nullable=True),
+    sa.Column('reason', sa.String(length=64), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('publish_request_id')
+    )
+    with op.batch_alter_table('product_publications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_publications_store_id'), ['store_id'], unique=False)
+
     op.create_table('received_orders',
     sa.Column('store_id', sa.String(length=36), nullable=False),
     sa.Column('platform_order_id', sa.String(length=100), nullable=False),
@@ -234,6 +248,10 @@ def downgrade() -> None:
     op.drop_table('shipment_pushes')
     op.drop_table('revoked_access')
     op.drop_table('received_orders')
+    with op.batch_alter_table('product_publications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_publications_store_id'))
+
+    op.drop_table('product_publications')
     op.drop_table('pressero_integrations')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
