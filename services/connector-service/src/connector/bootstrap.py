@@ -12,10 +12,12 @@ from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
 from connector.handlers.credentials import Connections
+from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
+from service_runtime.unit_of_work import Applying, SqlUnitOfWork
 
 
 class ConnectorRuntime(Runtime):
@@ -26,6 +28,7 @@ class ConnectorRuntime(Runtime):
         # development without keys: a key for this process only (sealed credentials do not survive a restart)
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
+        self.webhook_stores = WebhookStores(settings.webhook_store_cache_seconds)
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
         self.syncs = SyncRunner(
             self,
@@ -41,6 +44,13 @@ class ConnectorRuntime(Runtime):
             every_seconds=settings.order_poll_seconds,
             overlap_seconds=settings.order_poll_overlap_seconds,
         )
+
+    def uow(self, applying: Applying | None = None) -> SqlUnitOfWork:
+        """Every unit of work tells the webhooks' store cache which stores it changes."""
+        uow = super().uow(applying)
+        if isinstance(uow, ConnectorUnitOfWork):
+            uow.on_store_change(self.webhook_stores.forget)
+        return uow
 
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""

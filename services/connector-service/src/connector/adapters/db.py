@@ -1,7 +1,7 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,13 @@ def _fill(row: StoreRow, store: Store) -> StoreRow:
 
 
 class SqlStoreRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, changed: Callable[[str], None] | None = None) -> None:
         self._session = session
+        self._changed = changed  # told the id of every store added, saved or given new credentials
+
+    def _change(self, store_id: str) -> None:
+        if self._changed is not None:
+            self._changed(store_id)
 
     async def get(self, store_id: str, *, for_update: bool = False) -> Store | None:
         row = await self._session.get(StoreRow, store_id, with_for_update=for_update)
@@ -84,12 +89,14 @@ class SqlStoreRepository:
             updated_at=store.updated_at,
         )
         self._session.add(_fill(row, store))
+        self._change(store.id)
 
     async def save(self, store: Store) -> None:
         row = await self._session.get(StoreRow, store.id)
         if row is None:
             raise LookupError(store.id)
         _fill(row, store)
+        self._change(store.id)
 
     async def listed(
         self, *, client_id: str | None, store_ids: Sequence[str] | None, after: str | None, limit: int
@@ -117,6 +124,7 @@ class SqlStoreRepository:
         if row is None:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
+        self._change(store_id)
 
     async def notes(self, store_id: str) -> StoreNotes:
         row = await self._session.get(StoreRow, store_id)
@@ -456,9 +464,22 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
     oauth_states: SqlOAuthStates
     sync_jobs: SqlSyncJobs
     synced_products: SqlSyncedProducts
+    _store_changed: Callable[[str], None] | None = None
+
+    def on_store_change(self, forget: Callable[[str], None]) -> "ConnectorUnitOfWork":
+        """``forget(store_id)`` is called when a store is changed here and again once the
+        change is committed (what keeps a copy of the store drops it)."""
+        self._store_changed = forget
+        return self
+
+    def _store_change(self, store_id: str) -> None:
+        forget = self._store_changed
+        if forget is not None:
+            forget(store_id)
+            self.after_commit(lambda: forget(store_id))
 
     def open_repositories(self, session: AsyncSession) -> None:
-        self.stores = SqlStoreRepository(session)
+        self.stores = SqlStoreRepository(session, changed=self._store_change)
         self.webhooks = SqlWebhookDeliveries(session)
         self.intake = SqlIntakeRepository(session)
         self.pressero = SqlPresseroRepository(session)

@@ -1,8 +1,10 @@
 """Repositories of the intake tables (see intake_tables.py)."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -15,10 +17,17 @@ class SqlIntakeRepository:
         self._session = session
 
     async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
-        if await self._session.get(ReceivedOrderRow, (store_id, platform_order_id)) is not None:
-            return False
-        self._session.add(ReceivedOrderRow(store_id=store_id, platform_order_id=platform_order_id, received_at=at))
-        return True
+        """One statement, INSERT ... ON CONFLICT DO NOTHING RETURNING (not a read, then an ORM
+        row flushed at commit): it runs on every order webhook."""
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(ReceivedOrderRow)
+            .values(store_id=store_id, platform_order_id=platform_order_id, received_at=at, cancelled=False)
+            .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
+            .returning(col(ReceivedOrderRow.store_id))
+        )
+        return (await self._session.execute(statement)).first() is not None
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
         row = await self._session.get(ReceivedOrderRow, (store_id, platform_order_id))
