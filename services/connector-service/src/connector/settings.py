@@ -18,6 +18,11 @@ class ConnectorSettings(ServiceSettings):
     webhook_retention_days: float = Field(
         default=14, description="How long the raw body of an accepted webhook is kept (to derive an order again)"
     )
+    database_pre_ping: bool = Field(
+        default=False,
+        description="Off here: webhooks would spend three round trips checking the connection before their "
+        "own; one that meets a connection the server dropped fails (the platform delivers it again)",
+    )
     webhook_store_cache_seconds: float = Field(
         default=10,
         ge=0,
