@@ -1,12 +1,13 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -195,12 +196,25 @@ class SqlOAuthStates:
         )
 
 
+@functools.cache
+def _record_delivery(dialect: str) -> Any:
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("store_id", "delivery_id", "topic", "platform_order_id", "received_at", "raw_body")
+    return (
+        insert(WebhookDeliveryRow)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+        .returning(col(WebhookDeliveryRow.id))
+    )
+
+
 class SqlWebhookDeliveries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def record(self, delivery: WebhookDelivery) -> bool:
-        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id."""
+        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id (built once per
+        database kind, its values bound at each call)."""
         values = {
             "store_id": delivery.store_id,
             "delivery_id": delivery.delivery_id[:200],
@@ -209,15 +223,8 @@ class SqlWebhookDeliveries:
             "received_at": delivery.received_at,
             "raw_body": delivery.raw_body,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(WebhookDeliveryRow)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
-            .returning(col(WebhookDeliveryRow.id))
-        )
-        return (await self._session.execute(statement)).first() is not None
+        statement = _record_delivery(self._session.get_bind().dialect.name)
+        return (await self._session.execute(statement, values)).first() is not None
 
     def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
         where = col(WebhookDeliveryRow.store_id) == store_id
