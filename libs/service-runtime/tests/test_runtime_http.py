@@ -103,6 +103,25 @@ async def test_unknown_http_methods_share_one_metrics_label():
     assert not {"BREW", "PROPFIND", "XYZZY123"} & labels
 
 
+async def test_the_correlation_id_is_sent_back_given_or_new_and_the_route_is_counted_with_its_status():
+    app, _ = app_with()
+    async with client(app) as http:
+        given = await http.get("/healthz", headers={"X-Correlation-ID": "trace-123"})
+        new = await http.get("/healthz")
+        too_large = await http.post("/notes", content=b"{" + b" " * 70_000 + b"}", headers={"X-Correlation-ID": "t-9"})
+    assert given.headers["x-correlation-id"] == "trace-123"
+    assert len(new.headers["x-correlation-id"]) == 36 and new.headers["x-correlation-id"] != "trace-123"
+    assert (too_large.status_code, too_large.headers["x-correlation-id"]) == (413, "t-9")
+    counted = {
+        (sample.labels["method"], sample.labels["route"], sample.labels["status"])
+        for metric in REGISTRY.collect()
+        if metric.name == "storefronts_http_requests"
+        for sample in metric.samples
+        if sample.name.endswith("_total") and sample.value > 0
+    }
+    assert {("GET", "/healthz", "200"), ("POST", "unmatched", "413")} <= counted
+
+
 @pytest.mark.parametrize(
     ("peer", "forwarded", "seen"),
     [

@@ -27,7 +27,7 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, pre_ping: bool = True) -> AsyncEngine:
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -37,7 +37,7 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=pre_ping, pool_size=10, max_overflow=10)
 
 
 def _private_database_file(path: Path) -> None:

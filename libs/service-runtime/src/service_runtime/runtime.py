@@ -35,7 +35,7 @@ class Runtime:
         follow_access_revocations: bool = True,
     ) -> None:
         self.settings = settings
-        self.engine = create_engine(settings.effective_database_url())
+        self.engine = create_engine(settings.effective_database_url(), pre_ping=settings.database_pre_ping)
         self.sessions = session_factory(self.engine)
         self.sessions.configure(info={MAX_EVENT_BYTES_KEY: settings.outbox_max_event_bytes})
         self.messaging = Messaging(settings)

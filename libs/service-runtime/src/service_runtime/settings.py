@@ -15,6 +15,11 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "service"
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in ./var/data/<service>.db")
+    database_pre_ping: bool = Field(
+        default=True,
+        description="PostgreSQL: check every pooled connection before each use (three round trips with asyncpg). "
+        "Off, a connection the server dropped fails the one request that meets it and the pool is renewed",
+    )
     kafka_bootstrap: str = Field(default="127.0.0.1:9092", validation_alias="STOREFRONTS_KAFKA_BOOTSTRAP")
     topic_prefix: str = Field(
         default="",

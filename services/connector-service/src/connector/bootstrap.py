@@ -15,11 +15,13 @@ from connector.entrypoints.publishing_consumers import register_publishing
 from connector.entrypoints.tracking import TrackingPushes, register_tracking_consumer
 from connector.handlers.credentials import Connections
 from connector.handlers.tracking import Pushing
+from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
 from connector.tracking_ports import UnitOfWork as TrackingUnitOfWork
 from service_runtime.runtime import Runtime
 from service_runtime.secrets import SecretBox
+from service_runtime.unit_of_work import Applying, SqlUnitOfWork
 
 
 class ConnectorRuntime(Runtime):
@@ -30,6 +32,7 @@ class ConnectorRuntime(Runtime):
         # development without keys: a key for this process only (sealed credentials do not survive a restart)
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
+        self.webhook_stores = WebhookStores(settings.webhook_store_cache_seconds)
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
         self.syncs = SyncRunner(
             self,
@@ -57,6 +60,13 @@ class ConnectorRuntime(Runtime):
             every_seconds=settings.order_poll_seconds,
             overlap_seconds=settings.order_poll_overlap_seconds,
         )
+
+    def uow(self, applying: Applying | None = None) -> SqlUnitOfWork:
+        """Every unit of work tells the webhooks' store cache which stores it changes."""
+        uow = super().uow(applying)
+        if isinstance(uow, ConnectorUnitOfWork):
+            uow.on_store_change(self.webhook_stores.forget)
+        return uow
 
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""

@@ -18,6 +18,18 @@ class ConnectorSettings(ServiceSettings):
     webhook_retention_days: float = Field(
         default=14, description="How long the raw body of an accepted webhook is kept (to derive an order again)"
     )
+    database_pre_ping: bool = Field(
+        default=False,
+        description="Off here: webhooks would spend three round trips checking the connection before their "
+        "own; one that meets a connection the server dropped fails (the platform delivers it again)",
+    )
+    webhook_store_cache_seconds: float = Field(
+        default=10,
+        ge=0,
+        description="How long a store read for a webhook (its credentials opened) is kept in memory; this "
+        "process's own changes of a store drop it at once, another process's are seen within this time. 0: "
+        "every webhook reads its store",
+    )
     oauth_state_ttl_seconds: int = Field(default=600, description="How long an OAuth state may be used")
     sync_batch_products: int = Field(default=250, description="Products per StoreProductsSynced event")
 

@@ -198,3 +198,20 @@ async def test_orders_are_derived_again_from_the_raw_bodies_kept(api, connector_
         connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=3, timeout=5
     )
     assert [e.platform_order_id for _, e, _ in records] == [str(taken["id"])] * 2
+
+
+async def test_a_store_disconnected_right_after_an_order_takes_no_more_orders(api, token_mint):
+    """The order webhook keeps the store in memory: disconnecting it drops that copy at once."""
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    first = await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(shopify_order(SHOP), "orders/create"))
+    assert first.json()["status"] == "accepted"
+
+    disconnected = await api.post(
+        f"/stores/{store.id}/disconnect", headers=token_mint.headers("admin", client_id=CLIENT)
+    )
+    assert disconnected.status_code == 200
+    late = await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(shopify_order(SHOP), "orders/create"))
+
+    assert late.status_code == 410
+    assert await _count(runtime, WebhookDeliveryRow, WebhookDeliveryRow.store_id == store.id) == 1

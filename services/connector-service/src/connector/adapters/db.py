@@ -1,12 +1,13 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -78,8 +79,13 @@ def _fill(row: StoreRow, store: Store) -> StoreRow:
 
 
 class SqlStoreRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, changed: Callable[[str], None] | None = None) -> None:
         self._session = session
+        self._changed = changed  # told the id of every store added, saved or given new credentials
+
+    def _change(self, store_id: str) -> None:
+        if self._changed is not None:
+            self._changed(store_id)
 
     async def get(self, store_id: str, *, for_update: bool = False) -> Store | None:
         row = await self._session.get(StoreRow, store_id, with_for_update=for_update)
@@ -96,12 +102,14 @@ class SqlStoreRepository:
             updated_at=store.updated_at,
         )
         self._session.add(_fill(row, store))
+        self._change(store.id)
 
     async def save(self, store: Store) -> None:
         row = await self._session.get(StoreRow, store.id)
         if row is None:
             raise LookupError(store.id)
         _fill(row, store)
+        self._change(store.id)
 
     async def listed(
         self, *, client_id: str | None, store_ids: Sequence[str] | None, after: str | None, limit: int
@@ -129,6 +137,7 @@ class SqlStoreRepository:
         if row is None:
             raise LookupError(store_id)
         row.sealed_credentials = sealed
+        self._change(store_id)
 
     async def notes(self, store_id: str) -> StoreNotes:
         row = await self._session.get(StoreRow, store_id)
@@ -199,12 +208,25 @@ class SqlOAuthStates:
         )
 
 
+@functools.cache
+def _record_delivery(dialect: str) -> Any:
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("store_id", "delivery_id", "topic", "platform_order_id", "received_at", "raw_body")
+    return (
+        insert(WebhookDeliveryRow)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+        .returning(col(WebhookDeliveryRow.id))
+    )
+
+
 class SqlWebhookDeliveries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def record(self, delivery: WebhookDelivery) -> bool:
-        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id."""
+        """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id (built once per
+        database kind, its values bound at each call)."""
         values = {
             "store_id": delivery.store_id,
             "delivery_id": delivery.delivery_id[:200],
@@ -213,15 +235,8 @@ class SqlWebhookDeliveries:
             "received_at": delivery.received_at,
             "raw_body": delivery.raw_body,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(WebhookDeliveryRow)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
-            .returning(col(WebhookDeliveryRow.id))
-        )
-        return (await self._session.execute(statement)).first() is not None
+        statement = _record_delivery(self._session.get_bind().dialect.name)
+        return (await self._session.execute(statement, values)).first() is not None
 
     def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
         where = col(WebhookDeliveryRow.store_id) == store_id
@@ -468,9 +483,22 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
     oauth_states: SqlOAuthStates
     sync_jobs: SqlSyncJobs
     synced_products: SqlSyncedProducts
+    _store_changed: Callable[[str], None] | None = None
+
+    def on_store_change(self, forget: Callable[[str], None]) -> "ConnectorUnitOfWork":
+        """``forget(store_id)`` is called when a store is changed here and again once the
+        change is committed (what keeps a copy of the store drops it)."""
+        self._store_changed = forget
+        return self
+
+    def _store_change(self, store_id: str) -> None:
+        forget = self._store_changed
+        if forget is not None:
+            forget(store_id)
+            self.after_commit(lambda: forget(store_id))
 
     def open_repositories(self, session: AsyncSession) -> None:
-        self.stores = SqlStoreRepository(session)
+        self.stores = SqlStoreRepository(session, changed=self._store_change)
         self.webhooks = SqlWebhookDeliveries(session)
         self.intake = SqlIntakeRepository(session)
         self.pressero = SqlPresseroRepository(session)

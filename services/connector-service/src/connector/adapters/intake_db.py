@@ -1,8 +1,11 @@
 """Repositories of the intake tables (see intake_tables.py)."""
 
+import functools
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -10,15 +13,32 @@ from connector.adapters.intake_tables import KnownClientRow, PresseroIntegration
 from connector.intake_ports import KnownClient, PresseroIntegration
 
 
+@functools.cache
+def _announce(dialect: str) -> Any:
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(ReceivedOrderRow)
+        .values(
+            store_id=bindparam("store_id"),
+            platform_order_id=bindparam("platform_order_id"),
+            received_at=bindparam("received_at"),
+            cancelled=False,
+        )
+        .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
+        .returning(col(ReceivedOrderRow.store_id))
+    )
+
+
 class SqlIntakeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
-        if await self._session.get(ReceivedOrderRow, (store_id, platform_order_id)) is not None:
-            return False
-        self._session.add(ReceivedOrderRow(store_id=store_id, platform_order_id=platform_order_id, received_at=at))
-        return True
+        """One statement, INSERT ... ON CONFLICT DO NOTHING RETURNING (not a read, then an ORM
+        row flushed at commit): it runs on every order webhook."""
+        statement = _announce(self._session.get_bind().dialect.name)
+        values = {"store_id": store_id, "platform_order_id": platform_order_id, "received_at": at}
+        return (await self._session.execute(statement, values)).first() is not None
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
         row = await self._session.get(ReceivedOrderRow, (store_id, platform_order_id))

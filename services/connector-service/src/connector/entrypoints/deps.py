@@ -9,11 +9,13 @@ from connector.domain.errors import NotAllowed
 from service_runtime.auth import CurrentPrincipal
 
 
-def get_uow(request: Request) -> Any:
+async def get_uow(request: Request) -> Any:
+    """``async``: FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop for
+    every request (the webhooks' most of all)."""
     return request.app.state.runtime.uow()
 
 
-def get_services(request: Request) -> Any:
+async def get_services(request: Request) -> Any:
     return request.app.state.connector
 
 

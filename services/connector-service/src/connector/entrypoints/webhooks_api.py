@@ -32,6 +32,7 @@ async def store_webhook(platform: str, store_id: str, request: Request, uow: Uow
         platforms=runtime.platforms,
         vault=runtime.vault,
         clock=runtime.clock,
+        known=runtime.webhook_stores,
     )
     if answer.products_to_sync:
         await runtime.syncs.start_products(store_id, list(answer.products_to_sync))

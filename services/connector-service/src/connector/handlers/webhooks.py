@@ -22,6 +22,7 @@ from connector.domain.errors import (
 from connector.domain.stores import Store
 from connector.handlers.announcements import announced_first
 from connector.handlers.stores import store_disconnected
+from connector.handlers.webhook_stores import KnownStore, WebhookStores
 from connector.ports import (
     Clock,
     Platforms,
@@ -57,19 +58,29 @@ async def receive_webhook(
     platforms: Platforms,
     vault: Vault,
     clock: Clock,
+    known: WebhookStores | None = None,
 ) -> WebhookAnswer:
-    """A webhook delivered to the address registered for one store."""
+    """A webhook delivered to the address registered for one store. ``known``: the stores read
+    lately, with their credentials opened (an order webhook then reads neither again)."""
     try:
         adapter = platforms.adapter(platform)
     except PlatformNotSupported:
         raise StoreNotFound("store_not_found", store_id=store_id) from None
     receipt = adapter.read_webhook(headers)
     async with uow:
-        store = await uow.stores.get(store_id)
-        if store is None or store.platform != platform:
-            raise StoreNotFound("store_not_found", store_id=store_id)
-        connection = await _connection(uow, vault, store)
-        _verify(adapter, connection, body, headers, receipt)
+        addressed = None
+        if known is not None and (addressed := known.get(store_id)) is not None:
+            if addressed.store.platform != platform:
+                raise StoreNotFound("store_not_found", store_id=store_id)
+            try:
+                _verify(adapter, addressed.connection, body, headers, receipt)
+            except WebhookRefused:  # new credentials this process has not seen yet: read again
+                known.forget(store_id)
+                addressed = None
+        if addressed is None:
+            addressed = await _addressed(uow, vault, known, platform, store_id)
+            _verify(adapter, addressed.connection, body, headers, receipt)
+        store, connection = addressed.store, addressed.connection
         answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
         if answer.status != "duplicate":
             await uow.commit()
@@ -101,6 +112,19 @@ async def receive_app_webhook(
             answers.append(await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock))
         await uow.commit()
     return answers
+
+
+async def _addressed(
+    uow: UnitOfWork, vault: Vault, known: WebhookStores | None, platform: str, store_id: str
+) -> KnownStore:
+    read = known.reading() if known is not None else 0
+    store = await uow.stores.get(store_id)
+    if store is None or store.platform != platform:
+        raise StoreNotFound("store_not_found", store_id=store_id)
+    addressed = KnownStore(store, await _connection(uow, vault, store))
+    if known is not None:
+        known.keep(addressed, read=read)
+    return addressed
 
 
 async def _connection(uow: UnitOfWork, vault: Vault, store: Store) -> ShopConnection:
@@ -156,8 +180,9 @@ async def _apply(
     for event in outcome.events:
         if await announced_first(uow, event, at=now):
             uow.outbox.add(event)
-    if outcome.disconnect_reason and store.status != "disconnected":
-        gone = rules.disconnect(store, reason=outcome.disconnect_reason, now=now)
+    current = await uow.stores.get(store.id) if outcome.disconnect_reason else None  # not a kept copy
+    if outcome.disconnect_reason and current is not None and current.status != "disconnected":
+        gone = rules.disconnect(current, reason=outcome.disconnect_reason, now=now)
         await uow.stores.save(gone)
         await uow.stores.keep_credentials(store.id, None)
         uow.outbox.add(store_disconnected(gone))
