@@ -40,6 +40,19 @@ class Messaging:
         pass
 
 
+class WatchedRelay(OutboxRelay):
+    """Notes how many consumer batches were committed when it went to mark its rows sent."""
+
+    def __init__(self, *args, batches_committed, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._batches_committed = batches_committed
+        self.batches_when_marking: int | None = None
+
+    async def _mark(self, session, rows, outcome, failures):
+        self.batches_when_marking = self._batches_committed()
+        return await super()._mark(session, rows, outcome, failures)
+
+
 def _update(n: int) -> ClientUpdated:
     return ClientUpdated(client_id=f"c-{n}", name=f"n{n}", reference_id=None, description=None)
 
@@ -49,13 +62,15 @@ async def test_the_relay_marks_its_rows_sent_while_a_consumer_commits_batch_afte
     await create_tables(engine, *RUNTIME_TABLES)
     sessions = session_factory(engine)
     messaging = Messaging()
-    relay = OutboxRelay(engine, sessions, messaging, ServiceSettings(topic_prefix="p."))
+    batches_committed = 0
+    relay = WatchedRelay(
+        engine, sessions, messaging, ServiceSettings(topic_prefix="p."), batches_committed=lambda: batches_committed
+    )
     async with SqlUnitOfWork(sessions, source="/test") as uow:
         for n in range(50):
             uow.outbox.add(_update(n))
         await uow.commit()
 
-    batches_committed = 0
     first_batch_committed = asyncio.Event()
     relay_done = asyncio.Event()
 
@@ -71,17 +86,23 @@ async def test_the_relay_marks_its_rows_sent_while_a_consumer_commits_batch_afte
             batches_committed += 1
             first_batch_committed.set()
 
+    batches_when_marked: int | None = None
+
     async def relay_pass() -> None:
+        nonlocal batches_when_marked
         await first_batch_committed.wait()
         assert (await relay.publish_pending()).sent == 50
+        batches_when_marked = batches_committed
         relay_done.set()
 
     with structlog.testing.capture_logs() as logs:
         await asyncio.gather(consumer(), relay_pass())
     try:
-        # The relay had its turn after the batch in progress, while the consumer kept
-        # committing: it did not depend on the consumer leaving a gap that SQLite's busy
-        # handler (polling, serving nobody in order) happened to catch.
+        # The relay had its turn right after the batch in progress, while the consumer kept
+        # committing: it did not wait for the consumer to leave a gap that SQLite's busy
+        # handler (polling with growing sleeps, serving nobody in order) happened to catch.
+        assert relay.batches_when_marking is not None and batches_when_marked is not None
+        assert batches_when_marked - relay.batches_when_marking <= 2
         assert batches_committed < 300
         async with sessions() as session:
             unsent = await session.scalar(
