@@ -6,9 +6,9 @@ Tokens carry ``sub``, ``role``, ``client_id`` (absent for operators) and ``store
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import httpx
 import jwt
@@ -52,7 +52,7 @@ class JwtVerifier:
         issuer: str,
         audience: str,
         jwks_url: str = "",
-        jwks: dict | None = None,
+        jwks: dict[str, Any] | None = None,
         ttl: float = 300,
         refetch_after: float = 30,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -71,8 +71,8 @@ class JwtVerifier:
         if jwks:
             self.use_jwks(jwks)
 
-    def use_jwks(self, jwks: dict) -> None:
-        keys = {}
+    def use_jwks(self, jwks: dict[str, Any]) -> None:
+        keys: dict[str, jwt.PyJWK] = {}
         for entry in jwks.get("keys", []):
             if "kid" not in entry:
                 continue
@@ -98,8 +98,10 @@ class JwtVerifier:
             self._fetched_at = self._clock()
 
     async def _key(self, kid: object) -> jwt.PyJWK | None:
+        if not isinstance(kid, str):
+            return None  # no key id, or not a string: no key of the set is named by it
         if not self.jwks_url:
-            return self._keys.get(kid)  # type: ignore[arg-type]
+            return self._keys.get(kid)
         try:
             if self._age() >= self.ttl:
                 await self._refresh(older_than=self.ttl)
@@ -109,7 +111,7 @@ class JwtVerifier:
             if self._fetched_at is None or self._age() >= 2 * self.ttl:
                 raise Unauthorized("The token's signing keys cannot be fetched right now.") from error
             log.warning("jwks.refresh_failed", error=str(error))  # keep the set a little longer
-        return self._keys.get(kid)  # type: ignore[arg-type]
+        return self._keys.get(kid)
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -152,7 +154,8 @@ async def current_principal(request: Request) -> Principal:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("A bearer token is required.")
-    principal = await request.app.state.verifier.verify(token.strip())
+    verifier: JwtVerifier = request.app.state.verifier
+    principal = await verifier.verify(token.strip())
     revocations = getattr(request.app.state, "revocations", None)
     if revocations is not None and await revocations.is_revoked(principal):
         raise Unauthorized("The session has ended.")
@@ -162,7 +165,7 @@ async def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency admitting only the named roles."""
 
     async def check(principal: CurrentPrincipal) -> Principal:

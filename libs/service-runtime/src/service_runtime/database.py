@@ -6,16 +6,33 @@ the ``begin`` event emits the BEGIN). pysqlite would otherwise open a transactio
 the first write, leaving a unit of work's reads outside it, so two concurrent
 read-modify-write units of work could lose an update. A connection that only reads and
 must not wait for writers (the readiness ping) asks for ``sqlite_begin="DEFERRED"`` in its
-execution options. The data directory is created ``0700`` and the database file ``0600``
+execution options.
+
+SQLite has one write lock per database, and a writer that finds it taken waits in SQLite's
+busy handler, which polls with growing sleeps (up to 100 ms each) and serves nobody in
+order: under load (the consumers of several partitions, the relay marking rows sent, HTTP
+requests, all in one process) a writer that just committed takes the lock again before
+the sleepers wake, so some wait seconds and, after ``busy_timeout``, fail with "database is
+locked". So the writers of one process queue first come, first served on an asyncio lock
+of the engine (per event loop) before their ``BEGIN IMMEDIATE``, and release it when their
+transaction ends (commit, rollback, or the connection going back to the pool): only one
+of them at a time asks SQLite for the lock, and the busy handler is left to other
+processes (a CLI command beside the service). Waiting longer than ``busy_timeout`` raises
+``TimeoutError`` (transient: a consumer retries the batch). The data directory is created ``0700`` and the database file ``0600``
 (SQLite gives its -wal and -shm files the database file's mode)."""
 
+import asyncio
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 def async_url(url: str) -> str:
@@ -33,9 +50,14 @@ def create_engine(url: str, *, pre_ping: bool = True) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _private_database_file(Path(parsed.database))
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+        writers = _SqliteWriters()
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        event.listen(engine.sync_engine, "begin", writers.begin)
+        event.listen(engine.sync_engine, "commit", writers.end)
+        event.listen(engine.sync_engine, "rollback", writers.end)
+        event.listen(engine.sync_engine.pool, "invalidate", writers.dropped)
+        event.listen(engine.sync_engine.pool, "checkin", writers.dropped)
         return engine
     return create_async_engine(url, pool_pre_ping=pre_ping, pool_size=10, max_overflow=10)
 
@@ -56,14 +78,53 @@ def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin does
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    connection.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+_WRITE_TURN = "storefronts_sqlite_write_turn"
+"""Key of a connection's ``info``: the write lock it holds while its transaction runs."""
+
+
+class _SqliteWriters:
+    """The write transactions of one engine, one at a time, in the order they asked."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def begin(self, connection: Connection) -> None:
+        if connection.get_execution_options().get("sqlite_begin") == "DEFERRED":
+            connection.exec_driver_sql("BEGIN DEFERRED")  # reads only: never waits for writers
+            return
+        lock = self._lock()
+        await_(asyncio.wait_for(lock.acquire(), SQLITE_BUSY_TIMEOUT_SECONDS))
+        connection.info[_WRITE_TURN] = lock
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: Connection) -> None:
+        if not connection.invalidated:  # (its info would reconnect); released when it is invalidated
+            _release(connection.info)
+
+    def dropped(self, _dbapi_connection: Any, record: Any, *_exception: object) -> None:
+        _release(record.info)  # invalidated (a cancelled statement), or returned without its end seen
+
+
+def _release(info: dict[Any, Any]) -> None:
+    lock = info.pop(_WRITE_TURN, None)
+    if isinstance(lock, asyncio.Lock) and lock.locked():
+        lock.release()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

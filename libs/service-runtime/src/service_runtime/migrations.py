@@ -32,15 +32,17 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import structlog
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.operations.ops import MigrationScript
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, TypeDecorator, inspect, text
+from sqlalchemy import Connection, MetaData, Table, TypeDecorator, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -48,6 +50,9 @@ from service_runtime.database import create_engine
 from service_runtime.inbox import AppliedEvent
 from service_runtime.outbox import OutboxMessage
 from service_runtime.revocations import RevokedAccess
+
+if TYPE_CHECKING:  # the runtime imports this module
+    from service_runtime.runtime import Runtime
 
 log = structlog.get_logger()
 
@@ -63,7 +68,9 @@ def metadata_of(*models: type[SQLModel]) -> MetaData:
     """The given tables, copied onto a metadata of their own."""
     metadata = MetaData()
     for model in models:
-        model.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
+        table = inspect(model).local_table
+        assert isinstance(table, Table)  # a table=True model maps one table
+        table.to_metadata(metadata)
     return metadata
 
 
@@ -108,7 +115,7 @@ def run_env() -> None:
         context.run_migrations()
 
 
-def _plain_types(kind: str, value, autogen_context) -> str | Literal[False]:
+def _plain_types(kind: str, value: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Revisions name SQLAlchemy's own types (String, DateTime), not the model library's
     wrappers around them: a revision must mean the same thing when the library changes."""
     if kind == "type" and isinstance(value, TypeDecorator):
@@ -116,11 +123,13 @@ def _plain_types(kind: str, value, autogen_context) -> str | Literal[False]:
     return False
 
 
-def _refuse_empty_revision(context, revision, directives) -> None:
+def _refuse_empty_revision(context: MigrationContext, revision: object, directives: list[MigrationScript]) -> None:
     """A revision with nothing in it is not written (the models did not change)."""
-    if directives[0].upgrade_ops.is_empty():
+    upgrade_ops = directives[0].upgrade_ops
+    if upgrade_ops is None or upgrade_ops.is_empty():
         directives[:] = []
-        context.config.attributes["empty"] = True
+        if context.config is not None:  # always, under run_env (new_revision reads the flag)
+            context.config.attributes["empty"] = True
 
 
 def lock_id(service: str) -> int:
@@ -152,15 +161,16 @@ def _upgrade(connection: Connection, config: Config, service: str, revision: str
         log.info("schema.migrated", service=service, revision=after, previous=before)
 
 
-async def differences(engine: AsyncEngine, metadata: MetaData) -> list:
+async def differences(engine: AsyncEngine, metadata: MetaData) -> list[Any]:
     """What autogenerate finds between the models and the database (empty: they match)."""
     async with engine.connect() as connection:
         return await connection.run_sync(_differences, metadata)
 
 
-def _differences(connection: Connection, metadata: MetaData) -> list:
+def _differences(connection: Connection, metadata: MetaData) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
-    return compare_metadata(context, metadata)
+    found: list[Any] = compare_metadata(context, metadata)  # alembic's diff tuples
+    return found
 
 
 async def new_revision(
@@ -206,7 +216,7 @@ def main(argv: Sequence[str]) -> int:
     return asyncio.run(_run(runtime, args))
 
 
-async def _run(runtime, args: argparse.Namespace) -> int:
+async def _run(runtime: "Runtime", args: argparse.Namespace) -> int:
     try:
         if args.command == "upgrade":
             await runtime.migrate()
@@ -233,7 +243,7 @@ async def _run(runtime, args: argparse.Namespace) -> int:
     return 0
 
 
-def _runtime_of(service: str):
+def _runtime_of(service: str) -> "Runtime":
     """The service's own runtime, built by its bootstrap from its settings (environment)."""
     from service_runtime.settings import ServiceSettings
 
@@ -247,7 +257,8 @@ def _runtime_of(service: str):
         and value is not ServiceSettings
         and value.__module__ == settings_module.__name__
     ]
-    return importlib.import_module(f"{package}.bootstrap").build(settings_class())
+    runtime: Runtime = importlib.import_module(f"{package}.bootstrap").build(settings_class())
+    return runtime
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
@@ -43,6 +44,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from service_runtime.background import BackgroundTask
 from service_runtime.faults import crash_point
@@ -108,6 +110,18 @@ def _retriable(error: BaseException) -> bool:
 def _the_rows_own(error: BaseException) -> bool:
     """A failure the row causes whatever the producer's state: it is too large."""
     return isinstance(error, (RowTooLarge, MessageSizeTooLargeError))
+
+
+Outcome = dict[int, BaseException | None]
+"""Per row id: None, published."""
+Failures = dict[int, tuple[BaseException, bool]]
+"""Per row id: the error, and whether it counts as one of the row's own attempts."""
+
+
+def _id(row: OutboxMessage) -> int:
+    """A stored row's id (the rows the relay handles were read from the table)."""
+    assert row.id is not None
+    return row.id
 
 
 def _utc(moment: datetime) -> datetime:
@@ -197,28 +211,30 @@ class OutboxRelay(BackgroundTask):
         async with self._sessions() as session, session.begin():
             return await self._mark(session, rows, outcome, failures)
 
-    async def _send(self, rows: list[OutboxMessage]):
+    async def _send(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
         if self._isolating:
             return await self._send_one_at_a_time(rows)
         return await self._send_all(rows)
 
-    async def _mark(self, session: AsyncSession, rows: list[OutboxMessage], outcome, failures) -> Pass:
+    async def _mark(
+        self, session: AsyncSession, rows: list[OutboxMessage], outcome: Outcome, failures: Failures
+    ) -> Pass:
         crash_point("relay.after_publish")
-        sent_ids = [row.id for row in rows if row.id in outcome and outcome[row.id] is None]
+        sent_ids = [row_id for row in rows if (row_id := _id(row)) in outcome and outcome[row_id] is None]
         if sent_ids:
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(sent_ids))  # type: ignore[union-attr]
+                .where(col(OutboxMessage.id).in_(sent_ids))
                 .execution_options(synchronize_session=False)
                 .values(
                     sent_at=datetime.now(UTC),
-                    payload=case((OutboxMessage.holds_secret == True, ""), else_=OutboxMessage.payload),  # noqa: E712
+                    payload=case((col(OutboxMessage.holds_secret) == True, ""), else_=col(OutboxMessage.payload)),  # noqa: E712
                 )
             )
         parked = await self._record_failures(session, rows, failures)
         published = set(sent_ids)
         for row in rows:
-            if row.id in published:
+            if _id(row) in published:
                 PUBLISHED.labels(row.topic).inc()
         PENDING.set(len(rows) - len(sent_ids))
         return Pass(
@@ -232,16 +248,16 @@ class OutboxRelay(BackgroundTask):
         query = (
             select(OutboxMessage)
             .where(
-                OutboxMessage.sent_at.is_(None),  # type: ignore[union-attr]
-                OutboxMessage.failed_at.is_(None),  # type: ignore[union-attr]
+                col(OutboxMessage.sent_at).is_(None),
+                col(OutboxMessage.failed_at).is_(None),
                 ~exists().where(
-                    parked.sent_at.is_(None),  # type: ignore[union-attr]
-                    parked.failed_at.is_not(None),  # type: ignore[union-attr]
-                    parked.topic == OutboxMessage.topic,
-                    parked.message_key == OutboxMessage.message_key,
+                    col(parked.sent_at).is_(None),
+                    col(parked.failed_at).is_not(None),
+                    col(parked.topic) == col(OutboxMessage.topic),
+                    col(parked.message_key) == col(OutboxMessage.message_key),
                 ),
             )
-            .order_by(OutboxMessage.id)
+            .order_by(col(OutboxMessage.id))
             .limit(self._batch_size)
         )
         return list((await session.execute(query)).scalars().all())
@@ -251,24 +267,23 @@ class OutboxRelay(BackgroundTask):
         if size > self._settings.outbox_max_event_bytes:
             raise RowTooLarge(f"row is {size} bytes; the limit is {self._settings.outbox_max_event_bytes}")
 
-    async def _queue(self, row: OutboxMessage) -> asyncio.Future:
+    async def _queue(self, row: OutboxMessage) -> "asyncio.Future[Any]":
         self._check_size(row)
-        return await self._messaging.producer.send(
+        queued: asyncio.Future[Any] = await self._messaging.producer.send(
             self._settings.topic(row.topic),
             value=row.payload.encode(),
             key=row.message_key.encode(),
             headers=KAFKA_HEADERS,
         )
+        return queued
 
-    async def _send_all(
-        self, rows: list[OutboxMessage]
-    ) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+    async def _send_all(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
         """Queues every row (but those of a key that already failed in this pass), then
         awaits every send. Returns the outcome per row id (None: published) and the failures
         with whether they count as the row's own attempt."""
         failed_keys: set[tuple[str, str]] = set()
-        failures: dict[int, tuple[BaseException, bool]] = {}
-        queued: list[tuple[OutboxMessage, asyncio.Future]] = []
+        failures: Failures = {}
+        queued: list[tuple[OutboxMessage, asyncio.Future[Any]]] = []
         rebuild = False
         for row in rows:
             key = (row.topic, row.message_key)
@@ -279,43 +294,41 @@ class OutboxRelay(BackgroundTask):
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # refused before queueing
-                failures[row.id] = (error, _the_rows_own(error))  # type: ignore[index]
+                failures[_id(row)] = (error, _the_rows_own(error))
                 failed_keys.add(key)
                 if not _retriable(error) and not _the_rows_own(error):
                     rebuild = True  # the producer itself may be broken
         if queued:
             await asyncio.wait([future for _, future in queued], timeout=self._settings.relay_send_timeout_seconds)
-        outcome: dict[int, BaseException | None] = {}
+        outcome: Outcome = {}
         for row, future in queued:
             key = (row.topic, row.message_key)
             if not future.done():  # broker unreachable: left to the producer; the next pass sends again
-                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
                 failed_keys.add(key)
                 continue
             result = future.exception()
             if isinstance(result, BaseException):
                 # A whole Kafka batch fails together, so the culprit is not known yet:
                 # not counted as an attempt; the next pass isolates.
-                failures[row.id] = (result, False)  # type: ignore[index]
+                failures[_id(row)] = (result, False)
                 failed_keys.add(key)
                 if not _retriable(result):
                     rebuild = True
             elif key in failed_keys:
                 log.warning("outbox.published_after_failed_row", event_id=row.event_id, topic=row.topic)
             else:
-                outcome[row.id] = None  # type: ignore[index]
+                outcome[_id(row)] = None
         if rebuild:
             self._isolating = True
             await self._messaging.restart_producer()
         return outcome, failures
 
-    async def _send_one_at_a_time(
-        self, rows: list[OutboxMessage]
-    ) -> tuple[dict[int, BaseException | None], dict[int, tuple[BaseException, bool]]]:
+    async def _send_one_at_a_time(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
         """After a non-retriable failure of a batch: each row alone, so a failure is its own."""
         failed_keys: set[tuple[str, str]] = set()
-        failures: dict[int, tuple[BaseException, bool]] = {}
-        outcome: dict[int, BaseException | None] = {}
+        failures: Failures = {}
+        outcome: Outcome = {}
         for row in rows:
             key = (row.topic, row.message_key)
             if key in failed_keys:
@@ -325,35 +338,33 @@ class OutboxRelay(BackgroundTask):
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # refused before queueing
-                failures[row.id] = (error, _the_rows_own(error))  # type: ignore[index]
+                failures[_id(row)] = (error, _the_rows_own(error))
                 failed_keys.add(key)
                 if not _retriable(error) and not _the_rows_own(error):
                     await self._messaging.restart_producer()
                 continue
             done, _ = await asyncio.wait([future], timeout=self._settings.relay_send_timeout_seconds)
             if not done:  # the broker does not answer: the rest waits for the next pass
-                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)  # type: ignore[index]
+                failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
                 break
-            error = future.exception()
-            if error is None:
-                outcome[row.id] = None  # type: ignore[index]
+            outcome_error = future.exception()
+            if outcome_error is None:
+                outcome[_id(row)] = None
                 continue
-            failures[row.id] = (error, not _retriable(error))  # type: ignore[index]
+            failures[_id(row)] = (outcome_error, not _retriable(outcome_error))
             failed_keys.add(key)
-            if not _retriable(error):
+            if not _retriable(outcome_error):
                 await self._messaging.restart_producer()
         self._isolating = any(counted for _, counted in failures.values())
         return outcome, failures
 
-    async def _record_failures(
-        self, session: AsyncSession, rows: list[OutboxMessage], failures: dict[int, tuple[BaseException, bool]]
-    ) -> int:
+    async def _record_failures(self, session: AsyncSession, rows: list[OutboxMessage], failures: Failures) -> int:
         parked = 0
         now = datetime.now(UTC)
         for row in rows:
-            if row.id not in failures:
+            if _id(row) not in failures:
                 continue
-            error, counted = failures[row.id]  # type: ignore[index]
+            error, counted = failures[_id(row)]
             retriable = _retriable(error)
             PUBLISH_FAILURES.labels(row.topic, str(retriable).lower()).inc()
             attempts = row.attempts + (1 if counted else 0)
@@ -361,7 +372,7 @@ class OutboxRelay(BackgroundTask):
             description = f"{type(error).__name__}: {error}"[:2000]
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
+                .where(col(OutboxMessage.id) == _id(row))
                 .execution_options(synchronize_session=False)
                 .values(attempts=attempts, last_error=description, failed_at=now if park else None)
             )
@@ -391,18 +402,15 @@ class OutboxRelay(BackgroundTask):
         """The age of the oldest unsent, not parked row, and how many rows are parked."""
         async with self._sessions() as session:
             oldest = await session.scalar(
-                select(OutboxMessage.created_at)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))  # type: ignore[union-attr]
-                .order_by(OutboxMessage.id)
+                select(col(OutboxMessage.created_at))
+                .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
+                .order_by(col(OutboxMessage.id))
                 .limit(1)
             )
             parked = await session.scalar(
                 select(func.count())
                 .select_from(OutboxMessage)
-                .where(
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.failed_at.is_not(None),  # type: ignore[union-attr]
-                )
+                .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_not(None))
             )
         age = None if oldest is None else max(0.0, (datetime.now(UTC) - _utc(oldest)).total_seconds())
         return Backlog(oldest_unsent_age_seconds=age, parked=parked or 0)

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from service_runtime.auth import Principal
+from service_runtime.unit_of_work import SqlUnitOfWork
 from service_runtime.versions import newer_than_held
 from storefront_events import SessionEnded, StorefrontAccessGranted, UserRemoved, UserRoleChanged
 
@@ -40,7 +41,7 @@ ACCESS_CHANGES = (UserRemoved, UserRoleChanged, StorefrontAccessGranted, Session
 AccessChange = UserRemoved | UserRoleChanged | StorefrontAccessGranted | SessionEnded
 
 
-async def follow_access_change(event: AccessChange, *, uow) -> None:
+async def follow_access_change(event: AccessChange, *, uow: SqlUnitOfWork) -> None:
     """Records which tokens stop working: a removed or re-scoped user's tokens issued until
     then; a client's tokens issued until its access was last turned off (turning it on again
     revives none of them); every token of an ended session. An event not newer than the
@@ -51,8 +52,8 @@ async def follow_access_change(event: AccessChange, *, uow) -> None:
         if isinstance(event, SessionEnded):
             await uow.session.execute(
                 delete(RevokedAccess).where(
-                    RevokedAccess.kind == "session",
-                    RevokedAccess.revoked_after < event.occurred_at - ENDED_SESSIONS_KEPT,
+                    col(RevokedAccess.kind) == "session",
+                    col(RevokedAccess.revoked_after) < event.occurred_at - ENDED_SESSIONS_KEPT,
                 )
             )
             await uow.session.merge(
@@ -93,8 +94,10 @@ class EventFedRevocations:
 
     async def is_revoked(self, principal: Principal) -> bool:
         async with self._sessions() as session:
-            if principal.session_id and await session.get(RevokedAccess, ("session", principal.session_id)):
-                return True
+            if principal.session_id:
+                ended = await session.get(RevokedAccess, ("session", principal.session_id))
+                if ended is not None:
+                    return True
             client = await session.get(RevokedAccess, ("client", principal.client_id)) if principal.client_id else None
             user = await session.get(RevokedAccess, ("user", principal.subject))
         if client is not None and (client.reason == "access off" or _issued_until(principal, client)):
