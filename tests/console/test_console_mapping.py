@@ -36,6 +36,9 @@ from .conftest import OPERATOR_PASSWORD, REPO
 from .test_console_journey import PASSWORD, _activate, _mail_link
 from .test_console_stores import _client_with_admin
 
+# six services to start and long journeys: over the suite's 300 s on a loaded machine
+pytestmark = pytest.mark.timeout(900)
+
 PRODUCTS = 6  # each with two variations: XS / Black and XS / White
 SAMPLE_CATALOG = REPO / "services" / "mapping-service" / "src" / "mapping" / "sample_catalog.csv"
 TEE = "apparel_tshirt-gildan-5000_xs_{colour}"

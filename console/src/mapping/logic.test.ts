@@ -84,3 +84,12 @@ describe("mapping rules", () => {
     expect(importPercent({ status: "done", total_rows: 3, checked_rows: 1 } as never)).toBe(100);
   });
 });
+
+describe("mapping messages", () => {
+  it("are not overridden by another screen's key of the same name", async () => {
+    const { en, fr } = await import("../i18n/messages");
+    const { mappingEn, mappingFr } = await import("../i18n/mapping-messages");
+    for (const [key, text] of Object.entries(mappingEn)) expect(en[key as keyof typeof en]).toBe(text);
+    for (const [key, text] of Object.entries(mappingFr)) expect(fr[key as keyof typeof fr]).toBe(text);
+  });
+});

@@ -37,15 +37,15 @@ export function BulkMappingPage() {
   return (
     <>
       <p>
-        <Link to={`/console/stores/${storeId}/products`}>{t("connect.back")}</Link>
+        <Link to={`/console/stores/${storeId}/products`}>{t("mapping.connect.back")}</Link>
       </p>
-      <PageTitle>{t("bulk.title", { store: store.data?.name ?? "" })}</PageTitle>
+      <PageTitle>{t("mapping.bulk.title", { store: store.data?.name ?? "" })}</PageTitle>
       <section className="panel" aria-labelledby="export-title">
-        <h2 id="export-title">{t("bulk.exportTitle")}</h2>
-        <p className="hint">{t("bulk.exportLead")}</p>
+        <h2 id="export-title">{t("mapping.bulk.exportTitle")}</h2>
+        <p className="hint">{t("mapping.bulk.exportLead")}</p>
         <FormError message={error ?? undefined} />
         <button type="button" className="button secondary" disabled={exporting} onClick={() => void exportProducts()}>
-          {t("bulk.export")}
+          {t("mapping.bulk.export")}
         </button>
       </section>
       {canMap && <ImportPanel storeId={storeId} />}
@@ -83,7 +83,7 @@ function ImportPanel({ storeId }: { storeId: string }) {
     event.preventDefault();
     setError(null);
     if (!file) {
-      setError({ message: t("bulk.noFile"), field: true });
+      setError({ message: t("mapping.bulk.noFile"), field: true });
       return;
     }
     setJob(null);
@@ -102,14 +102,14 @@ function ImportPanel({ storeId }: { storeId: string }) {
 
   const running = sending || (job !== null && !importFinished(job));
   const percent = job ? importPercent(job) : null;
-  const progressText = job ? (job.total_rows > 0 || importFinished(job) ? t("bulk.progress", { checked: number(job.checked_rows), total: number(job.total_rows) }) : t("bulk.counting")) : t("bulk.sending");
+  const progressText = job ? (job.total_rows > 0 || importFinished(job) ? t("mapping.bulk.progress", { checked: number(job.checked_rows), total: number(job.total_rows) }) : t("mapping.bulk.counting")) : t("mapping.bulk.sending");
   return (
     <section className="panel" aria-labelledby="import-title">
-      <h2 id="import-title">{t("bulk.importTitle")}</h2>
-      <p className="hint">{t("bulk.importLead")}</p>
+      <h2 id="import-title">{t("mapping.bulk.importTitle")}</h2>
+      <p className="hint">{t("mapping.bulk.importLead")}</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <div className={`field${error?.field ? " field-invalid" : ""}`}>
-          <label htmlFor={fileId}>{t("bulk.file")}</label>
+          <label htmlFor={fileId}>{t("mapping.bulk.file")}</label>
           <input
             id={fileId}
             type="file"
@@ -127,17 +127,17 @@ function ImportPanel({ storeId }: { storeId: string }) {
         {error && !error.field && <FormError message={error.message} />}
         <label className="check">
           <input type="checkbox" checked={allOrNothing} onChange={(e) => setAllOrNothing(e.target.checked)} />
-          {t("bulk.allOrNothing")}
+          {t("mapping.bulk.allOrNothing")}
         </label>
         <div className="actions">
           <button type="submit" className="button" disabled={running}>
-            {t("bulk.import")}
+            {t("mapping.bulk.import")}
           </button>
         </div>
       </form>
       {(sending || job) && (
         <div className="sync" data-testid="import">
-          <label htmlFor={`${fileId}-progress`}>{job && importFinished(job) ? (job.status === "failed" ? t("bulk.failedTitle") : t("bulk.finished")) : t("bulk.running")}</label>
+          <label htmlFor={`${fileId}-progress`}>{job && importFinished(job) ? (job.status === "failed" ? t("mapping.bulk.failedTitle") : t("mapping.bulk.finished")) : t("mapping.bulk.running")}</label>
           <progress id={`${fileId}-progress`} max={100} value={percent ?? undefined} aria-valuetext={progressText} />
           <p data-testid="import-progress" role="status">
             {progressText}
@@ -145,19 +145,19 @@ function ImportPanel({ storeId }: { storeId: string }) {
           {job && job.status === "done" && (
             <p className={job.refused ? "alert alert-warn" : "alert alert-ok"} data-testid="import-result">
               {job.all_or_nothing && job.refused > 0
-                ? t("bulk.resultNothing", { refused: number(job.refused) })
-                : t("bulk.result", { applied: number(job.applied), unchanged: number(job.unchanged), refused: number(job.refused) })}
+                ? t("mapping.bulk.resultNothing", { refused: number(job.refused) })
+                : t("mapping.bulk.result", { applied: number(job.applied), unchanged: number(job.unchanged), refused: number(job.refused) })}
             </p>
           )}
           {job?.status === "failed" && <p className="field-error">{job.failure}</p>}
           {job && job.errors.length > 0 && (
             <table className="import-report">
-              <caption>{t("bulk.report")}</caption>
+              <caption>{t("mapping.bulk.report")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("bulk.line")}</th>
-                  <th scope="col">{t("bulk.column")}</th>
-                  <th scope="col">{t("bulk.why")}</th>
+                  <th scope="col">{t("mapping.bulk.line")}</th>
+                  <th scope="col">{t("mapping.bulk.column")}</th>
+                  <th scope="col">{t("mapping.bulk.why")}</th>
                 </tr>
               </thead>
               <tbody>

@@ -86,9 +86,9 @@ function VariantFields(props: {
   const described = [`${id}-hint`, uidError ? `${id}-error` : "", product || lookup.state === "checking" ? `${id}-found` : ""].filter(Boolean).join(" ");
   const label = variantLabel(variant);
   return (
-    <fieldset className="panel variant-choice" aria-label={t("connect.variant", { name: label })}>
+    <fieldset className="panel variant-choice" aria-label={t("mapping.connect.variant", { name: label })}>
       <legend>
-        {t("connect.variant", { name: label })} {variant.sku && <span className="code">{variant.sku}</span>} <MappingStateBadge variant={variant} />
+        {t("mapping.connect.variant", { name: label })} {variant.sku && <span className="code">{variant.sku}</span>} <MappingStateBadge variant={variant} />
       </legend>
       {props.variantErrors.length > 0 && (
         <ul className="alert alert-error problems" data-variant-errors={variant.platform_variant_id}>
@@ -98,7 +98,7 @@ function VariantFields(props: {
         </ul>
       )}
       <div className={`field${uidError ? " field-invalid" : ""}`}>
-        <label htmlFor={id}>{t("connect.uid")}</label>
+        <label htmlFor={id}>{t("mapping.connect.uid")}</label>
         <input
           id={id}
           name="product_uid"
@@ -117,16 +117,16 @@ function VariantFields(props: {
           ))}
         </datalist>
         <p className="hint" id={`${id}-hint`}>
-          {t("connect.uidHint")}
+          {t("mapping.connect.uidHint")}
         </p>
         {lookup.state === "checking" && (
           <p className="hint" id={`${id}-found`} role="status">
-            {t("connect.uidChecking")}
+            {t("mapping.connect.uidChecking")}
           </p>
         )}
         {product && (
           <p className="hint found" id={`${id}-found`} data-catalog-title>
-            {t("connect.uidFound", { title: product.title })}
+            {t("mapping.connect.uidFound", { title: product.title })}
           </p>
         )}
         {uidError && (
@@ -140,19 +140,19 @@ function VariantFields(props: {
         return (
           <Field
             key={printFile}
-            label={t("connect.file", { printFile })}
+            label={t("mapping.connect.file", { printFile })}
             name={`print_file_${printFile}`}
             type="url"
             value={draft.files[printFile] ?? ""}
             onChange={(url) => props.onChange({ ...draft, files: { ...draft.files, [printFile]: url } })}
-            hint={t("connect.fileHint")}
+            hint={t("mapping.connect.fileHint")}
             error={errors.length ? errors.join(" ") : undefined}
           />
         );
       })}
-      <Field label={t("connect.options")} name="print_options" value={draft.options} optional onChange={(options) => props.onChange({ ...draft, options })} hint={t("connect.optionsHint")} error={props.optionsError} />
+      <Field label={t("mapping.connect.options")} name="print_options" value={draft.options} optional onChange={(options) => props.onChange({ ...draft, options })} hint={t("mapping.connect.optionsHint")} error={props.optionsError} />
       {variant.mapping && (
-        <ConfirmButton label={t("connect.unmap")} question={t("connect.unmapQuestion", { variant: label })} onConfirm={props.onUnmap} />
+        <ConfirmButton label={t("mapping.connect.unmap")} question={t("mapping.connect.unmapQuestion", { variant: label })} onConfirm={props.onUnmap} />
       )}
     </fieldset>
   );
@@ -163,9 +163,9 @@ function VariantMapping({ variant }: { variant: StoreVariant }) {
   const { t } = useApp();
   const label = variantLabel(variant);
   return (
-    <section className="panel" aria-label={t("connect.variant", { name: label })}>
+    <section className="panel" aria-label={t("mapping.connect.variant", { name: label })}>
       <h2>
-        {t("connect.variant", { name: label })} <MappingStateBadge variant={variant} />
+        {t("mapping.connect.variant", { name: label })} <MappingStateBadge variant={variant} />
       </h2>
       {variant.mapping && (
         <dl className="details">
@@ -176,7 +176,7 @@ function VariantMapping({ variant }: { variant: StoreVariant }) {
           ))}
           {Object.keys(variant.mapping.print_options).length > 0 && (
             <>
-              <dt>{t("connect.options")}</dt>
+              <dt>{t("mapping.connect.options")}</dt>
               <dd className="code">{Object.entries(variant.mapping.print_options).map(([k, v]) => `${k}=${v}`).join(" | ")}</dd>
             </>
           )}
@@ -190,7 +190,7 @@ function FileRow({ type, url }: { type: string; url: string }) {
   const { t } = useApp();
   return (
     <>
-      <dt>{t("connect.file", { printFile: type })}</dt>
+      <dt>{t("mapping.connect.file", { printFile: type })}</dt>
       <dd className="url">{url}</dd>
     </>
   );
@@ -251,13 +251,13 @@ export function ConnectProductPage() {
     if (body.variants.length === 0) {
       setProblem(null);
       setDone(null);
-      setMessage(t("connect.nothing"));
+      setMessage(t("mapping.connect.nothing"));
       return;
     }
     await act(async () => {
       const connected = await api.send<ConnectedProduct>("PUT", `/stores/${storeId}/products/${encodeURIComponent(productId)}/mapping`, body);
       setData((page) => (page ? { ...page, items: page.items.map((v) => connected.variants.find((c) => c.platform_variant_id === v.platform_variant_id) ?? v) } : page));
-    }, t("connect.done"));
+    }, t("mapping.connect.done"));
   }
 
   async function unmap(variantIds: string[] | null) {
@@ -265,33 +265,33 @@ export function ConnectProductPage() {
       const ids = variantIds ? variantIds.map((id) => `variant_id=${encodeURIComponent(id)}`).join("&") : "";
       await api.send<void>("DELETE", `/stores/${storeId}/products/${encodeURIComponent(productId)}/mapping${ids ? `?${ids}` : ""}`);
       reload();
-    }, t("connect.unmapped"));
+    }, t("mapping.connect.unmapped"));
   }
 
   if (!data) return <LoadError error={error} retry={reload} />;
   return (
     <>
       <p>
-        <Link to={back}>{t("connect.back")}</Link>
+        <Link to={back}>{t("mapping.connect.back")}</Link>
       </p>
       <PageTitle
         actions={
           canMap && variants.some((v) => v.mapping) ? (
-            <ConfirmButton danger label={t("connect.unmapAll")} question={t("connect.unmapAllQuestion", { product: title })} onConfirm={() => unmap(null)} />
+            <ConfirmButton danger label={t("mapping.connect.unmapAll")} question={t("mapping.connect.unmapAllQuestion", { product: title })} onConfirm={() => unmap(null)} />
           ) : undefined
         }
       >
-        {t("connect.title", { product: title })}
+        {t("mapping.connect.title", { product: title })}
       </PageTitle>
       {store.data && <p className="hint">{store.data.name}</p>}
-      {!canMap && <p className="alert alert-info">{t("connect.readOnly")}</p>}
+      {!canMap && <p className="alert alert-info">{t("mapping.connect.readOnly")}</p>}
       {done && <Notice>{done}</Notice>}
       <FormError message={message ?? undefined} />
       {!canMap ? (
         variants.map((variant) => <VariantMapping key={variant.platform_variant_id} variant={variant} />)
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
-          <p className="lead">{t("connect.lead")}</p>
+          <p className="lead">{t("mapping.connect.lead")}</p>
           {variants.map((variant) => {
             const vid = variant.platform_variant_id;
             const draft = drafts[vid];
@@ -306,18 +306,18 @@ export function ConnectProductPage() {
                 uidErrors={placed.uid[vid] ?? []}
                 fileErrors={(printFile) => placed.file[fileKey(vid, printFile)] ?? []}
                 variantErrors={placed.variant[vid] ?? []}
-                optionsError={badOptions === vid ? t("connect.optionsInvalid") : undefined}
+                optionsError={badOptions === vid ? t("mapping.connect.optionsInvalid") : undefined}
                 onUnmap={() => unmap([vid])}
               />
             );
           })}
           <div className="actions">
             <button type="submit" className="button" disabled={busy}>
-              {t("connect.submit")}
+              {t("mapping.connect.submit")}
             </button>
             {busy && (
               <p role="status" className="hint">
-                {t("connect.checking")}
+                {t("mapping.connect.checking")}
               </p>
             )}
           </div>
