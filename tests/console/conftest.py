@@ -95,7 +95,9 @@ def platform(launch, stack, console_dist, tmp_path, mapping_outbound_private) ->
         STOREFRONTS_TRUSTED_PROXIES='["127.0.0.2"]',
         BOOTSTRAP_OPERATOR_EMAIL=operator,
         BOOTSTRAP_OPERATOR_PASSWORD=OPERATOR_PASSWORD,
+        wait=False,
     )
+    access.wait_ready(timeout=240)
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
     # access made the topics; the others start side by side (one by one, six services outlast a
     # loaded machine's minute each), then each is waited for

@@ -78,11 +78,10 @@ export function draftOf(variant: StoreVariant): VariantDraft {
   };
 }
 
-/** The print files to ask for: the catalog product's (front, back, ...), else those already given. */
+/** The print files to ask for: the catalog product's (front, back, ...), else those already
+ * given (none until a catalog product is chosen). */
 export function printFilesOf(product: CatalogProduct | null | undefined, draft: VariantDraft): string[] {
-  if (product) return product.print_spec.print_files;
-  const given = Object.keys(draft.files);
-  return given.length ? given : ["default"];
+  return product ? product.print_spec.print_files : Object.keys(draft.files);
 }
 
 /** The body of PUT .../mapping: the variants given a UID (the others are left as they are);

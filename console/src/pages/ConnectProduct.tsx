@@ -135,6 +135,7 @@ function VariantFields(props: {
           </p>
         )}
       </div>
+      {printFilesOf(product, draft).length === 0 && <p className="hint">{t("mapping.connect.chooseFirst")}</p>}
       {printFilesOf(product, draft).map((printFile) => {
         const errors = props.fileErrors(printFile);
         return (
