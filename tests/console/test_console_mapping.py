@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from platform_simulators.server import serving
@@ -166,12 +167,14 @@ def _colour(row: dict[str, str]) -> str:
     return "black" if "Black" in row["options"] else "white"
 
 
-async def test_an_admin_connects_products_one_by_one_and_in_bulk(browser, platform, screens, woo_shop, designs):
+async def test_an_admin_connects_products_one_by_one_and_in_bulk(
+    browser, platform, screens, woo_shop, designs, databases
+):
     run = uuid.uuid4().hex[:8]
     shots = screens("mapping")
     shop, shop_url = woo_shop
     admin, headers, store_id, _ = await _woo_store(platform, browser, shop, shop_url, run)
-    await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
+    await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible(timeout=30_000)
 
     # the store page: Sync products, then its Products screen lists every variant unmapped
     await admin.get_by_role("navigation", name="Main").get_by_role("link", name="Stores").click()
@@ -253,6 +256,7 @@ async def test_an_admin_connects_products_one_by_one_and_in_bulk(browser, platfo
     await expect(table.get_by_role("row")).to_have_count(2)
     await expect(table.get_by_text(TEE.format(colour="black"))).to_be_visible()
     await admin.get_by_role("search").get_by_label("Mapping").select_option(label="All")
+    await expect(table.get_by_role("row")).to_have_count(1 + PRODUCTS * 2)
     await shots.check(admin, "products-one-mapped")
 
     # bulk: the export, downloaded
@@ -307,6 +311,17 @@ async def test_an_admin_connects_products_one_by_one_and_in_bulk(browser, platfo
     await admin.get_by_role("search").get_by_label("Mapping").select_option(label="Unmapped")
     await expect(admin.get_by_text("No variant matches these filters.")).to_be_visible()
 
+    # ... and order intake's read model holds every mapping (ProductMapped consumed)
+    async def mapped_for_order_intake():
+        connection = await asyncpg.connect(databases["order_intake"])
+        try:
+            count = await connection.fetchval("SELECT count(*) FROM intake_mappings WHERE store_id = $1", store_id)
+        finally:
+            await connection.close()
+        return count == PRODUCTS * 2
+
+    await eventually(mapped_for_order_intake, timeout=60, interval=0.5)
+
 
 async def _write(page, header: list[str], rows: list[dict[str, str]], name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "text/csv", "buffer": _csv(header, rows)}
@@ -340,7 +355,7 @@ async def test_in_french_a_private_address_is_refused_and_read_only_changes_noth
     await _products_listed(platform, headers, store_id, PRODUCTS * 2)
 
     # the admin, in French: a design file on a private address is refused next to its field
-    await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
+    await expect(admin.get_by_role("heading", name="Welcome, Ada")).to_be_visible(timeout=30_000)
     await admin.get_by_label("Language").select_option("fr")
     await admin.goto(f"{platform.url}/console/stores/{store_id}/products")
     await expect(admin.get_by_role("heading", name="Produits de Acme Woo")).to_be_visible()
@@ -370,7 +385,7 @@ async def test_in_french_a_private_address_is_refused_and_read_only_changes_noth
     link, _ = await _mail_link(platform.maildir, reader_email)
     reader = await (await browser.new_context(locale="fr-FR")).new_page()
     await _activate(reader, link, PASSWORD, submit="Activer mon compte")
-    await expect(reader.get_by_role("heading", name="Bienvenue, Rita")).to_be_visible()
+    await expect(reader.get_by_role("heading", name="Bienvenue, Rita")).to_be_visible(timeout=30_000)
     await reader.goto(f"{platform.url}/console/stores/{store_id}/products")
     await expect(reader.get_by_role("table").get_by_text("Non associée", exact=True)).to_have_count(PRODUCTS * 2)
     await expect(reader.get_by_role("link", name="Connecter le produit Poster 2")).to_have_count(0)

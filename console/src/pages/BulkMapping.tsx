@@ -40,7 +40,7 @@ export function BulkMappingPage() {
         <Link to={`/console/stores/${storeId}/products`}>{t("mapping.connect.back")}</Link>
       </p>
       <PageTitle>{t("mapping.bulk.title", { store: store.data?.name ?? "" })}</PageTitle>
-      <section className="panel" aria-labelledby="export-title">
+      <section className="panel mapping-panel" aria-labelledby="export-title">
         <h2 id="export-title">{t("mapping.bulk.exportTitle")}</h2>
         <p className="hint">{t("mapping.bulk.exportLead")}</p>
         <FormError message={error ?? undefined} />
@@ -104,7 +104,7 @@ function ImportPanel({ storeId }: { storeId: string }) {
   const percent = job ? importPercent(job) : null;
   const progressText = job ? (job.total_rows > 0 || importFinished(job) ? t("mapping.bulk.progress", { checked: number(job.checked_rows), total: number(job.total_rows) }) : t("mapping.bulk.counting")) : t("mapping.bulk.sending");
   return (
-    <section className="panel" aria-labelledby="import-title">
+    <section className="panel mapping-panel" aria-labelledby="import-title">
       <h2 id="import-title">{t("mapping.bulk.importTitle")}</h2>
       <p className="hint">{t("mapping.bulk.importLead")}</p>
       <form onSubmit={(e) => void submit(e)} noValidate>
