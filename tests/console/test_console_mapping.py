@@ -392,6 +392,8 @@ async def test_in_french_a_private_address_is_refused_and_read_only_changes_noth
     await shots.check(reader, "lecture-seule-produits")
     await reader.get_by_role("link", name="Voir l'association Poster 2").click()
     await expect(reader.get_by_text("Votre rôle permet de voir l'association, pas de la modifier.")).to_be_visible()
+    await expect(reader.get_by_role("heading", name="Poster 2", exact=True)).to_be_visible()
+    await expect(reader.get_by_text("Associée à aucun produit du catalogue")).to_have_count(2)
     await expect(reader.get_by_role("textbox")).to_have_count(0)
     assert await reader.get_by_role("button").all_inner_texts() == ["Se déconnecter"]
     await shots.check(reader, "lecture-seule-association")

@@ -168,6 +168,7 @@ function VariantMapping({ variant }: { variant: StoreVariant }) {
       <h2>
         {t("mapping.connect.variant", { name: label })} <MappingStateBadge variant={variant} />
       </h2>
+      {!variant.mapping && <p className="hint">{t("mapping.connect.notMapped")}</p>}
       {variant.mapping && (
         <dl className="details">
           <dt>{t("mapping.catalogProduct")}</dt>
@@ -282,7 +283,7 @@ export function ConnectProductPage() {
           ) : undefined
         }
       >
-        {t("mapping.connect.title", { product: title })}
+        {canMap ? t("mapping.connect.title", { product: title }) : title}
       </PageTitle>
       {store.data && <p className="hint">{store.data.name}</p>}
       {!canMap && <p className="alert alert-info">{t("mapping.connect.readOnly")}</p>}
