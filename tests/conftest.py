@@ -15,6 +15,7 @@ PACKAGES = {
     "access": "access",
     "notifier": "notifier",
     "connector": "connector",
+    "mapping": "mapping",
     "order_intake": "order_intake",
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
 const docs = resolve(process.argv[2] ?? "../docs/api");
-const services = { client: "client-service", access: "access-service", notifier: "notifier-service", connector: "connector-service", orders: "order-intake-service" };
+const services = { client: "client-service", access: "access-service", notifier: "notifier-service", connector: "connector-service", orders: "order-intake-service", mapping: "mapping-service" };
 for (const [name, service] of Object.entries(services)) {
   const input = resolve(docs, `${service}.openapi.json`);
   if (!existsSync(input)) throw new Error(`${input} is missing: run make docs`);

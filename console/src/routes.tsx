@@ -4,6 +4,8 @@ import type { MessageKey } from "./i18n/messages";
 import { AddClientPage } from "./pages/AddClient";
 import { ClientPage } from "./pages/ClientPage";
 import { ClientsPage } from "./pages/Clients";
+import { BulkMappingPage } from "./pages/BulkMapping";
+import { ConnectProductPage } from "./pages/ConnectProduct";
 import { ConnectStorePage } from "./pages/ConnectStore";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
@@ -11,6 +13,7 @@ import { OrderViewPage } from "./pages/OrderPage";
 import { OrdersPage } from "./pages/Orders";
 import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
 import { StoreSettingsPage } from "./pages/StorePage";
+import { StoreProductsPage } from "./pages/StoreProducts";
 import { StoresPage } from "./pages/Stores";
 import { TeamPage } from "./pages/Team";
 
@@ -35,6 +38,9 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "stores", element: <StoresPage />, roles: ["admin", "store_manager", "order_manager", "read_only"], nav: "nav.stores" },
   { path: "stores/connect", element: <ConnectStorePage />, roles: ["operator", "admin"] },
   { path: "stores/:storeId", element: <StoreSettingsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/products", element: <StoreProductsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/products/:productId", element: <ConnectProductPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/bulk", element: <BulkMappingPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "orders", element: <OrdersPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"], nav: "nav.orders" },
   { path: "orders/:orderId", element: <OrderViewPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },

@@ -1,5 +1,5 @@
 """The web console in Debian's Chromium (driven by Playwright's bundled driver, never a
-browser it downloads) against the real stack: client, access, connector, order intake and notifier as
+browser it downloads) against the real stack: client, access, connector, mapping, order intake and notifier as
 processes on Kafka, PostgreSQL and the SMTP catcher, behind the gateway's own nginx
 configuration (deploy/gateway.sh config) serving console/dist. The connector reaches shops on
 loopback over plain http (the WooCommerce simulator the stores journey serves)."""
@@ -10,6 +10,7 @@ import random
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -44,13 +45,13 @@ class Platform:
 
 
 def _free_base_port() -> int:
-    """A base port whose +1 (client), +2 (access), +3 (connector), +5 (order intake) and +6 (notifier) are free: the gateway's
+    """A base port whose +1 (client), +2 (access), +3 (connector), +4 (mapping), +5 (order intake) and +6 (notifier) are free: the gateway's
     layout. Below the ephemeral range, so no outgoing connection takes one meanwhile."""
     for _ in range(200):
         base = random.randrange(20000, 32000, 10)
         sockets = []
         try:
-            for offset in (1, 2, 3, 5, 6):
+            for offset in (1, 2, 3, 4, 5, 6):
                 s = socket.socket()
                 s.bind(("127.0.0.1", base + offset))
                 sockets.append(s)
@@ -73,7 +74,14 @@ def console_dist() -> Path:
 
 
 @pytest.fixture
-def platform(launch, stack, console_dist, tmp_path) -> Platform:
+def mapping_outbound_private() -> bool:
+    """Whether the mapping service may fetch design files from private addresses (the tests serve
+    them on loopback); a test parametrizes it False to see the production refusal."""
+    return True
+
+
+@pytest.fixture
+def platform(launch, stack, console_dist, tmp_path, mapping_outbound_private) -> Platform:
     if shutil.which("nginx") is None:
         pytest.skip("nginx is not installed")
     run = uuid.uuid4().hex[:8]
@@ -87,30 +95,54 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
         STOREFRONTS_TRUSTED_PROXIES='["127.0.0.2"]',
         BOOTSTRAP_OPERATOR_EMAIL=operator,
         BOOTSTRAP_OPERATOR_PASSWORD=OPERATOR_PASSWORD,
+        wait=False,
     )
+    access.wait_ready(timeout=240)
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
-    launch("client", port=base + 1, **jwks)
-    launch(
-        "connector",
-        port=base + 3,
-        PUBLIC_BASE_URL=url,  # shops deliver webhooks through the gateway
-        WOOCOMMERCE_REQUIRE_HTTPS="false",  # the simulator serves plain http on loopback
-        STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",
-        **jwks,
-    )
-    launch("order_intake", port=base + 5, CONSUMER_BATCH_TIMEOUT_MS="50", **jwks)
-    launch(
-        "notifier",
-        port=base + 6,
-        SMTP_HOST=stack.smtp_host,
-        SMTP_PORT=str(stack.smtp_port),
-        STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",  # postback receivers of the tests listen on 127.0.0.1
-        POSTBACK_RETRY_WAITS_SECONDS="[1]",  # a failing receiver's delivery is failed after two attempts
-        **jwks,
-    )
+    # access made the topics; the others start side by side (one by one, six services outlast a
+    # loaded machine's minute each), then each is waited for
+    starting = [
+        launch("client", wait=False, port=base + 1, **jwks),
+        launch(
+            "connector",
+            wait=False,
+            port=base + 3,
+            PUBLIC_BASE_URL=url,  # shops deliver webhooks through the gateway
+            WOOCOMMERCE_REQUIRE_HTTPS="false",  # the simulator serves plain http on loopback
+            STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",
+            **jwks,
+        ),
+        launch(
+            "mapping",
+            wait=False,
+            port=base + 4,
+            CONSUMER_BATCH_TIMEOUT_MS="50",
+            # design files of the tests are served on 127.0.0.1; a test takes False to see private addresses refused
+            STOREFRONTS_OUTBOUND_ALLOW_PRIVATE=str(mapping_outbound_private).lower(),
+            DESIGN_FILE_TIMEOUT_SECONDS="5",
+            **jwks,
+        ),
+        launch("order_intake", wait=False, port=base + 5, CONSUMER_BATCH_TIMEOUT_MS="50", **jwks),
+        launch(
+            "notifier",
+            wait=False,
+            port=base + 6,
+            SMTP_HOST=stack.smtp_host,
+            SMTP_PORT=str(stack.smtp_port),
+            STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",  # postback receivers of the tests listen on 127.0.0.1
+            POSTBACK_RETRY_WAITS_SECONDS="[1]",  # a failing receiver's delivery is failed after two attempts
+            **jwks,
+        ),
+    ]
+    for service in starting:
+        service.wait_ready(timeout=240)
 
-    directory = tmp_path / "gateway"
-    (directory / "tmp").mkdir(parents=True)
+    # outside pytest's 0700 tmp_path: nginx's workers (nobody, when it runs as root) buffer a large
+    # request body (a CSV upload) in GATEWAY_DIR/tmp, and answer 500 when they cannot
+    directory = Path(tempfile.mkdtemp(prefix="storefronts-gateway-"))
+    directory.chmod(0o755)
+    (directory / "tmp").mkdir(mode=0o777)
+    (directory / "tmp").chmod(0o777)
     env = {
         **os.environ,
         "GATEWAY_PORT": str(gateway_port),
@@ -139,6 +171,7 @@ def platform(launch, stack, console_dist, tmp_path) -> Platform:
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

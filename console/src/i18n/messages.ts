@@ -1,4 +1,7 @@
+import { mappingEn, mappingFr } from "./mapping-messages";
+
 export const en = {
+  ...mappingEn,
   "app.skip": "Skip to content",
   "app.loading": "Loading…",
   "app.language": "Language",
@@ -406,6 +409,7 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const fr: Record<MessageKey, string> = {
+  ...mappingFr,
   "app.skip": "Aller au contenu",
   "app.loading": "Chargement…",
   "app.language": "Langue",

@@ -64,6 +64,13 @@ export function StoreSettingsPage() {
           </>
         )}
       </dl>
+      {store.platform !== "manual" && (
+        <p>
+          <Link className="button secondary" to={`/console/stores/${storeId}/products`}>
+            {t("mapping.toProducts")}
+          </Link>
+        </p>
+      )}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
       {store.platform !== "manual" && active && <StoreHealth storeId={storeId} />}
     </>

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { CatalogProduct, StoreVariant } from "../api/mapping-types";
+import { byProduct, connectBody, draftOf, fileKey, importPercent, mayChangeMappings, parseOptions, placeRefusals, refusalsOf } from "./logic";
+
+function variant(product: string, id: string, extra: Partial<StoreVariant> = {}): StoreVariant {
+  return {
+    platform_product_id: product,
+    platform_variant_id: id,
+    product_title: `Poster ${product}`,
+    product_status: "publish",
+    variant_title: null,
+    sku: null,
+    options: { Size: "XS" },
+    removed: false,
+    mapping_state: "unmapped",
+    mapping: null,
+    ...extra,
+  };
+}
+
+const tee = { product_uid: "apparel_tee_xs_black", print_spec: { print_files: ["front", "back"] } } as unknown as CatalogProduct;
+
+describe("mapping rules", () => {
+  it("lets only operators, admins and store managers change mappings", () => {
+    expect(["operator", "admin", "store_manager", "order_manager", "read_only"].map((r) => mayChangeMappings(r as never))).toEqual([true, true, true, false, false]);
+  });
+
+  it("groups the variants by product in the API's order", () => {
+    const groups = byProduct([variant("1", "a"), variant("1", "b"), variant("2", "c")]);
+    expect(groups.map((g) => [g.productId, g.variants.map((v) => v.platform_variant_id)])).toEqual([
+      ["1", ["a", "b"]],
+      ["2", ["c"]],
+    ]);
+  });
+
+  it("reads print options written name=value|name=value, and refuses another shape", () => {
+    expect(parseOptions("finish=matte | paper=200gsm")).toEqual({ finish: "matte", paper: "200gsm" });
+    expect(parseOptions("")).toEqual({});
+    expect(parseOptions("matte")).toBeNull();
+  });
+
+  it("sends the variants given a UID, with the catalog product's print files that are filled", () => {
+    const drafts = {
+      a: { uid: " apparel_tee_xs_black ", files: { front: " http://x/f.png ", back: "" }, options: "finish=matte" },
+      b: { uid: "", files: {}, options: "" },
+    };
+    const { body, badOptions } = connectBody(drafts, { apparel_tee_xs_black: tee });
+    expect(badOptions).toBeNull();
+    expect(body.variants).toEqual([
+      { platform_variant_id: "a", product_uid: "apparel_tee_xs_black", print_files: [{ type: "front", url: "http://x/f.png" }], print_options: { finish: "matte" } },
+    ]);
+    expect(connectBody({ a: { ...drafts.a, options: "oops" } }, {}).badOptions).toBe("a");
+  });
+
+  it("starts a mapped variant's draft from its mapping", () => {
+    const mapped = variant("1", "a", {
+      mapping_state: "mapped",
+      mapping: { product_uid: "u", print_files: [{ type: "front", url: "http://x/f.png" }], print_options: { finish: "matte" } } as unknown as StoreVariant["mapping"],
+    });
+    expect(draftOf(mapped)).toEqual({ uid: "u", files: { front: "http://x/f.png" }, options: "finish=matte" });
+  });
+
+  it("places a refusal next to the UID, next to the design file it names, or at the variant", () => {
+    const refusals = refusalsOf({
+      title: "Mapping refused",
+      status: 422,
+      errors: [
+        { platform_variant_id: "a", field: "product_uid", code: "uid_unknown", detail: "no UID" },
+        { platform_variant_id: "a", field: "print_files", code: "design_file_format_unknown", url: "http://x/b.png", detail: "HTML" },
+        { platform_variant_id: "b", field: "platform_variant_id", code: "variant_unknown", detail: "gone" },
+        { location: ["body"], message: "not ours" },
+      ],
+    } as never);
+    const placed = placeRefusals(refusals, { a: { uid: "x", files: { front: "http://x/f.png", back: "http://x/b.png" }, options: "" } });
+    expect(placed.uid).toEqual({ a: ["no UID"] });
+    expect(placed.file).toEqual({ [fileKey("a", "back")]: ["HTML"] });
+    expect(placed.variant).toEqual({ b: ["gone"] });
+  });
+
+  it("tells an import's progress from its checked rows", () => {
+    const job = { status: "checking", total_rows: 200, checked_rows: 50 } as never;
+    expect(importPercent(job)).toBe(25);
+    expect(importPercent({ status: "checking", total_rows: 0, checked_rows: 0 } as never)).toBeNull();
+    expect(importPercent({ status: "done", total_rows: 3, checked_rows: 1 } as never)).toBe(100);
+  });
+});
+
+describe("mapping messages", () => {
+  it("are not overridden by another screen's key of the same name", async () => {
+    const { en, fr } = await import("../i18n/messages");
+    const { mappingEn, mappingFr } = await import("../i18n/mapping-messages");
+    for (const [key, text] of Object.entries(mappingEn)) expect(en[key as keyof typeof en]).toBe(text);
+    for (const [key, text] of Object.entries(mappingFr)) expect(fr[key as keyof typeof fr]).toBe(text);
+  });
+});
