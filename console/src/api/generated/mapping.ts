@@ -372,7 +372,7 @@ export interface paths {
         };
         /**
          * Get Publish Request
-         * @description Where a publish request stands: requested, then published (with the shop's product id).
+         * @description Where a publish request stands: requested, then published (with the shop's product id) or failed (with why).
          */
         get: operations["get_publish_request_stores__store_id__publish_requests__publish_request_id__get"];
         put?: never;
@@ -753,6 +753,18 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /** Failed At */
+            failed_at?: string | null;
+            /**
+             * Failure Detail
+             * @description What the shop said, in words
+             */
+            failure_detail?: string | null;
+            /**
+             * Failure Reason
+             * @description Why the shop did not create it (failed): platform_refused, store_disconnected, ...
+             */
+            failure_reason?: string | null;
             /** Platform Product Id */
             platform_product_id: string | null;
             /** Product Url */
@@ -765,7 +777,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "requested" | "published";
+            status: "requested" | "published" | "failed";
             /** Store Id */
             store_id: string;
             /** Title */
