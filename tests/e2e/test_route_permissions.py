@@ -83,6 +83,7 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", "/stores/etsy/connect"): {"operator", "admin"},  # a store manager only reconnects (store_id)
         ("GET", "/stores/etsy/callback"): PUBLIC_ROUTE,  # the single-use state is the credential
         ("POST", "/stores/{store_id}/orders/poll"): {"operator", "admin", "store_manager"},
+        ("POST", "/stores/{store_id}/reconcile"): {"operator", "admin", "store_manager"},
     },
     "mapping": {
         ("GET", "/catalog/products"): ANY,

@@ -11,6 +11,7 @@ from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
+from connector.entrypoints.reconciling import Reconciling
 from connector.handlers.credentials import Connections
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
@@ -41,6 +42,12 @@ class ConnectorRuntime(Runtime):
             every_seconds=settings.order_poll_seconds,
             overlap_seconds=settings.order_poll_overlap_seconds,
         )
+        self.reconciling = Reconciling(
+            self.connections,
+            every_seconds=settings.reconcile_seconds,
+            lookback_seconds=settings.reconcile_lookback_seconds,
+            poll_overlap_seconds=settings.order_poll_overlap_seconds,
+        )
 
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
@@ -65,11 +72,14 @@ class ConnectorRuntime(Runtime):
             self.connector_housekeeping.start()
         if self.connector_settings.order_poll_seconds > 0:
             self.order_polling.start()
+        if self.connector_settings.reconcile_seconds > 0:
+            self.reconciling.start()
 
     async def stop(self) -> None:
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()
+        await self.reconciling.stop()
         await super().stop()
 
 

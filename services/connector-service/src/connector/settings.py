@@ -76,6 +76,17 @@ class ConnectorSettings(ServiceSettings):
         "orders already taken are recognised by their id. Keep it under webhook_retention_days",
     )
 
+    reconcile_seconds: float = Field(
+        default=900,
+        description="How often every connected Shopify, WooCommerce and Etsy store's recent orders are fetched "
+        "again to recover orders whose webhooks were missed; 0: never (on demand only)",
+    )
+    reconcile_lookback_seconds: int = Field(
+        default=259_200,
+        description="How far back a reconciliation looks (longer than the platforms retry their webhooks; "
+        "never before the store was connected). Orders already taken are recognised by their id",
+    )
+
     @model_validator(mode="after")
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:

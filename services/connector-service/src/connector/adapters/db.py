@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
+from connector.adapters.reconciliations import ReconciliationRow, SqlReconciliations
 from connector.adapters.tables import (
     OAuthStateRow,
     StoreRow,
@@ -30,7 +31,16 @@ from service_runtime.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Migrations(
     Path(__file__).parents[1] / "migrations",
-    tables=(StoreRow, OAuthStateRow, WebhookDeliveryRow, SyncJobRow, SyncedProductRow, *INTAKE_TABLES, OrderPollRow),
+    tables=(
+        StoreRow,
+        OAuthStateRow,
+        WebhookDeliveryRow,
+        SyncJobRow,
+        SyncedProductRow,
+        *INTAKE_TABLES,
+        OrderPollRow,
+        ReconciliationRow,
+    ),
 )
 
 
@@ -467,3 +477,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.sync_jobs = SqlSyncJobs(session)
         self.synced_products = SqlSyncedProducts(session)
         self.order_polls = SqlOrderPolls(session)
+        self.reconciliations = SqlReconciliations(session)

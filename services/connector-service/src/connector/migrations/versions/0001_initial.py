@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 07:22:25.147846
+Create Date: 2026-11-30 09:51:19.952829
 """
 
 from collections.abc import Sequence
@@ -87,6 +87,16 @@ def upgrade() -> None:
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('store_id', 'platform_order_id')
+    )
+    op.create_table('reconciliations',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('last_run_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('seen', sa.Integer(), nullable=False),
+    sa.Column('recovered', sa.Integer(), nullable=False),
+    sa.Column('total_recovered', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('error_detail', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
     )
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -197,6 +207,7 @@ def downgrade() -> None:
 
     op.drop_table('stores')
     op.drop_table('revoked_access')
+    op.drop_table('reconciliations')
     op.drop_table('received_orders')
     op.drop_table('pressero_integrations')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
