@@ -61,7 +61,7 @@ async def test_dropped_shopify_webhooks_are_recovered_once_and_a_second_run_reco
     connector, simulator, token_mint
 ):
     http, settings = connector
-    sim_url, sim = simulator
+    sim_url, _ = simulator
     admin = token_mint.headers("admin", client_id=CLIENT)
     store, location = await _install(http, admin, SHOP)
     assert (await http.get(_path(location))).status_code == 200
@@ -143,3 +143,41 @@ async def test_only_the_stores_managers_may_reconcile_it(connector, simulator, t
     assert manual.status_code == 201, manual.text
     refused = await http.post(f"/stores/{manual.json()['id']}/reconcile", headers=admin)
     assert refused.status_code == 422 and refused.json()["code"] == "reconcile_not_supported"
+
+
+async def test_dropped_woocommerce_webhooks_are_recovered_once(service_settings, token_mint):
+    port = free_port()
+    settings = service_settings(
+        ConnectorSettings,
+        public_base_url=f"http://127.0.0.1:{port}",
+        outbound_allow_private=True,
+        woocommerce_require_https=False,
+        reconcile_seconds=0,
+    )
+    shop = WooShop(name="Lost Woo")
+    shop.add_catalog(2)
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    async with serving(create_woo(shop)) as shop_url, serving(create_app(settings), port=port) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            key = shop.add_key()
+            connected = await http.post(
+                "/stores/woocommerce",
+                json={"shop_url": shop_url, "consumer_key": key.consumer_key, "consumer_secret": key.consumer_secret},
+                headers=admin,
+            )
+            assert connected.status_code == 201, connected.text
+            store_id = connected.json()["id"]
+            await shop.settled()
+            taken = await shop.place_order()
+            assert shop.deliveries[-1].status_code == 200
+            shop.drop_deliveries = -1
+            lost = [await shop.place_order() for _ in range(2)]
+            assert all(d.dropped for d in shop.deliveries[-2:])
+
+            first = (await http.post(f"/stores/{store_id}/reconcile", headers=admin)).json()
+            assert (first["seen"], first["recovered"]) == (3, 2)
+            second = (await http.post(f"/stores/{store_id}/reconcile", headers=admin)).json()
+            assert (second["seen"], second["recovered"]) == (3, 0)
+
+    orders = await _orders(settings, expected=3)
+    assert sorted(o.platform_order_id for o in orders) == sorted(str(o["id"]) for o in [taken, *lost])

@@ -8,6 +8,8 @@ an order already taken, by a webhook or an earlier run, is never announced again
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+CONNECTION_MARGIN_SECONDS = 60
+
 
 @dataclass(frozen=True)
 class Reconciliation:
@@ -24,8 +26,9 @@ class Reconciliation:
 
 def reconcile_since(*, now: datetime, connected_at: datetime, lookback_seconds: int) -> datetime:
     """A run looks back ``lookback_seconds`` (longer than the platforms retry their webhooks),
-    never before the store was connected: orders older than the store are not ours to take."""
-    return max(connected_at, now - timedelta(seconds=lookback_seconds))
+    never (but for a minute's margin: platforms compare times to the second) before the store was
+    connected: orders older than the store are not ours to take."""
+    return max(connected_at - timedelta(seconds=CONNECTION_MARGIN_SECONDS), now - timedelta(seconds=lookback_seconds))
 
 
 def ran(previous: Reconciliation | None, store_id: str, *, at: datetime, seen: int, recovered: int) -> Reconciliation:
