@@ -26,6 +26,7 @@ from storefront_events.stores import (
     ProductPublished,
     StoreConnected,
     StoreDisconnected,
+    StoreNeedsAttention,
     StoreProductsSynced,
 )
 
@@ -72,7 +73,10 @@ ACCESS_V1 = Topic(
     key_fallback="user_id",
 )
 STORES_V1 = Topic(
-    "stores.v1", ("store_id",), 6, (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished)
+    "stores.v1",
+    ("store_id",),
+    6,
+    (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished, StoreNeedsAttention),
 )
 SHOP_ORDERS_V1 = Topic("shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore))
 MAPPINGS_V1 = Topic(

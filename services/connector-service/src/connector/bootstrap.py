@@ -9,10 +9,12 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.entrypoints.connection_checking import ConnectionChecking
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
 from connector.entrypoints.reconciling import Reconciling
 from connector.handlers.credentials import Connections
+from connector.handlers.install import Addresses
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
 from service_runtime.runtime import Runtime
@@ -48,6 +50,11 @@ class ConnectorRuntime(Runtime):
             lookback_seconds=settings.reconcile_lookback_seconds,
             poll_overlap_seconds=settings.order_poll_overlap_seconds,
         )
+        self.connection_checking = ConnectionChecking(
+            self.connections,
+            every_seconds=settings.connection_check_seconds,
+            addresses=Addresses(settings.public_base_url),
+        )
 
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
@@ -74,12 +81,15 @@ class ConnectorRuntime(Runtime):
             self.order_polling.start()
         if self.connector_settings.reconcile_seconds > 0:
             self.reconciling.start()
+        if self.connector_settings.connection_check_seconds > 0:
+            self.connection_checking.start()
 
     async def stop(self) -> None:
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()
         await self.reconciling.stop()
+        await self.connection_checking.stop()
         await super().stop()
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from connector.domain.connection_checks import ConnectionCheck
 from connector.domain.order_polls import OrderPoll
 from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Platform, Store
@@ -209,6 +210,13 @@ class Reconciliations(Protocol):
     async def put(self, reconciliation: Reconciliation) -> None: ...
 
 
+class ConnectionChecks(Protocol):
+    """The last connection check of each store (and whether its admin was told)."""
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> ConnectionCheck | None: ...
+    async def put(self, check: ConnectionCheck) -> None: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def stores(self) -> StoreRepository: ...
@@ -233,6 +241,9 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def reconciliations(self) -> Reconciliations: ...
+
+    @property
+    def connection_checks(self) -> ConnectionChecks: ...
 
 
 # --------------------------------------------------------------------------- platforms

@@ -87,6 +87,13 @@ class ConnectorSettings(ServiceSettings):
         "never before the store was connected). Orders already taken are recognised by their id",
     )
 
+    connection_check_seconds: float = Field(
+        default=3600,
+        description="How often every connected store's credentials and webhook subscriptions are checked with its "
+        "platform (missing webhooks registered again; a store we cannot repair needs attention, its admin is "
+        "emailed once); 0: never",
+    )
+
     @model_validator(mode="after")
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.connection_checks import ConnectionCheckRow, SqlConnectionChecks
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
@@ -40,6 +41,7 @@ MIGRATIONS = Migrations(
         *INTAKE_TABLES,
         OrderPollRow,
         ReconciliationRow,
+        ConnectionCheckRow,
     ),
 )
 
@@ -478,3 +480,4 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.synced_products = SqlSyncedProducts(session)
         self.order_polls = SqlOrderPolls(session)
         self.reconciliations = SqlReconciliations(session)
+        self.connection_checks = SqlConnectionChecks(session)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 09:51:19.952829
+Create Date: 2026-11-30 09:56:19.278313
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('connection_checks',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('repaired', sa.Text(), server_default='', nullable=False),
+    sa.Column('notified_version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
     )
     op.create_table('connector_clients',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -219,5 +227,6 @@ def downgrade() -> None:
     op.drop_table('order_polls')
     op.drop_table('oauth_states')
     op.drop_table('connector_clients')
+    op.drop_table('connection_checks')
     op.drop_table('applied_events')
     # ### end Alembic commands ###
