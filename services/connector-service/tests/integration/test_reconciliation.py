@@ -7,6 +7,8 @@ import uuid
 
 import httpx
 import pytest
+from platform_simulators.etsy import EtsyConfig
+from platform_simulators.etsy import create_app as create_etsy
 from platform_simulators.server import free_port, serving
 from platform_simulators.shopify import SimulatorConfig
 from platform_simulators.shopify import create_app as create_simulator
@@ -18,6 +20,8 @@ from connector.settings import ConnectorSettings
 from service_runtime.testing.helpers import read_topic
 from storefront_events import SHOP_ORDERS_V1, OrderReceived
 
+from .test_etsy import connect as etsy_connect
+from .test_etsy import serve as etsy_serve
 from .test_shopify_install import _install, _path
 
 CLIENT = str(uuid.uuid4())
@@ -181,3 +185,32 @@ async def test_dropped_woocommerce_webhooks_are_recovered_once(service_settings,
 
     orders = await _orders(settings, expected=3)
     assert sorted(o.platform_order_id for o in orders) == sorted(str(o["id"]) for o in [taken, *lost])
+
+
+async def test_an_etsy_store_is_reconciled_by_its_poll_and_takes_no_receipt_twice(service_settings, token_mint):
+    app = create_etsy(EtsyConfig(listings=3, inactive_listings=0, per_second=4))
+    async with serving(app) as etsy_url:
+        sim = app.state.simulator
+        port = free_port()
+        settings = service_settings(
+            ConnectorSettings,
+            port=port,
+            public_base_url=f"http://127.0.0.1:{port}",
+            etsy_base_url=etsy_url,
+            outbound_allow_private=True,
+            order_poll_seconds=0,
+            reconcile_seconds=0,
+        )
+        admin = token_mint.headers("admin", client_id=CLIENT)
+        shop_id = sim.sellers[5_551_001].shop_id
+        async with etsy_serve(settings) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+            store = await etsy_connect(http, admin)
+            polled = [sim.place_order(shop_id), sim.place_order(shop_id)]
+            assert (await http.post(f"/stores/{store['id']}/orders/poll", headers=admin)).json()["taken"] == 2
+            missed = sim.place_order(shop_id)
+            first = (await http.post(f"/stores/{store['id']}/reconcile", headers=admin)).json()
+            assert (first["seen"], first["recovered"]) == (3, 1)
+            again = (await http.post(f"/stores/{store['id']}/reconcile", headers=admin)).json()
+            assert (again["seen"], again["recovered"]) == (3, 0)
+    orders = await _orders(settings, expected=3)
+    assert sorted(o.platform_order_id for o in orders) == sorted(str(r["receipt_id"]) for r in [*polled, missed])
