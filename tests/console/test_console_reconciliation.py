@@ -58,7 +58,7 @@ async def test_an_admin_recovers_missed_orders_and_sees_why_a_store_needs_attent
 
     missed = admin.get_by_test_id("reconciliation")
     await expect(missed.get_by_role("heading", name="Missed orders")).to_be_visible(timeout=30_000)
-    await expect(missed.get_by_text("Never")).to_be_visible()
+    await expect(missed.get_by_text("Never", exact=True)).to_be_visible()
     await missed.get_by_role("button", name="Reconcile now").click()
     await expect(admin.get_by_test_id("reconcile-recovered")).to_have_text("2 of 2 orders", timeout=30_000)
     await expect(missed.get_by_text("None", exact=True)).to_be_visible()
