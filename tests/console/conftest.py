@@ -110,6 +110,7 @@ def platform(launch, stack, console_dist, tmp_path, mapping_outbound_private) ->
             PUBLIC_BASE_URL=url,  # shops deliver webhooks through the gateway
             WOOCOMMERCE_REQUIRE_HTTPS="false",  # the simulator serves plain http on loopback
             STOREFRONTS_OUTBOUND_ALLOW_PRIVATE="true",
+            CONNECTION_CHECK_SECONDS="2",  # a broken connection shows on the store page within the test
             **jwks,
         ),
         launch(

@@ -84,6 +84,7 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("GET", "/stores/etsy/callback"): PUBLIC_ROUTE,  # the single-use state is the credential
         ("POST", "/stores/{store_id}/orders/poll"): {"operator", "admin", "store_manager"},
         ("GET", "/stores/{store_id}/orders/{platform_order_id}/tracking"): ANY,
+        ("POST", "/stores/{store_id}/reconcile"): {"operator", "admin", "store_manager"},
     },
     "mapping": {
         ("GET", "/catalog/products"): ANY,

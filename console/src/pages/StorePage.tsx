@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import type { Health, Store, Sync } from "../api/types";
 import { useApp } from "../app";
 import { followSync, syncFinished, syncPercent } from "../stores/logic";
+import { AttentionBanner, RECONCILED_PLATFORMS, ReconciliationStatus } from "../stores/Reconciliation";
 import { ConfirmButton, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { platformName, StoreStatusBadge } from "./Stores";
 
@@ -40,6 +41,7 @@ export function StoreSettingsPage() {
       {(location.state as { connected?: boolean } | null)?.connected && <Notice>{t("store.connected")}</Notice>}
       <FormError message={form.errors[""] ?? Object.values(form.errors)[0]} />
       {store.status === "disconnected" && <p className="alert alert-warn">{t("store.disconnected")}</p>}
+      <AttentionBanner store={store} canRepair={can.manageStores} />
       <dl className="panel details">
         <dt>{t("stores.platform")}</dt>
         <dd>{platformName(t, store.platform)}</dd>
@@ -72,7 +74,7 @@ export function StoreSettingsPage() {
         </p>
       )}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
-      {store.platform !== "manual" && active && <StoreHealth storeId={storeId} />}
+      {store.platform !== "manual" && active && <StoreHealth storeId={storeId} platform={store.platform} canReconcile={can.manageStores} />}
     </>
   );
 }
@@ -148,7 +150,7 @@ function ProductSync({ storeId, canSync }: { storeId: string; canSync: boolean }
   );
 }
 
-function StoreHealth({ storeId }: { storeId: string }) {
+function StoreHealth({ storeId, platform, canReconcile }: { storeId: string; platform: string; canReconcile: boolean }) {
   const { api, t, date } = useApp();
   const { data: health, error, reload } = useLoad(() => api.get<Health>(`/stores/${storeId}/health`), [storeId]);
   const yesNo = (value: boolean | null) => (value === null ? t("health.unknown") : value ? t("health.ok") : t("health.bad"));
@@ -195,6 +197,7 @@ function StoreHealth({ storeId }: { storeId: string }) {
           <button type="button" className="button secondary" onClick={reload}>
             {t("health.again")}
           </button>
+          {RECONCILED_PLATFORMS.includes(platform) && <ReconciliationStatus storeId={storeId} health={health} canReconcile={canReconcile} onReconciled={reload} />}
         </>
       )}
     </section>

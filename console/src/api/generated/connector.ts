@@ -323,6 +323,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stores/{store_id}/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile
+         * @description Fetch the store's recent orders from its platform now (Shopify, WooCommerce, Etsy).
+         */
+        post: operations["reconcile_stores__store_id__reconcile_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stores/{store_id}/syncs": {
         parameters: {
             query?: never;
@@ -472,6 +492,8 @@ export interface components {
              * @description What needs doing, in words a client understands
              */
             problems: components["schemas"]["ProblemPublic"][];
+            /** @description The last run recovering orders whose webhooks were missed (null: never ran) */
+            reconciliation?: components["schemas"]["ReconciliationSummary"] | null;
             /** Status */
             status: string;
             /** Store Id */
@@ -722,6 +744,49 @@ export interface components {
              * @description In the reader's language (Accept-Language: en, fr)
              */
             message: string;
+        };
+        /** Reconciled */
+        Reconciled: {
+            /**
+             * Ran At
+             * Format: date-time
+             */
+            ran_at: string;
+            /**
+             * Recovered
+             * @description Orders new to us (their webhooks were missed): each became OrderReceived once
+             */
+            recovered: number;
+            /**
+             * Seen
+             * @description Orders the platform listed for the period looked at
+             */
+            seen: number;
+        };
+        /** ReconciliationSummary */
+        ReconciliationSummary: {
+            /** @description Why the last run failed, in the reader's language */
+            error: components["schemas"]["ProblemPublic"] | null;
+            /**
+             * Last Run At
+             * @description When the store's recent orders were last fetched again
+             */
+            last_run_at: string | null;
+            /**
+             * Recovered
+             * @description Orders the webhooks had missed, recovered at the last run
+             */
+            recovered: number;
+            /**
+             * Seen
+             * @description Orders the platform listed at the last run
+             */
+            seen: number;
+            /**
+             * Total Recovered
+             * @description Orders recovered since the store was first reconciled
+             */
+            total_recovered: number;
         };
         /**
          * ShopifyInstall
@@ -1927,6 +1992,91 @@ export interface operations {
             };
             /** @description A field is missing, of the wrong type or beyond its limits (`errors` lists each) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcile_stores__store_id__reconcile_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciled"];
+                };
+            };
+            /** @description No bearer token, or it is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role or client may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, of the wrong type or beyond its limits (`errors` lists each) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency does not answer: retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -75,6 +75,13 @@ _SAMPLES: list[Event] = [
     ),
     stores.StoreConnected(**_SHOP, name="Acme Shopify", shop_url="acme.myshopify.com", currency="EUR"),
     stores.StoreDisconnected(**_SHOP, reason="revoked_on_platform"),
+    stores.StoreNeedsAttention(
+        **_SHOP,
+        name="Acme Shopify",
+        reason="platform_auth_failed",
+        explanation="The shop no longer accepts our connection (the app was removed or its access expired). "
+        "Reconnect the store.",
+    ),
     stores.StoreProductsSynced(**_SHOP, sync_id="sync-7", products=[_PRODUCT]),
     stores.ProductPublished(**_SHOP, publish_request_id="pub-4", product=_PRODUCT),
     stores.ProductPublishFailed(

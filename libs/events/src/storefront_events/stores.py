@@ -63,6 +63,24 @@ class StoreDisconnected(Event):
     reason: str = Field(description="Why: by_client, revoked_on_platform, client_archived, ...")
 
 
+class StoreNeedsAttention(Event):
+    """Emitted by connector-service when a store's connection broke and the connector could not
+    repair it (token revoked or expired, app removed on the platform): orders stop until the
+    client reconnects it. Once per break (the store moving into this state), never repeated while
+    it stays there."""
+
+    event_type: Literal["store.needs_attention"] = "store.needs_attention"
+    schema_version: Literal[1] = 1
+    store_id: str
+    client_id: str
+    platform: Platform
+    name: str = Field(description="Display name of the store")
+    reason: str = Field(description="Message key of the cause: platform_auth_failed, reconnect_needed, ...")
+    explanation: str = Field(
+        description="What happened and how to repair it, in English words a client understands (for the email)"
+    )
+
+
 class StoreProductsSynced(Event):
     """Emitted by connector-service after a product sync with the shop; large catalogs are split
     into several batches of one sync (`batch` of `batches`)."""

@@ -27,6 +27,7 @@ from storefront_events.stores import (
     ProductPublishFailed,
     StoreConnected,
     StoreDisconnected,
+    StoreNeedsAttention,
     StoreProductsSynced,
 )
 
@@ -76,7 +77,14 @@ STORES_V1 = Topic(
     "stores.v1",
     ("store_id",),
     6,
-    (StoreConnected, StoreDisconnected, StoreProductsSynced, ProductPublished, ProductPublishFailed),
+    (
+        StoreConnected,
+        StoreDisconnected,
+        StoreProductsSynced,
+        ProductPublished,
+        ProductPublishFailed,
+        StoreNeedsAttention,
+    ),
 )
 SHOP_ORDERS_V1 = Topic("shop-orders.v1", ("store_id", "platform_order_id"), 12, (OrderReceived, OrderCancelledInStore))
 MAPPINGS_V1 = Topic(

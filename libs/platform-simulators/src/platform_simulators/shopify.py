@@ -21,10 +21,15 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
 - webhooks: orders/create (a placed order), products/update, app/uninstalled, delivered to each
   subscription's ``uri`` signed with the app's secret (``X-Shopify-Hmac-Sha256``, base64), with
   ``X-Shopify-Webhook-Id`` (one per delivery, kept on redelivery), retried a few times on failure;
+- ``GET /shops/{shop}/admin/api/{version}/orders.json`` — the REST orders list (``status``,
+  ``created_at_min``, ``updated_at_min``, ``limit`` up to 250), newest first, cursor pagination
+  through a ``Link: <...page_info=...>; rel="next"`` header, as Shopify's REST Admin API;
 - ``/simulator/...`` — the test and demo controls: place an order, redeliver, uninstall the
   app, revoke tokens, inject failures (every call, or those about one order), change, delete or
   look at a product (or those of a handle), refuse the next products created (``productSet`` user
-  errors), look at the deliveries and at an order's fulfillments.
+  errors), look at the deliveries and at an order's fulfillments, drop webhooks on purpose
+  (``POST /simulator/shops/{shop}/webhooks/drop``: recorded, never sent) and delete a
+  subscription (as Shopify does after failing deliveries for hours).
 
 ``python -m platform_simulators.shopify --port 8090`` runs it (``make up`` does, with a demo shop).
 """
@@ -172,6 +177,7 @@ class Delivery:
     uri: str
     body: bytes
     attempts: list[int] = field(default_factory=list)  # HTTP status per attempt (0: no answer)
+    dropped: bool = False  # dropped on purpose by the test switch: never sent
 
     @property
     def delivered(self) -> bool:
@@ -202,6 +208,7 @@ class Shop:
     requests: int = 0
     throttled: int = 0
     order_number: int = 1000
+    drop_webhooks: int = 0  # the next N deliveries are dropped on purpose (-1: every one until switched off)
 
 
 class ShopifySimulator:
@@ -290,7 +297,7 @@ class ShopifySimulator:
         if errors:
             return {"webhookSubscriptionCreate": {"webhookSubscription": None, "userErrors": errors}}
         subscription = {
-            "id": f"gid://shopify/WebhookSubscription/{len(shop.subscriptions) + 1}",
+            "id": f"gid://shopify/WebhookSubscription/{uuid.uuid4().int >> 80}",
             "topic": topic,
             "uri": uri,
         }
@@ -511,8 +518,12 @@ class ShopifySimulator:
                 webhook_id=str(uuid.uuid4()), topic=TOPIC_HEADERS[topic_enum], uri=subscription["uri"], body=body
             )
             shop.deliveries.append(delivery)
-            await self.send(shop, delivery)
             deliveries.append(delivery)
+            if shop.drop_webhooks:
+                delivery.dropped = True
+                shop.drop_webhooks -= 1 if shop.drop_webhooks > 0 else 0
+                continue
+            await self.send(shop, delivery)
         return deliveries
 
     async def send(self, shop: Shop, delivery: Delivery) -> None:
@@ -766,7 +777,75 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         target.available -= cost
         return {"data": data, "extensions": sim._cost_extension(target, cost, cost)}
 
+    # ------------------------------------------------------------------ Admin REST
+
+    @app.get("/shops/{shop}/admin/api/{version}/orders.json")
+    async def list_orders(shop: str, version: str, request: Request) -> Any:
+        target = sim.shop(shop)
+        target.requests += 1
+        if target.fail_next:
+            return JSONResponse({"errors": "Internal error"}, status_code=target.fail_next.pop(0))
+        if request.headers.get("x-shopify-access-token") not in target.tokens:
+            return JSONResponse(
+                {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"},
+                status_code=401,
+            )
+        query = request.query_params
+        limit = min(max(int(query.get("limit") or 50), 1), 250)
+        if page_info := query.get("page_info"):
+            try:
+                state = json.loads(base64.urlsafe_b64decode(page_info.encode()).decode())
+            except ValueError:
+                return JSONResponse({"errors": {"page_info": ["Invalid value."]}}, status_code=400)
+        else:
+            state = {
+                "status": query.get("status") or "open",
+                "created_at_min": query.get("created_at_min"),
+                "updated_at_min": query.get("updated_at_min"),
+                "before_id": None,
+            }
+        listed = sorted(target.orders, key=lambda o: o["id"], reverse=True)
+        if state["status"] == "open":
+            listed = [o for o in listed if not o.get("cancelled_at")]
+        elif state["status"] == "cancelled":
+            listed = [o for o in listed if o.get("cancelled_at")]
+        for name, key in (("created_at_min", "created_at"), ("updated_at_min", "updated_at")):
+            if state.get(name):
+                bound = datetime.fromisoformat(str(state[name]).replace("Z", "+00:00"))
+                listed = [o for o in listed if datetime.fromisoformat(o[key]) >= bound]
+        if state.get("before_id"):
+            listed = [o for o in listed if o["id"] < state["before_id"]]
+        page = listed[:limit]
+        headers = {}
+        if len(listed) > limit:
+            following = base64.urlsafe_b64encode(json.dumps(state | {"before_id": page[-1]["id"]}).encode()).decode()
+            address = str(request.url.replace(query=urlencode({"limit": limit, "page_info": following})))
+            headers["Link"] = f'<{address}>; rel="next"'
+        return JSONResponse({"orders": page}, headers=headers)
+
     # ------------------------------------------------------------------ controls
+
+    @app.post("/simulator/shops/{shop}/webhooks/drop")
+    async def drop_webhooks(shop: str, request: Request) -> Any:
+        """Drops webhooks on purpose: ``{"count": N}`` the next N deliveries, ``{"all": true}``
+        every one until ``{"all": false}``. A dropped delivery is recorded, never sent."""
+        target = sim.shop(shop)
+        options = await request.json()
+        if "all" in options:
+            target.drop_webhooks = -1 if options["all"] else 0
+        else:
+            target.drop_webhooks = int(options.get("count", 1))
+        return {"drop_webhooks": target.drop_webhooks}
+
+    @app.delete("/simulator/shops/{shop}/subscriptions")
+    async def delete_subscriptions(shop: str, topic: str | None = None) -> Any:
+        """Deletes the subscriptions of ``topic`` (a GraphQL enum, e.g. ORDERS_CREATE; none: all),
+        as Shopify does after a subscription's deliveries failed for hours."""
+        target = sim.shop(shop)
+        kept = [s for s in target.subscriptions if topic is not None and s["topic"] != topic]
+        removed = len(target.subscriptions) - len(kept)
+        target.subscriptions[:] = kept
+        return {"removed": removed}
 
     @app.get("/simulator/shops/{shop}")
     async def look(shop: str) -> Any:
@@ -786,6 +865,7 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
                     "uri": d.uri,
                     "attempts": d.attempts,
                     "delivered": d.delivered,
+                    "dropped": d.dropped,
                 }
                 for d in target.deliveries
             ],

@@ -16,6 +16,9 @@
 - Failure modes: the next N API calls answer 429 (with ``Retry-After``) or a 5xx.
 - A demo: ``POST /_simulator/orders`` places an order (``order.created`` is delivered),
   ``POST /_simulator/orders/{id}/status`` changes its status (``order.updated``).
+- Tests may drop deliveries on purpose (``drop_deliveries``: the next N, -1 every one; recorded
+  with ``dropped``, never sent) or disable a webhook (``disable_webhook``), as WooCommerce does
+  after repeated failures.
 
 ``python -m platform_simulators.woocommerce --port 8091`` serves a demo shop and prints its keys.
 """
@@ -98,6 +101,7 @@ class Delivery:
     status_code: int | None = None
     error: str | None = None
     ping: bool = False
+    dropped: bool = False  # dropped on purpose by a test: never sent
 
     @property
     def delivery_id(self) -> str:
@@ -149,6 +153,7 @@ class WooShop:
         self._background: set[asyncio.Task[None]] = set()
         self.transport: httpx.AsyncBaseTransport | None = None  # tests may route deliveries elsewhere
         self.moved_to: str | None = None  # set: the site answers 301 to this address (e.g. www.)
+        self.drop_deliveries = 0  # the next N deliveries are dropped on purpose (-1: every one)
 
     # -- set up -----------------------------------------------------------------------------
     def add_key(
@@ -365,6 +370,12 @@ class WooShop:
                 "X-WC-Webhook-Delivery-ID": delivery_id,
             }
             delivery = Delivery(webhook.id, topic, webhook.delivery_url, body, headers)
+            if self.drop_deliveries:
+                self.drop_deliveries -= 1 if self.drop_deliveries > 0 else 0
+                delivery.dropped = True
+                self.deliveries.append(delivery)
+                sent.append(delivery)
+                continue
             await self._post(delivery)
             if delivery.succeeded:
                 webhook.failure_count = 0
@@ -374,6 +385,10 @@ class WooShop:
                 webhook.failure_count += 1
             sent.append(delivery)
         return sent
+
+    def disable_webhook(self, webhook_id: int) -> None:
+        """What WooCommerce does to a webhook whose deliveries keep failing."""
+        self.webhooks[webhook_id].status = "disabled"
 
     async def redeliver(self, delivery: Delivery) -> Delivery:
         """The same bytes with the same headers again (a duplicate delivery)."""

@@ -9,11 +9,14 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.entrypoints.connection_checking import ConnectionChecking
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
 from connector.entrypoints.publishing_consumers import register_publishing
+from connector.entrypoints.reconciling import Reconciling
 from connector.entrypoints.tracking import TrackingPushes, register_tracking_consumer
 from connector.handlers.credentials import Connections
+from connector.handlers.install import Addresses
 from connector.handlers.tracking import Pushing
 from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import UnitOfWork
@@ -60,6 +63,17 @@ class ConnectorRuntime(Runtime):
             every_seconds=settings.order_poll_seconds,
             overlap_seconds=settings.order_poll_overlap_seconds,
         )
+        self.reconciling = Reconciling(
+            self.connections,
+            every_seconds=settings.reconcile_seconds,
+            lookback_seconds=settings.reconcile_lookback_seconds,
+            poll_overlap_seconds=settings.order_poll_overlap_seconds,
+        )
+        self.connection_checking = ConnectionChecking(
+            self.connections,
+            every_seconds=settings.connection_check_seconds,
+            addresses=Addresses(settings.public_base_url),
+        )
 
     def uow(self, applying: Applying | None = None) -> SqlUnitOfWork:
         """Every unit of work tells the webhooks' store cache which stores it changes."""
@@ -93,12 +107,18 @@ class ConnectorRuntime(Runtime):
             self.order_polling.start()
         if self.connector_settings.tracking_push_seconds > 0:
             self.tracking_pushes.start()
+        if self.connector_settings.reconcile_seconds > 0:
+            self.reconciling.start()
+        if self.connector_settings.connection_check_seconds > 0:
+            self.connection_checking.start()
 
     async def stop(self) -> None:
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()
         await self.tracking_pushes.stop()
+        await self.reconciling.stop()
+        await self.connection_checking.stop()
         await super().stop()
 
 

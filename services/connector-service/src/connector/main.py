@@ -7,6 +7,7 @@ from connector.domain.messages import CATALOG
 from connector.entrypoints.etsy_api import router as etsy_router
 from connector.entrypoints.health_api import router as health_router
 from connector.entrypoints.pressero_api import router as pressero_router
+from connector.entrypoints.reconcile_api import router as reconcile_router
 from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
 from connector.entrypoints.syncs_api import router as syncs_router
@@ -41,6 +42,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
             health_router,
             syncs_router,
             tracking_router,
+            reconcile_router,
             webhooks_router,
         ],
         body_limits={"/webhooks/": WEBHOOK_MAX_BYTES},

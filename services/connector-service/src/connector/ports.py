@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from connector.domain.connection_checks import ConnectionCheck
 from connector.domain.order_polls import OrderPoll
+from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Platform, Store
 from connector.domain.syncs import SyncJob
 from service_runtime.ports import UnitOfWork as RuntimeUnitOfWork
@@ -201,6 +203,20 @@ class OrderPolls(Protocol):
     async def put(self, poll: OrderPoll) -> None: ...
 
 
+class Reconciliations(Protocol):
+    """How each store's last reconciliation went."""
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> Reconciliation | None: ...
+    async def put(self, reconciliation: Reconciliation) -> None: ...
+
+
+class ConnectionChecks(Protocol):
+    """The last connection check of each store (and whether its admin was told)."""
+
+    async def get(self, store_id: str, *, for_update: bool = False) -> ConnectionCheck | None: ...
+    async def put(self, check: ConnectionCheck) -> None: ...
+
+
 class UnitOfWork(RuntimeUnitOfWork, Protocol):
     @property
     def stores(self) -> StoreRepository: ...
@@ -222,6 +238,12 @@ class UnitOfWork(RuntimeUnitOfWork, Protocol):
 
     @property
     def order_polls(self) -> OrderPolls: ...
+
+    @property
+    def reconciliations(self) -> Reconciliations: ...
+
+    @property
+    def connection_checks(self) -> ConnectionChecks: ...
 
 
 # --------------------------------------------------------------------------- platforms

@@ -103,6 +103,24 @@ class ConnectorSettings(ServiceSettings):
         "up to an hour, failed after 8 attempts",
     )
 
+    reconcile_seconds: float = Field(
+        default=900,
+        description="How often every connected Shopify, WooCommerce and Etsy store's recent orders are fetched "
+        "again to recover orders whose webhooks were missed; 0: never (on demand only)",
+    )
+    reconcile_lookback_seconds: int = Field(
+        default=259_200,
+        description="How far back a reconciliation looks (longer than the platforms retry their webhooks; "
+        "never before the store was connected). Orders already taken are recognised by their id",
+    )
+
+    connection_check_seconds: float = Field(
+        default=3600,
+        description="How often every connected store's credentials and webhook subscriptions are checked with its "
+        "platform (missing webhooks registered again; a store we cannot repair needs attention, its admin is "
+        "emailed once); 0: never",
+    )
+
     @model_validator(mode="after")
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:

@@ -12,10 +12,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.connection_checks import ConnectionCheckRow, SqlConnectionChecks
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
 from connector.adapters.publishing_db import PublicationRow, SqlPublications
+from connector.adapters.reconciliations import ReconciliationRow, SqlReconciliations
 from connector.adapters.shipment_pushes import TRACKING_TABLES, SqlShipmentPushes
 from connector.adapters.tables import (
     OAuthStateRow,
@@ -43,6 +45,8 @@ MIGRATIONS = Migrations(
         OrderPollRow,
         *TRACKING_TABLES,
         PublicationRow,
+        ReconciliationRow,
+        ConnectionCheckRow,
     ),
 )
 
@@ -509,3 +513,5 @@ class ConnectorUnitOfWork(SqlUnitOfWork):
         self.order_polls = SqlOrderPolls(session)
         self.shipment_pushes = SqlShipmentPushes(session)
         self.publications = SqlPublications(session)
+        self.reconciliations = SqlReconciliations(session)
+        self.connection_checks = SqlConnectionChecks(session)

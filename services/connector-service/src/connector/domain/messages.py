@@ -1,6 +1,6 @@
 """What the connector says to operators and clients, in English and French, by key."""
 
-from connector.domain import platform_messages, tracking_messages
+from connector.domain import platform_messages, repair_messages, tracking_messages
 from service_runtime.messages import Catalog
 
 TITLES: dict[str, dict[str, str]] = {
@@ -167,4 +167,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-CATALOG = Catalog(TITLES | platform_messages.TITLES, MESSAGES | platform_messages.MESSAGES | tracking_messages.MESSAGES)
+CATALOG = Catalog(
+    TITLES | platform_messages.TITLES | repair_messages.TITLES,
+    MESSAGES | platform_messages.MESSAGES | repair_messages.MESSAGES | tracking_messages.MESSAGES,
+)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from connector.domain.messages import CATALOG
 from connector.entrypoints.deps import UowDep, ViewerDep
-from connector.entrypoints.schemas import HealthPublic, ProblemPublic, SyncSummary
+from connector.entrypoints.schemas import HealthPublic, ProblemPublic, ReconciliationSummary, SyncSummary
 from connector.handlers import health
 from service_runtime.problems import problem_responses
 from service_runtime.translated_problems import request_locale
@@ -56,4 +56,19 @@ async def store_health(store_id: str, request: Request, viewer: ViewerDep, uow: 
         last_error=None if found.last_error is None else _say(found.last_error, locale),
         last_error_at=found.last_error_at,
         problems=[_say(p, locale) for p in found.problems],
+        reconciliation=_reconciliation(found, locale),
+    )
+
+
+def _reconciliation(found: health.StoreHealth, locale: str) -> ReconciliationSummary | None:
+    run = found.reconciliation
+    if run is None:
+        return None
+    error = None if run.error is None else _say(health.Problem(run.error, detail=run.error_detail), locale)
+    return ReconciliationSummary(
+        last_run_at=run.last_run_at,
+        seen=run.seen,
+        recovered=run.recovered,
+        total_recovered=run.total_recovered,
+        error=error,
     )

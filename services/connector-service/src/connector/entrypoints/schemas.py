@@ -134,6 +134,14 @@ class SyncSummary(BaseModel):
     finished_at: datetime | None
 
 
+class ReconciliationSummary(BaseModel):
+    last_run_at: datetime | None = Field(description="When the store's recent orders were last fetched again")
+    seen: int = Field(description="Orders the platform listed at the last run")
+    recovered: int = Field(description="Orders the webhooks had missed, recovered at the last run")
+    total_recovered: int = Field(description="Orders recovered since the store was first reconciled")
+    error: ProblemPublic | None = Field(description="Why the last run failed, in the reader's language")
+
+
 class HealthPublic(BaseModel):
     store_id: str
     status: str
@@ -148,3 +156,6 @@ class HealthPublic(BaseModel):
     last_error: ProblemPublic | None
     last_error_at: datetime | None
     problems: list[ProblemPublic] = Field(description="What needs doing, in words a client understands")
+    reconciliation: ReconciliationSummary | None = Field(
+        default=None, description="The last run recovering orders whose webhooks were missed (null: never ran)"
+    )

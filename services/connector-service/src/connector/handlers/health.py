@@ -9,6 +9,7 @@ from datetime import datetime
 
 from connector.domain.access import Viewer
 from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformNotSupported, PlatformUnavailable
+from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Store
 from connector.domain.syncs import SyncJob
 from connector.handlers.stores import load_visible
@@ -33,6 +34,7 @@ class StoreHealth:
     last_error: Problem | None
     last_error_at: datetime | None
     problems: tuple[Problem, ...]
+    reconciliation: Reconciliation | None = None  # how the last run to recover missed orders went
 
     @property
     def webhooks_missing(self) -> tuple[str, ...]:
@@ -50,6 +52,7 @@ async def store_health(
         sealed = await uow.stores.sealed_credentials(store.id)
         last_webhook_at = await uow.webhooks.last_received(store.id)
         syncs = await uow.sync_jobs.latest(store.id, limit=1)
+        reconciliation = await uow.reconciliations.get(store.id)
     problems: list[Problem] = []
     valid: bool | None = None
     registered: tuple[str, ...] | None = None
@@ -89,4 +92,5 @@ async def store_health(
         last_error=last_error,
         last_error_at=notes.last_error_at,
         problems=tuple(problems),
+        reconciliation=reconciliation,
     )

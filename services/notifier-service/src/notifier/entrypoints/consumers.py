@@ -1,18 +1,21 @@
 """Kafka subscribers of the notifier. Thin: hand the event to a handler; delivery wakes once it committed."""
 
-from notifier import handlers, postback_handlers
+from notifier import handlers, postback_handlers, store_attention
 from storefront_events import (
     ACCESS_V1,
     ORDERS_V1,
+    STORES_V1,
     OrderAccepted,
     OrderHeld,
     OrderStatusChanged,
     StorefrontAccessGranted,
+    StoreNeedsAttention,
     UserInvited,
 )
 
 GROUP = "notifier-service"
 CLIENT_ADMINS_GROUP = "notifier-service.client-admins"  # its own offsets: follows access.v1 from the start
+STORES_GROUP = "notifier-service.stores"
 
 
 def register_consumers(runtime) -> None:
@@ -34,3 +37,9 @@ def register_consumers(runtime) -> None:
         """Queues the postbacks of a batch of order events (set-based, one transaction)."""
         if await postback_handlers.record_order_updates(events, uow=uow, clock=runtime.clock):
             uow.after_commit(runtime.postback_delivery.wake)
+
+    @runtime.events.on(STORES_V1, group=STORES_GROUP, events=(StoreNeedsAttention,))
+    async def on_store_needs_attention(event: StoreNeedsAttention, *, uow) -> None:
+        """Mails the client's admin that a store needs reconnecting (once per event)."""
+        if await store_attention.mail_store_needs_attention(event, uow=uow, now=runtime.clock.now()):
+            uow.after_commit(runtime.delivery.wake)

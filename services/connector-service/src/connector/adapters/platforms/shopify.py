@@ -14,12 +14,11 @@ import httpx
 import structlog
 
 from connector.adapters.platforms import platform
-from connector.adapters.shopify import fulfillments, orders, product_set, products, signing
+from connector.adapters.shopify import fulfillments, orders, product_set, products, rest_orders, signing
 from connector.adapters.shopify.graphql import ShopifyGraphQL
 from connector.domain.errors import (
     PlatformAuthFailed,
     PlatformError,
-    PlatformNotSupported,
     PlatformUnavailable,
     WebhookUnreadable,
 )
@@ -224,7 +223,22 @@ class ShopifyAdapter:
         return node | {"variants": {"nodes": collected}}
 
     async def recent_orders(self, connection: ShopConnection, *, since: datetime) -> list[OrderReceived]:
-        raise PlatformNotSupported("platform_not_supported", platform="shopify (reconciliation)")
+        """Orders created since ``since`` and not cancelled (a cancelled order never taken is not
+        taken now), through the REST orders list: the shape orders/create delivers."""
+        if not connection.shop_url or "access_token" not in connection.credentials:
+            raise PlatformAuthFailed("platform_auth_failed")
+        endpoint = f"{self.shop_root(connection.shop_url)}/admin/api/{self._settings.shopify_api_version}/orders.json"
+        received = []
+        async for payload in rest_orders.orders_created_since(
+            endpoint=endpoint,
+            access_token=connection.credentials["access_token"],
+            since=since,
+            allow_private=self._settings.outbound_allow_private,
+        ):
+            if payload.get("cancelled_at"):
+                continue
+            received.append(orders.order_received(connection, payload))
+        return received
 
     async def push_fulfillment(self, connection: ShopConnection, fulfillment: Fulfillment) -> None:
         """A fulfillment with the tracking on the order's fulfillment orders (adapters/shopify/fulfillments.py)."""

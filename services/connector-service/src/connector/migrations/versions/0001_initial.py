@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 10:37:29.998368
+Create Date: 2026-11-30 10:54:51.247047
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
+    )
+    op.create_table('connection_checks',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('repaired', sa.Text(), server_default='', nullable=False),
+    sa.Column('notified_version', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
     )
     op.create_table('connector_clients',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -101,6 +109,16 @@ def upgrade() -> None:
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('store_id', 'platform_order_id')
+    )
+    op.create_table('reconciliations',
+    sa.Column('store_id', sa.String(length=36), nullable=False),
+    sa.Column('last_run_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('seen', sa.Integer(), nullable=False),
+    sa.Column('recovered', sa.Integer(), nullable=False),
+    sa.Column('total_recovered', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('error_detail', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('store_id')
     )
     op.create_table('revoked_access',
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -247,6 +265,7 @@ def downgrade() -> None:
 
     op.drop_table('shipment_pushes')
     op.drop_table('revoked_access')
+    op.drop_table('reconciliations')
     op.drop_table('received_orders')
     with op.batch_alter_table('product_publications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_publications_store_id'))
@@ -262,5 +281,6 @@ def downgrade() -> None:
     op.drop_table('order_polls')
     op.drop_table('oauth_states')
     op.drop_table('connector_clients')
+    op.drop_table('connection_checks')
     op.drop_table('applied_events')
     # ### end Alembic commands ###
