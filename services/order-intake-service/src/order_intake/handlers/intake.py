@@ -103,12 +103,9 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
         stores = await uow.stores.get_many(event.store_id for event in events)
         store_ids = {event.store_id for event in events}
         mappings = await uow.mappings.matching(
-            store_ids,
-            (
-                LineKey(line.platform_product_id, line.platform_variant_id, line.sku)
-                for event in events
-                for line in event.lines
-            ),
+            (event.store_id, LineKey(line.platform_product_id, line.platform_variant_id, line.sku))
+            for event in events
+            for line in event.lines
         )
         index = MappingIndex(mappings)
         policies = await policies_for({event.client_id for event in events}, uow)
