@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 #: JSON column values as PostgreSQL reads them; compact, and written once per value.
-_to_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+to_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 _STATEMENTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
@@ -57,7 +57,7 @@ def _json_columns(row: tuple[Any, ...], as_json: list[int]) -> tuple[Any, ...]:
     values = list(row)
     for i in as_json:
         if values[i] is not None:
-            values[i] = _to_json(values[i])
+            values[i] = to_json(values[i])
     return tuple(values)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, Table, delete, func, insert, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from order_intake.adapters.bulk import among, insert_rows, is_postgres
+from order_intake.adapters.bulk import among, insert_rows, is_postgres, to_json
 from order_intake.adapters.tables import (
     ClientPolicyRow,
     ImportJobRow,
@@ -288,20 +288,23 @@ def _matching_ids(column: str, name: str) -> str:
     unmapped_variant = " AND m.platform_variant_id IS NULL" if column == "platform_product_id" else ""
     return (
         f"SELECT m.mapping_id FROM {MappingRow.__tablename__} AS m"
-        f" JOIN unnest(CAST(:{name}_stores AS text[]), CAST(:{name}_ids AS text[])) AS k(store_id, value)"
-        f" ON m.store_id = k.store_id AND m.{column} = k.value{unmapped_variant}"
+        f" JOIN json_array_elements(CAST(:{name} AS json)) AS k(pair)"
+        f" ON m.store_id = k.pair->>0 AND m.{column} = k.pair->>1{unmapped_variant}"
     )
 
 
-#: The mappings of (store, variant), (store, product) without variant, (store, SKU) pairs, each once
-#: (a line's variant and SKU often find the same mapping).
+#: The mappings of (store, variant), (store, product) without variant, (store, SKU) pairs, each
+#: once (a line's variant and SKU often find the same mapping). The pairs go in as JSON arrays
+#: and the rows come back as one JSON array: one parse each way instead of a driver call per
+#: array element and per row.
 _MATCHING_PG = text(
-    f"SELECT {', '.join(_MAPPING_COLUMNS)} FROM {MappingRow.__tablename__} WHERE mapping_id IN ("
+    f"SELECT json_agg(json_build_array({', '.join(_MAPPING_COLUMNS)})) FROM {MappingRow.__tablename__}"
+    " WHERE mapping_id IN ("
     + " UNION ".join(
         (
-            _matching_ids("platform_variant_id", "variant"),
-            _matching_ids("platform_product_id", "product"),
-            _matching_ids("sku_key", "sku"),
+            _matching_ids("platform_variant_id", "variants"),
+            _matching_ids("platform_product_id", "products"),
+            _matching_ids("sku_key", "skus"),
         )
     )
     + ")"
@@ -335,8 +338,8 @@ class SqlMappings:
 
     async def matching(self, lines: Iterable[tuple[str, LineKey]]) -> list[Mapping]:
         """Every mapping that could match one of these lines (store, key): one query. On
-        PostgreSQL keyed by (store, variant), (store, product) and (store, SKU) pairs, each
-        list one array; elsewhere by the stores and the variants, products and SKUs."""
+        PostgreSQL keyed by (store, variant), (store, product) and (store, SKU) pairs;
+        elsewhere by the stores and the variants, products and SKUs."""
         variants, products, skus = set(), set(), set()
         for store_id, key in lines:
             if key.platform_variant_id:
@@ -347,12 +350,14 @@ class SqlMappings:
                 skus.add((store_id, key.sku.casefold()))
         if not (variants or products or skus):
             return []
+        rows: Iterable[Sequence[Any]]
         if is_postgres(self._session):
-            params: dict[str, list[str]] = {}
-            for name, pairs in (("variant", variants), ("product", products), ("sku", skus)):
-                params[f"{name}_stores"] = [store_id for store_id, _ in pairs]
-                params[f"{name}_ids"] = [value for _, value in pairs]
-            rows = (await self._session.execute(_MATCHING_PG, params)).all()
+            params = {
+                "variants": to_json(list(variants)),
+                "products": to_json(list(products)),
+                "skus": to_json(list(skus)),
+            }
+            rows = (await self._session.execute(_MATCHING_PG, params)).scalar_one() or []
         else:
             rows = (await self._session.execute(_matching_query(variants, products, skus))).all()
         # Plain rows, not ORM objects: a batch reads a thousand mappings and loading entities
