@@ -56,8 +56,9 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
 def _json_columns(row: tuple[Any, ...], as_json: list[int]) -> tuple[Any, ...]:
     values = list(row)
     for i in as_json:
-        if values[i] is not None:
-            values[i] = to_json(values[i])
+        value = values[i]
+        if value is not None:
+            values[i] = to_json(value) if value else "[]" if isinstance(value, list) else "{}"
     return tuple(values)
 
 

@@ -49,7 +49,7 @@ def _received_hash(event: OrderReceived) -> str:
 
 
 def address_of(address: EventAddress) -> Address:
-    return Address(**dict(address))  # its fields as they are: flat strings, no dump needed
+    return Address(**vars(address))  # its fields as they are: flat strings, no dump (nor dict(model)'s iteration)
 
 
 def order_of(event: OrderReceived, order_id: str, *, test: bool, now: datetime) -> Order:
