@@ -50,28 +50,33 @@ def to_cloudevent(event: Event, *, source: str, subject: str | None = None) -> C
     )
 
 
+_IDENTITY = {"event_id", "occurred_at", "correlation_id"}
+_DATA_EXCLUDE = set(ENVELOPE_FIELDS)
+
+
 def encode(event: Event, *, source: str, subject: str | None = None) -> bytes:
     """The Kafka record value of `event`: the JSON envelope, absent optional attributes omitted.
 
     The same bytes as ``to_cloudevent(...).model_dump(mode="json")`` without its absent
-    attributes, built without validating a CloudEvent model again (the event is valid already):
-    the outbox encodes every event it stores."""
-    dumped = event.model_dump(mode="json")
+    attributes, built without validating a CloudEvent model again (the event is valid already)
+    and with `data` written by pydantic's own JSON serializer (the outbox encodes every event it
+    stores: dumping to Python objects and then to JSON cost three times as much)."""
+    serializer = event.__pydantic_serializer__
+    identity = serializer.to_python(event, mode="json", include=_IDENTITY)
     envelope: dict[str, Any] = {
         "specversion": "1.0",
-        "id": str(event.event_id),
+        "id": identity["event_id"],
         "source": source,
         "type": event.ce_type(),
-        "time": dumped["occurred_at"],
+        "time": identity["occurred_at"],
         "subject": subject,
         "datacontenttype": "application/json",
-        "correlationid": event.correlation_id,
-        "data": {name: value for name, value in dumped.items() if name not in ENVELOPE_FIELDS},
+        "correlationid": identity["correlation_id"],
     }
-    envelope = {name: value for name, value in envelope.items() if value is not None}
     # pydantic-core's serializer: the same compact UTF-8 bytes as json.dumps(separators=(",", ":"),
     # ensure_ascii=False).encode() for these JSON-mode values, at a quarter of its cost.
-    return to_json(envelope)
+    head = to_json({name: value for name, value in envelope.items() if value is not None})
+    return b"".join((head[:-1], b',"data":', serializer.to_json(event, exclude=_DATA_EXCLUDE), b"}"))
 
 
 def decode(raw: bytes | str | dict[str, Any]) -> Event:

@@ -1,6 +1,7 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay, consumers) plus what
 order intake adds: the loop releasing orders whose delay window passed."""
 
+import gc
 from typing import cast
 
 from order_intake.adapters.db import MIGRATIONS, OrderIntakeUnitOfWork
@@ -27,6 +28,7 @@ class OrderIntakeRuntime(Runtime):
         if self.settings.consumers_enabled:  # a process that applies events also releases orders
             self.delayed_release.start()
             self._release_started = True
+        settle_heap()
 
     async def stop(self) -> None:
         try:
@@ -34,6 +36,15 @@ class OrderIntakeRuntime(Runtime):
                 await self.delayed_release.stop()
         finally:
             await super().stop()
+
+
+def settle_heap() -> None:
+    """What is alive once the service has started (modules, models, schemas, the app) lives as
+    long as the process: it leaves the cyclic collector's generations, so its full collections
+    scan what batches allocate rather than everything (they cost ~40 % of the intake's CPU per
+    order, bench/intake.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def build(settings: OrderIntakeSettings) -> Runtime:

@@ -9,10 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Select, Table, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from order_intake.adapters.bulk import among, insert_rows, is_postgres, to_json
 from order_intake.adapters.tables import (
     ClientPolicyRow,
     ImportJobRow,
@@ -272,45 +273,98 @@ class SqlStores:
         )
 
 
+_MAPPING_COLUMNS = (
+    "mapping_id",
+    "store_id",
+    "platform_product_id",
+    "platform_variant_id",
+    "sku_key",
+    "product_uid",
+    "print_files",
+)
+
+
+def _matching_ids(column: str, name: str) -> str:
+    unmapped_variant = " AND m.platform_variant_id IS NULL" if column == "platform_product_id" else ""
+    return (
+        f"SELECT m.mapping_id FROM {MappingRow.__tablename__} AS m"
+        f" JOIN json_array_elements(CAST(:{name} AS json)) AS k(pair)"
+        f" ON m.store_id = k.pair->>0 AND m.{column} = k.pair->>1{unmapped_variant}"
+    )
+
+
+#: The mappings of (store, variant), (store, product) without variant, (store, SKU) pairs, each
+#: once (a line's variant and SKU often find the same mapping). The pairs go in as JSON arrays
+#: and the rows come back as one JSON array: one parse each way instead of a driver call per
+#: array element and per row.
+_MATCHING_PG = text(
+    f"SELECT json_agg(json_build_array({', '.join(_MAPPING_COLUMNS)})) FROM {MappingRow.__tablename__}"
+    " WHERE mapping_id IN ("
+    + " UNION ".join(
+        (
+            _matching_ids("platform_variant_id", "variants"),
+            _matching_ids("platform_product_id", "products"),
+            _matching_ids("sku_key", "skus"),
+        )
+    )
+    + ")"
+)
+
+
+def _matching_query(
+    variants: set[tuple[str, str]], products: set[tuple[str, str]], skus: set[tuple[str, str]]
+) -> Select[Any]:
+    """The mappings of these stores with one of these variants, products (without variant) or SKUs."""
+    stores = sorted({store_id for pairs in (variants, products, skus) for store_id, _ in pairs})
+    matches: list[ColumnElement[bool]] = []
+    if variants:
+        matches.append(col(MappingRow.platform_variant_id).in_(sorted({v for _, v in variants})))
+    if products:
+        matches.append(
+            col(MappingRow.platform_variant_id).is_(None)
+            & col(MappingRow.platform_product_id).in_(sorted({p for _, p in products}))
+        )
+    if skus:
+        matches.append(col(MappingRow.sku_key).in_(sorted({s for _, s in skus})))
+    table = _table(MappingRow)
+    return select(*(table.c[name] for name in _MAPPING_COLUMNS)).where(
+        col(MappingRow.store_id).in_(stores), or_(*matches)
+    )
+
+
 class SqlMappings:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def matching(self, store_ids: Iterable[str], keys: Iterable[LineKey]) -> list[Mapping]:
-        """Every mapping of these stores that could match one of these lines: one query."""
-        stores = sorted(set(store_ids))
-        keys = list(keys)
-        variants = sorted({k.platform_variant_id for k in keys if k.platform_variant_id})
-        products = sorted({k.platform_product_id for k in keys if k.platform_product_id})
-        skus = sorted({k.sku.casefold() for k in keys if k.sku})
-        if not stores or not (variants or products or skus):
+    async def matching(self, lines: Iterable[tuple[str, LineKey]]) -> list[Mapping]:
+        """Every mapping that could match one of these lines (store, key): one query. On
+        PostgreSQL keyed by (store, variant), (store, product) and (store, SKU) pairs;
+        elsewhere by the stores and the variants, products and SKUs."""
+        variants, products, skus = set(), set(), set()
+        for store_id, key in lines:
+            if key.platform_variant_id:
+                variants.add((store_id, key.platform_variant_id))
+            if key.platform_product_id:
+                products.add((store_id, key.platform_product_id))
+            if key.sku:
+                skus.add((store_id, key.sku.casefold()))
+        if not (variants or products or skus):
             return []
-        matches: list[ColumnElement[bool]] = []
-        if variants:
-            matches.append(col(MappingRow.platform_variant_id).in_(variants))
-        if products:
-            matches.append(
-                col(MappingRow.platform_variant_id).is_(None) & col(MappingRow.platform_product_id).in_(products)
-            )
-        if skus:
-            matches.append(col(MappingRow.sku_key).in_(skus))
-        table = _table(MappingRow)
-        query = select(
-            table.c.mapping_id,
-            table.c.store_id,
-            table.c.platform_product_id,
-            table.c.platform_variant_id,
-            table.c.sku_key,
-            table.c.product_uid,
-            table.c.print_files,
-        ).where(col(MappingRow.store_id).in_(stores), or_(*matches))
+        rows: Iterable[Sequence[Any]]
+        if is_postgres(self._session):
+            params = {
+                "variants": to_json(list(variants)),
+                "products": to_json(list(products)),
+                "skus": to_json(list(skus)),
+            }
+            rows = (await self._session.execute(_MATCHING_PG, params)).scalar_one() or []
+        else:
+            rows = (await self._session.execute(_matching_query(variants, products, skus))).all()
         # Plain rows, not ORM objects: a batch reads a thousand mappings and loading entities
         # cost more than the query.
         return [
             Mapping(mapping_id, store_id, product_id, variant_id, sku_key, product_uid, _files_of(files))
-            for mapping_id, store_id, product_id, variant_id, sku_key, product_uid, files in (
-                await self._session.execute(query)
-            ).tuples()
+            for mapping_id, store_id, product_id, variant_id, sku_key, product_uid, files in rows
         ]
 
     async def mapped_at(self, mapping_ids: Iterable[str]) -> dict[str, datetime]:
@@ -353,6 +407,12 @@ class SqlMappings:
             await self._session.execute(delete(MappingRow).where(col(MappingRow.mapping_id).in_(wanted)))
 
 
+_STORES_WITH_ORDERS_PG = text(
+    "SELECT s FROM unnest(CAST(:stores AS text[])) AS s"
+    f" WHERE EXISTS (SELECT 1 FROM {OrderRow.__tablename__} AS o WHERE o.store_id = s)"
+)
+
+
 class SqlOrders:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -362,13 +422,16 @@ class SqlOrders:
         wanted = sorted(set(order_ids))
         if not wanted:
             return {}
-        query = select(OrderRow).where(col(OrderRow.id).in_(wanted))
+        postgres = is_postgres(self._session)
+        query = select(OrderRow).where(among(_table(OrderRow).c.id, wanted, postgres=postgres))
         if for_update:
             query = query.with_for_update()
         rows = list((await self._session.execute(query)).scalars())
         lines: dict[str, list[Line]] = {}
         if rows:
-            found = select(OrderLineRow).where(col(OrderLineRow.order_id).in_([r.id for r in rows]))
+            found = select(OrderLineRow).where(
+                among(_table(OrderLineRow).c.order_id, [r.id for r in rows], postgres=postgres)
+            )
             for line in (await self._session.execute(found)).scalars():
                 lines.setdefault(line.order_id, []).append(_line_of(line))
         return {row.id: _order_of(row, lines.get(row.id, [])) for row in rows}
@@ -382,12 +445,9 @@ class SqlOrders:
 
     async def add_many(self, orders: Sequence[tuple[Order, str]]) -> None:
         """New orders (with their idempotency key) and their lines: two bulk inserts."""
-        if not orders:
-            return
-        await self._session.execute(insert(_table(OrderRow)), [order_values(order, key) for order, key in orders])
+        await insert_rows(self._session, _table(OrderRow), [order_values(order, key) for order, key in orders])
         lines = [line_values(order, line) for order, _ in orders for line in order.lines]
-        if lines:
-            await self._session.execute(insert(_table(OrderLineRow)), lines)
+        await insert_rows(self._session, _table(OrderLineRow), lines)
 
     async def save_many(self, orders: Sequence[Order]) -> None:
         """Changed orders and their lines: bulk updates by primary key."""
@@ -426,6 +486,8 @@ class SqlOrders:
         wanted = sorted(set(store_ids))
         if not wanted:
             return set()
+        if is_postgres(self._session):  # a probe of the index per store, not every order of the stores
+            return set((await self._session.execute(_STORES_WITH_ORDERS_PG, {"stores": wanted})).scalars())
         query = select(col(OrderRow.store_id)).where(col(OrderRow.store_id).in_(wanted)).distinct()
         return set((await self._session.execute(query)).scalars())
 
@@ -440,8 +502,7 @@ class SqlOrders:
         return list((await self._session.execute(query)).scalars())
 
     async def keep_history(self, changes: Sequence[Change]) -> None:
-        if changes:
-            await self._session.execute(insert(_table(OrderHistoryRow)), [_change_values(c) for c in changes])
+        await insert_rows(self._session, _table(OrderHistoryRow), [_change_values(c) for c in changes])
 
     async def history(self, order_id: str) -> list[Change]:
         query = (

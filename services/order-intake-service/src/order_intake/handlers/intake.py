@@ -49,7 +49,7 @@ def _received_hash(event: OrderReceived) -> str:
 
 
 def address_of(address: EventAddress) -> Address:
-    return Address(**dict(address))  # its fields as they are: flat strings, no dump needed
+    return Address(**vars(address))  # its fields as they are: flat strings, no dump (nor dict(model)'s iteration)
 
 
 def order_of(event: OrderReceived, order_id: str, *, test: bool, now: datetime) -> Order:
@@ -103,12 +103,9 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
         stores = await uow.stores.get_many(event.store_id for event in events)
         store_ids = {event.store_id for event in events}
         mappings = await uow.mappings.matching(
-            store_ids,
-            (
-                LineKey(line.platform_product_id, line.platform_variant_id, line.sku)
-                for event in events
-                for line in event.lines
-            ),
+            (event.store_id, LineKey(line.platform_product_id, line.platform_variant_id, line.sku))
+            for event in events
+            for line in event.lines
         )
         index = MappingIndex(mappings)
         policies = await policies_for({event.client_id for event in events}, uow)

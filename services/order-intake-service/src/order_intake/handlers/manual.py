@@ -75,8 +75,8 @@ def unmapped_skus(drafts: Sequence[OrderDraft], store_id: str, index: MappingInd
 
 
 async def _index(drafts: Sequence[OrderDraft], store: Store, uow: UnitOfWork) -> MappingIndex:
-    keys = [LineKey(None, None, line.sku) for draft in drafts for line in draft.lines if line.sku]
-    return MappingIndex(await uow.mappings.matching([store.store_id], keys) if keys else [])
+    keys = [(store.store_id, LineKey(None, None, line.sku)) for draft in drafts for line in draft.lines if line.sku]
+    return MappingIndex(await uow.mappings.matching(keys) if keys else [])
 
 
 async def _place(

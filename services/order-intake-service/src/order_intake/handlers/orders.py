@@ -133,9 +133,7 @@ async def release_due(*, uow: UnitOfWork, limit: int = 500, now: datetime | None
             return 0
         orders = list((await uow.orders.get_many(order_ids, for_update=True)).values())
         await uow.store_guard.hold({o.store_id for o in orders}, exclusive=False)
-        index = MappingIndex(
-            await uow.mappings.matching({o.store_id for o in orders}, (line.key for o in orders for line in o.lines))
-        )
+        index = MappingIndex(await uow.mappings.matching((o.store_id, line.key) for o in orders for line in o.lines))
         policies = await policies_for({o.client_id for o in orders}, uow)
         for order in orders:
             order.resolve(index, policies[order.client_id], at=now, actor="system", why="delay window passed")
@@ -148,5 +146,5 @@ async def release_due(*, uow: UnitOfWork, limit: int = 500, now: datetime | None
 async def _resolution(order: Order, uow: UnitOfWork) -> tuple[MappingIndex, ClientPolicy]:
     """What resolving this order again needs: its store's mappings and its client's policy."""
     await uow.store_guard.hold([order.store_id], exclusive=False)
-    index = MappingIndex(await uow.mappings.matching([order.store_id], (line.key for line in order.lines)))
+    index = MappingIndex(await uow.mappings.matching((order.store_id, line.key) for line in order.lines))
     return index, (await policies_for([order.client_id], uow))[order.client_id]

@@ -103,9 +103,7 @@ async def release_held(
     if not order_ids:
         return []
     orders = list((await uow.orders.get_many(order_ids, for_update=True)).values())
-    index = MappingIndex(
-        await uow.mappings.matching({o.store_id for o in orders}, (line.key for o in orders for line in o.lines))
-    )
+    index = MappingIndex(await uow.mappings.matching((o.store_id, line.key) for o in orders for line in o.lines))
     policies = await policies_for({o.client_id for o in orders}, uow)
     for order in orders:
         order.resolve(index, policies[order.client_id], at=at, actor="system", why=why)
