@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 import type { OrderDetail } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { holdReasonOf, orderStatusOf } from "../orders/logic";
 import { ConfirmButton, Field, FormError, Notice, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
+import { ApproveOrder, OrderPostbacks, OrderShipments } from "./OrderExtras";
 import { OrderStatusBadge } from "./Orders";
 
 const CANCELLABLE = ["received", "on_hold", "accepted"];
@@ -18,6 +19,7 @@ export function OrderViewPage() {
   const { api, t, date, can } = useApp();
   const { data: order, error, reload, setData } = useLoad(() => api.get<OrderDetail>(`/orders/${orderId}`), [orderId]);
   const form = useProblem();
+  const placed = (useLocation().state as { placed?: boolean } | null)?.placed;
   const [addressSaved, setAddressSaved] = useState(false);
   useEffect(() => setAddressSaved(false), [orderId]);
   if (error) return <LoadError error={error} retry={reload} />;
@@ -44,6 +46,7 @@ export function OrderViewPage() {
       </p>
       <PageTitle actions={cancel}>{t("order.title", { number })}</PageTitle>
       <FormError message={form.problem?.detail ?? form.problem?.title} />
+      {placed && <Notice>{t("manual.placed")}</Notice>}
       {addressSaved && <Notice>{t("order.addressSaved")}</Notice>}
       {order.test && <p className="alert alert-info">{t("order.testLabel")}</p>}
       <dl className="panel details">
@@ -90,6 +93,8 @@ export function OrderViewPage() {
           </ul>
         </section>
       )}
+
+      <ApproveOrder order={order} onChanged={setData} />
 
       {can.manageOrders && order.status === "on_hold" && <CorrectAddress
           order={order}
@@ -147,6 +152,8 @@ export function OrderViewPage() {
         </table>
       </section>
 
+      <OrderShipments order={order} onChanged={setData} />
+
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("order.history")}</h2>
         <ol className="timeline">
@@ -162,6 +169,7 @@ export function OrderViewPage() {
           ))}
         </ol>
       </section>
+      <OrderPostbacks order={order} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import type { Health, Store, Sync } from "../api/types";
 import { useApp } from "../app";
 import { followSync, syncFinished, syncPercent } from "../stores/logic";
 import { ConfirmButton, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
+import { ManualOrderActions } from "./ManualOrders";
 import { platformName, StoreStatusBadge } from "./Stores";
 
 const POLL_MS = 1000;
@@ -64,6 +65,7 @@ export function StoreSettingsPage() {
           </>
         )}
       </dl>
+      {store.platform === "manual" && store.status === "connected" && can.manageOrders && <ManualOrderActions storeId={storeId} />}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
       {store.platform !== "manual" && active && <StoreHealth storeId={storeId} />}
     </>
