@@ -5,6 +5,7 @@ import type { DryRun, OrderPolicy, OrderPolicyChange, Problem } from "../api/typ
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { holdReasonOf } from "../orders/logic";
+import { holdText } from "../orders/texts";
 import { nestedFieldErrors, rulesBody, rulesForm, type RulesForm } from "../orders/manual";
 import { Field, FormError, LoadError, Notice, useLoad } from "../ui/components";
 
@@ -143,7 +144,7 @@ function DryRunResult({ result }: { result: DryRun }) {
                   <ul className="plain">
                     {order.holds.map((hold, index) => (
                       <li key={index}>
-                        <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {String(hold.message ?? "")}
+                        <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {holdText(hold, t, date)}
                       </li>
                     ))}
                   </ul>
