@@ -232,13 +232,22 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     for reference in ("PO-1", "CSV-1", "CSV-3"):
         await expect(would_hold.get_by_role("link", name=reference)).to_be_visible()
     await expect(would_hold.get_by_role("row").filter(has_text="CSV-3")).to_contain_text(
-        "Retenue par une règle"
+        "Retenue par une règle : retenue par une règle : 4 articles, au-delà de 2"
     )
     await shots.check(operator, "regles-essai")
     await rules.get_by_label("Seulement après approbation manuelle").check()
     await rules.get_by_role("button", name="Enregistrer les règles").click()
     await expect(operator.get_by_text("Les règles sont enregistrées")).to_be_visible()
     await shots.check(operator, "regles-enregistrees")
+
+    # the held test order's reason in French, from its code and values
+    await operator.get_by_role("navigation", name="Principal").get_by_role("link", name="Commandes").click()
+    await operator.get_by_label("Client").select_option(label=f"Acme Prints {run}")
+    await operator.get_by_role("link", name="PO-2").click()
+    await expect(operator.get_by_role("region", name="Pourquoi cette commande est en attente")).to_contain_text(
+        "le code postal « 7500 » n'est pas un code postal FR valide"
+    )
+    await shots.check(operator, "commande-test-en-attente")
 
     # PO-1 in production, then a parcel with its tracking link; the postbacks sent about it
     po1_id = await _order_id(platform, operator_headers, client_id, "PO-1")
@@ -250,7 +259,9 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
         return any(po1_id.encode() in body and b"order.accepted" in body for _, body in receiver.received)
 
     await eventually(accepted_postback, timeout=30)
-    await would_hold.get_by_role("link", name="PO-1").click()
+    await operator.get_by_role("link", name="Retour aux commandes").click()
+    await operator.get_by_label("Client").select_option(label=f"Acme Prints {run}")
+    await operator.get_by_role("link", name="PO-1", exact=True).click()
     await expect(operator.get_by_role("heading", name="Commande PO-1")).to_be_visible()
     shipments = operator.get_by_role("region", name="Expéditions")
     await expect(shipments).to_contain_text("Aucun colis expédié pour l'instant.")

@@ -27,7 +27,7 @@ describe("place order", () => {
       status: 422,
       errors: [
         { location: ["body", "shipping_address", "country_code"], message: "at most 2 characters", type: "string_too_long" },
-        { location: ["body", "lines", 1, "quantity"], message: "at least 1", type: "greater_than_equal" },
+        { location: ["body", "lines", "1", "quantity"], message: "at least 1", type: "greater_than_equal" },
       ],
     } as never);
     expect(errors["shipping_address.country_code"]).toBe("at most 2 characters");

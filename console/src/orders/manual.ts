@@ -68,7 +68,7 @@ export function placeOrderBody(storeId: string, form: OrderForm): PlaceOrder {
 }
 
 /** field → message for a nested body: a validation error's location ["body", "shipping_address",
- * "postcode"] is "shipping_address.postcode", ["body", "lines", 0, "quantity"] is
+ * "postcode"] is "shipping_address.postcode", ["body", "lines", "0", "quantity"] is
  * "lines[0].quantity" (how order intake names a line's field in a business rule's `field`).
  * What names no field is under "". */
 export function nestedFieldErrors(problem: Problem | null | undefined): Record<string, string> {
@@ -76,7 +76,7 @@ export function nestedFieldErrors(problem: Problem | null | undefined): Record<s
   if (!problem) return found;
   for (const error of problem.errors ?? []) {
     const [where, ...path] = error.location;
-    const key = where === "body" ? path.reduce<string>((name, part) => (typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${part}` : String(part)), "") : "";
+    const key = where === "body" ? path.reduce<string>((name, part) => (/^\d+$/.test(String(part)) ? `${name}[${part}]` : name ? `${name}.${part}` : String(part)), "") : "";
     found[key] ??= error.message;
   }
   if (problem.field) found[problem.field] = problem.detail ?? problem.title;
