@@ -243,7 +243,7 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     for reference in ("PO-1", "CSV-1", "CSV-3"):
         await expect(would_hold.get_by_role("link", name=reference)).to_be_visible()
     await expect(would_hold.get_by_role("row").filter(has_text="CSV-3")).to_contain_text(
-        "Retenue par une règle : retenue par une règle : 4 articles, au-delà de 2"
+        "retenue par une règle : 4 articles, au-delà de 2"
     )
     await shots.check(operator, "regles-essai")
     await rules.get_by_label("Seulement après approbation manuelle").check()
