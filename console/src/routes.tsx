@@ -10,6 +10,7 @@ import { ConnectStorePage } from "./pages/ConnectStore";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
 import { OrderViewPage } from "./pages/OrderPage";
+import { ImportOrdersPage, PlaceOrderPage } from "./pages/ManualOrders";
 import { OrdersPage } from "./pages/Orders";
 import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
 import { StoreSettingsPage } from "./pages/StorePage";
@@ -41,6 +42,8 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "stores/:storeId/products", element: <StoreProductsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/products/:productId", element: <ConnectProductPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/bulk", element: <BulkMappingPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/place-order", element: <PlaceOrderPage />, roles: ["operator", "admin", "order_manager"] },
+  { path: "stores/:storeId/import-orders", element: <ImportOrdersPage />, roles: ["operator", "admin", "order_manager"] },
   { path: "orders", element: <OrdersPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"], nav: "nav.orders" },
   { path: "orders/:orderId", element: <OrderViewPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "team", element: <TeamPage />, roles: ["admin"], nav: "nav.team" },

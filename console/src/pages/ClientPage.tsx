@@ -5,11 +5,12 @@ import type { AdminUpdate, ClientRecord, StorefrontAccess, StorefrontAccessUpdat
 import { useApp } from "../app";
 import { Badge, ConfirmButton, Field, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { EmailLog } from "./Emails";
+import { OrderRulesPanel } from "./OrderRules";
 import { DeliveryLog, PostbackEndpoints } from "./Postbacks";
 import { StoreList } from "./Stores";
 import { Team } from "./Team";
 
-const TABS = ["overview", "stores", "settings", "team", "emails", "postbacks"] as const;
+const TABS = ["overview", "stores", "settings", "team", "emails", "postbacks", "order-rules"] as const;
 
 /** Operators: one client, with its Overview, Settings (storefront access) and e-mails. */
 export function ClientPage() {
@@ -18,7 +19,7 @@ export function ClientPage() {
   const { clientId = "", endpointId } = params;
   const tab = endpointId ? "postbacks" : (params.tab ?? "overview"); // an endpoint's delivery log is under the Postbacks tab
   const { data: client, error, reload, setData } = useLoad(() => api.get<ClientRecord>(`/clients/${clientId}`), [clientId]);
-  const labels = { overview: t("client.overview"), stores: t("client.stores"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails"), postbacks: t("client.postbacks") };
+  const labels = { overview: t("client.overview"), stores: t("client.stores"), settings: t("client.settings"), team: t("client.team"), emails: t("client.emails"), postbacks: t("client.postbacks"), "order-rules": t("client.orderRules") };
   if (!client) return <LoadError error={error} retry={reload} />;
   const archived = client.status === "archived";
   const archive = async () => setData(await api.send<ClientRecord>("POST", `/clients/${clientId}/${archived ? "restore" : "archive"}`));
@@ -56,6 +57,7 @@ export function ClientPage() {
         </dl>
       )}
       {tab === "stores" && <StoreList clientId={clientId} />}
+      {tab === "order-rules" && <OrderRulesPanel clientId={clientId} />}
       {tab === "settings" && <StorefrontAccessPanel clientId={clientId} archived={archived} />}
       {tab === "team" && <Team clientId={clientId} />}
       {tab === "emails" && <EmailLog clientId={clientId} />}

@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 import type { OrderDetail } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
 import { holdReasonOf, orderStatusOf } from "../orders/logic";
+import { holdText } from "../orders/texts";
 import { ConfirmButton, Field, FormError, Notice, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
+import { ApproveOrder, OrderPostbacks, OrderShipments } from "./OrderExtras";
 import { OrderStatusBadge } from "./Orders";
 
 const CANCELLABLE = ["received", "on_hold", "accepted"];
@@ -18,12 +20,17 @@ export function OrderViewPage() {
   const { api, t, date, can } = useApp();
   const { data: order, error, reload, setData } = useLoad(() => api.get<OrderDetail>(`/orders/${orderId}`), [orderId]);
   const form = useProblem();
+  const placed = (useLocation().state as { placed?: boolean } | null)?.placed;
   const [addressSaved, setAddressSaved] = useState(false);
   useEffect(() => setAddressSaved(false), [orderId]);
   if (error) return <LoadError error={error} retry={reload} />;
   if (!order) return null;
   const statusName = (status: string | null | undefined) => (status ? t(`orders.status.${orderStatusOf(status)}` as MessageKey) : "—");
   const address = order.shipping_address as Record<string, string | null>;
+  const lineHold = (lineId: string) => {
+    const hold = order.holds.find((h) => h.line_id === lineId);
+    return hold ? holdText(hold, t, date) : undefined;
+  };
   const number = order.order_number ?? order.client_reference ?? order.platform_order_id ?? order.id;
   const cancel =
     can.manageOrders && CANCELLABLE.includes(order.status) ? (
@@ -44,6 +51,7 @@ export function OrderViewPage() {
       </p>
       <PageTitle actions={cancel}>{t("order.title", { number })}</PageTitle>
       <FormError message={form.problem?.detail ?? form.problem?.title} />
+      {placed && <Notice>{t("manual.placed")}</Notice>}
       {addressSaved && <Notice>{t("order.addressSaved")}</Notice>}
       {order.test && <p className="alert alert-info">{t("order.testLabel")}</p>}
       <dl className="panel details">
@@ -84,12 +92,14 @@ export function OrderViewPage() {
           <ul>
             {order.holds.map((hold, index) => (
               <li key={index}>
-                <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {String(hold.message ?? "")}
+                <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {holdText(hold, t, date)}
               </li>
             ))}
           </ul>
         </section>
       )}
+
+      <ApproveOrder order={order} onChanged={setData} />
 
       {can.manageOrders && order.status === "on_hold" && <CorrectAddress
           order={order}
@@ -137,7 +147,7 @@ export function OrderViewPage() {
                     </>
                   ) : (
                     <span>
-                      {t("order.notResolved")} {line.problem_message}
+                      {t("order.notResolved")} {lineHold(line.line_id) ?? line.problem_message}
                     </span>
                   )}
                 </td>
@@ -146,6 +156,8 @@ export function OrderViewPage() {
           </tbody>
         </table>
       </section>
+
+      <OrderShipments order={order} onChanged={setData} />
 
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("order.history")}</h2>
@@ -162,6 +174,7 @@ export function OrderViewPage() {
           ))}
         </ol>
       </section>
+      <OrderPostbacks order={order} />
     </>
   );
 }
@@ -169,14 +182,18 @@ export function OrderViewPage() {
 /** A held order's shipping address corrected (order intake checks it again and releases the order
  * when all resolves): the API's refusals and the address holds that remain, next to their field. */
 function CorrectAddress({ order, onCorrected }: { order: OrderDetail; onCorrected: (order: OrderDetail) => void }) {
-  const { api, t } = useApp();
+  const { api, t, date } = useApp();
   const [open, setOpen] = useState(false);
   const initial = order.shipping_address as Record<string, string | null>;
   const [values, setValues] = useState<Record<AddressField, string>>(
     () => Object.fromEntries(ADDRESS_FIELDS.map((name) => [name, initial[name] ?? ""])) as Record<AddressField, string>,
   );
   const form = useProblem();
-  const holdOf = (name: string) => order.holds.find((hold) => hold.reason === "invalid_address" && (hold.field === name || (hold.field === "name" && name === "last_name")))?.message as string | undefined;
+  const addressHold = (name: string) => order.holds.find((hold) => hold.reason === "invalid_address" && (hold.field === name || (hold.field === "name" && name === "last_name")));
+  const holdOf = (name: string) => {
+    const hold = addressHold(name);
+    return hold ? holdText(hold, t, date) : undefined;
+  };
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -5,6 +5,7 @@ import { useApp } from "../app";
 import { followSync, syncFinished, syncPercent } from "../stores/logic";
 import { AttentionBanner, RECONCILED_PLATFORMS, ReconciliationStatus } from "../stores/Reconciliation";
 import { ConfirmButton, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
+import { ManualOrderActions } from "./ManualOrders";
 import { platformName, StoreStatusBadge } from "./Stores";
 
 const POLL_MS = 1000;
@@ -73,6 +74,7 @@ export function StoreSettingsPage() {
           </Link>
         </p>
       )}
+      {store.platform === "manual" && store.status === "connected" && can.manageOrders && <ManualOrderActions storeId={storeId} />}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
       {store.platform !== "manual" && active && <StoreHealth storeId={storeId} platform={store.platform} canReconcile={can.manageStores} />}
     </>

@@ -109,7 +109,15 @@ def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
         "content_hash": order.content_hash,
         "sequence": order.sequence,
         "holds": [
-            {"reason": h.reason, "message": h.message, "line_id": h.line_id, "field": h.field, "rule": h.rule}
+            {
+                "reason": h.reason,
+                "message": h.message,
+                "line_id": h.line_id,
+                "field": h.field,
+                "rule": h.rule,
+                "code": h.code,
+                "params": h.params,
+            }
             for h in order.holds
         ],
         "shipments": [_shipment(s) for s in order.shipments],
@@ -195,7 +203,18 @@ def _order_of(row: OrderRow, lines: list[Line]) -> Order:
         status=status,
         sequence=row.sequence,
         updated_at=utc(row.updated_at),
-        holds=[Hold(h["reason"], h["message"], h.get("line_id"), h.get("field"), h.get("rule")) for h in row.holds],
+        holds=[
+            Hold(
+                h["reason"],
+                h["message"],
+                h.get("line_id"),
+                h.get("field"),
+                h.get("rule"),
+                h.get("code"),  # holds kept before codes existed have none: their English message is shown
+                h.get("params") or {},
+            )
+            for h in row.holds
+        ],
         shipments=[_shipment_of(s) for s in row.shipments],
         possible_duplicate=row.possible_duplicate,
         attention=row.attention,

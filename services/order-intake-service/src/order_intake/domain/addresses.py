@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from order_intake.domain.texts import Text, say
+
 #: ISO 3166-1 alpha-2 country codes (officially assigned).
 ISO_COUNTRIES = frozenset(
     """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
@@ -64,7 +66,11 @@ class AddressProblem:
     """One field of an address that stops production, said so a client understands."""
 
     field: str
-    message: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        return self.text.english
 
 
 def _blank(value: str | None) -> bool:
@@ -75,26 +81,24 @@ def check_address(address: Address) -> list[AddressProblem]:
     """Required fields by country, an ISO country code, the postcode's format in the main markets."""
     problems: list[AddressProblem] = []
     if _blank(address.recipient) and _blank(address.company):
-        problems.append(AddressProblem("name", "recipient name missing"))
+        problems.append(AddressProblem("name", say("address.name_missing")))
     if _blank(address.address1):
-        problems.append(AddressProblem("address1", "street address missing"))
+        problems.append(AddressProblem("address1", say("address.street_missing")))
     if _blank(address.city):
-        problems.append(AddressProblem("city", "city missing"))
+        problems.append(AddressProblem("city", say("address.city_missing")))
     country = (address.country_code or "").strip().upper()
     if not country:
-        problems.append(AddressProblem("country_code", "country code missing"))
+        problems.append(AddressProblem("country_code", say("address.country_missing")))
         return problems
     if country not in ISO_COUNTRIES:
-        problems.append(
-            AddressProblem("country_code", f"country code '{address.country_code}' is not an ISO country code")
-        )
+        problems.append(AddressProblem("country_code", say("address.country_unknown", country=address.country_code)))
         return problems
     if country in STATE_REQUIRED and _blank(address.state):
-        problems.append(AddressProblem("state", f"state or province missing (required for {country})"))
+        problems.append(AddressProblem("state", say("address.state_missing", country=country)))
     postcode = (address.postcode or "").strip()
     if not postcode:
         if country not in NO_POSTCODE:
-            problems.append(AddressProblem("postcode", f"postcode missing (required for {country})"))
+            problems.append(AddressProblem("postcode", say("address.postcode_missing", country=country)))
     elif (pattern := POSTCODE_FORMATS.get(country)) is not None and not pattern.match(postcode):
-        problems.append(AddressProblem("postcode", f"postcode '{postcode}' is not a valid {country} postcode"))
+        problems.append(AddressProblem("postcode", say("address.postcode_invalid", postcode=postcode, country=country)))
     return problems

@@ -3,6 +3,7 @@
 Every change raises the order's sequence by one and is recorded as a ``Change`` (who, when,
 from, to, why), which the handlers keep in the order's history and publish."""
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -10,7 +11,8 @@ from typing import Literal, get_args
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.errors import IllegalTransition, InvalidOrderInput, OrderNotEditable
 from order_intake.domain.policies import ClientPolicy
-from order_intake.domain.resolution import LineKey, MappingIndex, PrintFile, missing_file_message, unmapped_message
+from order_intake.domain.resolution import LineKey, MappingIndex, PrintFile, missing_file_text, unmapped_text
+from order_intake.domain.texts import Text, say
 
 Status = Literal[
     "received",
@@ -95,22 +97,39 @@ class Line:
         return self.quantity - self.cancelled_quantity
 
 
+HoldReason = Literal[
+    "unmapped_products",
+    "missing_print_files",
+    "invalid_address",
+    "held_by_rule",
+    "awaiting_approval",
+    "approval_delay",
+]
+
+
 @dataclass(frozen=True)
 class Hold:
     """Why an order waits: a code, the words a client understands, and the line or field."""
 
-    reason: Literal[
-        "unmapped_products",
-        "missing_print_files",
-        "invalid_address",
-        "held_by_rule",
-        "awaiting_approval",
-        "approval_delay",
-    ]
+    reason: HoldReason
     message: str
     line_id: str | None = None
     field: str | None = None
     rule: str | None = None
+    code: str | None = None  # the message's code and values, for a reader's language (domain/texts.py)
+    params: dict[str, str] = dataclasses.field(default_factory=dict, hash=False)
+
+    @classmethod
+    def said(
+        cls,
+        reason: HoldReason,
+        text: Text,
+        *,
+        line_id: str | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+    ) -> "Hold":
+        return cls(reason, text.english, line_id, field, rule, text.code, dict(text.params))
 
 
 @dataclass(frozen=True)
@@ -202,19 +221,20 @@ class Order:
             mapping = mappings.find(self.store_id, line.key)
             if mapping is None:
                 line.product_uid, line.print_files = None, ()
-                line.problem, line.problem_message = "unmapped", unmapped_message(line.title, line.variant_title)
+                line.problem, problem_text = "unmapped", unmapped_text(line.title, line.variant_title)
             elif not mapping.print_files:
                 line.product_uid, line.print_files = mapping.product_uid, ()
-                line.problem, line.problem_message = "missing_print_file", missing_file_message(line.title)
+                line.problem, problem_text = "missing_print_file", missing_file_text(line.title)
             else:
                 line.product_uid, line.print_files = mapping.product_uid, mapping.print_files
-                line.problem = line.problem_message = None
-            if line.problem == "unmapped" and line.open_quantity > 0:
-                holds.append(Hold("unmapped_products", line.problem_message or "", line_id=line.line_id))
-            elif line.problem == "missing_print_file" and line.open_quantity > 0:
-                holds.append(Hold("missing_print_files", line.problem_message or "", line_id=line.line_id))
+                line.problem, problem_text = None, None
+            line.problem_message = problem_text.english if problem_text else None
+            if line.problem == "unmapped" and line.open_quantity > 0 and problem_text:
+                holds.append(Hold.said("unmapped_products", problem_text, line_id=line.line_id))
+            elif line.problem == "missing_print_file" and line.open_quantity > 0 and problem_text:
+                holds.append(Hold.said("missing_print_files", problem_text, line_id=line.line_id))
         for problem in check_address(self.shipping_address):
-            holds.append(Hold("invalid_address", problem.message, field=problem.field))
+            holds.append(Hold.said("invalid_address", problem.text, field=problem.field))
         if not holds and self.approved_at is None:
             holds = self._policy_holds(policy, at)
         if not any(h.reason == "approval_delay" for h in holds):
@@ -231,12 +251,13 @@ class Order:
         if rule_holds := policy.rules.holds(self):
             return rule_holds
         if policy.approval == "manual":
-            return [Hold("awaiting_approval", "waiting for approval before production")]
+            return [Hold.said("awaiting_approval", say("approval.awaiting"))]
         if policy.approval == "delay":
             self.release_at = self.release_at or self.received_at + timedelta(minutes=policy.delay_minutes)
             if at < self.release_at:
                 when = f"{self.release_at:%Y-%m-%d %H:%M} UTC"
-                return [Hold("approval_delay", f"goes to production at {when} unless cancelled or corrected before")]
+                text = say("approval.delay", when=when, at=self.release_at.isoformat())
+                return [Hold.said("approval_delay", text)]
         return []
 
     def approve(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from order_intake.domain.addresses import ISO_COUNTRIES
 from order_intake.domain.errors import InvalidOrderInput
+from order_intake.domain.texts import say
 
 if TYPE_CHECKING:
     from order_intake.domain.orders import Hold, Order
@@ -43,7 +44,7 @@ class HoldRules:
         holds: list[Hold] = []
         if self.first_order_of_new_store and order.first_of_store:
             holds.append(
-                Hold("held_by_rule", "held by rule: first order of a new store", rule="first_order_of_new_store")
+                Hold.said("held_by_rule", say("rule.first_order_of_new_store"), rule="first_order_of_new_store")
             )
         if self.max_total is not None:
             try:
@@ -52,9 +53,9 @@ class HoldRules:
                 total = Decimal(0)
             if total > self.max_total:
                 holds.append(
-                    Hold(
+                    Hold.said(
                         "held_by_rule",
-                        f"held by rule: order total {total} {order.currency} is above {self.max_total}",
+                        say("rule.max_total", total=total, currency=order.currency, limit=self.max_total),
                         rule="max_total",
                     )
                 )
@@ -62,15 +63,15 @@ class HoldRules:
             quantity = sum(line.open_quantity for line in order.lines)
             if quantity > self.max_quantity:
                 holds.append(
-                    Hold(
+                    Hold.said(
                         "held_by_rule",
-                        f"held by rule: {quantity} items is above {self.max_quantity}",
+                        say("rule.max_quantity", quantity=quantity, limit=self.max_quantity),
                         rule="max_quantity",
                     )
                 )
         country = (order.shipping_address.country_code or "").upper()
         if country and country in self.countries:
-            holds.append(Hold("held_by_rule", f"held by rule: orders to {country} are checked first", rule="countries"))
+            holds.append(Hold.said("held_by_rule", say("rule.countries", country=country), rule="countries"))
         return holds
 
 

@@ -3,6 +3,8 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from order_intake.domain.texts import Text, say
+
 
 @dataclass(frozen=True)
 class PrintFile:
@@ -58,11 +60,19 @@ class MappingIndex:
         return None
 
 
-def unmapped_message(title: str, variant_title: str | None) -> str:
+def unmapped_text(title: str, variant_title: str | None) -> Text:
     if variant_title and variant_title.strip() and variant_title.strip().casefold() != "default title":
-        return f"variant '{variant_title}' of '{title}' is not connected to a catalog product"
-    return f"product '{title}' is not connected to a catalog product"
+        return say("line.variant_unmapped", variant=variant_title, title=title)
+    return say("line.product_unmapped", title=title)
+
+
+def unmapped_message(title: str, variant_title: str | None) -> str:
+    return unmapped_text(title, variant_title).english
+
+
+def missing_file_text(title: str) -> Text:
+    return say("line.print_files_missing", title=title)
 
 
 def missing_file_message(title: str) -> str:
-    return f"'{title}' is connected to a catalog product but has no print file"
+    return missing_file_text(title).english
