@@ -8,10 +8,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import structlog
 
-from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformUnavailable
+from connector.adapters.shopify.answers import answer
+from connector.domain.errors import PlatformError, PlatformUnavailable
 from service_runtime.outbound import guarded_client
 
 log = structlog.get_logger()
@@ -75,45 +75,25 @@ class ShopifyGraphQL:
             self.waited_seconds += seconds
             await self._sleep(seconds)
 
+    def _count_throttled(self) -> None:
+        self.throttled += 1
+
     async def query(self, query: str, variables: dict[str, Any] | None = None, *, cost: float = 10) -> Any:
         """The ``data`` of the answer. Raises the domain's platform errors, never httpx's."""
-        failures = 0
         throttled = 0
         while True:
             await self._wait(self.throttle.wait_for(cost))
-            try:
-                response = await self._http.post(
+            response = await answer(
+                lambda: self._http.post(
                     self.endpoint,
                     json={"query": query, "variables": variables or {}},
                     headers={"X-Shopify-Access-Token": self._token, "Content-Type": "application/json"},
-                )
-            except httpx.HTTPError as error:
-                failures += 1
-                if failures >= self._max_attempts:
-                    raise PlatformUnavailable("platform_unavailable", reason=type(error).__name__) from error
-                await self._wait(0.2 * 2**failures)
-                continue
-            if response.status_code == 429:
-                throttled += 1
-                self.throttled += 1
-                if throttled > self._max_throttled_waits:
-                    raise PlatformUnavailable("platform_unavailable", reason="throttled")
-                await self._wait(_retry_after(response, default=1.0))
-                continue
-            if response.status_code == 401:
-                raise PlatformAuthFailed("platform_auth_failed")
-            if response.status_code == 402:
-                raise PlatformError("plan_restricted", reason="payment required")
-            if response.status_code == 403:
-                raise PlatformError("platform_refused", reason="the app lacks a permission (scope)")
-            if response.status_code >= 500:
-                failures += 1
-                if failures >= self._max_attempts:
-                    raise PlatformUnavailable("platform_unavailable", reason=f"HTTP {response.status_code}")
-                await self._wait(0.2 * 2**failures)
-                continue
-            if response.status_code != 200:
-                raise PlatformError("platform_refused", reason=f"HTTP {response.status_code}")
+                ),
+                wait=self._wait,
+                max_attempts=self._max_attempts,
+                max_throttled_waits=self._max_throttled_waits,
+                on_throttled=self._count_throttled,
+            )
             try:
                 body = response.json()
             except json.JSONDecodeError as error:
@@ -122,7 +102,7 @@ class ShopifyGraphQL:
             errors = body.get("errors") or []
             if any(((e.get("extensions") or {}).get("code") == "THROTTLED") for e in errors):
                 throttled += 1
-                self.throttled += 1
+                self._count_throttled()
                 if throttled > self._max_throttled_waits:
                     raise PlatformUnavailable("platform_unavailable", reason="throttled")
                 await self._wait(max(self.throttle.wait_for(cost), 0.05))
@@ -131,10 +111,3 @@ class ShopifyGraphQL:
                 message = "; ".join(str(e.get("message")) for e in errors)[:300]
                 raise PlatformError("platform_refused", reason=message)
             return body.get("data") or {}
-
-
-def _retry_after(response: httpx.Response, *, default: float) -> float:
-    try:
-        return float(response.headers.get("retry-after", default))
-    except ValueError:
-        return default

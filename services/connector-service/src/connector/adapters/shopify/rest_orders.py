@@ -1,17 +1,17 @@
 """A shop's recent orders through the Admin REST API (``GET /orders.json``): the same REST shape
 orders/create webhooks deliver, so the same translation reads both. Cursor pagination through
-the ``Link`` header (``page_info``); a 429 waits ``Retry-After`` and tries again, a 5xx or a
-network error is tried again a few times with backoff."""
+the ``Link`` header (``page_info``); failures are answered as for every Admin API call
+(``answers``)."""
 
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-import httpx
-
-from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformUnavailable
+from connector.adapters.shopify.answers import answer
+from connector.domain.errors import PlatformError
 from service_runtime.outbound import guarded_client
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -38,7 +38,12 @@ async def orders_created_since(
     headers = {"X-Shopify-Access-Token": access_token, "Accept": "application/json"}
     async with guarded_client(allow_private=allow_private, timeout=20) as http:
         while True:
-            response = await _get(http, url, params, headers, max_attempts, max_throttled_waits, sleep)
+            response = await answer(
+                partial(http.get, url, params=params, headers=headers),
+                wait=_capped(sleep),
+                max_attempts=max_attempts,
+                max_throttled_waits=max_throttled_waits,
+            )
             try:
                 page = response.json().get("orders")
             except (json.JSONDecodeError, AttributeError) as error:
@@ -52,50 +57,10 @@ async def orders_created_since(
             url, params = following, None  # the next address carries page_info and limit
 
 
-async def _get(
-    http: httpx.AsyncClient,
-    url: str,
-    params: dict[str, str] | None,
-    headers: dict[str, str],
-    max_attempts: int,
-    max_throttled_waits: int,
-    sleep: Sleep,
-) -> httpx.Response:
-    failures = throttled = 0
-    while True:
-        try:
-            response = await http.get(url, params=params, headers=headers)
-        except httpx.HTTPError as error:
-            failures += 1
-            if failures >= max_attempts:
-                raise PlatformUnavailable("platform_unavailable", reason=type(error).__name__) from error
-            await sleep(0.2 * 2**failures)
-            continue
-        if response.status_code == 429:
-            throttled += 1
-            if throttled > max_throttled_waits:
-                raise PlatformUnavailable("platform_unavailable", reason="throttled")
-            await sleep(min(_retry_after(response), 60.0))
-            continue
-        if response.status_code >= 500:
-            failures += 1
-            if failures >= max_attempts:
-                raise PlatformUnavailable("platform_unavailable", reason=f"HTTP {response.status_code}")
-            await sleep(0.2 * 2**failures)
-            continue
-        if response.status_code == 401:
-            raise PlatformAuthFailed("platform_auth_failed")
-        if response.status_code == 402:
-            raise PlatformError("plan_restricted", reason="payment required")
-        if response.status_code == 403:
-            raise PlatformError("platform_refused", reason="the app lacks a permission (scope)")
-        if response.status_code != 200:
-            raise PlatformError("platform_refused", reason=f"HTTP {response.status_code}")
-        return response
+def _capped(sleep: Sleep) -> Sleep:
+    """Waits of at most a minute (a Retry-After of an hour would stall the reconciliation)."""
 
+    async def wait(seconds: float) -> None:
+        await sleep(min(seconds, 60.0))
 
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(float(response.headers.get("retry-after", "1")), 0.0)
-    except ValueError:
-        return 1.0
+    return wait
