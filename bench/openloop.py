@@ -43,11 +43,12 @@ class Connections:
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(limit)
         self.opened = 0  # connections opened over the run (a server closing them shows here)
+        self.reclosed = 0  # kept connections found closed by the server when reused
 
     async def post(self, request: bytes) -> int:
         """Sends one request and reads its answer; the HTTP status, 0 if no answer came."""
         async with self._slots:
-            for attempt in (1, 2):
+            while True:  # ends: every failed try on a kept connection drops it from the pool
                 reused = bool(self._idle)
                 try:
                     connection = self._idle.pop() if reused else await self._open()
@@ -57,15 +58,17 @@ class Connections:
                     status, reusable = await _exchange(*connection, request)
                 except (OSError, asyncio.IncompleteReadError, ValueError):
                     connection[1].close()
-                    if reused and attempt == 1:
-                        continue  # the server closed an idle connection: once more on a new one
+                    if reused:
+                        # the server closed this kept connection while it sat idle (uvicorn's
+                        # keep-alive is 5 s): the request never reached it; try the next one
+                        self.reclosed += 1
+                        continue
                     return 0
                 if reusable:
                     self._idle.append(connection)
                 else:
                     connection[1].close()
                 return status
-        return 0
 
     async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         connection = await asyncio.open_connection(self.host, self.port)

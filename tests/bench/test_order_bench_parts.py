@@ -96,6 +96,31 @@ async def test_a_stalled_server_shows_in_every_request_meant_to_go_out_during_th
     assert answers[1].started - answers[1].intended < answers[1].answered - answers[1].intended
 
 
+async def test_kept_connections_the_server_closed_while_idle_are_passed_over_not_counted_as_failures():
+    """A server that closes a connection after each answer without saying so (as uvicorn does
+    to a connection idle past its keep-alive): three kept connections are all dead by the
+    next request, which is still answered, on a new connection."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[1])
+        await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = http_request("127.0.0.1", port, "/hook", b"{}", {})
+    connections = Connections("127.0.0.1", port, limit=3)
+    async with server:
+        assert await asyncio.gather(*(connections.post(request) for _ in range(3))) == [200] * 3
+        await asyncio.sleep(0.05)  # the server has closed all three
+        assert await connections.post(request) == 200
+        await connections.close()
+    assert connections.reclosed == 3 and connections.opened == 4
+
+
 def test_orders_are_signed_as_shopify_signs_them_and_only_reference_mapped_variants():
     shop_list = shops(2, products=20, variants_per_product=3)
     records = preload_records(shop_list)
