@@ -153,12 +153,18 @@ class SqlShipmentPushes:
         )
         return [_push(row) for row in (await self._session.execute(query)).scalars()]
 
-    async def keep_lines(self, order_id: str, lines: Mapping[str, str | None]) -> None:
-        row = await self._session.get(ShippedOrderLinesRow, order_id)
-        if row is None:
-            row = ShippedOrderLinesRow(order_id=order_id, lines="{}")
-            self._session.add(row)
-        row.lines = json.dumps(dict(lines))
+    async def keep_lines(self, lines_by_order: Mapping[str, Mapping[str, str | None]]) -> None:
+        """Each order's lines, replacing what was kept: one statement for a whole batch."""
+        if not lines_by_order:
+            return
+        dialect = self._session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(ShippedOrderLinesRow).values(
+            [{"order_id": order_id, "lines": json.dumps(dict(lines))} for order_id, lines in lines_by_order.items()]
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=["order_id"], set_={"lines": statement.excluded.lines})
+        )
 
     async def platform_lines(self, order_id: str, line_ids: Sequence[str]) -> list[str] | None:
         """The platform's ids of those lines; None when the order's lines are not known (or one

@@ -53,11 +53,9 @@ class TrackingPushes(BackgroundTask):
 
 
 def register_tracking_consumer(runtime: Runtime, *, clock: Any, job: TrackingPushes) -> None:
-    @runtime.events.on(ORDERS_V1, group="connector-service", events=(OrderAccepted, OrderStatusChanged))
-    async def on_order_shipped(event: Any, *, uow: Any) -> None:
-        """Keeps an accepted order's lines; records each new parcel of a shipped order as a push
-        to its shop, done by the push job (never here)."""
-        if isinstance(event, OrderAccepted):
-            await tracking.keep_order_lines(event, uow=uow)
-        elif await tracking.parcels_shipped(event, uow=uow, clock=clock):
+    @runtime.events.on(ORDERS_V1, group="connector-service", events=(OrderAccepted, OrderStatusChanged), batch=True)
+    async def on_order_events(events: list[Any], *, uow: Any) -> None:
+        """Keeps accepted orders' lines; records each new parcel of a shipped order as a push to
+        its shop, done by the push job (never here). Set-based: every order passes here."""
+        if await tracking.record_order_events(events, uow=uow, clock=clock):
             uow.after_commit(job.wake)

@@ -10,7 +10,7 @@
 - ``tracking_of``: what a client sees of an order's parcels on its store."""
 
 import asyncio
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -37,37 +37,44 @@ log = structlog.get_logger()
 TRANSIENT = (PlatformUnavailable, PlatformAuthFailed, ShopUnreachable)
 
 
-async def keep_order_lines(event: OrderAccepted, *, uow: UnitOfWork) -> None:
-    """Only for orders whose shop is told (Shopify, WooCommerce, Etsy); a later OrderAccepted
-    (a held order resolved) replaces the lines."""
-    if event.platform not in rules.PUSHED_TO or not event.platform_order_id:
-        return
-    async with uow:
-        await uow.shipment_pushes.keep_lines(event.order_id, {ln.line_id: ln.platform_line_id for ln in event.lines})
-        await uow.commit()
+async def record_order_events(
+    events: Sequence[OrderAccepted | OrderStatusChanged], *, uow: UnitOfWork, clock: Clock
+) -> int:
+    """A batch of order events in one transaction; how many parcels were new.
 
-
-async def parcels_shipped(event: OrderStatusChanged, *, uow: UnitOfWork, clock: Clock) -> int:
-    """Each parcel of the event not pushed yet becomes a pending push; how many were new. The
-    same event delivered again, or a later one repeating the order's parcels, adds nothing."""
-    if not event.shipments:
+    - OrderAccepted, only for orders whose shop is told (Shopify, WooCommerce, Etsy): the order's
+      lines are kept, all of the batch in one statement; a later OrderAccepted (a held order
+      resolved) replaces them;
+    - OrderStatusChanged: each parcel not pushed yet becomes a pending push. The same event
+      delivered again, or a later one repeating the order's parcels, adds nothing."""
+    lines_by_order = {
+        event.order_id: {line.line_id: line.platform_line_id for line in event.lines}
+        for event in events
+        if isinstance(event, OrderAccepted) and event.platform in rules.PUSHED_TO and event.platform_order_id
+    }
+    shipped = [event for event in events if isinstance(event, OrderStatusChanged) and event.shipments]
+    if not lines_by_order and not shipped:
         return 0
     now = clock.now()
     added = 0
     async with uow:
-        for shipment in event.shipments:
-            push = rules.new_push(
-                order_id=event.order_id,
-                store_id=event.store_id,
-                client_id=event.client_id,
-                platform=event.platform,
-                platform_order_id=event.platform_order_id,
-                parcel=Parcel(shipment.tracking_number, shipment.carrier, shipment.tracking_url, shipment.line_ids),
-                now=now,
-            )
-            if await uow.shipment_pushes.add_new(push):
-                added += 1
-                log.info("tracking.parcel_recorded", order_id=push.order_id, state=push.state, store_id=push.store_id)
+        await uow.shipment_pushes.keep_lines(lines_by_order)
+        for event in shipped:
+            for shipment in event.shipments:
+                push = rules.new_push(
+                    order_id=event.order_id,
+                    store_id=event.store_id,
+                    client_id=event.client_id,
+                    platform=event.platform,
+                    platform_order_id=event.platform_order_id,
+                    parcel=Parcel(shipment.tracking_number, shipment.carrier, shipment.tracking_url, shipment.line_ids),
+                    now=now,
+                )
+                if await uow.shipment_pushes.add_new(push):
+                    added += 1
+                    log.info(
+                        "tracking.parcel_recorded", order_id=push.order_id, state=push.state, store_id=push.store_id
+                    )
         await uow.commit()
     return added
 
