@@ -34,41 +34,66 @@ def http_request(host: str, port: int, path: str, body: bytes, headers: dict[str
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
+#: A keep-alive connection idle longer than this is not used again: servers close idle ones
+#: (uvicorn after 5 s), and a request sent just as the server closes its connection is lost.
+MAX_IDLE_SECONDS = 2.0
+
+
 class Connections:
     """Keep-alive connections to one server, opened as needed up to ``limit``; a request
-    waits for a free one beyond that (and that wait counts in its latency)."""
+    waits for a free one beyond that (and that wait counts in its latency).
 
-    def __init__(self, host: str, port: int, limit: int) -> None:
+    An idle connection is used again only while the server keeps it: not once the server has
+    closed it, nor after ``max_idle_seconds`` (it may be closing it). A request whose reused
+    connection fails before any answer is sent once more on a new connection (a webhook may
+    be delivered twice: the receiver de-duplicates it by its id)."""
+
+    def __init__(self, host: str, port: int, limit: int, *, max_idle_seconds: float = MAX_IDLE_SECONDS) -> None:
         self.host, self.port, self.limit = host, port, limit
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.max_idle_seconds = max_idle_seconds
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self._slots = asyncio.Semaphore(limit)
         self.opened = 0  # connections opened over the run (a server closing them shows here)
-        self.reclosed = 0  # kept connections found closed by the server when reused
+        self.dropped_idle = 0  # idle connections not used again (closed by the server, or idle too long)
 
     async def post(self, request: bytes) -> int:
         """Sends one request and reads its answer; the HTTP status, 0 if no answer came."""
         async with self._slots:
-            while True:  # ends: every failed try on a kept connection drops it from the pool
-                reused = bool(self._idle)
+            connection = self._reusable()
+            for attempt in (1, 2):
+                reused = connection is not None
+                if connection is None:
+                    try:
+                        connection = await self._open()
+                    except OSError:
+                        return 0
+                reader, writer = connection
                 try:
-                    connection = self._idle.pop() if reused else await self._open()
-                except OSError:
-                    return 0
-                try:
-                    status, reusable = await _exchange(*connection, request)
+                    status, reusable = await _exchange(reader, writer, request)
                 except (OSError, asyncio.IncompleteReadError, ValueError):
-                    connection[1].close()
-                    if reused:
-                        # the server closed this kept connection while it sat idle (uvicorn's
-                        # keep-alive is 5 s): the request never reached it; try the next one
-                        self.reclosed += 1
+                    writer.close()
+                    if reused and attempt == 1:
+                        connection = None  # the server closed it meanwhile: once more on a new one
                         continue
                     return 0
                 if reusable:
-                    self._idle.append(connection)
+                    self._idle.append((reader, writer, time.monotonic()))
                 else:
-                    connection[1].close()
+                    writer.close()
                 return status
+        return 0
+
+    def _reusable(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        """The most recently used idle connection the server still keeps; the stale ones closed."""
+        now = time.monotonic()
+        while self._idle:
+            reader, writer, idle_since = self._idle.pop()
+            if reader.at_eof() or writer.is_closing() or now - idle_since > self.max_idle_seconds:
+                writer.close()
+                self.dropped_idle += 1
+                continue
+            return reader, writer
+        return None
 
     async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         connection = await asyncio.open_connection(self.host, self.port)
@@ -76,7 +101,7 @@ class Connections:
         return connection
 
     async def close(self) -> None:
-        for _, writer in self._idle:
+        for _, writer, _ in self._idle:
             writer.close()
         self._idle.clear()
 

@@ -18,6 +18,7 @@ from connector.entrypoints.tracking import TrackingPushes, register_tracking_con
 from connector.handlers.credentials import Connections
 from connector.handlers.install import Addresses
 from connector.handlers.tracking import Pushing
+from connector.handlers.webhook_groups import WebhookGroups
 from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import UnitOfWork
 from connector.settings import ConnectorSettings
@@ -36,6 +37,11 @@ class ConnectorRuntime(Runtime):
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
         self.webhook_stores = WebhookStores(settings.webhook_store_cache_seconds)
+        self.webhook_groups = (
+            WebhookGroups(lambda: cast(UnitOfWork, self.uow()), writers=settings.webhook_group_writers)
+            if settings.webhook_group_writers > 0
+            else None
+        )
         self.connector_housekeeping = ConnectorHousekeeping(self.sessions, settings)
         self.syncs = SyncRunner(
             self,
@@ -113,6 +119,8 @@ class ConnectorRuntime(Runtime):
             self.connection_checking.start()
 
     async def stop(self) -> None:
+        if self.webhook_groups is not None:
+            await self.webhook_groups.stop()
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()

@@ -12,6 +12,7 @@ from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
 from connector.entrypoints.syncs_api import router as syncs_router
 from connector.entrypoints.tracking_api import router as tracking_router
+from connector.entrypoints.webhooks_api import ROUTES as WEBHOOK_ROUTES
 from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.entrypoints.woocommerce_api import router as woocommerce_router
 from connector.settings import ConnectorSettings
@@ -50,4 +51,5 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
         "Problem details follow Accept-Language (en, fr).",
     )
     install_translated_problems(app, CATALOG)
+    app.router.routes[0:0] = WEBHOOK_ROUTES  # the busiest route, matched first
     return app

@@ -87,6 +87,11 @@ class WebhookDeliveries(Protocol):
         """Stores the delivery unless one with its store and id is there: False for a duplicate."""
         ...
 
+    async def record_many(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
+        """``record`` for many deliveries in one statement: for each, True when it was stored
+        (False: there before, or earlier in ``deliveries``)."""
+        ...
+
     async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:
         """Forgets the raw bodies of those orders (None: every body of the store); how many."""
         ...
@@ -106,6 +111,11 @@ class OrderAnnouncements(Protocol):
 
     async def announce_order(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
         """True the first time an order of a store is announced, False after."""
+        ...
+
+    async def announce_orders(self, orders: Sequence[tuple[str, str, datetime]]) -> list[bool]:
+        """``announce_order`` of many (store id, platform order id, at) in one statement: for
+        each, True when it is announced now (False: before, or earlier in ``orders``)."""
         ...
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:

@@ -30,6 +30,13 @@ class ConnectorSettings(ServiceSettings):
         "process's own changes of a store drop it at once, another process's are seen within this time. 0: "
         "every webhook reads its store",
     )
+    webhook_group_writers: int = Field(
+        default=2,
+        ge=0,
+        description="Order webhooks arriving together are made durable in one transaction (group commit); at "
+        "most this many groups are written at a time, each on a database connection of its own. 0: every "
+        "webhook in a transaction of its own",
+    )
     oauth_state_ttl_seconds: int = Field(default=600, description="How long an OAuth state may be used")
     sync_batch_products: int = Field(default=250, description="Products per StoreProductsSynced event")
 

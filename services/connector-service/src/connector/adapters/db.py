@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from connector.adapters.connection_checks import ConnectionCheckRow, SqlConnectionChecks
+from connector.adapters.inserted import firsts_stored
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
@@ -224,6 +225,17 @@ def _record_delivery(dialect: str) -> Any:
     )
 
 
+@functools.cache
+def _record_deliveries(dialect: str) -> Any:
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = WebhookDeliveryRow.metadata.tables["webhook_deliveries"]
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+        .returning(table.c.store_id, table.c.delivery_id)
+    )
+
+
 class SqlWebhookDeliveries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -241,6 +253,30 @@ class SqlWebhookDeliveries:
         }
         statement = _record_delivery(self._session.get_bind().dialect.name)
         return (await self._session.execute(statement, values)).first() is not None
+
+    async def record_many(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
+        """One INSERT ... ON CONFLICT DO NOTHING RETURNING of every row (SQLAlchemy's
+        "insertmanyvalues": multi-row VALUES), sorted by key so that two groups written at once
+        lock their common rows in the same order (no deadlock)."""
+        keys = [(d.store_id, d.delivery_id[:200]) for d in deliveries]
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for key, delivery in sorted(zip(keys, deliveries, strict=True), key=lambda pair: pair[0]):
+            rows.setdefault(
+                key,
+                {
+                    "store_id": delivery.store_id,
+                    "delivery_id": key[1],
+                    "topic": delivery.topic[:100],
+                    "platform_order_id": delivery.platform_order_id,
+                    "received_at": delivery.received_at,
+                    "raw_body": delivery.raw_body,
+                },
+            )
+        if not rows:
+            return []
+        statement = _record_deliveries(self._session.get_bind().dialect.name)
+        stored = await self._session.execute(statement, list(rows.values()))
+        return firsts_stored(keys, {(store_id, delivery_id) for store_id, delivery_id in stored.all()})
 
     def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
         where = col(WebhookDeliveryRow.store_id) == store_id

@@ -1,6 +1,7 @@
 """Repositories of the intake tables (see intake_tables.py)."""
 
 import functools
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from connector.adapters.inserted import firsts_stored
 from connector.adapters.intake_tables import KnownClientRow, PresseroIntegrationRow, ReceivedOrderRow
 from connector.intake_ports import KnownClient, PresseroIntegration
 
@@ -29,6 +31,17 @@ def _announce(dialect: str) -> Any:
     )
 
 
+@functools.cache
+def _announce_many(dialect: str) -> Any:
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = ReceivedOrderRow.metadata.tables["received_orders"]
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
+        .returning(table.c.store_id, table.c.platform_order_id)
+    )
+
+
 class SqlIntakeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -39,6 +52,21 @@ class SqlIntakeRepository:
         statement = _announce(self._session.get_bind().dialect.name)
         values = {"store_id": store_id, "platform_order_id": platform_order_id, "received_at": at}
         return (await self._session.execute(statement, values)).first() is not None
+
+    async def announce_orders(self, orders: Sequence[tuple[str, str, datetime]]) -> list[bool]:
+        """One INSERT ... ON CONFLICT DO NOTHING RETURNING of every order, sorted by key (two
+        groups written at once lock their common rows in the same order)."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for store_id, platform_order_id, at in sorted(orders, key=lambda order: order[:2]):
+            rows.setdefault(
+                (store_id, platform_order_id),
+                {"store_id": store_id, "platform_order_id": platform_order_id, "received_at": at, "cancelled": False},
+            )
+        if not rows:
+            return []
+        statement = _announce_many(self._session.get_bind().dialect.name)
+        announced = await self._session.execute(statement, list(rows.values()))
+        return firsts_stored([order[:2] for order in orders], {(s, o) for s, o in announced.all()})
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
         row = await self._session.get(ReceivedOrderRow, (store_id, platform_order_id))

@@ -8,6 +8,7 @@ the platform changes nothing. A bad signature is refused (401) before anything i
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import structlog
 
@@ -22,6 +23,7 @@ from connector.domain.errors import (
 from connector.domain.stores import Store
 from connector.handlers.announcements import announced_first
 from connector.handlers.stores import store_disconnected
+from connector.handlers.webhook_groups import GroupedWebhook, WebhookGroups
 from connector.handlers.webhook_stores import KnownStore, WebhookStores
 from connector.ports import (
     Clock,
@@ -34,6 +36,8 @@ from connector.ports import (
     WebhookOutcome,
     WebhookReceipt,
 )
+from service_runtime.correlation import current_correlation_id
+from storefront_events import OrderReceived
 
 log = structlog.get_logger()
 
@@ -59,32 +63,118 @@ async def receive_webhook(
     vault: Vault,
     clock: Clock,
     known: WebhookStores | None = None,
+    groups: WebhookGroups | None = None,
 ) -> WebhookAnswer:
     """A webhook delivered to the address registered for one store. ``known``: the stores read
-    lately, with their credentials opened (an order webhook then reads neither again)."""
+    lately, with their credentials opened (an order webhook then reads neither again).
+    ``groups``: an order webhook of a store known is made durable together with the webhooks
+    that arrive with it (webhook_groups.py) rather than in a transaction of its own."""
     try:
         adapter = platforms.adapter(platform)
     except PlatformNotSupported:
         raise StoreNotFound("store_not_found", store_id=store_id) from None
     receipt = adapter.read_webhook(headers)
+    addressed = _known(known, adapter, platform, store_id, body, headers, receipt)
+    derived = _derived(adapter, addressed.connection, receipt, body) if addressed is not None else None
+    if groups is not None and addressed is not None and derived is not None:
+        grouped = _grouped(addressed.store, receipt, body, derived, now=clock.now())
+        if grouped is not None:
+            return await _record_grouped(groups, grouped, derived.outcome)
     async with uow:
-        addressed = None
-        if known is not None and (addressed := known.get(store_id)) is not None:
-            if addressed.store.platform != platform:
-                raise StoreNotFound("store_not_found", store_id=store_id)
-            try:
-                _verify(adapter, addressed.connection, body, headers, receipt)
-            except WebhookRefused:  # new credentials this process has not seen yet: read again
-                known.forget(store_id)
-                addressed = None
         if addressed is None:
             addressed = await _addressed(uow, vault, known, platform, store_id)
             _verify(adapter, addressed.connection, body, headers, receipt)
         store, connection = addressed.store, addressed.connection
-        answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
+        answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock, derived=derived)
         if answer.status != "duplicate":
             await uow.commit()
     return answer
+
+
+def _known(
+    known: WebhookStores | None,
+    adapter: ShopPlatform,
+    platform: str,
+    store_id: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    receipt: WebhookReceipt,
+) -> KnownStore | None:
+    """The store as read lately, the webhook verified with its credentials; None when it is not
+    known here or its credentials do not verify the webhook (new ones this process has not
+    seen yet: the caller reads the store again)."""
+    addressed = known.get(store_id) if known is not None else None
+    if known is None or addressed is None:
+        return None
+    if addressed.store.platform != platform:
+        raise StoreNotFound("store_not_found", store_id=store_id)
+    try:
+        _verify(adapter, addressed.connection, body, headers, receipt)
+    except WebhookRefused:
+        known.forget(store_id)
+        return None
+    return addressed
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """What the webhook means (an unreadable one: nothing, and why)."""
+
+    outcome: WebhookOutcome
+    unreadable: WebhookUnreadable | None = None
+
+
+def _derived(adapter: ShopPlatform, connection: ShopConnection, receipt: WebhookReceipt, body: bytes) -> _Derived:
+    try:
+        return _Derived(adapter.webhook_outcome(connection, receipt, body))
+    except WebhookUnreadable as error:
+        return _Derived(WebhookOutcome(), error)
+
+
+def _grouped(
+    store: Store, receipt: WebhookReceipt, body: bytes, derived: _Derived, *, now: datetime
+) -> GroupedWebhook | None:
+    """The webhook as one of a group, when all it asks is its delivery kept and its orders
+    announced (orders in, order changes); None for the rest (unreadable, privacy, uninstall,
+    products, cancellations), which take their own transaction."""
+    outcome = derived.outcome
+    if derived.unreadable is not None or outcome.privacy is not None or outcome.disconnect_reason is not None:
+        return None
+    if outcome.products_to_sync or not all(isinstance(event, OrderReceived) for event in outcome.events):
+        return None
+    if not store.takes_platform_webhooks:
+        raise WebhookNotAccepted("webhook_store_not_accepting")
+    correlation_id = current_correlation_id()
+    orders = [
+        event.model_copy(update={"correlation_id": correlation_id})
+        if event.correlation_id is None and correlation_id
+        else event
+        for event in outcome.events
+        if isinstance(event, OrderReceived)
+    ]
+    delivery = WebhookDelivery(
+        store_id=store.id,
+        delivery_id=_delivery_id(receipt, body),
+        topic=receipt.topic,
+        received_at=now,
+        raw_body=body,
+        platform_order_id=outcome.platform_order_id,
+    )
+    return GroupedWebhook(delivery, orders)
+
+
+async def _record_grouped(groups: WebhookGroups, grouped: GroupedWebhook, outcome: WebhookOutcome) -> WebhookAnswer:
+    delivery = grouped.delivery
+    if not await groups.record(grouped):
+        log.info(
+            "webhook.duplicate", store_id=delivery.store_id, topic=delivery.topic, delivery_id=delivery.delivery_id
+        )
+        return WebhookAnswer(status="duplicate", store_id=delivery.store_id, reply=outcome.reply)
+    return WebhookAnswer(status="accepted", store_id=delivery.store_id, reply=outcome.reply)
+
+
+def _delivery_id(receipt: WebhookReceipt, body: bytes) -> str:
+    return receipt.delivery_id or "sha256:" + hashlib.sha256(body).hexdigest()
 
 
 async def receive_app_webhook(
@@ -150,16 +240,15 @@ async def _apply(
     *,
     uow: UnitOfWork,
     clock: Clock,
+    derived: _Derived | None = None,
 ) -> WebhookAnswer:
+    """``derived``: what the webhook means, when it was already read with ``connection``."""
     now = clock.now()
-    unreadable: WebhookUnreadable | None = None
-    try:
-        outcome = adapter.webhook_outcome(connection, receipt, body)
-    except WebhookUnreadable as error:
-        unreadable, outcome = error, WebhookOutcome()
+    derived = derived or _derived(adapter, connection, receipt, body)
+    outcome, unreadable = derived.outcome, derived.unreadable
     if outcome.privacy is None and not store.takes_platform_webhooks:
         raise WebhookNotAccepted("webhook_store_not_accepting")
-    delivery_id = receipt.delivery_id or "sha256:" + hashlib.sha256(body).hexdigest()
+    delivery_id = _delivery_id(receipt, body)
     fresh = await uow.webhooks.record(
         WebhookDelivery(
             store_id=store.id,
