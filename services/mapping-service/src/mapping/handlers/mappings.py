@@ -201,7 +201,7 @@ async def connect_product(
             uow.outbox.add(mapped_event(after))
         await uow.commit()
         return await uow.store_products.listing(
-            store_id, state=None, text=None, product_id=product_id, after=None, limit=10_000
+            store_id, state=None, text=None, product_id=product_id, after=None, products=1
         )
 
 
