@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { query } from "../api/http";
 import type { CatalogProduct, ProductTemplate, PublishRequest, TemplateCreate } from "../api/mapping-types";
-import { ApiError, fieldErrors } from "../api/problems";
+import { ApiError, fieldErrors, problemItems } from "../api/problems";
 import type { Problem, Store } from "../api/types";
 import { useApp } from "../app";
 import { printFilesOf, refusalsOf } from "../mapping/logic";
@@ -10,14 +10,20 @@ import { blankProduct, blankVariant, draftOfTemplate, publishBody, type ProductD
 import { Field, FormError, LoadError, Notice, PageTitle, useLoad } from "../ui/components";
 import { useCatalogLookup } from "./ConnectProduct";
 
-/** A publish refusal's reasons for one variant (named by its SKU): by field, by file, the rest. */
-function refusalsFor(problem: Problem | null, variant: PublishVariantDraft) {
+/** A publish refusal's reasons for one variant (the n-th, named by its SKU): by field, by file,
+ * the rest; and the request's own checks of its fields (location ["body", "variants", n, field]). */
+function refusalsFor(problem: Problem | null, variant: PublishVariantDraft, index: number) {
   const sku = variant.sku.trim();
   const mine = refusalsOf(problem).filter((r) => r.variantId === sku);
   const files: Record<string, string[]> = {};
   const uid: string[] = [];
   const skuErrors: string[] = [];
   const rest: string[] = [];
+  const fields: Record<string, string> = {};
+  for (const item of problemItems(problem)) {
+    const [where, list, position, field] = item.location;
+    if (where === "body" && list === "variants" && position === String(index) && field && item.names.platform_variant_id === undefined) fields[field] ??= item.message;
+  }
   for (const r of mine) {
     const printFile = r.url ? Object.keys(variant.files).find((name) => (variant.files[name] ?? "").trim() === r.url) : undefined;
     if (r.field === "product_uid") uid.push(r.detail);
@@ -25,7 +31,7 @@ function refusalsFor(problem: Problem | null, variant: PublishVariantDraft) {
     else if (printFile) (files[printFile] ??= []).push(r.detail);
     else rest.push(r.detail);
   }
-  return { files, uid, sku: skuErrors, rest };
+  return { files, uid, sku: skuErrors, rest, fields };
 }
 
 function VariantToPublishFields(props: {
@@ -47,7 +53,7 @@ function VariantToPublishFields(props: {
     if (lookup.state === "found") props.onProduct(lookup.product.product_uid, lookup.product);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lookup]);
-  const refused = refusalsFor(props.problem, draft);
+  const refused = refusalsFor(props.problem, draft, n - 1);
   const uidError = refused.uid.length ? refused.uid.join(" ") : lookup.state === "unknown" ? lookup.detail : undefined;
   const described = [`${id}-hint`, uidError ? `${id}-error` : "", product ? `${id}-found` : ""].filter(Boolean).join(" ");
   const name = t("publish.variant", { n });
@@ -62,9 +68,9 @@ function VariantToPublishFields(props: {
         </ul>
       )}
       <div className="form-row">
-        <Field label={t("publish.sku")} name="sku" value={draft.sku} required onChange={(sku) => props.onChange({ ...draft, sku })} error={refused.sku.join(" ") || undefined} />
-        <Field label={t("publish.variantTitle")} name="variant_title" value={draft.title} required hint={t("publish.variantTitleHint")} onChange={(title) => props.onChange({ ...draft, title })} />
-        <Field label={t("publish.price")} name="price" value={draft.price} required onChange={(price) => props.onChange({ ...draft, price })} />
+        <Field label={t("publish.sku")} name="sku" value={draft.sku} required onChange={(sku) => props.onChange({ ...draft, sku })} error={refused.sku.join(" ") || refused.fields.sku} />
+        <Field label={t("publish.variantTitle")} name="variant_title" value={draft.title} required hint={t("publish.variantTitleHint")} onChange={(title) => props.onChange({ ...draft, title })} error={refused.fields.title} />
+        <Field label={t("publish.price")} name="price" value={draft.price} required onChange={(price) => props.onChange({ ...draft, price })} error={refused.fields.price} />
       </div>
       <Field
         label={t("publish.options")}
@@ -145,7 +151,7 @@ export function CreateProductPage() {
   const store = useLoad(() => api.get<Store>(`/stores/${storeId}`), [storeId]);
   const clientId = store.data?.client_id ?? "";
   const templates = useLoad(
-    () => (clientId ? api.get<ProductTemplate[]>(`/product-templates${query({ client_id: role === "operator" ? clientId : null })}`) : Promise.resolve([])),
+    () => (clientId ? api.get<ProductTemplate[]>(`/product-templates${query({ client_id: role === "operator" ? clientId : null })}`) : Promise.resolve<ProductTemplate[]>([])),
     [clientId, role],
   );
   const [draft, setDraft] = useState<ProductDraft>(() => blankProduct());

@@ -13,7 +13,7 @@ export function TemplatesPage() {
   const { storeId = "" } = useParams();
   const store = useLoad(() => api.get<Store>(`/stores/${storeId}`), [storeId]);
   const clientId = store.data?.client_id ?? "";
-  const { data, error, reload } = useLoad(
+  const { data, error, reload } = useLoad<ProductTemplate[] | null>(
     () => (clientId ? api.get<ProductTemplate[]>(`/product-templates${query({ client_id: role === "operator" ? clientId : null })}`) : Promise.resolve(null)),
     [clientId, role],
   );
