@@ -205,6 +205,7 @@ async def test_an_admin_creates_and_publishes_a_product_to_shopify_and_from_a_te
     await expect(admin.get_by_role("heading", name="Connect City poster")).to_be_visible()
     await expect(admin.get_by_role("group").get_by_text("Mapped", exact=True)).to_have_count(2)
     await admin.get_by_role("link", name="Back to the products").click()
+    await expect(admin.get_by_role("heading", name=re.compile(r"^Products of Acme \w+"))).to_be_visible()
     table = admin.get_by_role("table")
     await expect(table.locator(".product-title", has_text="City poster")).to_be_visible()
     await expect(table.get_by_text(POSTER_A3)).to_be_visible()
@@ -298,6 +299,7 @@ async def test_in_french_a_failed_publication_says_why_and_read_only_changes_not
     await expect(reader.get_by_role("link", name="Créer un produit")).to_have_count(0)
     await reader.get_by_role("link", name="Modèles").click()
     await expect(reader.get_by_role("heading", name="Modèles de produits")).to_be_visible()
+    await expect(reader.get_by_text("Votre rôle permet de les voir, pas d'en créer des produits.")).to_be_visible()
     await expect(reader.get_by_role("table").get_by_text("Affiche ville A3")).to_be_visible()
     await expect(reader.get_by_role("link", name=re.compile("Créer"))).to_have_count(0)
     assert await reader.get_by_role("button").all_inner_texts() == ["Se déconnecter"]

@@ -34,7 +34,7 @@ export function TemplatesPage() {
       >
         {t("templates.title")}
       </PageTitle>
-      <p className="lead">{t("templates.lead")}</p>
+      <p className="lead">{canPublish ? t("templates.lead") : t("templates.leadReadOnly")}</p>
       <LoadError error={error ?? store.error} retry={reload} />
       {data && data.length === 0 && <EmptyState>{t("templates.empty")}</EmptyState>}
       {data && data.length > 0 && (
@@ -46,7 +46,11 @@ export function TemplatesPage() {
               <th scope="col">{t("templates.product")}</th>
               <th scope="col">{t("templates.variants")}</th>
               <th scope="col">{t("templates.created")}</th>
-              {canPublish && <td />}
+              {canPublish && (
+                <th scope="col">
+                  <span className="visually-hidden">{t("templates.actions")}</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
