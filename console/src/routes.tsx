@@ -7,15 +7,18 @@ import { ClientsPage } from "./pages/Clients";
 import { BulkMappingPage } from "./pages/BulkMapping";
 import { ConnectProductPage } from "./pages/ConnectProduct";
 import { ConnectStorePage } from "./pages/ConnectStore";
+import { CreateProductPage } from "./pages/CreateProduct";
 import { EmailsPage } from "./pages/Emails";
 import { HomePage } from "./pages/Home";
 import { OrderViewPage } from "./pages/OrderPage";
 import { ImportOrdersPage, PlaceOrderPage } from "./pages/ManualOrders";
 import { OrdersPage } from "./pages/Orders";
 import { PostbackLogPage, PostbacksPage } from "./pages/Postbacks";
+import { PublishRequestPage } from "./pages/PublishRequest";
 import { StoreSettingsPage } from "./pages/StorePage";
 import { StoreProductsPage } from "./pages/StoreProducts";
 import { StoresPage } from "./pages/Stores";
+import { TemplatesPage } from "./pages/Templates";
 import { TeamPage } from "./pages/Team";
 
 /**
@@ -41,6 +44,9 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: "stores/:storeId", element: <StoreSettingsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/products", element: <StoreProductsPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/products/:productId", element: <ConnectProductPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/create-product", element: <CreateProductPage />, roles: ["operator", "admin", "store_manager"] },
+  { path: "stores/:storeId/publish-requests/:requestId", element: <PublishRequestPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
+  { path: "stores/:storeId/templates", element: <TemplatesPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/bulk", element: <BulkMappingPage />, roles: ["operator", "admin", "store_manager", "order_manager", "read_only"] },
   { path: "stores/:storeId/place-order", element: <PlaceOrderPage />, roles: ["operator", "admin", "order_manager"] },
   { path: "stores/:storeId/import-orders", element: <ImportOrdersPage />, roles: ["operator", "admin", "order_manager"] },

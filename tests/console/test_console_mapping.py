@@ -371,7 +371,8 @@ async def test_in_french_a_private_address_is_refused_and_read_only_changes_noth
     await admin.get_by_role("button", name="Connecter", exact=True).click()
     refused = black.locator("[data-field-error=print_file_front]")
     await expect(refused).to_contain_text("cette adresse n'est pas autorisée", timeout=30_000)
-    await expect(refused).to_contain_text("10.20.30.40")
+    await expect(refused).to_contain_text("l'hôte « 10.20.30.40 » correspond à une adresse privée ou réservée")
+    await expect(refused).not_to_contain_text("resolves")  # the guard's reason said in French, not in English
     await expect(admin.get_by_role("alert")).to_contain_text("rien n'a été modifié")
     await shots.check(admin, "adresse-privee-refusee")
     await admin.get_by_role("link", name="Retour aux produits").click()

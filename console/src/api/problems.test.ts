@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, problemOf } from "./problems";
+import { fieldErrors, problemItems, problemOf } from "./problems";
 
 describe("fieldErrors", () => {
   it("puts a business rule's detail under the field it names", () => {
@@ -21,6 +21,18 @@ describe("fieldErrors", () => {
     expect(fieldErrors({ title: "Unauthorized", status: 401, detail: "Email or password is incorrect." })).toEqual({
       "": "Email or password is incorrect.",
     });
+  });
+});
+
+describe("problemItems", () => {
+  it("reads each entry of errors with what else the service names there", () => {
+    const items = problemItems({
+      title: "Mapping refused",
+      status: 422,
+      errors: [{ location: ["body", "variants", "0", "product_uid"], message: "No UID", type: "uid_unknown", platform_variant_id: "v1" }],
+    } as never);
+    expect(items).toEqual([{ location: ["body", "variants", "0", "product_uid"], message: "No UID", type: "uid_unknown", names: { platform_variant_id: "v1" } }]);
+    expect(fieldErrors({ title: "Mapping refused", status: 422, errors: items.map(({ names, ...item }) => ({ ...item, ...names })) } as never)).toEqual({ variants: "No UID" });
   });
 });
 

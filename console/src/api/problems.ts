@@ -10,13 +10,36 @@ export class ApiError extends Error {
   }
 }
 
+/** One entry of a problem's `errors`, as every service writes them: where (`location`, e.g.
+ * ["body", "variants", "0", "product_uid"]), the message in the reader's language, its `type`;
+ * and what else a service names there (`names`: the mapping service's variant and file, ...). */
+export interface ProblemItem {
+  location: string[];
+  message: string;
+  type: string;
+  names: Record<string, unknown>;
+}
+
+export function problemItems(problem: Problem | null | undefined): ProblemItem[] {
+  const errors: unknown = problem?.errors;
+  if (!Array.isArray(errors)) return [];
+  const items: ProblemItem[] = [];
+  for (const entry of errors as unknown[]) {
+    if (!entry || typeof entry !== "object") continue;
+    const { location, message, type, ...names } = entry as Record<string, unknown>;
+    if (!Array.isArray(location) || typeof message !== "string") continue;
+    items.push({ location: location.map(String), message, type: typeof type === "string" ? type : "", names });
+  }
+  return items;
+}
+
 /** field name → message, for the fields a problem names: a business rule's `field` member
  * (409/422 with one field) and each entry of `errors` (request validation, location
  * ["body", "<field>", ...]). What names no field is under "" (shown above the form). */
 export function fieldErrors(problem: Problem | null | undefined): Record<string, string> {
   const found: Record<string, string> = {};
   if (!problem) return found;
-  for (const error of problem.errors ?? []) {
+  for (const error of problemItems(problem)) {
     const [where, name] = error.location;
     const key = where === "body" && name !== undefined ? name : "";
     found[key] ??= error.message;

@@ -1,7 +1,9 @@
 import { mappingEn, mappingFr } from "./mapping-messages";
+import { publishEn, publishFr } from "./publish-messages";
 
 export const en = {
   ...mappingEn,
+  ...publishEn,
   "app.skip": "Skip to content",
   "app.loading": "Loading…",
   "app.language": "Language",
@@ -549,6 +551,7 @@ export type MessageKey = keyof typeof en;
 
 export const fr: Record<MessageKey, string> = {
   ...mappingFr,
+  ...publishFr,
   "app.skip": "Aller au contenu",
   "app.loading": "Chargement…",
   "app.language": "Langue",

@@ -65,10 +65,16 @@ describe("mapping rules", () => {
       title: "Mapping refused",
       status: 422,
       errors: [
-        { platform_variant_id: "a", field: "product_uid", code: "uid_unknown", detail: "no UID" },
-        { platform_variant_id: "a", field: "print_files", code: "design_file_format_unknown", url: "http://x/b.png", detail: "HTML" },
-        { platform_variant_id: "b", field: "platform_variant_id", code: "variant_unknown", detail: "gone" },
-        { location: ["body"], message: "not ours" },
+        { location: ["body", "variants", "0", "product_uid"], message: "no UID", type: "uid_unknown", platform_variant_id: "a" },
+        {
+          location: ["body", "variants", "0", "print_files", "1", "url"],
+          message: "HTML",
+          type: "design_file_format_unknown",
+          platform_variant_id: "a",
+          url: "http://x/b.png",
+        },
+        { location: ["body", "variants", "1", "platform_variant_id"], message: "gone", type: "variant_unknown", platform_variant_id: "b" },
+        { location: ["body"], message: "not ours", type: "missing" },
       ],
     } as never);
     const placed = placeRefusals(refusals, { a: { uid: "x", files: { front: "http://x/f.png", back: "http://x/b.png" }, options: "" } });

@@ -2,6 +2,7 @@
 // variants grouped by product, the connect form's drafts to the API's body, a refusal's
 // problems by variant and field, an import's progress.
 import type { CatalogProduct, ConnectProduct, ImportJob, MappingState, StoreVariant } from "../api/mapping-types";
+import { problemItems } from "../api/problems";
 import type { Problem, Role } from "../api/types";
 
 /** mapping-service's MAY_CHANGE_MAPPINGS: operators, the client's admin and store managers. */
@@ -107,7 +108,9 @@ export function connectBody(
   return { body: { variants }, badOptions };
 }
 
-/** One reason a connection is refused, as the mapping service lists them in `errors`. */
+/** One reason a connection (or a publication) is refused: an entry of the problem's `errors`
+ * (read by the shared problemItems) that names a variant; `field` is the variant's field its
+ * location names (product_uid, print_files, sku, ...). */
 export interface Refusal {
   variantId: string;
   field: string | null;
@@ -116,19 +119,13 @@ export interface Refusal {
 }
 
 export function refusalsOf(problem: Problem | null | undefined): Refusal[] {
-  const errors: unknown = problem?.errors;
-  if (!Array.isArray(errors)) return [];
   const found: Refusal[] = [];
-  for (const item of errors as unknown[]) {
-    if (!item || typeof item !== "object") continue;
-    const e = item as Record<string, unknown>;
-    if (typeof e.platform_variant_id !== "string") continue;
-    found.push({
-      variantId: e.platform_variant_id,
-      field: typeof e.field === "string" ? e.field : null,
-      url: typeof e.url === "string" ? e.url : null,
-      detail: typeof e.detail === "string" ? e.detail : String(e.code ?? ""),
-    });
+  for (const item of problemItems(problem)) {
+    const variantId = item.names.platform_variant_id;
+    if (typeof variantId !== "string") continue;
+    const [, list, , field] = item.location;
+    const url = item.names.url;
+    found.push({ variantId, field: list === "variants" && field !== undefined ? field : null, url: typeof url === "string" ? url : null, detail: item.message });
   }
   return found;
 }

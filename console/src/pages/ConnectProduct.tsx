@@ -25,7 +25,7 @@ type Lookup = { state: "idle" | "checking" } | { state: "found"; product: Catalo
 
 /** The catalog product a typed UID names, looked up as the user types (the catalog's own
  * refusal when there is none), and the catalog products whose UID or title hold what is typed. */
-function useCatalogLookup(uid: string) {
+export function useCatalogLookup(uid: string) {
   const { api } = useApp();
   const [lookup, setLookup] = useState<Lookup>({ state: "idle" });
   const [matches, setMatches] = useState<CatalogProduct[]>([]);

@@ -8,7 +8,7 @@ import type { MessageKey } from "../i18n/messages";
 import { brokenReasonOf, byProduct, MAPPING_STATES, mappingStateTone, mayChangeMappings, variantLabel } from "../mapping/logic";
 import { Badge, EmptyState, LoadError, PageTitle, useLoad } from "../ui/components";
 
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50; // products a page, each with all its variants
 
 export function productPath(storeId: string, productId: string): string {
   return `/console/stores/${encodeURIComponent(storeId)}/products/${encodeURIComponent(productId)}`;
@@ -56,9 +56,19 @@ export function StoreProductsPage() {
       </p>
       <PageTitle
         actions={
-          <Link className="button secondary" to={`/console/stores/${storeId}/bulk`}>
-            {t("mapping.bulk")}
-          </Link>
+          <>
+            {canMap && (
+              <Link className="button" to={`/console/stores/${storeId}/create-product`}>
+                {t("publish.create")}
+              </Link>
+            )}
+            <Link className="button secondary" to={`/console/stores/${storeId}/templates`}>
+              {t("publish.templates")}
+            </Link>
+            <Link className="button secondary" to={`/console/stores/${storeId}/bulk`}>
+              {t("mapping.bulk")}
+            </Link>
+          </>
         }
       >
         {t("mapping.title", { store: name })}

@@ -215,8 +215,8 @@ export interface paths {
         /**
          * List Products
          * @description Every variant of the store's products with its mapping state (mapped, unmapped, broken),
-         *     by product and variant id, a page at a time. Removed variants appear only while their
-         *     mapping is broken.
+         *     by product and variant id, a page of whole products at a time (a product is never split
+         *     between two pages). Removed variants appear only while their mapping is broken.
          */
         get: operations["list_products_stores__store_id__products_get"];
         put?: never;
@@ -1683,6 +1683,7 @@ export interface operations {
                 /** @description One shop product's variants */
                 product_id?: string | null;
                 cursor?: string | null;
+                /** @description Products per page (each with all its variants) */
                 limit?: number;
             };
             header?: never;

@@ -45,7 +45,7 @@ async def _load_catalog(settings: MappingSettings, name: str, content: bytes) ->
     except ReportedProblems as error:
         print(f"error: {error.detail}")
         for item in error.extensions["errors"]:
-            print(f"  line {item['line']}, column {item['column']}: {item['detail']}")
+            print(f"  line {item['line']}, column {item['column']}: {item['message']}")
         return 1
     except DomainError as error:
         print(f"error: {error.detail}")

@@ -241,4 +241,55 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-CATALOG = Catalog(TITLES, MESSAGES)
+# why a design file's address is refused (the outbound guard's reason codes) or its download
+# failed: said inside design_file_url_refused and design_file_unreachable as {reason}
+REASONS: dict[str, dict[str, str]] = {
+    "url_scheme_refused": {
+        "en": "only http and https addresses are allowed, not '{scheme}'",
+        "fr": "seules les adresses http et https sont acceptées, pas « {scheme} »",
+    },
+    "url_no_host": {"en": "the address has no host", "fr": "l'adresse n'a pas de nom d'hôte"},
+    "url_credentials": {
+        "en": "addresses holding credentials are not allowed",
+        "fr": "les adresses contenant des identifiants ne sont pas acceptées",
+    },
+    "url_unresolvable": {
+        "en": "the host '{host}' cannot be resolved",
+        "fr": "le nom d'hôte « {host} » est introuvable",
+    },
+    "url_private_address": {
+        "en": "the host '{host}' resolves to a private or reserved address ({address})",
+        "fr": "l'hôte « {host} » correspond à une adresse privée ou réservée ({address})",
+    },
+    "url_refused": {"en": "the address is refused", "fr": "l'adresse est refusée"},
+    "fetch_timeout": {"en": "no answer within {seconds} s", "fr": "aucune réponse en {seconds} s"},
+    "fetch_connect_failed": {
+        "en": "the server cannot be reached",
+        "fr": "le serveur est injoignable",
+    },
+    "fetch_too_many_redirects": {"en": "too many redirects", "fr": "trop de redirections"},
+    "fetch_invalid_url": {"en": "the address is not a valid URL", "fr": "l'adresse n'est pas une URL valide"},
+    "fetch_protocol_error": {
+        "en": "the server's answer is not valid HTTP",
+        "fr": "la réponse du serveur n'est pas du HTTP valide",
+    },
+    "fetch_connection_lost": {
+        "en": "the connection was lost during the download",
+        "fr": "la connexion a été perdue pendant le téléchargement",
+    },
+    "fetch_failed": {"en": "the download failed", "fr": "le téléchargement a échoué"},
+}
+
+
+class MappingCatalog(Catalog):
+    """The catalog whose messages may hold a reason said by its own key: a ``reason_code`` value
+    is rendered in the same language into ``{reason}`` (no English inside a French sentence)."""
+
+    def render(self, key: str, locale: str, values: dict[str, object] | None = None) -> str:
+        code = (values or {}).get("reason_code")
+        if isinstance(code, str):
+            values = {**(values or {}), "reason": super().render(code, locale, values)}
+        return super().render(key, locale, values)
+
+
+CATALOG = MappingCatalog(TITLES, MESSAGES | REASONS)

@@ -90,9 +90,11 @@ class StoreProductRepository(Protocol):
         state: MappingState | None,
         text: str | None,
         product_id: str | None,
-        after: tuple[str, str] | None,
-        limit: int,
-    ) -> list[tuple[StoreVariant, Mapping | None]]: ...
+        after: str | None,
+        products: int,
+    ) -> list[tuple[StoreVariant, Mapping | None]]:
+        """The matching variants of the first ``products`` products after the product id ``after``."""
+        ...
 
 
 class MappingRepository(Protocol):

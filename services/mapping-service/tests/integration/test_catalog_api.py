@@ -105,13 +105,13 @@ async def test_a_catalog_file_with_bad_lines_names_each_and_changes_nothing(api,
     refused = await api.post("/catalog/import", content=content, headers=operator | {"content-type": "text/csv"})
     assert refused.status_code == 422
     errors = refused.json()["errors"]
-    assert [(e["line"], e["column"], e["code"]) for e in errors] == [
+    assert [(e["line"], e["column"], e["type"]) for e in errors] == [
         (3, "min_dpi", "number_invalid"),
         (4, "product_uid", "uid_malformed"),
         (5, "formats", "format_unknown"),
         (6, "product_uid", "uid_repeated"),
     ]
-    assert "'three hundred' is not a number" in errors[0]["detail"]
+    assert "'three hundred' is not a number" in errors[0]["message"]
     assert (await api.get("/catalog/products", headers=operator)).json()["items"] == []
 
 

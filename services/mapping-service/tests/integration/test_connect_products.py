@@ -115,26 +115,29 @@ async def test_each_bad_choice_is_refused_naming_the_variant_the_file_and_why(
         choice("p-tee-xl", TEE_M, ("front", f"{base}/front.png")),
     )
     by_variant = {e["platform_variant_id"]: e for e in errors}
-    assert {v: e["code"] for v, e in by_variant.items()} == {
+    assert {v: e["type"] for v, e in by_variant.items()} == {
         "p-tee-s": "design_file_unreachable",
         "p-tee-m": "design_file_format_unknown",
         "p-tee-l": "uid_unknown",
         "p-tee-xl": "option_mismatch",
     }
     assert by_variant["p-tee-s"]["url"] == unreachable
-    assert "Variant 'S / White'" in by_variant["p-tee-s"]["detail"] and unreachable in by_variant["p-tee-s"]["detail"]
-    assert "whatever its name says" in by_variant["p-tee-m"]["detail"]
-    assert "no catalog product with UID 'apparel_tshirt-nothing_l_white'" in by_variant["p-tee-l"]["detail"]
-    assert "Size 'XL'" in by_variant["p-tee-xl"]["detail"]
+    # where in the body, as every service names a request's invalid fields (location, message, type)
+    assert by_variant["p-tee-s"]["location"] == ["body", "variants", "0", "print_files", "0", "url"]
+    assert by_variant["p-tee-l"]["location"] == ["body", "variants", "2", "product_uid"]
+    assert "Variant 'S / White'" in by_variant["p-tee-s"]["message"] and unreachable in by_variant["p-tee-s"]["message"]
+    assert "whatever its name says" in by_variant["p-tee-m"]["message"]
+    assert "no catalog product with UID 'apparel_tshirt-nothing_l_white'" in by_variant["p-tee-l"]["message"]
+    assert "Size 'XL'" in by_variant["p-tee-xl"]["message"]
 
     errors = await refused(
         choice("p-tee-m", TEE_M, ("front", f"{base}/tiny.png")),
         choice("p-tee-s", TEE_S, ("front", f"{base}/missing.png")),
         lang="fr",
     )
-    assert [e["code"] for e in errors] == ["design_file_resolution_low", "design_file_missing"]
-    assert "sous les 150 DPI exigés" in errors[0]["detail"]
-    assert "le serveur a répondu 404" in errors[1]["detail"]
+    assert [e["type"] for e in errors] == ["design_file_resolution_low", "design_file_missing"]
+    assert "sous les 150 DPI exigés" in errors[0]["message"]
+    assert "le serveur a répondu 404" in errors[1]["message"]
 
     listed = await api.get(f"/stores/{store_id}/products", params={"state": "mapped"}, headers=admin)
     assert listed.json()["items"] == []  # nothing changed
@@ -161,8 +164,8 @@ async def test_a_private_address_is_refused_without_being_fetched(service_settin
         )
         assert answer.status_code == 422
         [error] = answer.json()["errors"]
-        assert error["code"] == "design_file_url_refused"
-        assert "private or reserved address" in error["detail"]
+        assert error["type"] == "design_file_url_refused"
+        assert "private or reserved address" in error["message"]
 
 
 async def test_only_admins_and_store_managers_of_the_store_change_mappings(
@@ -232,4 +235,4 @@ async def test_retiring_a_catalog_product_breaks_the_mappings_to_it(
     assert [type(e).__name__ for e in events] == ["ProductMapped", "ProductUnmapped", "MappingBroken"]
     assert events[1].reason == events[2].reason == "catalog_product_retired"
     again = await api.put(f"/stores/{store_id}/products/p-tee/mapping", json=body, headers=admin)
-    assert again.json()["errors"][0]["code"] == "uid_retired"
+    assert again.json()["errors"][0]["type"] == "uid_retired"

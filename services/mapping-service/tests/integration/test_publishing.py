@@ -117,10 +117,15 @@ async def test_a_product_to_publish_is_checked_like_a_connection(
 
     refused = await eventually(answered)
     assert refused.status_code == 422
-    assert [e["code"] for e in refused.json()["errors"]] == [
+    assert [e["type"] for e in refused.json()["errors"]] == [
         "option_mismatch",
         "sku_repeated",
         "design_file_resolution_low",
+    ]
+    assert [e["location"] for e in refused.json()["errors"]] == [
+        ["body", "variants", "0", "product_uid"],
+        ["body", "variants", "0", "sku"],
+        ["body", "variants", "2", "print_files", "0", "url"],
     ]
 
 

@@ -122,3 +122,31 @@ async def test_a_client_never_sees_another_clients_store_products(api, mapping_s
     manager = token_mint.headers("store_manager", client_id=client_id, store_ids=(mine,))
     assert len((await products(api, mine, manager))["items"]) == 2
     assert (await api.get(f"/stores/{mine}/products")).status_code == 401
+
+
+async def test_a_page_holds_whole_products_never_half_of_one(api, mapping_settings, operator):
+    store_id, client_id = ids()
+    await publish(
+        mapping_settings,
+        connected(store_id, client_id),
+        synced(store_id, client_id, [tee("p-a", sizes=("S", "M", "L")), tee("p-b", sizes=("S", "M")), tee("p-c")]),
+    )
+
+    async def listed():
+        return len((await products(api, store_id, operator))["items"]) == 7
+
+    await eventually(listed)
+    pages, cursor = [], None
+    while True:
+        page = await products(api, store_id, operator, limit=2, **({"cursor": cursor} if cursor else {}))
+        pages.append([v["platform_variant_id"] for v in page["items"]])
+        if not (cursor := page["next_cursor"]):
+            break
+    assert pages == [
+        ["p-a-l", "p-a-m", "p-a-s", "p-b-m", "p-b-s"],  # two products, all five of their variants
+        ["p-c-m", "p-c-s"],
+    ]
+    # one product a page, however many variants it has
+    first = await products(api, store_id, operator, limit=1)
+    assert [v["platform_variant_id"] for v in first["items"]] == ["p-a-l", "p-a-m", "p-a-s"]
+    assert first["next_cursor"]

@@ -456,34 +456,41 @@ class SqlStoreProducts:
         state: MappingState | None,
         text: str | None,
         product_id: str | None,
-        after: tuple[str, str] | None,
-        limit: int,
+        after: str | None,
+        products: int,
     ) -> list[tuple[StoreVariant, Mapping | None]]:
+        """The matching variants of the first ``products`` products (by id) after ``after``: a
+        product is never split between two pages."""
+        live = col(StoreVariantRow.removed).is_(False)
+        conditions: list[Any] = [col(StoreVariantRow.store_id) == store_id]
+        if state == "mapped":
+            conditions += [live, col(MappingRow.state) == "mapped"]
+        elif state == "unmapped":
+            conditions += [live, col(MappingRow.mapping_id).is_(None)]
+        elif state == "broken":
+            conditions.append(col(MappingRow.state) == "broken")
+        else:
+            conditions.append(or_(live, col(MappingRow.state) == "broken"))
+        if product_id:
+            conditions.append(col(StoreVariantRow.platform_product_id) == product_id)
+        if text:
+            conditions.append(col(StoreVariantRow.search_key).like(f"%{_escape_like(text.casefold())}%", escape="\\"))
+        product = col(StoreVariantRow.platform_product_id)
+        first = (
+            select(product)
+            .outerjoin(MappingRow, _MAPPING_JOIN)
+            .where(*conditions, *([product > after] if after else []))
+            .group_by(product)
+            .order_by(product)
+            .limit(products)
+        )
         query = (
             select(StoreVariantRow, MappingRow)
             .outerjoin(MappingRow, _MAPPING_JOIN)
-            .where(col(StoreVariantRow.store_id) == store_id)
+            .where(*conditions, product.in_(first.scalar_subquery()))
+            .order_by(product, col(StoreVariantRow.platform_variant_id))
         )
-        live = col(StoreVariantRow.removed).is_(False)
-        if state == "mapped":
-            query = query.where(live, col(MappingRow.state) == "mapped")
-        elif state == "unmapped":
-            query = query.where(live, col(MappingRow.mapping_id).is_(None))
-        elif state == "broken":
-            query = query.where(col(MappingRow.state) == "broken")
-        else:
-            query = query.where(or_(live, col(MappingRow.state) == "broken"))
-        if product_id:
-            query = query.where(col(StoreVariantRow.platform_product_id) == product_id)
-        if text:
-            query = query.where(col(StoreVariantRow.search_key).like(f"%{_escape_like(text.casefold())}%", escape="\\"))
-        if after:
-            query = query.where(
-                tuple_(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id))
-                > tuple_(*after)
-            )
-        query = query.order_by(col(StoreVariantRow.platform_product_id), col(StoreVariantRow.platform_variant_id))
-        result = await self._session.execute(query.limit(limit))
+        result = await self._session.execute(query)
         return [(_to_variant(v), _to_mapping(m) if m is not None else None) for v, m in result.all()]
 
 

@@ -39,12 +39,15 @@ class HttpDesignFiles:
             await check_url(url, allow_private=self.allow_private, resolver=self.resolver)
             return await asyncio.wait_for(self._fetch(url), timeout=self.timeout)
         except UnsafeUrl as error:
-            raise DesignFileProblem("design_file_url_refused", reason=error.detail.rstrip(".")) from error
-        except TimeoutError as error:
-            raise DesignFileProblem("design_file_unreachable", reason=f"no answer within {self.timeout:g} s") from error
-        except httpx.HTTPError as error:
-            reason = type(error).__name__ if not str(error) else str(error)
-            raise DesignFileProblem("design_file_unreachable", reason=reason[:200]) from error
+            values = {k: v for k, v in error.extensions.items() if k != "code"}
+            code = str(error.extensions.get("code") or "url_refused")
+            raise DesignFileProblem("design_file_url_refused", reason_code=code, **values) from error
+        except (TimeoutError, httpx.TimeoutException) as error:
+            raise DesignFileProblem(
+                "design_file_unreachable", reason_code="fetch_timeout", seconds=f"{self.timeout:g}"
+            ) from error
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            raise DesignFileProblem("design_file_unreachable", reason_code=fetch_failure_code(error)) from error
 
     async def _fetch(self, url: str) -> FileFacts | None:
         async with self._client().stream("GET", url, headers={"Accept": "*/*"}) as response:
@@ -59,3 +62,18 @@ class HttpDesignFiles:
                 if len(head) >= HEAD_BYTES:
                     break
             return sniff(bytes(head[:HEAD_BYTES]))
+
+
+def fetch_failure_code(error: httpx.HTTPError | httpx.InvalidURL) -> str:
+    """Why a download failed, as a message key (said in the reader's language, never httpx's English)."""
+    if isinstance(error, httpx.TooManyRedirects):
+        return "fetch_too_many_redirects"
+    if isinstance(error, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return "fetch_invalid_url"
+    if isinstance(error, httpx.ConnectError):
+        return "fetch_connect_failed"
+    if isinstance(error, httpx.ProtocolError):
+        return "fetch_protocol_error"
+    if isinstance(error, httpx.NetworkError):
+        return "fetch_connection_lost"
+    return "fetch_failed"

@@ -63,7 +63,9 @@ class MayNotChangeMappings(MappingError, Forbidden):
 
 
 class ReportedProblems(MappingError):
-    """A refusal listing several problems (``errors``), each said by key in the reader's language."""
+    """A refusal listing several problems in ``errors``, each as every service names a request's
+    invalid fields (``location``, ``message`` in the reader's language, ``type`` its key), with
+    what else names it (the variant and the file, the CSV line and column)."""
 
     def __init__(self, key: str, *, items: list[dict[str, object]], **values: object) -> None:
         self.items = items
@@ -74,9 +76,16 @@ class ReportedProblems(MappingError):
         rendered = []
         for item in self.items:
             values = item.get("values")
-            said = {k: v for k, v in item.items() if k != "values"}
-            said["detail"] = self.catalog.render(str(item["code"]), locale, values if isinstance(values, dict) else {})
-            rendered.append(said)
+            code = str(item["code"])
+            names = {k: v for k, v in item.items() if k not in ("values", "code", "location")}
+            rendered.append(
+                {
+                    "location": item.get("location", ["body"]),
+                    "message": self.catalog.render(code, locale, values if isinstance(values, dict) else {}),
+                    "type": code,
+                    **names,
+                }
+            )
         return rendered
 
     def in_locale(self, locale: str | None) -> "ReportedProblems":

@@ -28,12 +28,12 @@ async def list_products(
     search: Annotated[str | None, Query(max_length=200, description="Part of a title or SKU")] = None,
     product_id: Annotated[str | None, Query(max_length=100, description="One shop product's variants")] = None,
     cursor: Annotated[str | None, Query(max_length=600)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500, description="Products per page (each with all its variants)")] = 100,
 ) -> StoreProductsPage:
     """Every variant of the store's products with its mapping state (mapped, unmapped, broken),
-    by product and variant id, a page at a time. Removed variants appear only while their
-    mapping is broken."""
-    after = decode_cursor(cursor, 2)
+    by product and variant id, a page of whole products at a time (a product is never split
+    between two pages). Removed variants appear only while their mapping is broken."""
+    after = decode_cursor(cursor, 1)
     found = await list_store_products(
         store_id,
         viewer_of(principal),
@@ -41,12 +41,11 @@ async def list_products(
         state=state,
         text=search,
         product_id=product_id,
-        after=(after[0], after[1]) if after else None,
-        limit=limit + 1,
+        after=after[0] if after else None,
+        products=limit + 1,
     )
-    page = found[:limit]
-    last = page[-1][0] if page else None
-    next_cursor = (
-        encode_cursor(last.platform_product_id, last.platform_variant_id) if last and len(found) > limit else None
-    )
+    product_ids = list(dict.fromkeys(v.platform_product_id for v, _ in found))
+    kept = set(product_ids[:limit])
+    page = [(v, m) for v, m in found if v.platform_product_id in kept]
+    next_cursor = encode_cursor(product_ids[limit - 1]) if len(product_ids) > limit else None
     return StoreProductsPage(items=[StoreVariantPublic.of(v, m) for v, m in page], next_cursor=next_cursor)

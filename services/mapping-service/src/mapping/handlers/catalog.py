@@ -86,7 +86,16 @@ async def import_catalog(content: bytes, *, uow: UnitOfWork, clock: Clock) -> Ca
     if problems:
         raise CsvRowsRefused(
             "csv_rows_refused",
-            items=[{"line": p.line, "column": p.column, "code": p.code, "values": p.values} for p in problems],
+            items=[
+                {
+                    "location": ["body", str(p.line), p.column],
+                    "line": p.line,
+                    "column": p.column,
+                    "code": p.code,
+                    "values": p.values,
+                }
+                for p in problems
+            ],
         )
     async with uow:
         added, changed = await uow.catalog.upsert_many(products)

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from mapping.domain.catalog import CatalogProduct
 from mapping.domain.errors import MappingNotFound, MappingRefused, MayNotChangeMappings, StoreProductNotFound
-from mapping.domain.mappings import Mapping, Problem, Source, VariantChoice, choice_problems, file_problems, map_variant
+from mapping.domain.mappings import (
+    DesignFile,
+    Mapping,
+    Problem,
+    Source,
+    VariantChoice,
+    choice_problems,
+    file_problems,
+    map_variant,
+)
 from mapping.domain.store_products import Store, StoreVariant, Viewer
 from mapping.handlers.design_checks import Looked, look_at_all
 from mapping.handlers.store_products import visible_store
@@ -23,16 +32,31 @@ class Actor:
     subject: str
 
 
-def problem_items(problems: list[Problem], variants: dict[str, StoreVariant]) -> list[dict[str, object]]:
+def problem_items(
+    problems: list[Problem], variants: dict[str, StoreVariant], asked: list[tuple[str, tuple[DesignFile, ...]]]
+) -> list[dict[str, object]]:
+    """Each problem as an entry of the refusal's ``errors``: where it is in the request's body
+    (``asked``: each variant's id and files, in the body's order), the variant and the file it names."""
+    position: dict[str, int] = {}
+    files: dict[tuple[str, str], int] = {}
+    for index, (variant_id, designs) in enumerate(asked):
+        position.setdefault(variant_id, index)
+        for number, design in enumerate(designs):
+            files.setdefault((variant_id, design.url), number)
     items: list[dict[str, object]] = []
     for p in problems:
         variant = variants.get(p.platform_variant_id)
+        location: list[str] = ["body", "variants", str(position.get(p.platform_variant_id, 0))]
+        if p.url and (p.platform_variant_id, p.url) in files:
+            location += ["print_files", str(files[(p.platform_variant_id, p.url)]), "url"]
+        elif p.field:
+            location.append(p.field)
         item: dict[str, object] = {
-            "platform_variant_id": p.platform_variant_id,
-            "variant": variant.label if variant else p.platform_variant_id,
-            "field": p.field,
+            "location": location,
             "code": p.code,
             "values": p.values,
+            "platform_variant_id": p.platform_variant_id,
+            "variant": variant.label if variant else p.platform_variant_id,
         }
         if p.url:
             item["url"] = p.url
@@ -149,7 +173,8 @@ async def connect_product(
     for variant, choice, product in checked:
         problems += check_files(variant, choice, product, looked)
     if problems:
-        raise MappingRefused("mapping_refused", items=problem_items(problems, variants), product=title)
+        asked = [(c.platform_variant_id, c.files) for c in choices]
+        raise MappingRefused("mapping_refused", items=problem_items(problems, variants, asked), product=title)
 
     now = clock.now()
     async with uow:
@@ -176,7 +201,7 @@ async def connect_product(
             uow.outbox.add(mapped_event(after))
         await uow.commit()
         return await uow.store_products.listing(
-            store_id, state=None, text=None, product_id=product_id, after=None, limit=10_000
+            store_id, state=None, text=None, product_id=product_id, after=None, products=1
         )
 
 

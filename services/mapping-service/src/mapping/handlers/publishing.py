@@ -55,7 +55,8 @@ async def request_publish(
     for shop_variant, wanted, product in checked:
         problems += check_files(shop_variant, wanted.choice(wanted.sku), product, looked)
     if problems:
-        raise MappingRefused("publish_refused", items=problem_items(problems, {}), product=title)
+        asked = [(v.sku, v.files) for v in variants]
+        raise MappingRefused("publish_refused", items=problem_items(problems, {}, asked), product=title)
 
     request = PublishRequest(
         publish_request_id=str(uuid.uuid4()),

@@ -23,11 +23,12 @@ async def list_store_products(
     state: MappingState | None,
     text: str | None,
     product_id: str | None,
-    after: tuple[str, str] | None,
-    limit: int,
+    after: str | None,
+    products: int,
 ) -> list[tuple[StoreVariant, Mapping | None]]:
+    """The variants of up to ``products`` whole products after the product id ``after``."""
     async with uow:
         await visible_store(store_id, viewer, uow=uow)
         return await uow.store_products.listing(
-            store_id, state=state, text=text, product_id=product_id, after=after, limit=limit
+            store_id, state=state, text=text, product_id=product_id, after=after, products=products
         )
