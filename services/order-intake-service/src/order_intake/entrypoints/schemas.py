@@ -27,7 +27,9 @@ class AddressBody(BaseModel):
     city: str | None = Field(default=None, max_length=200)
     state: str | None = Field(default=None, max_length=100)
     postcode: str | None = Field(default=None, max_length=20)
-    country_code: str | None = Field(default=None, max_length=2)
+    country_code: str | None = Field(
+        default=None, max_length=100, description="ISO 3166-1 alpha-2; anything but two letters is refused, field named"
+    )
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
 
@@ -94,10 +96,21 @@ class LinePublic(BaseModel):
 class HistoryEntry(BaseModel):
     sequence: int
     at: datetime
-    actor: str
+    actor: str = Field(description="Who: a user's id, or 'shop', 'system'")
+    actor_name: str | None = Field(
+        description="The user's name (or e-mail) when they made the change; null for the shop, the system, "
+        "and entries kept before names were"
+    )
     from_status: str | None
     to_status: str
-    reason: str | None
+    reason: str | None = Field(description="Why, in English (or in the words a person gave)")
+    code: str | None = Field(
+        description="The reason's code, to say it in the reader's language with params; null: show reason as it is"
+    )
+    params: dict[str, str] = Field(description="The values of the reason's sentence")
+    holds: list[dict[str, Any]] = Field(
+        description="The holds the reason lists (code history.held, history.approved_waiting), each with its code"
+    )
     line_id: str | None
     cancelled_quantity: int | None
     shipment: dict[str, Any] | None
@@ -108,9 +121,13 @@ class HistoryEntry(BaseModel):
             sequence=change.sequence,
             at=change.at,
             actor=change.actor,
+            actor_name=change.actor_name,
             from_status=change.from_status,
             to_status=change.to_status,
             reason=change.reason,
+            code=change.code,
+            params=change.params,
+            holds=[asdict(h) for h in change.holds],
             line_id=change.line_id,
             cancelled_quantity=change.cancelled_quantity,
             shipment=asdict(change.shipment) if change.shipment else None,
@@ -129,7 +146,7 @@ class OrderSummary(BaseModel):
     status: str
     test: bool = Field(description="A test order: never produced")
     currency: str
-    total: str
+    total: str | None = Field(description="None: the order has no prices (placed or imported by hand)")
     placed_at: datetime
     received_at: datetime
     updated_at: datetime | None
@@ -297,6 +314,7 @@ class PolicyPublic(PolicyBody):
     client_id: str
     updated_at: datetime | None
     updated_by: str | None
+    updated_by_name: str | None = Field(description="Who set it, by name (or e-mail) when they did")
 
     @classmethod
     def of(cls, policy: ClientPolicy) -> "PolicyPublic":
@@ -307,6 +325,7 @@ class PolicyPublic(PolicyBody):
             rules=HoldRulesBody.of(policy.rules),
             updated_at=policy.updated_at,
             updated_by=policy.updated_by,
+            updated_by_name=policy.updated_by_name,
         )
 
 
