@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
+import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import expect
 
@@ -81,7 +82,18 @@ async def _publish(bootstrap: str, prefix: str, *events) -> None:
         await producer.stop()
 
 
-async def test_orders_listed_held_order_explained_read_only_and_french(browser, platform, screens, stack, topic_prefix):
+@pytest.fixture
+def patient_expect():
+    """Five services and a browser on a shared, loaded machine: an activation or a page can take
+    longer than Playwright's five seconds."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+async def test_orders_listed_held_order_explained_read_only_and_french(
+    browser, platform, screens, stack, topic_prefix, patient_expect
+):
     run = uuid.uuid4().hex[:8]
     shots = screens("orders")
     client_id, admin_email = await _client_with_admin(platform, run)
