@@ -35,8 +35,9 @@ class AddressBody(BaseModel):
 
     def to_domain(self) -> Address:
         values = {name: (value.strip() or None) if isinstance(value, str) else value for name, value in self}
-        if values["country_code"]:
+        if values["country_code"] and len(values["country_code"]) == 2:
             values["country_code"] = values["country_code"].upper()  # ISO codes are upper case in events
+        # anything else stays as typed: its refusal quotes what the person wrote
         return Address(**values)
 
 
