@@ -5,8 +5,11 @@ catalog UID), a test order whose postcode holds it, and imports a CSV file whose
 reported by line and column (the same file again creates nothing new). A Read-only user sees the
 store and the orders with no button that changes anything, and no "Place order" page. The
 operator, in French, tries hold rules on the client's recent orders (a refusal next to its field,
-then which orders they would hold), saves them, and sees a parcel's tracking link and the postbacks
-sent about an order on its page. Every screen passes axe-core and is saved under var/screenshots/."""
+then which orders they would hold, each rule said once), saves them, sees a parcel's tracking link,
+when it shipped, the order's timeline in French with who made each change, and the postbacks sent
+about it on its page; a country code that cannot be one is refused in French next to its field.
+An order placed without prices shows no made-up total. Every screen passes axe-core and is saved
+under var/screenshots/."""
 
 import re
 import uuid
@@ -136,7 +139,9 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     await admin.get_by_role("button", name="Place order").click()
     country = admin.get_by_label("Country code (ISO, e.g. US, FR)")
     await expect(country).to_have_attribute("aria-invalid", "true")
-    await expect(admin.locator('[data-field-error="shipping_address.country_code"]')).to_be_visible()
+    await expect(admin.locator('[data-field-error="shipping_address.country_code"]')).to_have_text(
+        "Country code 'USA' is not an ISO country code."
+    )
     await shots.check(admin, "place-order-address-refused")
     await country.fill("US")
     await admin.get_by_role("button", name="Place order").click()
@@ -153,6 +158,11 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     lines = admin.get_by_role("region", name="Lines")
     await expect(lines.get_by_role("row").filter(has_text="TEE-1")).to_contain_text("summer-front.pdf")
     await expect(lines).to_contain_text("front.pdf")
+    await expect(admin.get_by_text("none: the order was placed without prices")).to_be_visible()  # never "0 EUR"
+    placed_history = admin.get_by_role("region", name="Status history")
+    await expect(placed_history.get_by_role("listitem").first).to_contain_text("Order received")
+    await expect(placed_history.get_by_role("listitem").first).to_contain_text("by Ada Lovelace")
+    await expect(placed_history.get_by_role("listitem").last).to_contain_text("Every line resolved")
     await shots.check(admin, "placed-order")
 
     # a test order to a French postcode that is not one: held, the field named, labelled a test
@@ -242,13 +252,17 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     would_hold = rules.get_by_role("table")
     for reference in ("PO-1", "CSV-1", "CSV-3"):
         await expect(would_hold.get_by_role("link", name=reference)).to_be_visible()
-    await expect(would_hold.get_by_role("row").filter(has_text="CSV-3")).to_contain_text(
-        "retenue par une règle : 4 articles, au-delà de 2"
-    )
+    csv3 = would_hold.get_by_role("row").filter(has_text="CSV-3")
+    await expect(csv3).to_contain_text("Retenue par une règle : 4 articles, au-delà de 2")
+    assert (await csv3.inner_text()).lower().count("règle") == 1  # said once, not "retenue par une règle" twice
+    await expect(would_hold.get_by_role("columnheader", name="Pourquoi")).to_be_visible()
     await shots.check(operator, "regles-essai")
     await rules.get_by_label("Seulement après approbation manuelle").check()
     await rules.get_by_role("button", name="Enregistrer les règles").click()
     await expect(operator.get_by_text("Les règles sont enregistrées")).to_be_visible()
+    await expect(
+        rules.get_by_text(re.compile("^Dernière modification le .+ par Storefronts Operator$"))
+    ).to_be_visible()
     await shots.check(operator, "regles-enregistrees")
 
     # the held test order's reason in French, from its code and values
@@ -258,6 +272,9 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     await expect(operator.get_by_role("region", name="Pourquoi cette commande est en attente")).to_contain_text(
         "le code postal « 7500 » n'est pas un code postal FR valide"
     )
+    held_history = operator.get_by_role("region", name="Historique des statuts").get_by_role("listitem").last
+    await expect(held_history).to_contain_text("Le code postal « 7500 » n'est pas un code postal FR valide")
+    await expect(held_history).to_contain_text("par Ada Lovelace")
     await shots.check(operator, "commande-test-en-attente")
 
     # PO-1 in production, then a parcel with its tracking link; the postbacks sent about it
@@ -284,9 +301,35 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     tracking = shipments.get_by_role("link", name=re.compile("1Z999AA10123456784"))
     await expect(tracking).to_have_attribute("href", "https://www.ups.com/track?tracknum=1Z999AA10123456784")
     await expect(operator.get_by_text("Expédiée", exact=True)).to_be_visible()
+    parcel = shipments.get_by_role("row").filter(has_text="1Z999AA10123456784")
+    await expect(parcel.get_by_role("cell").last).to_have_text(re.compile(r"\d{4}, \d{2}:\d{2}"))  # when it shipped
+    await expect(operator.get_by_text("aucun : la commande a été passée sans prix")).to_be_visible()
+    timeline = operator.get_by_role("region", name="Historique des statuts")
+    entries = timeline.get_by_role("listitem")
+    await expect(entries.first).to_contain_text("Commande reçue")
+    await expect(entries.first).to_contain_text("par Ada Lovelace")
+    await expect(entries.nth(1)).to_contain_text("Toutes les lignes sont résolues")
+    await expect(entries.nth(2)).to_contain_text("par Storefronts Operator")
+    await expect(entries.last).to_contain_text("Colis 1Z999AA10123456784")
+    await expect(entries.last).to_contain_text("par Storefronts Operator")
+    for english in ("order received", "every line resolved", "parcel"):
+        await expect(timeline).not_to_contain_text(english)
     postbacks = operator.get_by_role("region", name="Postbacks envoyés")
     await expect(postbacks.get_by_role("row").filter(has_text="Commande acceptée")).to_contain_text(receiver.url)
     await shots.check(operator, "commande-expediee")
+
+    # a country code that cannot be one, refused in French next to its field
+    await operator.goto(f"{platform.url}/console/stores/{store_id}/place-order")
+    await operator.get_by_label("Référence de commande").fill("PO-9")
+    await operator.get_by_label("SKU (ligne 1)").fill("TEE-1")
+    french_country = operator.get_by_label("Code pays (ISO, p. ex. US, FR)")
+    await french_country.fill("France")
+    await operator.get_by_role("button", name="Passer la commande").click()
+    await expect(french_country).to_have_attribute("aria-invalid", "true")
+    await expect(operator.locator('[data-field-error="shipping_address.country_code"]')).to_have_text(
+        "Le code pays « France » n'est pas un code pays ISO."
+    )
+    await shots.check(operator, "passer-commande-pays-refuse")
 
 
 async def _order_id(platform, headers, client_id: str, reference: str) -> str:

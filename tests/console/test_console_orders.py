@@ -1,9 +1,11 @@
 """The orders screens in Chromium, through the gateway, with order intake as a process on the
 real Kafka: a client's store, one mapped product and two orders arrive as StoreConnected,
 ProductMapped and OrderReceived events. The admin sees the list with one accepted and one held
-order, filters it, opens the held one and reads why, line by line, and its timeline; a
-Read-only user sees the orders with no button that changes anything; the operator reads the
-held order in French. Every screen passes axe-core and is saved under var/screenshots/."""
+order, filters it, opens the held one and reads why, line by line, and its timeline (why each
+change happened, and who made it by name); a Read-only user sees the orders with no button that
+changes anything; the operator reads the held order in French, its timeline too, and sees an
+order the shop cancelled after production started flagged for them. Every screen passes axe-core
+and is saved under var/screenshots/."""
 
 import re
 import uuid
@@ -11,11 +13,19 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
+import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import expect
 
 from service_runtime.testing.helpers import eventually
-from storefront_events import ALL_TOPICS, OrderReceived, ProductMapped, StoreConnected, encode
+from storefront_events import (
+    ALL_TOPICS,
+    OrderCancelledInStore,
+    OrderReceived,
+    ProductMapped,
+    StoreConnected,
+    encode,
+)
 from storefront_events.stores import ShopOrderLine
 from storefront_events.values import Address, PrintFile
 
@@ -72,7 +82,18 @@ async def _publish(bootstrap: str, prefix: str, *events) -> None:
         await producer.stop()
 
 
-async def test_orders_listed_held_order_explained_read_only_and_french(browser, platform, screens, stack, topic_prefix):
+@pytest.fixture
+def patient_expect():
+    """Five services and a browser on a shared, loaded machine: an activation or a page can take
+    longer than Playwright's five seconds."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+async def test_orders_listed_held_order_explained_read_only_and_french(
+    browser, platform, screens, stack, topic_prefix, patient_expect
+):
     run = uuid.uuid4().hex[:8]
     shots = screens("orders")
     client_id, admin_email = await _client_with_admin(platform, run)
@@ -108,6 +129,7 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
             [mapped_line],
             shipping_address=ADDRESS.model_copy(update={"postcode": "ABCDE"}),
         ),
+        _order(store_id, client_id, "1004", [mapped_line]),
     )
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
         login = await api.post("/auth/login", json={"email": platform.operator_email, "password": OPERATOR_PASSWORD})
@@ -115,9 +137,32 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
 
         async def both_taken():
             answer = await api.get("/orders", params={"client_id": client_id}, headers=headers)
-            return sorted(o["status"] for o in answer.json()["items"]) == ["accepted", "on_hold", "on_hold"]
+            statuses = sorted(o["status"] for o in answer.json()["items"])
+            return statuses == ["accepted", "accepted", "on_hold", "on_hold"]
 
         await eventually(both_taken, timeout=60, interval=0.5)
+        # #1004 is printed, then the shop cancels it: too late to stop, flagged for the operator
+        listed = (await api.get("/orders", params={"client_id": client_id, "search": "1004"}, headers=headers)).json()
+        [late_id] = [o["id"] for o in listed["items"]]
+        printed = await api.post(f"/orders/{late_id}/status", json={"status": "printed"}, headers=headers)
+        assert printed.status_code == 200, printed.text
+        await _publish(
+            stack.kafka_bootstrap,
+            topic_prefix,
+            OrderCancelledInStore(
+                store_id=store_id,
+                client_id=client_id,
+                platform="shopify",
+                platform_order_id="540001004",
+                reason="customer",
+            ),
+        )
+
+        async def flagged():
+            order = (await api.get(f"/orders/{late_id}", headers=headers)).json()
+            return order["attention"] is not None
+
+        await eventually(flagged, timeout=60, interval=0.5)
 
     link, _ = await _mail_link(platform.maildir, admin_email)
     admin = await (await browser.new_context(locale="en-GB")).new_page()
@@ -156,7 +201,13 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
     await expect(lines.get_by_role("row").filter(has_text="White / M")).to_contain_text(PRODUCT_UID)
     await expect(lines.get_by_role("row").filter(has_text="White / M")).to_contain_text("summer-front.pdf")
     await expect(lines.get_by_role("row").filter(has_text="Blue / XL")).to_contain_text("Not resolved")
-    await expect(admin.get_by_role("region", name="Status history")).to_contain_text("On hold")
+    history = admin.get_by_role("region", name="Status history")
+    await expect(history).to_contain_text("On hold")
+    await expect(history.get_by_role("listitem").first).to_contain_text("Order received")
+    await expect(history.get_by_role("listitem").first).to_contain_text("by the shop")
+    await expect(history.get_by_role("listitem").last).to_contain_text(
+        "Variant 'Blue / XL' of 'Summer tee' is not connected to a catalog product"
+    )
     await expect(admin.get_by_role("button", name="Cancel order")).to_be_visible()
     await shots.check(admin, "order-held")
 
@@ -184,7 +235,9 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
     await expect(admin.get_by_text("The address is saved and checked again.")).to_be_visible()
     await expect(admin.get_by_role("region", name="Why this order is on hold")).to_have_count(0)
     await expect(admin.get_by_text("Accepted", exact=True)).to_be_visible()
-    await expect(admin.get_by_role("region", name="Status history")).to_contain_text("shipping address corrected")
+    corrected = admin.get_by_role("region", name="Status history").get_by_role("listitem").last
+    await expect(corrected).to_contain_text("Shipping address corrected")
+    await expect(corrected).to_contain_text("by Ada Lovelace")  # who, by name: not the user's id
     await shots.check(admin, "address-corrected")
 
     # a Read-only user sees the orders and no button that changes anything
@@ -223,4 +276,23 @@ async def test_orders_listed_held_order_explained_read_only_and_french(browser, 
     await expect(operator.get_by_role("region", name="Pourquoi cette commande est en attente")).to_contain_text(
         "Produit non relié"
     )
+    french_history = operator.get_by_role("region", name="Historique des statuts")
+    await expect(french_history.get_by_role("listitem").first).to_contain_text("Commande reçue")
+    await expect(french_history.get_by_role("listitem").first).to_contain_text("par la boutique")
+    await expect(french_history.get_by_role("listitem").last).to_contain_text(
+        "La variante « Blue / XL » de « Summer tee » n'est reliée à aucun produit du catalogue"
+    )
+    await expect(french_history).not_to_contain_text("order received")
     await shots.check(operator, "operateur-commande-en-attente")
+
+    # cancelled in the shop after production started: flagged for the operator, in French
+    await operator.get_by_role("link", name="Retour aux commandes").click()
+    await operator.get_by_label("Client").select_option(label=f"Acme Prints {run}")
+    await operator.get_by_role("link", name="#1004").click()
+    attention = operator.get_by_test_id("order-attention")
+    await expect(attention).to_have_text(
+        "À vérifier : annulée dans la boutique (customer) après le début de la production (Imprimée)"
+    )
+    await expect(operator.get_by_text("Imprimée", exact=True)).to_be_visible()  # it keeps its status
+    await expect(french_history.get_by_role("listitem").last).to_contain_text("par la boutique")
+    await shots.check(operator, "operateur-annulee-apres-production")

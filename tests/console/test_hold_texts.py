@@ -1,21 +1,22 @@
-"""The console says every hold order intake makes: each code of order intake's sentences
-(order_intake.domain.texts) has a sentence in both of the console's catalogues, the English one
-the service's own words, with the same values."""
+"""The console says every hold and every history entry order intake makes: each code of order
+intake's sentences (order_intake.domain.texts) has a sentence in both of the console's
+catalogues, the English one the service's own words, with the same values; the shorter words of
+a hold after its title use only that hold's values."""
 
 import json
 import re
 
-from order_intake.domain.texts import ENGLISH
+from order_intake.domain.texts import ENGLISH, HISTORY
 
 from .conftest import REPO
 
 MESSAGES = REPO / "console" / "src" / "i18n" / "messages.ts"
 
 
-def _catalogues() -> tuple[dict[str, str], dict[str, str]]:
+def _catalogues(prefix: str = "holdText") -> tuple[dict[str, str], dict[str, str]]:
     text = MESSAGES.read_text()
     english, french = text.split("export const fr", 1)
-    entry = re.compile(r'^\s*("holdText\.[^"]+"):\s*(".*"),$', re.MULTILINE)
+    entry = re.compile(rf'^\s*("{re.escape(prefix)}\.[^"]+"):\s*(".*"),$', re.MULTILINE)
     return (
         {json.loads(k): json.loads(v) for k, v in entry.findall(english)},
         {json.loads(k): json.loads(v) for k, v in entry.findall(french)},
@@ -29,3 +30,24 @@ def test_every_hold_code_is_said_in_english_and_french():
         assert set(re.findall(r"\{(\w+)\}", french[f"holdText.{code}"])) == set(re.findall(r"\{(\w+)\}", sentence)), (
             code
         )
+
+
+def _values(sentence: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", sentence))
+
+
+def test_every_history_code_is_said_in_english_and_french():
+    english, french = _catalogues("historyText")
+    assert HISTORY, "no history sentence"
+    for code, sentence in HISTORY.items():
+        assert english.get(f"historyText.{code}") == sentence, code
+        assert _values(french[f"historyText.{code}"]) == _values(sentence), code
+
+
+def test_a_holds_shorter_words_use_only_its_values():
+    english, french = _catalogues("holdDetail")
+    assert english and set(english) == set(french)
+    for key in english:
+        code = key.removeprefix("holdDetail.")
+        assert code in ENGLISH, key
+        assert _values(english[key]) <= _values(ENGLISH[code]) and _values(french[key]) <= _values(ENGLISH[code]), key

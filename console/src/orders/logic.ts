@@ -1,5 +1,6 @@
 // The orders screens' rules that need no server: statuses in their life order and their tones,
-// and a hold's reason code as a message key.
+// a hold's reason code as a message key, and what an empty list says to each role.
+import type { MessageKey } from "../i18n/messages";
 
 export const ORDER_STATUSES = [
   "received",
@@ -47,4 +48,20 @@ export const HOLD_REASONS = [
 
 export function holdReasonOf(reason: unknown): (typeof HOLD_REASONS)[number] | "other" {
   return (HOLD_REASONS as readonly unknown[]).includes(reason) ? (reason as (typeof HOLD_REASONS)[number]) : "other";
+}
+
+/** What an empty order list says: no match for filters; else, by role, where orders come from and
+ * who can make them come (only operators and Admins connect stores; a Store manager sees its own). */
+export function emptyOrdersMessage(role: string | null | undefined, filtered: boolean): MessageKey {
+  if (filtered) return "orders.noMatch";
+  switch (role) {
+    case "operator":
+      return "orders.emptyOperator";
+    case "admin":
+      return "orders.empty";
+    case "store_manager":
+      return "orders.emptyStoreManager";
+    default:
+      return "orders.emptyAskAdmin";
+  }
 }

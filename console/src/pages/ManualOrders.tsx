@@ -17,6 +17,7 @@ import {
   type LineForm,
   type OrderForm,
 } from "../orders/manual";
+import { problemText } from "../orders/texts";
 import { Field, FormError, LoadError, Notice, PageTitle, useLoad } from "../ui/components";
 
 const POLL_MS = 1000;
@@ -57,7 +58,7 @@ function NotManual({ store }: { store: Store }) {
  * with its design files, the shipping address, and the test flag. The API's refusals are shown next
  * to their field (a line's by its position); the placed order opens, with its holds if any. */
 export function PlaceOrderPage() {
-  const { api, t } = useApp();
+  const { api, t, date } = useApp();
   const navigate = useNavigate();
   const { storeId, data: store, error, reload } = useManualStore();
   const [form, setForm] = useState<OrderForm>(emptyOrderForm);
@@ -66,6 +67,8 @@ export function PlaceOrderPage() {
   if (!store) return <LoadError error={error} retry={reload} />;
   const errors = nestedFieldErrors(problem);
   if (problem?.type?.endsWith("/duplicate-order-reference")) errors.reference = problem.detail ?? problem.title;
+  const refusal = problemText(problem, t, date); // a refusal said by a code of ours, in the reader's language
+  if (refusal && problem?.field) errors[problem.field] = refusal;
   const general = errors[""] ?? Object.entries(errors).find(([name]) => !onTheForm(name))?.[1];
   const setLine = (index: number, change: Partial<LineForm>) => setForm((f) => ({ ...f, lines: f.lines.map((line, n) => (n === index ? { ...line, ...change } : line)) }));
 

@@ -4,7 +4,9 @@ import { query } from "../api/http";
 import type { Delivery, DeliveryList, EndpointList, OrderDetail, ShipmentChange } from "../api/types";
 import { useApp } from "../app";
 import { en, type MessageKey } from "../i18n/messages";
+import { holdReasonOf } from "../orders/logic";
 import { safeLink } from "../orders/manual";
+import { holdDetail, shippedAt, type HoldWords } from "../orders/texts";
 import { deliveryTone } from "../postbacks/logic";
 import { Badge, Field, FormError, useLoad, useProblem } from "../ui/components";
 
@@ -19,6 +21,18 @@ interface ShipmentView {
   tracking_url?: string | null;
   line_ids?: string[];
   shipped_at?: string | null;
+}
+
+/** A hold after the title of its reason, in the reader's language: "Held by a rule: 3 items, more than 2". */
+export function HoldSaid({ hold }: { hold: HoldWords & { reason?: unknown } }) {
+  const { t, date } = useApp();
+  return (
+    <>
+      <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>
+      {t("order.holdColon")}
+      {holdDetail(hold, t, date)}
+    </>
+  );
 }
 
 /** "Approve" for an order held by a rule or waiting for approval (operators, Order managers, Admins). */
@@ -85,7 +99,7 @@ export function OrderShipments({ order, onChanged }: { order: OrderDetail; onCha
                     )}
                   </td>
                   <td>{shipment.line_ids && shipment.line_ids.length > 0 ? shipment.line_ids.map(lineTitle).join(", ") : t("shipments.allLines")}</td>
-                  <td>{date(shipment.shipped_at)}</td>
+                  <td>{date(shippedAt(shipment, order.history))}</td>
                 </tr>
               );
             })}

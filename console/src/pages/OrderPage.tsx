@@ -3,10 +3,10 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import type { OrderDetail } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
-import { holdReasonOf, orderStatusOf } from "../orders/logic";
-import { holdText } from "../orders/texts";
+import { orderStatusOf } from "../orders/logic";
+import { actorName, attentionText, capitalized, historyText, holdText, problemText } from "../orders/texts";
 import { ConfirmButton, Field, FormError, Notice, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
-import { ApproveOrder, OrderPostbacks, OrderShipments } from "./OrderExtras";
+import { ApproveOrder, HoldSaid, OrderPostbacks, OrderShipments } from "./OrderExtras";
 import { OrderStatusBadge } from "./Orders";
 
 const CANCELLABLE = ["received", "on_hold", "accepted"];
@@ -54,6 +54,18 @@ export function OrderViewPage() {
       {placed && <Notice>{t("manual.placed")}</Notice>}
       {addressSaved && <Notice>{t("order.addressSaved")}</Notice>}
       {order.test && <p className="alert alert-info">{t("order.testLabel")}</p>}
+      {order.attention && (
+        <p className="alert alert-warn" data-testid="order-attention">
+          <strong>{t("order.attention")}</strong>
+          {t("order.holdColon")}
+          {attentionText(order, t, date)}
+        </p>
+      )}
+      {order.possible_duplicate && (
+        <p className="alert alert-warn" data-testid="order-duplicate">
+          {t("order.duplicate")}
+        </p>
+      )}
       <dl className="panel details">
         <dt>{t("orders.statusFilter")}</dt>
         <dd>
@@ -62,9 +74,7 @@ export function OrderViewPage() {
         <dt>{t("orders.received")}</dt>
         <dd>{date(order.received_at)}</dd>
         <dt>{t("orders.total")}</dt>
-        <dd>
-          {order.total} {order.currency}
-        </dd>
+        <dd>{order.total == null ? t("order.noTotal") : `${order.total} ${order.currency}`}</dd>
         <dt>{t("order.shipTo")}</dt>
         <dd>
           {[
@@ -78,12 +88,6 @@ export function OrderViewPage() {
             .filter(Boolean)
             .join(", ") || "—"}
         </dd>
-        {order.attention && (
-          <>
-            <dt>{t("order.attention")}</dt>
-            <dd>{order.attention}</dd>
-          </>
-        )}
       </dl>
 
       {order.holds.length > 0 && (
@@ -92,7 +96,7 @@ export function OrderViewPage() {
           <ul>
             {order.holds.map((hold, index) => (
               <li key={index}>
-                <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {holdText(hold, t, date)}
+                <HoldSaid hold={hold} />
               </li>
             ))}
           </ul>
@@ -165,11 +169,13 @@ export function OrderViewPage() {
           {order.history.map((change) => (
             <li key={change.sequence}>
               <time dateTime={change.at}>{date(change.at)}</time>{" "}
-              {change.from_status
+              {change.from_status && change.from_status !== change.to_status
                 ? t("order.changedFromTo", { from: statusName(change.from_status), to: statusName(change.to_status) })
                 : t("order.changedTo", { to: statusName(change.to_status) })}{" "}
-              <span className="hint">{t("order.by", { actor: change.actor })}</span>
-              {change.reason && <div>{change.reason}</div>}
+              <span className="hint" title={change.actor_name ? change.actor : undefined}>
+                {t("order.by", { actor: actorName(change, t) })}
+              </span>
+              {(change.code || change.reason) && <div>{capitalized(historyText(change, t, date))}</div>}
             </li>
           ))}
         </ol>
@@ -189,6 +195,7 @@ function CorrectAddress({ order, onCorrected }: { order: OrderDetail; onCorrecte
     () => Object.fromEntries(ADDRESS_FIELDS.map((name) => [name, initial[name] ?? ""])) as Record<AddressField, string>,
   );
   const form = useProblem();
+  const refusal = problemText(form.problem, t, date);
   const addressHold = (name: string) => order.holds.find((hold) => hold.reason === "invalid_address" && (hold.field === name || (hold.field === "name" && name === "last_name")));
   const holdOf = (name: string) => {
     const hold = addressHold(name);
@@ -217,7 +224,7 @@ function CorrectAddress({ order, onCorrected }: { order: OrderDetail; onCorrecte
               label={t(`order.address.${name}` as MessageKey)}
               value={values[name]}
               optional={OPTIONAL.includes(name)}
-              error={form.errors[name] ?? (form.problem ? undefined : holdOf(name))}
+              error={(refusal && form.problem?.field === name ? refusal : form.errors[name]) ?? (form.problem ? undefined : holdOf(name))}
               onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
             />
           ))}

@@ -4,10 +4,9 @@ import { ApiError } from "../api/problems";
 import type { DryRun, OrderPolicy, OrderPolicyChange, Problem } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
-import { holdReasonOf } from "../orders/logic";
-import { holdText } from "../orders/texts";
 import { nestedFieldErrors, rulesBody, rulesForm, type RulesForm } from "../orders/manual";
 import { Field, FormError, LoadError, Notice, useLoad } from "../ui/components";
+import { HoldSaid } from "./OrderExtras";
 
 const APPROVALS = ["immediate", "delay", "manual"] as const;
 type Approval = (typeof APPROVALS)[number];
@@ -110,7 +109,7 @@ export function OrderRulesPanel({ clientId }: { clientId: string }) {
             {t("rules.save")}
           </button>
         </div>
-        {policy.updated_at && <p className="hint">{t("rules.updated", { at: date(policy.updated_at), by: policy.updated_by ?? "—" })}</p>}
+        {policy.updated_at && <p className="hint">{t("rules.updated", { at: date(policy.updated_at), by: policy.updated_by_name ?? policy.updated_by ?? "—" })}</p>}
       </form>
       {dryRun && <DryRunResult result={dryRun} />}
     </section>
@@ -144,7 +143,7 @@ function DryRunResult({ result }: { result: DryRun }) {
                   <ul className="plain">
                     {order.holds.map((hold, index) => (
                       <li key={index}>
-                        <strong>{t(`order.hold.${holdReasonOf(hold.reason)}` as MessageKey)}</strong>: {holdText(hold, t, date)}
+                        <HoldSaid hold={hold} />
                       </li>
                     ))}
                   </ul>

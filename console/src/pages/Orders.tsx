@@ -4,7 +4,7 @@ import { query } from "../api/http";
 import type { ClientPage, OrderPage, StorePage } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
-import { ORDER_STATUSES, orderStatusOf, orderStatusTone } from "../orders/logic";
+import { emptyOrdersMessage, ORDER_STATUSES, orderStatusOf, orderStatusTone } from "../orders/logic";
 import { platformName } from "./Stores";
 import { Badge, EmptyState, LoadError, PageTitle, useLoad } from "../ui/components";
 
@@ -138,7 +138,7 @@ export function OrdersPage() {
             ) : undefined
           }
         >
-          {filtered ? t("orders.noMatch") : operator ? t("orders.emptyOperator") : t("orders.empty")}
+          {t(emptyOrdersMessage(role, filtered))}
         </EmptyState>
       )}
       {data && data.items.length > 0 && (
@@ -167,9 +167,7 @@ export function OrdersPage() {
                   <OrderStatusBadge status={order.status} />
                   {order.holds.length > 0 && <span className="hint"> {t("orders.holdCount", { count: order.holds.length })}</span>}
                 </td>
-                <td>
-                  {order.total} {order.currency}
-                </td>
+                <td>{order.total == null ? "—" : `${order.total} ${order.currency}`}</td>
                 <td>{date(order.received_at)}</td>
               </tr>
             ))}

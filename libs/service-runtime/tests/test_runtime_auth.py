@@ -24,6 +24,14 @@ async def test_reads_role_client_and_store_scope(mint, verifier):
         ("s1", "s2"),
     )
     assert principal.can_see_client("c1") and not principal.can_see_client("c2")
+    assert (principal.name, principal.email) == (None, None)  # a token from before names were
+
+
+async def test_reads_who_the_user_is_as_people_read_it(mint, verifier):
+    principal = await verifier.verify(mint.token("operator", name=" Olive Oyl ", email="olive@provider.example"))
+    assert (principal.name, principal.email) == ("Olive Oyl", "olive@provider.example")
+    odd = await verifier.verify(mint.token("operator", name=["not", "a", "name"], email="   "))
+    assert (odd.name, odd.email) == (None, None)  # never a refusal: the token is the user's all the same
 
 
 @pytest.mark.parametrize("claims", [{"ttl": -5}, {"aud": "someone-else"}, {"iss": "forger"}, {"role": "superuser"}])

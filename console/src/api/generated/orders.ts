@@ -284,7 +284,10 @@ export interface components {
             city?: string | null;
             /** Company */
             company?: string | null;
-            /** Country Code */
+            /**
+             * Country Code
+             * @description ISO 3166-1 alpha-2; anything but two letters is refused, field named
+             */
             country_code?: string | null;
             /** Email */
             email?: string | null;
@@ -326,8 +329,16 @@ export interface components {
         };
         /** HistoryEntry */
         HistoryEntry: {
-            /** Actor */
+            /**
+             * Actor
+             * @description Who: a user's id, or 'shop', 'system'
+             */
             actor: string;
+            /**
+             * Actor Name
+             * @description The user's name (or e-mail) when they made the change; null for the shop, the system, and entries kept before names were
+             */
+            actor_name: string | null;
             /**
              * At
              * Format: date-time
@@ -335,11 +346,33 @@ export interface components {
             at: string;
             /** Cancelled Quantity */
             cancelled_quantity: number | null;
+            /**
+             * Code
+             * @description The reason's code, to say it in the reader's language with params; null: show reason as it is
+             */
+            code: string | null;
             /** From Status */
             from_status: string | null;
+            /**
+             * Holds
+             * @description The holds the reason lists (code history.held, history.approved_waiting), each with its code
+             */
+            holds: {
+                [key: string]: unknown;
+            }[];
             /** Line Id */
             line_id: string | null;
-            /** Reason */
+            /**
+             * Params
+             * @description The values of the reason's sentence
+             */
+            params: {
+                [key: string]: string;
+            };
+            /**
+             * Reason
+             * @description Why, in English (or in the words a person gave)
+             */
             reason: string | null;
             /** Sequence */
             sequence: number;
@@ -548,8 +581,11 @@ export interface components {
              * @description A test order: never produced
              */
             test: boolean;
-            /** Total */
-            total: string;
+            /**
+             * Total
+             * @description None: the order has no prices (placed or imported by hand)
+             */
+            total: string | null;
             /** Updated At */
             updated_at: string | null;
         };
@@ -619,8 +655,11 @@ export interface components {
              * @description A test order: never produced
              */
             test: boolean;
-            /** Total */
-            total: string;
+            /**
+             * Total
+             * @description None: the order has no prices (placed or imported by hand)
+             */
+            total: string | null;
             /** Updated At */
             updated_at: string | null;
         };
@@ -718,6 +757,11 @@ export interface components {
             updated_at: string | null;
             /** Updated By */
             updated_by: string | null;
+            /**
+             * Updated By Name
+             * @description Who set it, by name (or e-mail) when they did
+             */
+            updated_by_name: string | null;
         };
         /**
          * Problem

@@ -1,7 +1,8 @@
 """Bearer JWT verification against the access service's JWKS, and role checks.
 
 Tokens carry ``sub``, ``role``, ``client_id`` (absent for operators) and ``store_ids``
-(the stores a store manager may touch)."""
+(the stores a store manager may touch); ``name`` and ``email`` say who the user is, so a
+service can record who made a change as a person reads it (absent from older tokens)."""
 
 import asyncio
 import json
@@ -29,6 +30,8 @@ class Principal(BaseModel):
     store_ids: tuple[str, ...] = ()
     session_id: str | None = None
     issued_at: datetime | None = None
+    name: str | None = None  # the user's name when the token was issued
+    email: str | None = None
 
     @property
     def is_operator(self) -> bool:
@@ -143,10 +146,18 @@ class JwtVerifier:
                 client_id=claims.get("client_id"),
                 store_ids=tuple(claims.get("store_ids") or ()),
                 session_id=claims.get("sid"),
+                name=_text_claim(claims, "name"),
+                email=_text_claim(claims, "email"),
                 issued_at=datetime.fromtimestamp(claims["iat"], UTC) if "iat" in claims else None,
             )
         except (ValueError, TypeError) as error:
             raise Unauthorized("The token carries no valid role.") from error
+
+
+def _text_claim(claims: dict[str, Any], name: str) -> str | None:
+    """A claim that says something to a person: a non-blank string (at most 320 characters), else None."""
+    value = claims.get(name)
+    return value.strip()[:320] or None if isinstance(value, str) else None
 
 
 async def current_principal(request: Request) -> Principal:

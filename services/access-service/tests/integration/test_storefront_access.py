@@ -75,6 +75,8 @@ async def test_access_token_is_signed_by_a_key_published_in_jwks(api, operator, 
     )
     assert (claims["role"], claims["client_id"], claims["store_ids"]) == ("admin", client_id, [])
     assert claims["exp"] - int(claims["iat"]) == 900 and claims["sid"]
+    # who the user is, as people read it: other services keep it with the changes the user makes
+    assert (claims["name"], claims["email"]) == ("Ada Lovelace", "kim@acme.example")
 
 
 async def test_the_read_model_is_fed_by_client_created_on_kafka(api, operator, access_settings):

@@ -210,3 +210,36 @@ async def test_an_import_cut_by_a_restart_says_interrupted(intake_settings, toke
         assert job["status"] == "interrupted" and job["finished_at"]
         other = token_mint.headers("admin", client_id="client-other")
         assert (await api.get("/order-imports/job-cut", headers=other)).status_code == 404
+
+
+async def test_a_placed_order_has_no_made_up_total_and_names_who_placed_it(api, stores, token_mint, operator):
+    ada = token_mint.headers("order_manager", client_id=CLIENT, subject="u-ada", name="Ada Lovelace")
+    placed = await api.post("/orders", json=_order("PO-4"), headers=ada)
+    assert placed.status_code == 201, placed.text
+    body = placed.json()
+    assert (body["total"], body["currency"]) == (None, "EUR")  # its lines have no prices: no total, never 0
+    assert [(h["actor"], h["actor_name"], h["code"]) for h in body["history"]] == [
+        ("u-ada", "Ada Lovelace", "history.received"),
+        ("u-ada", "Ada Lovelace", "history.resolved"),
+    ]
+    [listed] = (await api.get("/orders", headers=operator, params={"search": "PO-4"})).json()["items"]
+    assert listed["total"] is None
+
+
+async def test_a_country_code_that_cannot_be_one_is_refused_next_to_its_field_and_nothing_is_placed(
+    api, stores, token_mint, operator
+):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    refused = await api.post(
+        "/orders", json=_order("PO-5", shipping_address=ADDRESS | {"country_code": "France"}), headers=admin
+    )
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert (problem["field"], problem["code"], problem["params"], problem["detail"]) == (
+        "shipping_address.country_code",
+        "address.country_unknown",
+        {"country": "France"},  # as typed
+        "Country code 'France' is not an ISO country code.",
+    )
+    assert "errors" not in problem or not problem["errors"]  # not pydantic's "at most 2 characters"
+    assert (await api.get("/orders", headers=operator, params={"search": "PO-5"})).json()["items"] == []

@@ -42,8 +42,11 @@ async def test_rules_are_tried_then_hold_new_orders_until_approved(api, publish,
 
     bad = await api.put(f"/order-policies/{CLIENT}", json={"approval": "delay", "delay_minutes": 0}, headers=operator)
     assert bad.status_code == 422 and bad.json()["field"] == "delay_minutes"
-    put = await api.put(f"/order-policies/{CLIENT}", json={"approval": "manual", "rules": rules}, headers=operator)
+    olive = token_mint.headers("operator", subject="u-olive", name="Olive Oyl")
+    put = await api.put(f"/order-policies/{CLIENT}", json={"approval": "manual", "rules": rules}, headers=olive)
     assert put.status_code == 200 and put.json()["rules"]["countries"] == ["GB"]
+    saved = (await api.get(f"/order-policies/{CLIENT}", headers=operator)).json()
+    assert (saved["updated_by"], saved["updated_by_name"]) == ("u-olive", "Olive Oyl")  # who, by name
 
     big_again = samples.order(STORE, CLIENT, lines=[shop_line.model_copy(update={"quantity": 40})])
     normal = samples.order(STORE, CLIENT, lines=[shop_line])

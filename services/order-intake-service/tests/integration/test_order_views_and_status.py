@@ -179,3 +179,80 @@ async def test_lines_are_cancelled_in_part_and_each_change_is_published(api, ord
     assert [(e.previous_status, e.status, e.line_id, e.cancelled_quantity, e.aggregate_version) for e in changed] == [
         ("accepted", "cancelled", line_id, 1, last["sequence"])
     ]
+
+
+async def test_the_history_says_who_by_name_and_why_by_code_and_a_parcel_when_it_shipped(api, orders, token_mint):
+    order_id = orders[ACME_US]
+    olive = token_mint.headers("operator", subject="u-olive", name="Olive Oyl", email="olive@provider.example")
+    moved = await api.post(f"/orders/{order_id}/status", json={"status": "in_production"}, headers=olive)
+    assert moved.status_code == 200, moved.text
+    shipped = await api.post(
+        f"/orders/{order_id}/shipments", json={"carrier": "UPS", "tracking_number": "1Z999AA1"}, headers=olive
+    )
+    assert shipped.status_code == 200, shipped.text
+    body = (await api.get(f"/orders/{order_id}", headers=token_mint.headers("read_only", client_id=ACME))).json()
+    [parcel] = body["shipments"]
+    assert parcel["shipped_at"] == body["history"][-1]["at"] and parcel["shipped_at"] is not None
+    assert [(h["actor"], h["actor_name"], h["reason"], h["code"], h["params"]) for h in body["history"]] == [
+        ("shop", None, "order received", "history.received", {}),
+        ("shop", None, "every line resolved", "history.resolved", {}),
+        ("u-olive", "Olive Oyl", None, None, {}),
+        ("u-olive", "Olive Oyl", "parcel 1Z999AA1", "history.parcel", {"tracking_number": "1Z999AA1"}),
+    ]
+    assert body["history"][-1]["shipment"]["shipped_at"] == parcel["shipped_at"]
+    mailed = token_mint.headers("operator", subject="u-mail", email="mail-only@provider.example")
+    delivered = await api.post(f"/orders/{order_id}/status", json={"status": "delivered"}, headers=mailed)
+    assert delivered.json()["history"][-1]["actor_name"] == "mail-only@provider.example"  # no name: the e-mail
+
+
+async def test_a_held_orders_history_lists_its_holds_with_their_codes(api, publish, token_mint):
+    shop_line = samples.line(1)
+    await publish(samples.store(ACME_US, ACME))
+    received = samples.order(ACME_US, ACME, lines=[shop_line])
+    await publish(received)
+    order_id = order_id_for(ACME_US, f"platform:{received.platform_order_id}")
+    admin = token_mint.headers("admin", client_id=ACME)
+
+    async def held():
+        response = await api.get(f"/orders/{order_id}", headers=admin)
+        return response.status_code == 200 and response.json()["status"] == "on_hold" and response.json()
+
+    body = await eventually(held)
+    entry = body["history"][-1]
+    assert (entry["code"], entry["reason"]) == ("history.held", body["holds"][0]["message"])
+    assert [(h["code"], h["params"]) for h in entry["holds"]] == [
+        ("line.variant_unmapped", {"variant": "Blue / XL", "title": "Summer tee"})
+    ]
+
+
+async def test_a_correction_with_a_country_code_that_cannot_be_one_is_refused_in_words_of_ours(
+    api, publish, token_mint
+):
+    shop_line = samples.line(1)
+    await publish(samples.store(ACME_US, ACME), samples.mapped(ACME_US, ACME, shop_line))
+    received = samples.order(
+        ACME_US, ACME, lines=[shop_line], shipping_address=samples.ADDRESS.model_copy(update={"postcode": "ABCDE"})
+    )
+    await publish(received)
+    order_id = order_id_for(ACME_US, f"platform:{received.platform_order_id}")
+    admin = token_mint.headers("admin", client_id=ACME)
+
+    async def held():
+        response = await api.get(f"/orders/{order_id}", headers=admin)
+        return response.status_code == 200 and response.json()["status"] == "on_hold" and response.json()
+
+    before = await eventually(held)
+    refused = await api.put(
+        f"/orders/{order_id}/shipping-address",
+        json=samples.ADDRESS.model_dump() | {"country_code": "USA"},
+        headers=admin,
+    )
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert (problem["field"], problem["code"], problem["params"], problem["detail"]) == (
+        "country_code",
+        "address.country_unknown",
+        {"country": "USA"},
+        "Country code 'USA' is not an ISO country code.",
+    )
+    assert (await api.get(f"/orders/{order_id}", headers=admin)).json() == before  # nothing changed

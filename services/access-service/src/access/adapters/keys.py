@@ -160,6 +160,9 @@ class SigningKeys:
             "role": user.role,
             "store_ids": list(user.store_ids),
             "sid": session_id,
+            # who the user is, as people read it: services keep it with the changes the user makes
+            "name": f"{user.first_name} {user.last_name}".strip() or user.email,
+            "email": user.email,
         }
         if user.client_id:
             claims["client_id"] = user.client_id

@@ -80,6 +80,38 @@ def _shipment_of(value: dict[str, Any]) -> Shipment:
     )
 
 
+def _hold_values(hold: Hold) -> dict[str, Any]:
+    return {
+        "reason": hold.reason,
+        "message": hold.message,
+        "line_id": hold.line_id,
+        "field": hold.field,
+        "rule": hold.rule,
+        "code": hold.code,
+        "params": hold.params,
+    }
+
+
+def _hold_of(value: dict[str, Any]) -> Hold:
+    return Hold(
+        value["reason"],
+        value["message"],
+        value.get("line_id"),
+        value.get("field"),
+        value.get("rule"),
+        value.get("code"),  # holds kept before codes existed have none: their English message is shown
+        value.get("params") or {},
+    )
+
+
+def _total_of(row: OrderRow) -> str | None:
+    """Orders placed or imported by hand were kept with a total of "0" before an order without
+    prices had none: theirs is None too."""
+    if row.source != "shop" and row.total == "0":
+        return None
+    return row.total
+
+
 def _search_key(order: Order) -> str:
     parts = (order.order_number, order.platform_order_id, order.client_reference)
     return " ".join(p.casefold() for p in parts if p)[:500]
@@ -108,18 +140,7 @@ def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
         "updated_at": order.updated_at or order.received_at,
         "content_hash": order.content_hash,
         "sequence": order.sequence,
-        "holds": [
-            {
-                "reason": h.reason,
-                "message": h.message,
-                "line_id": h.line_id,
-                "field": h.field,
-                "rule": h.rule,
-                "code": h.code,
-                "params": h.params,
-            }
-            for h in order.holds
-        ],
+        "holds": [_hold_values(h) for h in order.holds],
         "shipments": [_shipment(s) for s in order.shipments],
         "possible_duplicate": order.possible_duplicate,
         "attention": order.attention,
@@ -188,7 +209,7 @@ def _order_of(row: OrderRow, lines: list[Line]) -> Order:
         platform=row.platform,
         source=row.source,  # type: ignore[arg-type]
         currency=row.currency,
-        total=row.total,
+        total=_total_of(row),
         shipping_address=Address(**{k: row.shipping_address.get(k) for k in _ADDRESS_FIELDS}),
         lines=sorted(lines, key=lambda line: line.position),
         placed_at=utc(row.placed_at),
@@ -203,18 +224,7 @@ def _order_of(row: OrderRow, lines: list[Line]) -> Order:
         status=status,
         sequence=row.sequence,
         updated_at=utc(row.updated_at),
-        holds=[
-            Hold(
-                h["reason"],
-                h["message"],
-                h.get("line_id"),
-                h.get("field"),
-                h.get("rule"),
-                h.get("code"),  # holds kept before codes existed have none: their English message is shown
-                h.get("params") or {},
-            )
-            for h in row.holds
-        ],
+        holds=[_hold_of(h) for h in row.holds],
         shipments=[_shipment_of(s) for s in row.shipments],
         possible_duplicate=row.possible_duplicate,
         attention=row.attention,
@@ -230,9 +240,13 @@ def _change_values(change: Change) -> dict[str, Any]:
         "sequence": change.sequence,
         "at": change.at,
         "actor": change.actor,
+        "actor_name": change.actor_name[:320] if change.actor_name else None,
         "from_status": change.from_status,
         "to_status": change.to_status,
         "reason": change.reason,
+        "code": change.code,
+        "params": change.params or None,
+        "holds": [_hold_values(h) for h in change.holds] or None,
         "line_id": change.line_id,
         "cancelled_quantity": change.cancelled_quantity,
         "shipment": _shipment(change.shipment) if change.shipment else None,
@@ -251,6 +265,10 @@ def _change_of(row: OrderHistoryRow) -> Change:
         line_id=row.line_id,
         cancelled_quantity=row.cancelled_quantity,
         shipment=_shipment_of(row.shipment) if row.shipment else None,
+        actor_name=row.actor_name,  # entries kept before names were: None (the console shows the id)
+        code=row.code,  # entries kept before codes were: None (their English reason is shown)
+        params=row.params or {},
+        holds=tuple(_hold_of(h) for h in row.holds or ()),
     )
 
 
@@ -627,6 +645,7 @@ class SqlPolicies:
                 ),
                 updated_at=utc(row.updated_at),
                 updated_by=row.updated_by,
+                updated_by_name=row.updated_by_name,
             )
             for row in rows.scalars()
         }
@@ -643,6 +662,7 @@ class SqlPolicies:
                 countries=sorted(policy.rules.countries),
                 updated_at=policy.updated_at or datetime.now(UTC),
                 updated_by=policy.updated_by or "",
+                updated_by_name=policy.updated_by_name[:320] if policy.updated_by_name else None,
             )
         )
 

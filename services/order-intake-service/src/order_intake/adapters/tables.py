@@ -74,7 +74,7 @@ class OrderRow(SQLModel, table=True):
     status: str = Field(max_length=20)
     test: bool
     currency: str = Field(max_length=3)
-    total: str = Field(max_length=40)
+    total: str | None = Field(default=None, max_length=40, description="None: no prices (placed or imported by hand)")
     shipping_address: dict[str, Any] = _json(nullable=False)
     shipping_method: str | None = Field(default=None, max_length=200)
     customer_email: str | None = Field(default=None, max_length=320)
@@ -127,9 +127,13 @@ class OrderHistoryRow(SQLModel, table=True):
     sequence: int
     at: datetime = _at(nullable=False)
     actor: str = Field(max_length=100)
+    actor_name: str | None = Field(default=None, max_length=320, description="The user's name or e-mail at the time")
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    code: str | None = Field(default=None, max_length=60, description="The reason's code (domain/texts.py)")
+    params: dict[str, str] | None = _json(nullable=True)
+    holds: list[dict[str, Any]] | None = _json(nullable=True)
     line_id: str | None = Field(default=None, max_length=36)
     cancelled_quantity: int | None = None
     shipment: dict[str, Any] | None = _json(nullable=True)
@@ -167,3 +171,4 @@ class ClientPolicyRow(SQLModel, table=True):
     countries: list[str] = _json(nullable=False)
     updated_at: datetime = _at(nullable=False)
     updated_by: str = Field(max_length=100)
+    updated_by_name: str | None = Field(default=None, max_length=320, description="Their name or e-mail then")

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from order_intake.domain.errors import InvalidOrderInput
 from order_intake.domain.texts import Text, say
 
 #: ISO 3166-1 alpha-2 country codes (officially assigned).
@@ -102,3 +103,16 @@ def check_address(address: Address) -> list[AddressProblem]:
     elif (pattern := POSTCODE_FORMATS.get(country)) is not None and not pattern.match(postcode):
         problems.append(AddressProblem("postcode", say("address.postcode_invalid", postcode=postcode, country=country)))
     return problems
+
+
+def refuse_impossible_country(address: Address, *, field: str) -> None:
+    """Where a person gives an address (placing an order, correcting one), a country code that
+    cannot be one (not two letters: a country's name, an alpha-3 code) is refused at once, the
+    field named, in words of ours (the code and values go along, for the reader's language). Two
+    letters that are not an ISO code hold the order, as for any source."""
+    country = (address.country_code or "").strip()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        text = say("address.country_unknown", country=country[:20])
+        raise InvalidOrderInput(
+            text.english[:1].upper() + text.english[1:] + ".", field=field, code=text.code, params=text.params
+        )

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from order_intake.domain.addresses import Address
+from order_intake.domain.addresses import Address, refuse_impossible_country
 from order_intake.domain.errors import InvalidOrderInput
 from order_intake.domain.orders import Line, Order, Source
 from order_intake.domain.resolution import PrintFile
@@ -88,6 +88,7 @@ def check_draft(draft: OrderDraft) -> None:
     for position, line in enumerate(draft.lines):
         if (problem := line_problem(line)) is not None:
             raise InvalidOrderInput(f"Line {position + 1}: {problem[1]}.", field=f"lines[{position}].{problem[0]}")
+    refuse_impossible_country(draft.address, field="shipping_address.country_code")
 
 
 def print_files(urls: tuple[str, ...]) -> tuple[PrintFile, ...]:
@@ -108,7 +109,8 @@ def order_of_draft(
     now: datetime,
     currency: str | None = None,
 ) -> Order:
-    """A placed or imported order (no prices: its total is 0 in the store's currency, else EUR)."""
+    """A placed or imported order. Its lines come without prices, so it has no total (None, never
+    a made-up 0); its currency is the store's, else EUR."""
     lines = [
         Line(
             line_id=line_ids[n],
@@ -129,7 +131,7 @@ def order_of_draft(
         platform="manual",
         source=source,
         currency=currency or "EUR",
-        total="0",
+        total=None,
         shipping_address=draft.address,
         lines=lines,
         placed_at=now,

@@ -1,14 +1,18 @@
 """An order and its lines: intake, resolution, holds, release, status lifecycle. Rules only: no I/O.
 
 Every change raises the order's sequence by one and is recorded as a ``Change`` (who, when,
-from, to, why), which the handlers keep in the order's history and publish."""
+from, to, why), which the handlers keep in the order's history and publish. Who: a user's id
+with the name (or e-mail) their token gave at the time, or "shop", "system". Why: the English
+sentence, with the code and values it was said from (domain/texts.py) so that a reader's
+console says it in its own language; a person's own words (a cancellation's reason) as given."""
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
-from order_intake.domain.addresses import Address, check_address
+from order_intake.domain.addresses import Address, check_address, refuse_impossible_country
 from order_intake.domain.errors import IllegalTransition, InvalidOrderInput, OrderNotEditable
 from order_intake.domain.policies import ClientPolicy
 from order_intake.domain.resolution import LineKey, MappingIndex, PrintFile, missing_file_text, unmapped_text
@@ -56,6 +60,9 @@ BEFORE_PRODUCTION: frozenset[Status] = frozenset({"received", "on_hold", "accept
 SETTABLE: frozenset[Status] = frozenset(FORWARD[1:]) | {"cancelled", "returned", "failed"}
 
 Source = Literal["shop", "manual", "csv_import"]
+
+#: The reasons of every order's first entries, said once (the hot path records them for each order).
+RECEIVED, RESOLVED = say("history.received"), say("history.resolved")
 
 
 def can_move(current: Status, to: Status) -> bool:
@@ -151,10 +158,14 @@ class Change:
     actor: str
     from_status: Status | None
     to_status: Status
-    reason: str | None = None
+    reason: str | None = None  # in English (or a person's own words)
     line_id: str | None = None
     cancelled_quantity: int | None = None
     shipment: Shipment | None = None
+    actor_name: str | None = None  # the user's name or e-mail at the time (None: shop, system, or kept before)
+    code: str | None = None  # the reason's code and values (domain/texts.py); None: a person's words, or kept before
+    params: dict[str, str] = field(default_factory=dict, hash=False)
+    holds: tuple[Hold, ...] = ()  # the holds the reason lists ({holds}), each with its own code
 
 
 @dataclass
@@ -165,7 +176,7 @@ class Order:
     platform: str
     source: Source
     currency: str
-    total: str
+    total: str | None  # None: the order has no prices (placed or imported by hand)
     shipping_address: Address
     lines: list[Line]
     placed_at: datetime
@@ -200,15 +211,24 @@ class Order:
             return f"reference:{client_reference.strip().casefold()}"
         raise InvalidOrderInput("An order needs a platform order id or a client order reference.")
 
-    def receive(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
+    def receive(
+        self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str, actor_name: str | None = None
+    ) -> None:
         """A new order: recorded as received, then resolved to accepted or on_hold."""
         if not self.lines:
             raise InvalidOrderInput("An order needs at least one line.")
-        self._record(at, actor, None, "received", "order received")
-        self.resolve(mappings, policy, at=at, actor=actor)
+        self._record(at, actor, None, "received", RECEIVED, actor_name=actor_name)
+        self.resolve(mappings, policy, at=at, actor=actor, actor_name=actor_name)
 
     def resolve(
-        self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str, why: str | None = None
+        self,
+        mappings: MappingIndex,
+        policy: ClientPolicy,
+        *,
+        at: datetime,
+        actor: str,
+        actor_name: str | None = None,
+        why: Text | None = None,
     ) -> bool:
         """Resolves every line and checks the address; then the client's hold rules and approval.
         Accepted when all is well, else on hold with the reasons. Returns whether the status changed."""
@@ -243,8 +263,9 @@ class Order:
         target: Status = "on_hold" if holds else "accepted"
         if target == self.status:
             return False
-        reason = why or ("; ".join(h.message for h in holds) if holds else "every line resolved")
-        self._record(at, actor, self.status, target, reason)
+        if why is None:
+            why = say("history.held", holds=_listed(holds)) if holds else RESOLVED
+        self._record(at, actor, self.status, target, why, actor_name=actor_name, holds=holds)
         return True
 
     def _policy_holds(self, policy: ClientPolicy, at: datetime) -> list[Hold]:
@@ -260,20 +281,24 @@ class Order:
                 return [Hold.said("approval_delay", text)]
         return []
 
-    def approve(self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str) -> None:
+    def approve(
+        self, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str, actor_name: str | None = None
+    ) -> None:
         """Approved by hand: no hold rule or approval holds it any more; it goes to production
         once its lines and address resolve."""
         if self.status != "on_hold":
             raise IllegalTransition(f"Only an order on hold is approved; this one is {self.status}.")
         self.approved_at = at
         self.release_at = None
-        if not self.resolve(mappings, policy, at=at, actor=actor, why="approved"):
+        if not self.resolve(mappings, policy, at=at, actor=actor, actor_name=actor_name, why=say("history.approved")):
             self._record(
                 at,
                 actor,
                 self.status,
                 self.status,
-                "approved; still waiting: " + "; ".join(h.message for h in self.holds),
+                say("history.approved_waiting", holds=_listed(self.holds)),
+                actor_name=actor_name,
+                holds=self.holds,
             )
 
     @property
@@ -283,16 +308,28 @@ class Order:
     # --- changes after intake ------------------------------------------------------------
 
     def correct_address(
-        self, address: Address, mappings: MappingIndex, policy: ClientPolicy, *, at: datetime, actor: str
+        self,
+        address: Address,
+        mappings: MappingIndex,
+        policy: ClientPolicy,
+        *,
+        at: datetime,
+        actor: str,
+        actor_name: str | None = None,
     ) -> None:
-        """A held order's shipping address corrected: checked again, released when all resolves."""
+        """A held order's shipping address corrected: checked again, released when all resolves.
+        A country code that cannot be one is refused (422) and changes nothing."""
         if self.status not in ("received", "on_hold"):
             raise OrderNotEditable(f"The address of a {self.status} order cannot be changed.")
+        refuse_impossible_country(address, field="country_code")
         self.shipping_address = address
-        if not self.resolve(mappings, policy, at=at, actor=actor, why="shipping address corrected"):
-            self._record(at, actor, self.status, self.status, "shipping address corrected")
+        corrected = say("history.address_corrected")
+        if not self.resolve(mappings, policy, at=at, actor=actor, actor_name=actor_name, why=corrected):
+            self._record(at, actor, self.status, self.status, corrected, actor_name=actor_name)
 
-    def change_status(self, to: Status, *, at: datetime, actor: str, why: str | None = None) -> bool:
+    def change_status(
+        self, to: Status, *, at: datetime, actor: str, actor_name: str | None = None, why: str | None = None
+    ) -> bool:
         """An operator's (or the production system's) status update. The same status again
         changes nothing (returns False); an illegal or backward one is refused with 409."""
         if to == self.status:
@@ -305,12 +342,13 @@ class Order:
             )
         if self.test and to in FORWARD[1:]:  # not by skipping in_production either
             raise IllegalTransition("A test order is never released to production.", current_status=self.status)
-        self._record(at, actor, self.status, to, why)
+        self._record(at, actor, self.status, to, why, actor_name=actor_name)
         return True
 
-    def add_shipment(self, shipment: Shipment, *, at: datetime, actor: str) -> bool:
+    def add_shipment(self, shipment: Shipment, *, at: datetime, actor: str, actor_name: str | None = None) -> bool:
         """A parcel sent with its carrier and tracking number; the order becomes shipped (if not
-        further on already). The same tracking number twice changes nothing; tracking is never erased."""
+        further on already). The parcel is shipped when it is recorded, unless it says when. The
+        same tracking number twice changes nothing; tracking is never erased."""
         if any(s.tracking_number == shipment.tracking_number for s in self.shipments):
             return False
         unknown = set(shipment.line_ids) - {line.line_id for line in self.lines}
@@ -318,9 +356,12 @@ class Order:
             raise InvalidOrderInput(f"Unknown line(s) in the shipment: {', '.join(sorted(unknown))}.")
         if self.status not in ("in_production", "printed", "packaged", "shipped", "in_transit", "delivered"):
             raise IllegalTransition(f"An order {self.status} cannot be shipped.", current_status=self.status)
+        if shipment.shipped_at is None:
+            shipment = dataclasses.replace(shipment, shipped_at=at)
         self.shipments.append(shipment)
         to: Status = "shipped" if FORWARD.index(self.status) < FORWARD.index("shipped") else self.status
-        self._record(at, actor, self.status, to, f"parcel {shipment.tracking_number}", shipment=shipment)
+        parcel = say("history.parcel", tracking_number=shipment.tracking_number)
+        self._record(at, actor, self.status, to, parcel, actor_name=actor_name, shipment=shipment)
         return True
 
     def cancel_line(
@@ -333,6 +374,7 @@ class Order:
         at: datetime,
         actor: str,
         why: str | None,
+        actor_name: str | None = None,
     ) -> None:
         """Cancels some (or all) of a line's quantity; the order is cancelled when nothing is
         left; a held order is resolved again (its cancelled line may have been what held it)."""
@@ -351,7 +393,8 @@ class Order:
                 actor,
                 self.status,
                 "cancelled",
-                why or "every line cancelled",
+                why or say("history.every_line_cancelled"),
+                actor_name=actor_name,
                 line_id=line_id,
                 cancelled_quantity=count,
             )
@@ -363,30 +406,38 @@ class Order:
             actor,
             self.status,
             self.status,
-            why or f"{count} of '{line.title}' cancelled",
+            why or say("history.line_cancelled", count=count, title=line.title),
+            actor_name=actor_name,
             line_id=line_id,
             cancelled_quantity=count,
         )
         if self.status == "on_hold" and not self.holds:
-            self._record(at, actor, "on_hold", "accepted", "the remaining lines resolve")
+            self._record(at, actor, "on_hold", "accepted", say("history.remaining_resolve"), actor_name=actor_name)
 
     def cancel_in_store(self, reason: str | None, *, at: datetime) -> None:
         """Cancelled in the shop: before production the order is cancelled; after, the
         cancellation is recorded and flagged for the operator."""
-        why = f"cancelled in the shop{f': {reason}' if reason else ''}"
         if self.status in BEFORE_PRODUCTION:
+            why = (
+                say("history.cancelled_in_shop_because", reason=reason) if reason else say("history.cancelled_in_shop")
+            )
             self._record(at, "shop", self.status, "cancelled", why)
         elif self.status != "cancelled":
-            self.attention = f"{why} after production started ({self.status})"
-            self._record(at, "shop", self.status, self.status, self.attention)
+            late = (
+                say("history.cancelled_late_because", reason=reason, status=self.status)
+                if reason
+                else say("history.cancelled_late", status=self.status)
+            )
+            self.attention = late.english
+            self._record(at, "shop", self.status, self.status, late)
 
-    def received_again(self, content_hash: str, *, at: datetime, actor: str) -> bool:
+    def received_again(self, content_hash: str, *, at: datetime, actor: str, actor_name: str | None = None) -> bool:
         """The same reference arrives again: the same content is the same order (nothing
         changes); other content is flagged as a possible duplicate, never dropped silently."""
         if content_hash == self.content_hash:
             return False
         self.possible_duplicate = True
-        self._record(at, actor, self.status, self.status, "received again with the same reference but other content")
+        self._record(at, actor, self.status, self.status, say("history.received_again"), actor_name=actor_name)
         return True
 
     def _record(
@@ -395,17 +446,41 @@ class Order:
         actor: str,
         from_status: Status | None,
         to_status: Status,
-        reason: str | None,
+        why: Text | str | None,
         *,
+        actor_name: str | None = None,
+        holds: Sequence[Hold] = (),
         line_id: str | None = None,
         cancelled_quantity: int | None = None,
         shipment: Shipment | None = None,
     ) -> None:
+        """``why``: a sentence of ours (kept in English with its code and values), or a person's own words."""
         self.sequence += 1
         self.status = to_status
         self.updated_at = at
+        reason: str | None = why.english if isinstance(why, Text) else why
+        code = why.code if isinstance(why, Text) else None
+        params = dict(why.params) if isinstance(why, Text) else {}
         self.changes.append(
             Change(
-                self.id, self.sequence, at, actor, from_status, to_status, reason, line_id, cancelled_quantity, shipment
+                self.id,
+                self.sequence,
+                at,
+                actor,
+                from_status,
+                to_status,
+                reason,
+                line_id,
+                cancelled_quantity,
+                shipment,
+                actor_name,
+                code,
+                params,
+                tuple(holds),
             )
         )
+
+
+def _listed(holds: Sequence[Hold]) -> str:
+    """The holds' English sentences as one reason (each is also kept with its code)."""
+    return "; ".join(h.message for h in holds)

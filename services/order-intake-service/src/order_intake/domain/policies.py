@@ -46,7 +46,7 @@ class HoldRules:
             holds.append(
                 Hold.said("held_by_rule", say("rule.first_order_of_new_store"), rule="first_order_of_new_store")
             )
-        if self.max_total is not None:
+        if self.max_total is not None and order.total is not None:  # an order without prices has no total to hold
             try:
                 total = Decimal(order.total)
             except InvalidOperation:
@@ -83,6 +83,7 @@ class ClientPolicy:
     rules: HoldRules = field(default_factory=HoldRules)
     updated_at: datetime | None = None
     updated_by: str | None = None
+    updated_by_name: str | None = None  # their name (or e-mail) when they set it
 
     def check(self) -> None:
         if self.approval == "delay" and not 1 <= self.delay_minutes <= MAX_DELAY_MINUTES:

@@ -1,9 +1,11 @@
-"""What order intake says about a held order, by code and values.
+"""What order intake says about a held order and about each change of its history, by code
+and values.
 
 A hold keeps its English sentence (``message``, as every reader of the API and of OrderHeld
 has it) and also the code and values it was made from, so that a reader's console says it in
 its own language (the console's catalogue has a sentence for every code here; an unknown code
-is shown in English). The English sentences are written here only."""
+is shown in English). A history entry does the same: its English ``reason`` and its ``code``
+and ``params``. The English sentences are written here only."""
 
 from dataclasses import dataclass, field
 
@@ -27,21 +29,47 @@ ENGLISH: dict[str, str] = {
     "approval.delay": "goes to production at {when} unless cancelled or corrected before",
 }
 
+#: Why an order's status changed (or an event was kept in its history without a change).
+#: ``{holds}`` is the order's holds at that time, each said by its own code (kept with the entry).
+HISTORY: dict[str, str] = {
+    "history.received": "order received",
+    "history.resolved": "every line resolved",
+    "history.held": "{holds}",
+    "history.approved": "approved",
+    "history.approved_waiting": "approved; still waiting: {holds}",
+    "history.address_corrected": "shipping address corrected",
+    "history.product_mapped": "product mapped",
+    "history.delay_passed": "delay window passed",
+    "history.parcel": "parcel {tracking_number}",
+    "history.every_line_cancelled": "every line cancelled",
+    "history.line_cancelled": "{count} of '{title}' cancelled",
+    "history.remaining_resolve": "the remaining lines resolve",
+    "history.cancelled_in_shop": "cancelled in the shop",
+    "history.cancelled_in_shop_because": "cancelled in the shop: {reason}",
+    "history.cancelled_late": "cancelled in the shop after production started ({status})",
+    "history.cancelled_late_because": "cancelled in the shop: {reason} after production started ({status})",
+    "history.received_again": "received again with the same reference but other content",
+}
+
+_SENTENCES = ENGLISH | HISTORY
+
 
 @dataclass(frozen=True)
 class Text:
     """A sentence by its code and values (strings: each is shown as it is, but ``at``, a time
-    in ISO 8601 the console writes in the reader's format)."""
+    in ISO 8601 the console writes in the reader's format, ``status``, an order status the
+    console names in the reader's language, and ``holds``, which the console says from the
+    holds kept with the history entry)."""
 
     code: str
     params: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def english(self) -> str:
-        return ENGLISH[self.code].format(**self.params)
+        return _SENTENCES[self.code].format(**self.params)
 
 
 def say(code: str, **params: object) -> Text:
-    if code not in ENGLISH:
+    if code not in _SENTENCES:
         raise KeyError(f"no sentence for {code!r}")
     return Text(code, {name: str(value) for name, value in params.items()})

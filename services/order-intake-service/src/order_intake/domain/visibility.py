@@ -18,6 +18,7 @@ class Viewer:
     role: str
     client_id: str | None
     store_ids: frozenset[str]
+    name: str | None = None  # the name (or e-mail) the token gives: kept with the changes this viewer makes
 
     @property
     def is_operator(self) -> bool:

@@ -59,9 +59,10 @@ async def import_orders(
     """Import orders from a CSV file (the request body; columns in the service's README): answers
     with the job at once; GET /order-imports/{id} gives its progress and its report of bad rows."""
     content = await request.body()
-    job, parsed = await manual.start_import(store_id, content, viewer=viewer_of(principal), uow=uow)
+    viewer = viewer_of(principal)
+    job, parsed = await manual.start_import(store_id, content, viewer=viewer, uow=uow)
     if job.status == "running":
-        task = asyncio.create_task(manual.run_import(job.id, parsed, new_uow=runtime.uow))
+        task = asyncio.create_task(manual.run_import(job.id, parsed, new_uow=runtime.uow, actor_name=viewer.name))
         _running.add(task)
         task.add_done_callback(_running.discard)
     return ImportJobPublic.of(job)

@@ -45,7 +45,13 @@ UowDep = Annotated[Any, Depends(get_uow)]
 
 
 def viewer_of(principal: Principal) -> Viewer:
-    return Viewer(principal.subject, principal.role, principal.client_id, frozenset(principal.store_ids))
+    return Viewer(
+        principal.subject,
+        principal.role,
+        principal.client_id,
+        frozenset(principal.store_ids),
+        principal.name or principal.email,
+    )
 
 
 def _detail(view: OrderView) -> OrderDetail:

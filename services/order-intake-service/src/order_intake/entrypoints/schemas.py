@@ -27,14 +27,17 @@ class AddressBody(BaseModel):
     city: str | None = Field(default=None, max_length=200)
     state: str | None = Field(default=None, max_length=100)
     postcode: str | None = Field(default=None, max_length=20)
-    country_code: str | None = Field(default=None, max_length=2)
+    country_code: str | None = Field(
+        default=None, max_length=100, description="ISO 3166-1 alpha-2; anything but two letters is refused, field named"
+    )
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
 
     def to_domain(self) -> Address:
         values = {name: (value.strip() or None) if isinstance(value, str) else value for name, value in self}
-        if values["country_code"]:
+        if values["country_code"] and len(values["country_code"]) == 2:
             values["country_code"] = values["country_code"].upper()  # ISO codes are upper case in events
+        # anything else stays as typed: its refusal quotes what the person wrote
         return Address(**values)
 
 
@@ -94,10 +97,21 @@ class LinePublic(BaseModel):
 class HistoryEntry(BaseModel):
     sequence: int
     at: datetime
-    actor: str
+    actor: str = Field(description="Who: a user's id, or 'shop', 'system'")
+    actor_name: str | None = Field(
+        description="The user's name (or e-mail) when they made the change; null for the shop, the system, "
+        "and entries kept before names were"
+    )
     from_status: str | None
     to_status: str
-    reason: str | None
+    reason: str | None = Field(description="Why, in English (or in the words a person gave)")
+    code: str | None = Field(
+        description="The reason's code, to say it in the reader's language with params; null: show reason as it is"
+    )
+    params: dict[str, str] = Field(description="The values of the reason's sentence")
+    holds: list[dict[str, Any]] = Field(
+        description="The holds the reason lists (code history.held, history.approved_waiting), each with its code"
+    )
     line_id: str | None
     cancelled_quantity: int | None
     shipment: dict[str, Any] | None
@@ -108,9 +122,13 @@ class HistoryEntry(BaseModel):
             sequence=change.sequence,
             at=change.at,
             actor=change.actor,
+            actor_name=change.actor_name,
             from_status=change.from_status,
             to_status=change.to_status,
             reason=change.reason,
+            code=change.code,
+            params=change.params,
+            holds=[asdict(h) for h in change.holds],
             line_id=change.line_id,
             cancelled_quantity=change.cancelled_quantity,
             shipment=asdict(change.shipment) if change.shipment else None,
@@ -129,7 +147,7 @@ class OrderSummary(BaseModel):
     status: str
     test: bool = Field(description="A test order: never produced")
     currency: str
-    total: str
+    total: str | None = Field(description="None: the order has no prices (placed or imported by hand)")
     placed_at: datetime
     received_at: datetime
     updated_at: datetime | None
@@ -297,6 +315,7 @@ class PolicyPublic(PolicyBody):
     client_id: str
     updated_at: datetime | None
     updated_by: str | None
+    updated_by_name: str | None = Field(description="Who set it, by name (or e-mail) when they did")
 
     @classmethod
     def of(cls, policy: ClientPolicy) -> "PolicyPublic":
@@ -307,6 +326,7 @@ class PolicyPublic(PolicyBody):
             rules=HoldRulesBody.of(policy.rules),
             updated_at=policy.updated_at,
             updated_by=policy.updated_by,
+            updated_by_name=policy.updated_by_name,
         )
 
 

@@ -80,10 +80,19 @@ async def _index(drafts: Sequence[OrderDraft], store: Store, uow: UnitOfWork) ->
 
 
 async def _place(
-    drafts: Sequence[OrderDraft], *, store: Store, source: Source, index: MappingIndex, uow: UnitOfWork, now: datetime
+    drafts: Sequence[OrderDraft],
+    *,
+    store: Store,
+    source: Source,
+    index: MappingIndex,
+    uow: UnitOfWork,
+    now: datetime,
+    actor: str,
+    actor_name: str | None,
 ) -> list[Placed]:
     """Places drafts already checked (their SKUs mapped): each is created, already there
-    (same content), or flagged as a possible duplicate (same reference, other content)."""
+    (same content), or flagged as a possible duplicate (same reference, other content). The
+    person placing or importing them is who the orders' history names."""
     keys = [Order.key_of(store.store_id, None, draft.reference) for draft in drafts]
     ids = [order_id_for(store.store_id, key) for key in keys]
     held = await uow.orders.get_many(ids, for_update=True)
@@ -95,7 +104,7 @@ async def _place(
     for draft, key, order_id in zip(drafts, keys, ids, strict=True):
         known = new[order_id][0] if order_id in new else held.get(order_id)
         if known is not None:
-            flagged = known.received_again(draft.content_hash(), at=now, actor=source)
+            flagged = known.received_again(draft.content_hash(), at=now, actor=actor, actor_name=actor_name)
             if flagged and order_id not in new:
                 again[order_id] = known
             placed.append(Placed("flagged" if flagged else "existing", known))
@@ -112,7 +121,7 @@ async def _place(
             currency=store.currency,
         )
         order.first_of_store, seen_store = not seen_store, True
-        order.receive(index, policy, at=now, actor=source)
+        order.receive(index, policy, at=now, actor=actor, actor_name=actor_name)
         new[order_id] = (order, key)
         placed.append(Placed("created", order))
     await uow.orders.add_many(list(new.values()))
@@ -133,7 +142,16 @@ async def place_order(store_id: str, draft: OrderDraft, *, viewer: Viewer, uow: 
         if unknown:
             (_, n), sku = next(iter(unknown.items()))
             raise InvalidOrderInput(f"Line {n + 1}: SKU '{sku}' is not mapped in this store.", field=f"lines[{n}].sku")
-        [placed] = await _place([draft], store=store, source="manual", index=index, uow=uow, now=datetime.now(UTC))
+        [placed] = await _place(
+            [draft],
+            store=store,
+            source="manual",
+            index=index,
+            uow=uow,
+            now=datetime.now(UTC),
+            actor=viewer.subject,
+            actor_name=viewer.name,
+        )
         history = await uow.orders.history(placed.order.id)
         await uow.commit()
     if placed.outcome == "flagged":
@@ -176,9 +194,12 @@ async def start_import(
     return job, parsed
 
 
-async def run_import(job_id: str, parsed: ParsedFile, *, new_uow: Callable[[], UnitOfWork]) -> None:
+async def run_import(
+    job_id: str, parsed: ParsedFile, *, new_uow: Callable[[], UnitOfWork], actor_name: str | None = None
+) -> None:
     """Places the file's good orders a chunk per transaction, the job's progress with each.
-    An order whose SKU is not mapped is reported by its row and not imported."""
+    An order whose SKU is not mapped is reported by its row and not imported. The orders'
+    history names the job's creator (``actor_name``: their name when they started it)."""
     for start in range(0, len(parsed.drafts), IMPORT_CHUNK):
         chunk = parsed.drafts[start : start + IMPORT_CHUNK]
         now = datetime.now(UTC)
@@ -201,7 +222,16 @@ async def run_import(job_id: str, parsed: ParsedFile, *, new_uow: Callable[[], U
             ]
             bad = {d for d, _ in unknown}
             good = [draft for d, draft in enumerate(chunk) if d not in bad]
-            placed = await _place(good, store=store, source="csv_import", index=index, uow=uow, now=now)
+            placed = await _place(
+                good,
+                store=store,
+                source="csv_import",
+                index=index,
+                uow=uow,
+                now=now,
+                actor=job.created_by,
+                actor_name=actor_name,
+            )
             job.progress(
                 created=sum(p.outcome == "created" for p in placed),
                 existing=sum(p.outcome == "existing" for p in placed),

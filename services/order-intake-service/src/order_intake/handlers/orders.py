@@ -10,6 +10,7 @@ from order_intake.domain.errors import OrderNotFound
 from order_intake.domain.orders import Change, Order, Shipment, Status
 from order_intake.domain.policies import ClientPolicy
 from order_intake.domain.resolution import MappingIndex
+from order_intake.domain.texts import say
 from order_intake.domain.visibility import Viewer
 from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
@@ -84,7 +85,7 @@ async def change_status(
         order = await _load(order_id, viewer, uow, acting=True)
         if status != "cancelled":
             viewer.check_operator()
-        order.change_status(status, at=datetime.now(UTC), actor=viewer.subject, why=why)
+        order.change_status(status, at=datetime.now(UTC), actor=viewer.subject, actor_name=viewer.name, why=why)
         return await _keep(order, uow)
 
 
@@ -92,7 +93,7 @@ async def add_shipment(order_id: str, shipment: Shipment, *, viewer: Viewer, uow
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
         viewer.check_operator()
-        order.add_shipment(shipment, at=datetime.now(UTC), actor=viewer.subject)
+        order.add_shipment(shipment, at=datetime.now(UTC), actor=viewer.subject, actor_name=viewer.name)
         return await _keep(order, uow)
 
 
@@ -102,7 +103,16 @@ async def cancel_line(
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
         index, policy = await _resolution(order, uow)
-        order.cancel_line(line_id, quantity, index, policy, at=datetime.now(UTC), actor=viewer.subject, why=why)
+        order.cancel_line(
+            line_id,
+            quantity,
+            index,
+            policy,
+            at=datetime.now(UTC),
+            actor=viewer.subject,
+            actor_name=viewer.name,
+            why=why,
+        )
         return await _keep(order, uow)
 
 
@@ -111,7 +121,9 @@ async def correct_address(order_id: str, address: Address, *, viewer: Viewer, uo
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
         index, policy = await _resolution(order, uow)
-        order.correct_address(address, index, policy, at=datetime.now(UTC), actor=viewer.subject)
+        order.correct_address(
+            address, index, policy, at=datetime.now(UTC), actor=viewer.subject, actor_name=viewer.name
+        )
         return await _keep(order, uow)
 
 
@@ -120,7 +132,7 @@ async def approve(order_id: str, *, viewer: Viewer, uow: UnitOfWork) -> OrderVie
     async with uow:
         order = await _load(order_id, viewer, uow, acting=True)
         index, policy = await _resolution(order, uow)
-        order.approve(index, policy, at=datetime.now(UTC), actor=viewer.subject)
+        order.approve(index, policy, at=datetime.now(UTC), actor=viewer.subject, actor_name=viewer.name)
         return await _keep(order, uow)
 
 
@@ -135,8 +147,9 @@ async def release_due(*, uow: UnitOfWork, limit: int = 500, now: datetime | None
         await uow.store_guard.hold({o.store_id for o in orders}, exclusive=False)
         index = MappingIndex(await uow.mappings.matching((o.store_id, line.key) for o in orders for line in o.lines))
         policies = await policies_for({o.client_id for o in orders}, uow)
+        passed = say("history.delay_passed")
         for order in orders:
-            order.resolve(index, policies[order.client_id], at=now, actor="system", why="delay window passed")
+            order.resolve(index, policies[order.client_id], at=now, actor="system", why=passed)
         await uow.orders.save_many(orders)
         await keep_changes(orders, uow=uow)
         await uow.commit()

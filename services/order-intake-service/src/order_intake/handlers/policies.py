@@ -29,7 +29,13 @@ async def set_policy(policy: ClientPolicy, *, viewer: Viewer, uow: UnitOfWork) -
     viewer.check_operator()
     policy.check()
     stamped = ClientPolicy(
-        policy.client_id, policy.approval, policy.delay_minutes, policy.rules, datetime.now(UTC), viewer.subject
+        policy.client_id,
+        policy.approval,
+        policy.delay_minutes,
+        policy.rules,
+        datetime.now(UTC),
+        viewer.subject,
+        viewer.name,
     )
     async with uow:
         await uow.policies.put(stamped)

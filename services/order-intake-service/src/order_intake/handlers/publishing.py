@@ -52,7 +52,7 @@ def accepted(order: Order, change: Change) -> OrderAccepted:
         **_common(order, change),
         source=order.source,
         currency=order.currency,
-        total=Decimal(order.total),
+        total=Decimal(order.total or 0),  # required by the event: an order without prices says 0 here
         shipping_address=Address.model_validate(vars(order.shipping_address)),  # flat: no deep copy
         shipping_method=order.shipping_method,
         lines=[

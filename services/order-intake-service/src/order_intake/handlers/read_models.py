@@ -9,6 +9,7 @@ import structlog
 from order_intake.domain.orders import Order
 from order_intake.domain.resolution import LineKey, Mapping, MappingIndex, PrintFile
 from order_intake.domain.stores import Store
+from order_intake.domain.texts import Text, say
 from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import UnitOfWork
@@ -89,13 +90,17 @@ async def keep_mappings(events: Sequence[ProductMapped | ProductUnmapped], *, uo
                 mapped_at.pop(event.mapping_id, None)
         if new_keys:
             await release_held(
-                {store for store, _ in new_keys}, [key for _, key in new_keys], uow=uow, at=now, why="product mapped"
+                {store for store, _ in new_keys},
+                [key for _, key in new_keys],
+                uow=uow,
+                at=now,
+                why=say("history.product_mapped"),
             )
         await uow.commit()
 
 
 async def release_held(
-    store_ids: set[str], keys: Sequence[LineKey], *, uow: UnitOfWork, at: datetime, why: str
+    store_ids: set[str], keys: Sequence[LineKey], *, uow: UnitOfWork, at: datetime, why: Text
 ) -> list[Order]:
     """The held orders of these stores with a waiting line one of ``keys`` matches, resolved
     again against the current mappings (one query for all their lines); saved with their changes."""
