@@ -267,19 +267,20 @@ async def test_one_correlation_id_follows_a_request_into_the_other_services_logs
     client_id = response.json()["id"]
 
     async def applied_line():
+        # One events.applied line per committed batch names its events and their correlation ids.
         for line in access.log_path.read_text().splitlines():
             if line.startswith("{") and correlation_id in line:
                 entry = json.loads(line)
-                if entry.get("event") == "event.applied":
+                if entry.get("event") == "events.applied":
                     return entry
         return None
 
     entry = await eventually(applied_line, timeout=30)
-    assert entry["service"] == "access-service" and entry["correlation_id"] == correlation_id
+    assert entry["service"] == "access-service" and entry["correlation_ids"] == [correlation_id]
     records = await read_topic(
         access.env["STOREFRONTS_KAFKA_BOOTSTRAP"], access.env["STOREFRONTS_TOPIC_PREFIX"] + CLIENTS_V1.name, count=1
     )
-    assert entry["event_id"] == str(records[0][1].event_id) and records[0][1].client_id == client_id
+    assert entry["event_ids"] == [str(records[0][1].event_id)] and records[0][1].client_id == client_id
 
 
 async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothing(

@@ -48,3 +48,38 @@ async def test_a_task_is_not_alive_before_it_starts_nor_after_it_stops():
 
 async def _true(value: bool) -> bool:
     return value
+
+
+class InnerCancellation(BackgroundTask):
+    """Its first run ends with a CancelledError that is not the task's own (a future it
+    awaited was cancelled under it)."""
+
+    name = "inner-cancellation-test"
+    restart_backoff = 0.01
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs = 0
+        self.working = asyncio.Event()
+
+    async def run(self) -> None:
+        self.runs += 1
+        if self.runs == 1:
+            cancelled = asyncio.get_running_loop().create_future()
+            cancelled.cancel()
+            await cancelled
+        self.working.set()
+        await asyncio.Event().wait()
+
+
+async def test_a_cancellation_that_is_not_the_tasks_own_is_a_crash_restarted_not_a_silent_death():
+    task = InnerCancellation()
+    before = RESTARTS.labels(task.name)._value.get()
+    task.start()
+    try:
+        await asyncio.wait_for(task.working.wait(), timeout=10)
+        assert task.alive()
+        assert RESTARTS.labels(task.name)._value.get() - before == 1
+    finally:
+        await task.stop()
+    assert not task.alive()

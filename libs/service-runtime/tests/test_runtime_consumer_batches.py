@@ -58,9 +58,7 @@ async def _names(runtime: Runtime) -> dict[str, str]:
 
 @pytest.fixture
 async def runtime(service_settings):
-    settings = service_settings(
-        ServiceSettings, service_name="batches", relay_enabled=False, consumer_log_each_event=False
-    )
+    settings = service_settings(ServiceSettings, service_name="batches", relay_enabled=False)
     runtime = Runtime(settings, migrations=RUNTIME_ONLY, follow_access_revocations=False)
     yield runtime
     await runtime.stop()
@@ -93,8 +91,9 @@ async def test_every_partition_of_a_fetch_is_one_handler_call_with_each_partitio
     received = [event for call in calls for event in call]
     for client_id in CLIENTS:
         assert [name for client, name in received if client == client_id] == ["v1", "v2", "v3"]
-    # consumer_log_each_event=False: a line per batch naming its events, none per event.
-    assert not [entry for entry in logs if entry["event"] == "event.applied"]
+    # By default (consumer_log_each_event=False): a line per batch naming its events, none per
+    # event but at DEBUG.
+    assert not [entry for entry in logs if entry["event"] == "event.applied" and entry["log_level"] != "debug"]
     batches = [entry for entry in logs if entry["event"] == "events.applied"]
     assert sum(entry["count"] for entry in batches) == len(received) == 3 * len(CLIENTS)
     assert len({event_id for entry in batches for event_id in entry["event_ids"]}) == len(received)

@@ -3,15 +3,16 @@
 import asyncio
 
 import pytest
+import structlog
 from aiokafka.errors import KafkaError
 from sqlalchemy import select
 
 from service_runtime.database import create_engine, session_factory
 from service_runtime.migrations import RUNTIME_TABLES
 from service_runtime.outbox import MAX_EVENT_BYTES_KEY, EventTooLarge, OutboxMessage
-from service_runtime.relay import OutboxRelay
+from service_runtime.relay import PASS_FAILURES, OutboxRelay
 from service_runtime.settings import ServiceSettings
-from service_runtime.testing.helpers import create_tables
+from service_runtime.testing.helpers import create_tables, eventually
 from service_runtime.unit_of_work import SqlUnitOfWork
 from storefront_events import ClientCreated, ClientUpdated, decode
 
@@ -187,3 +188,86 @@ async def test_a_row_holding_a_secret_keeps_no_payload_once_sent(setup):
     assert secret.holds_secret and secret.payload == ""
     assert not plain.holds_secret and decode(plain.payload).name == "plain"
     assert "token=abc" in decode(producer.published[0][2]).name  # published whole, then cleared
+
+
+async def test_a_send_cancelled_under_the_relay_is_left_for_the_next_pass(setup):
+    sessions, producer, relay = setup
+    await _write(sessions, _update("c1", "v0"), _update("c2", "w0"))
+    real_send = producer.send
+
+    async def closed_under_the_first_send(topic, *, value, key, headers):
+        future = await real_send(topic, value=value, key=key, headers=headers)
+        if len(producer.sent) == 1:  # as when the producer is closed before the broker answered
+            cancelled = asyncio.get_running_loop().create_future()
+            cancelled.cancel()
+            producer.published.pop()
+            return cancelled
+        return future
+
+    producer.send = closed_under_the_first_send
+    done = await relay.publish_pending()
+
+    assert (done.sent, done.failed) == (1, 1)
+    c1 = (await _rows(sessions))[0]
+    assert c1.sent_at is None and c1.attempts == 0 and "SendCancelled" in c1.last_error
+    assert (await relay.publish_pending()).sent == 1
+    assert await _unsent(sessions) == []
+
+
+def _pass_failures(error: str) -> float:
+    return PASS_FAILURES.labels(error)._value.get()
+
+
+async def test_a_failed_pass_is_logged_counted_and_retried_even_a_cancellation_that_is_not_the_relays(setup):
+    sessions, producer, relay = setup
+    await _write(sessions, _update("c1", "v0"))
+    real_pass = relay.publish_pending
+    failures = [ConnectionRefusedError("database restarting"), asyncio.CancelledError()]
+
+    async def failing_twice():
+        if failures:
+            raise failures.pop(0)  # the second: a query cancelled under the relay, not a stop
+        return await real_pass()
+
+    relay.publish_pending = failing_twice
+    before = (_pass_failures("ConnectionRefusedError"), _pass_failures("CancelledError"))
+    with structlog.testing.capture_logs() as logs:
+        relay.start()
+        try:
+            await eventually(lambda: _all_sent(sessions), timeout=20)
+            assert relay.alive()
+        finally:
+            await relay.stop()
+
+    assert [decode(v).name for _, _, v in producer.published] == ["v0"]
+    after = (_pass_failures("ConnectionRefusedError"), _pass_failures("CancelledError"))
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
+    failed = [line for line in logs if line["event"] == "outbox.pass_failed"]
+    assert [line["error"] for line in failed] == ["ConnectionRefusedError: database restarting", "CancelledError: "]
+    assert [line["retry_in"] for line in failed] == [0.2, 0.4]  # backing off
+    assert relay.restarts == 0  # retried within the relay, not crashed
+
+
+async def test_stopping_the_relay_ends_it_even_when_the_pass_turns_the_cancellation_into_another_error(setup):
+    _sessions, _producer, relay = setup
+    in_pass = asyncio.Event()
+
+    async def driver_that_hides_cancellation():
+        in_pass.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise ConnectionResetError("connection closed") from None  # as some drivers answer a cancel
+        return None
+
+    relay.publish_pending = driver_that_hides_cancellation
+    relay.start()
+    await asyncio.wait_for(in_pass.wait(), timeout=10)
+
+    await asyncio.wait_for(relay.stop(), timeout=10)  # a guard against hanging, not a speed assert
+
+    assert not relay.alive()
+
+
+async def _all_sent(sessions) -> bool:
+    return await _unsent(sessions) == []

@@ -13,6 +13,10 @@ from storefront_events.values import UtcDatetime
 ENVELOPE_FIELDS = frozenset({"event_id", "occurred_at", "correlation_id", "event_type", "schema_version"})
 
 
+_CE_TYPES: dict[type[Event], str] = {}
+"""``Event.ce_type()`` per concrete event class."""
+
+
 class Event(BaseModel):
     """A fact that happened in one service, published for the others.
 
@@ -46,8 +50,13 @@ class Event(BaseModel):
 
     @classmethod
     def ce_type(cls) -> str:
-        """CloudEvents `type` of this event class, e.g. `storefronts.client.created.v1`."""
+        """CloudEvents `type` of this event class, e.g. `storefronts.client.created.v1`
+        (worked out once per class: the outbox asks for it for every event it stores)."""
+        known = _CE_TYPES.get(cls)
+        if known is not None:
+            return known
         fields = cls.model_fields
         if "event_type" not in fields or "schema_version" not in fields:
             raise TypeError(f"{cls.__name__} is not a concrete event (no event_type/schema_version)")
-        return f"storefronts.{fields['event_type'].default}.v{fields['schema_version'].default}"
+        ce_type = _CE_TYPES[cls] = f"storefronts.{fields['event_type'].default}.v{fields['schema_version'].default}"
+        return ce_type

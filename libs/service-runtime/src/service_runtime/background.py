@@ -4,7 +4,10 @@ otherwise.
 
 Supervised: ``run`` is meant to loop until cancelled; if it raises (or returns), the
 failure is logged and counted and ``run`` starts again after a backoff that doubles up
-to ``max_restart_backoff`` seconds, so a task never dies silently."""
+to ``max_restart_backoff`` seconds, so a task never dies silently. Only a stop ends it: a
+``CancelledError`` that is not the task's own cancellation (an inner future or query
+cancelled under it) is a crash like any other, and a stop that an inner await swallowed or
+turned into another error still ends the task (``stop_requested``)."""
 
 import asyncio
 import time
@@ -16,6 +19,25 @@ log = structlog.get_logger()
 
 RESTARTS = Counter("storefronts_background_task_restarts_total", "Background task restarts after a crash", ["task"])
 ALIVE = Gauge("storefronts_background_task_alive", "1 while the background task runs", ["task"])
+
+
+def stop_requested() -> bool:
+    """The running task was asked to stop (``Task.cancel()``), whether or not a
+    ``CancelledError`` reached the caller: some awaits swallow a cancellation or turn it into
+    another error (a driver closing its connection), and a ``CancelledError`` can also come
+    from an inner future that was cancelled while the task itself was not."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def raise_if_stop_requested(error: BaseException | None = None) -> None:
+    """Ends the running task with ``CancelledError`` if it was asked to stop (re-raising
+    ``error`` when it is that cancellation, chaining it otherwise); returns if not."""
+    if not stop_requested():
+        return
+    if isinstance(error, asyncio.CancelledError):
+        raise error
+    raise asyncio.CancelledError() from error
 
 
 class BackgroundTask:
@@ -57,10 +79,10 @@ class BackgroundTask:
                 started = time.monotonic()
                 try:
                     await self.run()
+                    raise_if_stop_requested()
                     log.error("background.task_returned", task=self.name, restart_in=backoff)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
+                except (Exception, asyncio.CancelledError) as error:
+                    raise_if_stop_requested(error)
                     log.exception("background.task_crashed", task=self.name, restart_in=backoff)
                 self.restarts += 1
                 RESTARTS.labels(self.name).inc()

@@ -8,7 +8,7 @@ ids it returns are the new events, the others were applied before (duplicates)."
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import DateTime, String, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
@@ -23,6 +23,27 @@ class AppliedEvent(SQLModel, table=True):
 
 
 _APPLIED_EVENTS = AppliedEvent.metadata.tables["applied_events"]
+
+_RECORD_NEW_POSTGRESQL = (
+    postgresql.insert(_APPLIED_EVENTS)
+    .from_select(
+        ["consumer", "event_id", "applied_at"],
+        select(
+            bindparam("consumer", type_=String),
+            func.unnest(bindparam("event_ids", type_=postgresql.ARRAY(String))),
+            bindparam("applied_at", type_=DateTime(timezone=True)),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+    .returning(_APPLIED_EVENTS.c.event_id)
+)
+"""``INSERT ... SELECT :consumer, unnest(:event_ids), :applied_at ON CONFLICT DO NOTHING
+RETURNING event_id``: the new ones of a batch's event ids, recorded."""
+_RECORD_NEW_SQLITE = (
+    sqlite.insert(_APPLIED_EVENTS)
+    .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+    .returning(_APPLIED_EVENTS.c.event_id)
+)
 
 
 class Inbox:
@@ -46,19 +67,18 @@ class Inbox:
         ids = list(dict.fromkeys(event_ids))
         if not ids:
             return set()
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         now = datetime.now(UTC)
+        if self._session.get_bind().dialect.name == "postgresql":
+            # The ids as one array parameter: the same SQL text whatever the batch's size, so
+            # the driver's prepared statement is reused, and nothing done per row in Python.
+            found = await self._session.execute(
+                _RECORD_NEW_POSTGRESQL, {"consumer": consumer, "event_ids": ids, "applied_at": now}
+            )
+            return set(found.scalars())
         # One statement compiled once and cached: the rows go as executemany parameters,
         # which SQLAlchemy sends as multi-row VALUES ("insertmanyvalues"), RETURNING kept.
-        # (A .values([...]) of N rows was compiled afresh for every batch.)
-        statement = (
-            insert(_APPLIED_EVENTS)
-            .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
-            .returning(_APPLIED_EVENTS.c.event_id)
-        )
         rows = [{"consumer": consumer, "event_id": event_id, "applied_at": now} for event_id in ids]
-        return set((await self._session.execute(statement, rows)).scalars())
+        return set((await self._session.execute(_RECORD_NEW_SQLITE, rows)).scalars())
 
     async def forget(self, consumer: str, event_ids: Iterable[str]) -> None:
         """Removes records written in the current transaction for events that were then

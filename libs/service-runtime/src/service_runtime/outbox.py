@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, insert, text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text, bindparam, func, insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
 from service_runtime.correlation import current_correlation_id
@@ -66,6 +68,27 @@ class OutboxMessage(SQLModel, table=True):
 
 _OUTBOX_TABLE = OutboxMessage.metadata.tables["outbox_messages"]
 
+_WRITTEN_COLUMNS: dict[str, TypeEngine[Any]] = {
+    "event_id": String(),
+    "event_type": String(),
+    "topic": String(),
+    "message_key": String(),
+    "payload": Text(),
+    "created_at": DateTime(timezone=True),
+    "holds_secret": Boolean(),
+}
+"""The columns ``add`` gives a value (the others keep their defaults: unsent, no attempt)."""
+_ADDED = (
+    func.unnest(*(bindparam(name, type_=postgresql.ARRAY(type_)) for name, type_ in _WRITTEN_COLUMNS.items()))
+    .table_valued(*_WRITTEN_COLUMNS, with_ordinality="position")
+    .render_derived(name="added")
+)
+_WRITE_POSTGRESQL = insert(_OUTBOX_TABLE).from_select(
+    list(_WRITTEN_COLUMNS), select(*(_ADDED.c[name] for name in _WRITTEN_COLUMNS)).order_by(_ADDED.c.position)
+)
+"""``INSERT ... SELECT ... FROM unnest(:event_id, ...) WITH ORDINALITY ORDER BY position``:
+the rows in the order they were added, so their ids (the relay's publishing order) follow it."""
+
 
 class EventTooLarge(DomainError):
     status = 413
@@ -82,6 +105,14 @@ class Outbox:
         self._max_bytes: int = session.info.get(MAX_EVENT_BYTES_KEY, DEFAULT_MAX_EVENT_BYTES)
         self.added: list[Event] = []
         self._rows: list[dict[str, Any]] = []
+        self._correlation: tuple[str | None] | None = None
+
+    def _correlation_id(self) -> str | None:
+        """The current correlation id, read once per unit of work (the context does not
+        change within one, and reading it copies every context variable of structlog's)."""
+        if self._correlation is None:
+            self._correlation = (current_correlation_id(),)
+        return self._correlation[0]
 
     def add(self, event: Event, *, subject: str | None = None, holds_secret: bool = False) -> None:
         """``holds_secret``: the payload carries a secret (an invitation link, ...); the
@@ -99,11 +130,19 @@ class Outbox:
         """Inserts the rows added since the last write into the session's transaction, in
         one statement (a taken ``event_id`` raises the database's unique violation)."""
         rows, self._rows = self._rows, []
-        if rows:
-            await self._session.execute(insert(_OUTBOX_TABLE), rows)
+        if not rows:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            # One array per column: the same SQL text whatever the number of rows (the
+            # driver's prepared statement is reused) and no per-row work in SQLAlchemy.
+            await self._session.execute(
+                _WRITE_POSTGRESQL, {name: [row[name] for row in rows] for name in _WRITTEN_COLUMNS}
+            )
+            return
+        await self._session.execute(insert(_OUTBOX_TABLE), rows)
 
     def _row(self, event: Event, *, subject: str | None, holds_secret: bool) -> dict[str, Any]:
-        if event.correlation_id is None and (correlation_id := current_correlation_id()):
+        if event.correlation_id is None and (correlation_id := self._correlation_id()):
             event = event.model_copy(update={"correlation_id": correlation_id})
         topic = topic_of(event)
         key = topic.key_for(event)

@@ -46,7 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from service_runtime.background import BackgroundTask
+from service_runtime.background import BackgroundTask, raise_if_stop_requested
 from service_runtime.faults import crash_point
 from service_runtime.messaging import Messaging
 from service_runtime.outbox import OutboxMessage
@@ -70,6 +70,15 @@ OLDEST_UNSENT_AGE = Gauge(
 BACKLOG_REPORT_SECONDS = 1.0
 
 RELAY_ALIVE = Gauge("storefronts_outbox_relay_alive", "1 while the relay's task runs")
+PASS_FAILURES = Counter(
+    "storefronts_outbox_relay_pass_failures_total",
+    "Relay passes that failed (database or broker unreachable, an operation cancelled under the relay, ...) "
+    "and were retried after a backoff",
+    ["error"],
+)
+PASS_BACKOFF_SECONDS = 0.2
+PASS_MAX_BACKOFF_SECONDS = 10.0
+PASS_FAILURES_BEFORE_ERROR = 5
 
 
 def relay_lock_id(service_name: str) -> int:
@@ -80,6 +89,10 @@ def relay_lock_id(service_name: str) -> int:
 
 class SendTimedOut(Exception):
     """The broker did not acknowledge the send within ``relay_send_timeout_seconds``."""
+
+
+class SendCancelled(Exception):
+    """The send's future was cancelled (its producer was closed before the broker answered)."""
 
 
 class RowTooLarge(Exception):
@@ -152,31 +165,52 @@ class OutboxRelay(BackgroundTask):
         self._backlog_reported_at = 0.0
 
     async def run(self) -> None:
+        """Passes until stopped. A stop (the task's cancellation) ends it, even when an await
+        inside the pass swallowed it or turned it into another error; any other failure of a
+        pass, a ``CancelledError`` that is not the relay's own included (a send or a query
+        cancelled under it), is logged, counted and retried after a backoff that doubles up
+        to ``PASS_MAX_BACKOFF_SECONDS``."""
         RELAY_ALIVE.set(1)
-        backoff = 0.2
+        backoff = PASS_BACKOFF_SECONDS
+        failures_in_a_row = 0
         try:
             while True:
+                raise_if_stop_requested()
                 try:
                     done = await self.publish_pending()
                     self.last_pass_at = time.monotonic()
                     if self._backlog_due(done):
                         await self.report_backlog()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:  # database or broker down: back off and try again
-                    log.warning("outbox.pass_failed", error=repr(error), retry_in=backoff)
+                except (Exception, asyncio.CancelledError) as error:  # database or broker down, ...
+                    raise_if_stop_requested(error)
+                    failures_in_a_row += 1
+                    self._pass_failed(error, failures_in_a_row, backoff)
                     await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 10)
+                    backoff = min(backoff * 2, PASS_MAX_BACKOFF_SECONDS)
                     continue
+                failures_in_a_row = 0
                 if done.failed:
                     await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 10)
+                    backoff = min(backoff * 2, PASS_MAX_BACKOFF_SECONDS)
                     continue
-                backoff = 0.2
+                backoff = PASS_BACKOFF_SECONDS
                 if done.sent < self._batch_size:
                     await self.sleep(self._settings.relay_poll_seconds)
         finally:
             RELAY_ALIVE.set(0)
+
+    def _pass_failed(self, error: BaseException, failures_in_a_row: int, retry_in: float) -> None:
+        PASS_FAILURES.labels(type(error).__name__).inc()
+        # A few failures are a database or broker restart; more mean the relay is stuck. The
+        # traceback goes with the first failure of a series and with the errors.
+        stuck = failures_in_a_row >= PASS_FAILURES_BEFORE_ERROR
+        (log.error if stuck else log.warning)(
+            "outbox.pass_failed",
+            error=f"{type(error).__name__}: {error}",
+            failures_in_a_row=failures_in_a_row,
+            retry_in=retry_in,
+            exc_info=error if stuck or failures_in_a_row == 1 else None,
+        )
 
     def _backlog_due(self, done: Pass) -> bool:
         """The backlog gauges (two queries) after an idle pass, a failure, or a second since
@@ -307,6 +341,10 @@ class OutboxRelay(BackgroundTask):
                 failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
                 failed_keys.add(key)
                 continue
+            if future.cancelled():  # the producer was closed under the send: the next pass sends again
+                failures[_id(row)] = (SendCancelled("the send was cancelled"), False)
+                failed_keys.add(key)
+                continue
             result = future.exception()
             if isinstance(result, BaseException):
                 # A whole Kafka batch fails together, so the culprit is not known yet:
@@ -346,6 +384,9 @@ class OutboxRelay(BackgroundTask):
             done, _ = await asyncio.wait([future], timeout=self._settings.relay_send_timeout_seconds)
             if not done:  # the broker does not answer: the rest waits for the next pass
                 failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
+                break
+            if future.cancelled():  # the producer was closed under the send: the rest waits for the next pass
+                failures[_id(row)] = (SendCancelled("the send was cancelled"), False)
                 break
             outcome_error = future.exception()
             if outcome_error is None:
