@@ -434,7 +434,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store Webhook */
+        /**
+         * Store Webhook
+         * @description A webhook of one store (served by ``ROUTES``; documented here).
+         */
         post: operations["store_webhook_webhooks__platform___store_id__post"];
         delete?: never;
         options?: never;
