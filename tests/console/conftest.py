@@ -65,12 +65,38 @@ def _free_base_port() -> int:
     raise RuntimeError("no free port range for the gateway's services")
 
 
+CONSOLE_SOURCES = (
+    "index.html",
+    "src",
+    "public",
+    "vite.config.ts",
+    "tsconfig.json",
+    "package.json",
+    "package-lock.json",
+)
+
+
+def _built_from_current_sources(dist: Path) -> bool:
+    """console/dist was built after its sources last changed (make test's console-check has just
+    built it): building it again would only cost half a minute."""
+    built = dist / "index.html"
+    if not built.is_file():
+        return False
+    newest = 0.0
+    for name in CONSOLE_SOURCES:
+        source = REPO / "console" / name
+        paths = [source, *source.rglob("*")] if source.exists() else []
+        newest = max([newest, *(path.stat().st_mtime for path in paths)])
+    return newest < built.stat().st_mtime
+
+
 @pytest.fixture(scope="session")
 def console_dist() -> Path:
     dist = REPO / "console" / "dist"
     if not (REPO / "console" / "node_modules").is_dir():
         pytest.skip("console/node_modules is missing: run deploy/console.sh install")
-    subprocess.run([str(REPO / "deploy" / "console.sh"), "build"], check=True)
+    if not _built_from_current_sources(dist):
+        subprocess.run([str(REPO / "deploy" / "console.sh"), "build"], check=True)
     return dist
 
 
