@@ -227,6 +227,11 @@ class _RunningPlatform:
                 time.sleep(0.1)
         self.platform = Platform(url=url, operator_email=operator, maildir=stack.maildir)
 
+    def alive(self) -> bool:
+        """Every service and the gateway still run (a test may have brought one down)."""
+        processes = [service.process for service in self.launcher.started] if self.launcher else []
+        return self.nginx is not None and all(p is not None and p.poll() is None for p in [self.nginx, *processes])
+
     async def stop(self) -> None:
         if self.nginx is not None:
             self.nginx.terminate()
@@ -272,8 +277,10 @@ async def _platform_run(
     if shutil.which("nginx") is None:
         pytest.skip("nginx is not installed")
     if request.node.get_closest_marker("own_platform"):
+        log_dir = tmp_path / "platform"
+        log_dir.mkdir()
         own = await _RunningPlatform(
-            stack, token_mint, console_dist, tmp_path, mapping_outbound_private=mapping_outbound_private
+            stack, token_mint, console_dist, log_dir, mapping_outbound_private=mapping_outbound_private
         ).start()
         try:
             yield own
@@ -281,6 +288,8 @@ async def _platform_run(
             await own.stop()
         return
     key = mapping_outbound_private
+    if key in _shared_platforms and not _shared_platforms[key].alive():
+        await _shared_platforms.pop(key).stop()  # started afresh below: one test's crash is not the next one's
     if key not in _shared_platforms:
         log_dir = tmp_path_factory.mktemp(f"console-platform-{str(key).lower()}")
         _shared_platforms[key] = await _RunningPlatform(
