@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from service_runtime.ops.mail import link_in, mails_to, token_of
-from service_runtime.testing.helpers import create_database, delete_topics, drop_database, eventually, load_module
-from service_runtime.testing.processes import Launcher, free_port
+from service_runtime.testing.helpers import eventually, load_module
+from service_runtime.testing.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -38,118 +38,45 @@ def _link(message) -> tuple[str, str]:
     return re.split(r"[?#]", link, maxsplit=1)[0], token_of(link)
 
 
-OPERATOR_PASSWORD = "operator passphrase long enough"
-
-
-class _Three:
-    """Access, client and notifier on their own databases and topics, with a bootstrap operator."""
-
-    def __init__(self, stack, token_mint, log_dir: Path, *, smtp_port: int | None, notifier_extra: dict[str, str]):
-        self.stack, self.token_mint, self.log_dir = stack, token_mint, log_dir
-        self.smtp_port, self.notifier_extra = smtp_port, notifier_extra
-        self.operator_email = f"ops-{uuid.uuid4().hex[:8]}@provider.example"
-        self.topic_prefix = f"t{uuid.uuid4().hex[:10]}."
-        self.databases: dict[str, str] = {}
-        self.launcher: Launcher | None = None
-
-    async def start(self) -> "_Three":
-        stack = self.stack
-        try:
-            for name in ("access", "client", "notifier"):
-                self.databases[name] = await create_database(stack.postgres_url)
-            launch = self.launcher = Launcher(
-                stack,
-                topic_prefix=self.topic_prefix,
-                token_mint=self.token_mint,
-                databases=self.databases,
-                log_dir=self.log_dir,
-            )
-            access_port = free_port()
-            self.access = launch(
-                "access",
-                port=access_port,
-                PUBLIC_URL=f"http://127.0.0.1:{access_port}",
-                BOOTSTRAP_OPERATOR_EMAIL=self.operator_email,
-                BOOTSTRAP_OPERATOR_PASSWORD=OPERATOR_PASSWORD,
-            )
-            jwks = {"STOREFRONTS_JWKS_URL": f"{self.access.url}/.well-known/jwks.json"}
-            self.clients = launch("client", wait=False, **jwks)  # side by side, then each waited for
-            notifier = launch(
-                "notifier",
-                wait=False,
-                SMTP_HOST=stack.smtp_host,
-                SMTP_PORT=str(self.smtp_port or stack.smtp_port),
-                **self.notifier_extra,
-                **jwks,
-            )
-            for service in (self.clients, notifier):
-                service.wait_ready()
-        except BaseException:
-            await self.stop()
-            raise
-        return self
-
-    def alive(self) -> bool:
-        return self.launcher is not None and all(s.process and s.process.poll() is None for s in self.launcher.started)
-
-    async def stop(self) -> None:
-        if self.launcher is not None:
-            self.launcher.stop_all()
-            self.launcher = None
-        for url in self.databases.values():
-            await drop_database(self.stack.postgres_url, url)
-        self.databases = {}
-        await delete_topics(self.stack.kafka_bootstrap, self.topic_prefix)
-
-
-@pytest.fixture(scope="module")
-async def _shared_three(stack, token_mint, tmp_path_factory):
-    """The three services with the stack's SMTP catcher, started by the first test that asks and
-    shared by this module's tests (starting them is most of a test's time): each test has its own
-    clients, admins and addresses."""
-    shared: list[_Three] = []
-    yield shared
-    for three in shared:
-        await three.stop()
-
-
 @pytest.fixture
-async def stack_of_three(_shared_three, stack, token_mint, tmp_path, tmp_path_factory):
-    """start() → (http, operator headers, access, clients, run id) with the three services running:
-    the module's shared ones, or with an SMTP port or notifier settings of the test's own, its
-    own, stopped after it. The run id is the test's own."""
+async def stack_of_three(launch, stack):
+    """(http, operator headers, services, run id) with the three services started."""
     run = uuid.uuid4().hex[:8]
     opened: list[httpx.AsyncClient] = []
-    own: list[_Three] = []
 
     async def start(*, smtp_port: int | None = None, **notifier_extra):
-        if smtp_port is None and not notifier_extra:
-            if _shared_three and not _shared_three[0].alive():
-                await _shared_three.pop().stop()
-            if not _shared_three:
-                log_dir = tmp_path_factory.mktemp("three-services")
-                _shared_three.append(
-                    await _Three(stack, token_mint, log_dir, smtp_port=None, notifier_extra={}).start()
-                )
-            three = _shared_three[0]
-        else:
-            three = await _Three(
-                stack, token_mint, tmp_path, smtp_port=smtp_port, notifier_extra=notifier_extra
-            ).start()
-            own.append(three)
+        access_port = free_port()
+        access = launch(
+            "access",
+            port=access_port,
+            PUBLIC_URL=f"http://127.0.0.1:{access_port}",
+            BOOTSTRAP_OPERATOR_EMAIL=f"ops-{run}@provider.example",
+            BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough",
+        )
+        jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
+        clients = launch("client", wait=False, **jwks)  # side by side, then each waited for
+        notifier = launch(
+            "notifier",
+            wait=False,
+            SMTP_HOST=stack.smtp_host,
+            SMTP_PORT=str(smtp_port or stack.smtp_port),
+            **notifier_extra,
+            **jwks,
+        )
+        for service in (clients, notifier):
+            service.wait_ready()
         http = httpx.AsyncClient(timeout=20)
         opened.append(http)
         login = await http.post(
-            f"{three.access.url}/auth/login", json={"email": three.operator_email, "password": OPERATOR_PASSWORD}
+            f"{access.url}/auth/login",
+            json={"email": f"ops-{run}@provider.example", "password": "operator passphrase long enough"},
         )
         assert login.status_code == 200, login.text
-        return http, {"Authorization": f"Bearer {login.json()['access_token']}"}, three.access, three.clients, run
+        return http, {"Authorization": f"Bearer {login.json()['access_token']}"}, access, clients, run
 
     yield start
     for http in opened:
         await http.aclose()
-    for three in own:
-        await three.stop()
 
 
 async def _client(http, clients, operator, name: str, reference: str) -> str:
