@@ -7,6 +7,7 @@ screen passes axe-core and is saved under var/screenshots/."""
 import re
 import uuid
 
+import pytest
 from playwright.async_api import Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -54,6 +55,7 @@ async def _accept_invited(browser, platform, screens_of, email: str, *, locale: 
     return page
 
 
+@pytest.mark.own_platform  # the operator's first screen: "No clients yet."
 async def test_operator_admin_and_team_journey_in_english(browser, platform, screens):
     run = uuid.uuid4().hex[:8]
     shots = screens("en")
@@ -239,6 +241,7 @@ async def test_operator_admin_and_team_journey_in_english(browser, platform, scr
     await expect(operator.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
+@pytest.mark.own_platform  # "Aucun client pour l'instant."
 async def test_the_same_journey_in_french_speaks_french_from_mail_to_last_screen(browser, platform, screens):
     run = uuid.uuid4().hex[:8]
     shots = screens("fr")

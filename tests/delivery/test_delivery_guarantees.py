@@ -19,6 +19,14 @@ from service_runtime.testing.helpers import eventually, read_topic
 from storefront_events import CLIENTS_V1, ClientCreated, encode
 
 
+def _side_by_side(*starting):
+    """Services launched with wait=False start at the same time (a start is mostly the
+    interpreter's imports and Kafka's group join), then each is waited for."""
+    for service in starting:
+        service.wait_ready()
+    return starting
+
+
 async def _is(read_model, expected: dict) -> bool:
     return await read_model() == expected
 
@@ -33,8 +41,7 @@ async def _create_client(base_url: str, headers, name: str) -> str:
 async def test_events_reach_the_other_process_once_each_in_key_order(
     launch, access_read_model, applied_events, token_mint, stack, topic_prefix
 ):
-    client_service = launch("client")
-    access = launch("access")
+    client_service, access = _side_by_side(launch("client", wait=False), launch("access", wait=False))
     readiness = httpx.get(f"{access.url}/readyz").json()
     assert readiness["checks"] == {"database": True, "kafka": True, "consumers": True, "relay": True}
     operator = token_mint.headers("operator")
@@ -75,8 +82,7 @@ async def test_events_reach_the_other_process_once_each_in_key_order(
 async def test_relay_killed_after_commit_before_publish_publishes_on_restart(
     launch, access_read_model, applied_events, token_mint, stack, topic_prefix
 ):
-    launch("access")
-    silent = launch("client", RELAY_ENABLED="false")
+    _, silent = _side_by_side(launch("access", wait=False), launch("client", wait=False, RELAY_ENABLED="false"))
     client_id = await _create_client(silent.url, token_mint.headers("operator"), "Committed, not yet published")
     silent.kill()
     assert await access_read_model() == {}
@@ -90,8 +96,9 @@ async def test_relay_killed_after_commit_before_publish_publishes_on_restart(
 async def test_relay_killed_after_publish_before_marking_is_applied_once(
     launch, access_read_model, applied_events, token_mint, stack, topic_prefix
 ):
-    launch("access")
-    crashing = launch("client", STOREFRONTS_CRASH_AT="relay.after_publish")
+    _, crashing = _side_by_side(
+        launch("access", wait=False), launch("client", wait=False, STOREFRONTS_CRASH_AT="relay.after_publish")
+    )
     async with httpx.AsyncClient(base_url=crashing.url, headers=token_mint.headers("operator")) as http:
         try:
             response = await http.post("/clients", json={"name": "Published twice"})
@@ -111,8 +118,9 @@ async def test_relay_killed_after_publish_before_marking_is_applied_once(
 async def test_consumer_killed_after_commit_before_offset_commit_does_not_apply_twice(
     launch, access_read_model, applied_events, token_mint
 ):
-    client_service = launch("client")
-    crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.after_commit")
+    client_service, crashing = _side_by_side(
+        launch("client", wait=False), launch("access", wait=False, STOREFRONTS_CRASH_AT="consumer.after_commit")
+    )
     client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Applied before the crash")
     assert crashing.wait_exit(timeout=60) == CRASH_EXIT_CODE
     assert await access_read_model() == {client_id: ("Applied before the crash", 1)}
@@ -131,8 +139,9 @@ async def test_consumer_killed_after_receiving_before_its_database_commit_loses_
 ):
     """The offset is committed only after the transaction that applied the event: a consumer
     that dies in between gets the event again and applies it."""
-    client_service = launch("client")
-    crashing = launch("access", STOREFRONTS_CRASH_AT="consumer.before_commit")
+    client_service, crashing = _side_by_side(
+        launch("client", wait=False), launch("access", wait=False, STOREFRONTS_CRASH_AT="consumer.before_commit")
+    )
     client_id = await _create_client(client_service.url, token_mint.headers("operator"), "Received, not yet committed")
     assert crashing.wait_exit(timeout=60) == CRASH_EXIT_CODE
     assert await access_read_model() == {}
@@ -258,8 +267,7 @@ async def test_replayed_dead_letter_is_applied_once_the_cause_is_gone(
 
 
 async def test_one_correlation_id_follows_a_request_into_the_other_services_logs(launch, token_mint, tmp_path):
-    client_service = launch("client")
-    access = launch("access")
+    client_service, access = _side_by_side(launch("client", wait=False), launch("access", wait=False))
     correlation_id = f"trace-{uuid.uuid4().hex[:12]}"
     async with httpx.AsyncClient(base_url=client_service.url, headers=token_mint.headers("operator")) as http:
         response = await http.post("/clients", json={"name": "Traced"}, headers={"X-Correlation-ID": correlation_id})
@@ -288,8 +296,7 @@ async def test_an_old_version_replayed_from_the_dead_letter_topic_changes_nothin
 ):
     """Version 2 of a client failed and went to the dead-letter topic; version 3 was applied
     meanwhile. Replaying version 2 once its cause is gone must not roll the client back."""
-    client_service = launch("client")
-    launch("access")
+    client_service, _ = _side_by_side(launch("client", wait=False), launch("access", wait=False))
     async with httpx.AsyncClient(base_url=client_service.url, headers=token_mint.headers("operator")) as http:
         client_id = (await http.post("/clients", json={"name": "Version 1"})).json()["id"]
         for name in ("Version 2", "Version 3"):

@@ -24,8 +24,10 @@ async def test_operator_invites_admin_who_accepts_signs_in_and_invites_an_order_
         BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough",
     )
     jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
-    clients = launch("client", **jwks)
-    notifier = launch("notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+    clients = launch("client", wait=False, **jwks)  # side by side, then each waited for
+    notifier = launch("notifier", wait=False, SMTP_HOST=stack.smtp_host, SMTP_PORT=str(stack.smtp_port), **jwks)
+    for service in (clients, notifier):
+        service.wait_ready()
 
     async with httpx.AsyncClient(timeout=20) as http:
         login = await http.post(

@@ -54,10 +54,17 @@ async def stack_of_three(launch, stack):
             BOOTSTRAP_OPERATOR_PASSWORD="operator passphrase long enough",
         )
         jwks = {"STOREFRONTS_JWKS_URL": f"{access.url}/.well-known/jwks.json"}
-        clients = launch("client", **jwks)
-        launch(
-            "notifier", SMTP_HOST=stack.smtp_host, SMTP_PORT=str(smtp_port or stack.smtp_port), **notifier_extra, **jwks
+        clients = launch("client", wait=False, **jwks)  # side by side, then each waited for
+        notifier = launch(
+            "notifier",
+            wait=False,
+            SMTP_HOST=stack.smtp_host,
+            SMTP_PORT=str(smtp_port or stack.smtp_port),
+            **notifier_extra,
+            **jwks,
         )
+        for service in (clients, notifier):
+            service.wait_ready()
         http = httpx.AsyncClient(timeout=20)
         opened.append(http)
         login = await http.post(

@@ -15,12 +15,33 @@ class NoInvitation(LookupError):
     """No stored mail (to that address) holds an invitation link."""
 
 
+def _stored(maildir: Path, *, newest_first: bool = False) -> list[Path]:
+    return sorted(maildir.glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name), reverse=newest_first)
+
+
+def _may_be_to(raw: bytes, to: str) -> bool:
+    """False only when the mail cannot be addressed to ``to``: an ASCII address is never
+    encoded in a To header, so it is in the raw bytes of any mail sent to it. Mails that pass
+    are parsed in full (parsing every stored mail took seconds once the maildir held hundreds,
+    and a test polling it held up the event loop its services run on)."""
+    if not to.isascii():
+        return True
+    return to.lower().encode() in raw.lower()
+
+
+def _addressed_to(message: object, to: str) -> bool:
+    return isinstance(message, EmailMessage) and to.lower() in str(message.get("To", "")).lower()
+
+
 def mails_to(maildir: Path, to: str) -> list[EmailMessage]:
     """Every stored mail addressed to ``to``, oldest first."""
     found = []
-    for path in sorted(maildir.glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name)):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if isinstance(message, EmailMessage) and to.lower() in str(message.get("To", "")).lower():
+    for path in _stored(maildir):
+        raw = path.read_bytes()
+        if not _may_be_to(raw, to):
+            continue
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        if isinstance(message, EmailMessage) and _addressed_to(message, to):
             found.append(message)
     return found
 
@@ -37,9 +58,12 @@ def link_in(message: EmailMessage) -> str | None:
 
 def invitation_link(maildir: Path, to: str | None = None) -> str:
     """The link of the newest mail (to ``to``, when given) that holds one."""
-    for path in sorted(maildir.glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if to is not None and to.lower() not in str(message.get("To", "")).lower():
+    for path in _stored(maildir, newest_first=True):
+        raw = path.read_bytes()
+        if to is not None and not _may_be_to(raw, to):
+            continue
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        if to is not None and not _addressed_to(message, to):
             continue
         if isinstance(message, EmailMessage) and (link := link_in(message)):
             return link
