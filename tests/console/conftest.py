@@ -110,8 +110,18 @@ def mapping_outbound_private() -> bool:
 class _RunningPlatform:
     """The six services and the gateway on their own databases and topic prefix."""
 
-    def __init__(self, stack, token_mint, console_dist: Path, log_dir: Path, *, mapping_outbound_private: bool):
+    def __init__(
+        self,
+        stack,
+        token_mint,
+        console_dist: Path,
+        log_dir: Path,
+        *,
+        mapping_outbound_private: bool,
+        settings: dict[str, dict[str, str]] | None = None,
+    ):
         self.stack = stack
+        self.settings = settings or {}
         self.token_mint = token_mint
         self.console_dist = console_dist
         self.log_dir = log_dir
@@ -139,13 +149,17 @@ class _RunningPlatform:
         base, gateway_port = _free_base_port(), free_port()
         url = f"http://127.0.0.1:{gateway_port}"
         operator = f"ops-{run}@provider.example"
-        launch = self.launcher = Launcher(
+        launcher = self.launcher = Launcher(
             stack,
             topic_prefix=self.topic_prefix,
             token_mint=self.token_mint,
             databases=self.databases,
             log_dir=self.log_dir,
         )
+
+        def launch(service: str, **values):  # a test's own settings of the service win
+            return launcher(service, **{**values, **self.settings.get(service, {})})
+
         access = launch(
             "access",
             port=base + 2,
@@ -257,6 +271,14 @@ def _shared_key(item: pytest.Item) -> bool | None:
     return callspec.params.get("mapping_outbound_private", True) if callspec else True
 
 
+@pytest.fixture
+def platform_settings() -> dict[str, dict[str, str]]:
+    """Settings a test gives the platform's services, by service (e.g. the connector's Shopify
+    address). A test that overrides this must be marked ``own_platform``: shared platforms run
+    with none."""
+    return {}
+
+
 @pytest.fixture(scope="session")
 async def _shared_platforms():
     """The platforms the console's tests share, one per mapping_outbound_private, started on first use."""
@@ -268,7 +290,15 @@ async def _shared_platforms():
 
 @pytest.fixture
 async def _platform_run(
-    request, _shared_platforms, stack, token_mint, console_dist, tmp_path, tmp_path_factory, mapping_outbound_private
+    request,
+    _shared_platforms,
+    stack,
+    token_mint,
+    console_dist,
+    tmp_path,
+    tmp_path_factory,
+    mapping_outbound_private,
+    platform_settings,
 ):
     """The platform this test runs on. Starting six services takes about 30 s, so the tests share one
     (one per mapping_outbound_private), each with its own client, users and stores, and the platform
@@ -280,13 +310,19 @@ async def _platform_run(
         log_dir = tmp_path / "platform"
         log_dir.mkdir()
         own = await _RunningPlatform(
-            stack, token_mint, console_dist, log_dir, mapping_outbound_private=mapping_outbound_private
+            stack,
+            token_mint,
+            console_dist,
+            log_dir,
+            mapping_outbound_private=mapping_outbound_private,
+            settings=platform_settings,
         ).start()
         try:
             yield own
         finally:
             await own.stop()
         return
+    assert not platform_settings, "a test giving the platform settings must be marked own_platform"
     key = mapping_outbound_private
     if key in _shared_platforms and not _shared_platforms[key].alive():
         await _shared_platforms.pop(key).stop()  # started afresh below: one test's crash is not the next one's

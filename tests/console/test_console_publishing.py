@@ -30,7 +30,8 @@ from .test_console_journey import PASSWORD, _activate, _mail_link
 from .test_console_mapping import SAMPLE_CATALOG, _png, _token, _woo_store
 from .test_console_stores import _client_with_admin
 
-pytestmark = pytest.mark.timeout(900)
+# its connector reaches this test's Shopify simulator: a platform of its own
+pytestmark = [pytest.mark.timeout(900), pytest.mark.own_platform]
 
 POSTER_A3 = "poster_a3_matte-200gsm"
 POSTER_A2 = "poster_a2_matte-200gsm"
@@ -82,16 +83,10 @@ async def shopify():
 
 
 @pytest.fixture
-def launch(launch, shopify):
+def platform_settings(shopify):
     """The connector reaches Shopify's simulator (its products may be written: productSet)."""
     url, _ = shopify
-
-    def _launch(service: str, **extra):
-        if service == "connector":
-            extra = {"SHOPIFY_BASE_URL": url, "SHOPIFY_SCOPES": SCOPES, **extra}
-        return launch(service, **extra)
-
-    return _launch
+    return {"connector": {"SHOPIFY_BASE_URL": url, "SHOPIFY_SCOPES": SCOPES}}
 
 
 async def _known_to_mapping(api: httpx.AsyncClient, headers: dict[str, str], store_id: str) -> None:
