@@ -209,7 +209,7 @@ async def _drain(name: str, process: ServiceProcess, database: Database, stack: 
         process.check_alive()
         if time.monotonic() - started > START_TIMEOUT:
             raise BenchError(f"{name}: no order applied within {START_TIMEOUT}s (log: {process.log_path})")
-        await asyncio.sleep(POLL_SECONDS / 5)
+        await asyncio.sleep(0.1)
         count = await _count(database, "SELECT count(*) FROM orders")
     first_count, first_at, first_cpu = count, time.monotonic(), process.sample().cpu_seconds
     result: dict = {"start_seconds": round(first_at - started, 1), "orders": n}
@@ -341,13 +341,26 @@ def judge(results: dict) -> dict:
         for name, p in phases.items()
         if p.get("applied_per_s") and c.get("consume_per_s")
     }
-    runtime, raw_inbox, raw = (get(n, "cpu_ms_per_order") for n in ("consume", "raw-inbox", "raw"))
+    deployed, runtime, raw_inbox, raw = (
+        get(n, "cpu_ms_per_order") for n in ("deployed", "consume", "raw-inbox", "raw")
+    )
+
+    def minus(a: float | None, b: float | None) -> float | None:
+        return round(a - b, 3) if a is not None and b is not None else None
+
     results["overhead"] = {
-        "runtime_minus_raw_inbox_cpu_ms": round(runtime - raw_inbox, 3) if runtime and raw_inbox else None,
-        "inbox_cpu_ms": round(raw_inbox - raw, 3) if raw_inbox and raw else None,
+        "runtime_minus_raw_inbox_cpu_ms": minus(runtime, raw_inbox),
+        "inbox_cpu_ms": minus(raw_inbox, raw),
         "runtime_over_raw_inbox_rate": round(get("consume", "applied_per_s") / get("raw-inbox", "applied_per_s"), 3)
         if get("consume", "applied_per_s") and get("raw-inbox", "applied_per_s")
         else None,
+    }
+    #: CPU ms per order of each stage of the service process, from the differences of the phases
+    results["stages_cpu_ms"] = {
+        "handler and its transaction (raw)": raw,
+        "inbox (raw-inbox − raw)": minus(raw_inbox, raw),
+        "FastStream + event router (consume − raw-inbox)": minus(runtime, raw_inbox),
+        "relay (deployed − consume)": minus(deployed, runtime),
     }
     return results
 
@@ -400,6 +413,16 @@ def markdown(results: dict) -> str:
         f"{_n(o['runtime_minus_raw_inbox_cpu_ms'], 3)} CPU ms/order, rate ratio "
         f"{_n(o['runtime_over_raw_inbox_rate'], 3)}; the inbox alone (`raw-inbox` − `raw`): "
         f"{_n(o['inbox_cpu_ms'], 3)} CPU ms/order. CPU ms/order of `deployed` includes its relay.",
+    ]
+    stages = results["stages_cpu_ms"]
+    lines += [
+        "",
+        "CPU ms per order of each stage of the process, from the differences between the phases (each "
+        "difference carries the noise of two runs on a shared machine):",
+        "",
+        "| stage | CPU ms/order |",
+        "|---|---:|",
+        *(f"| {stage} | {_n(value, 3)} |" for stage, value in stages.items()),
     ]
     for name, p in results["phases"].items():
         if "error" in p:
