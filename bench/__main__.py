@@ -183,6 +183,7 @@ COMMANDS = {
     "intake": "bench.intake",
     "product-sync": "bench.product_sync",
     "order-import": "bench.order_import",
+    "postbacks": "bench.postbacks",
     "all": "bench.suite",
 }
 
@@ -198,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
 
         order_path.main(argv[1:])
         return
-    if argv[:1] and argv[0] in COMMANDS:  # python -m bench intake | product-sync | order-import | all
+    if argv[:1] and argv[0] in COMMANDS:  # python -m bench intake | product-sync | order-import | postbacks | all
         import importlib
 
         importlib.import_module(COMMANDS[argv[0]]).main(argv[1:])

@@ -39,6 +39,7 @@ SERVICES = {
     "connector": ("connector", "CONNECTOR_"),
     "order-intake": ("order_intake", "ORDER_INTAKE_"),
     "mapping": ("mapping", "MAPPING_"),
+    "notifier": ("notifier", "NOTIFIER_"),
 }
 
 

@@ -7,6 +7,7 @@ platform in sequence, each as its own command (a failing one is reported and the
 4. ``python -m bench order-import``: a 10,000-order CSV import → order-import-L.*
 5. ``python -m bench product-sync``: a full sync of a 10,000-variant Shopify store → product-sync-L.*
 6. services/mapping-service/bench/import_50k.py: the 50,000-row mapping import → mapping-import-L.*
+7. ``python -m bench postbacks``: CPU per postback delivery of the notifier → postbacks-L.*
 
 ``--quick`` runs each on a small workload (a few minutes in all): it proves the harness, its
 numbers are not the platform's. ``--only intake,order-import`` runs some of them. Writes
@@ -47,6 +48,7 @@ PARTS: dict[str, tuple[list[str], list[str], str]] = {
         "product-sync",
     ),
     "mapping-import": (["services/mapping-service/bench/import_50k.py"], ["--rows", "5000", "--urls", "20"], ""),
+    "postbacks": (["-m", "bench", "postbacks"], ["--orders", "300"], "postbacks"),
 }
 
 
