@@ -36,7 +36,8 @@ def test_the_orders_produced_are_the_connectors_events_with_every_line_a_mapped_
     for event in events:
         assert 1 <= len(event.lines) <= 4
         assert all(line.platform_variant_id in variants[event.store_id] for line in event.lines)
-    assert {key.decode() for key, _ in records} == {event.store_id for event in events}  # keyed by store
+    keys = [key.decode() for key, _ in records]
+    assert keys == [f"{event.store_id}:{event.platform_order_id}" for event in events]  # as the connector keys them
 
 
 def _png_size(data: bytes) -> tuple[int, int, bytes]:
