@@ -20,7 +20,7 @@ import signal
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from order_intake.bootstrap import OrderIntakeRuntime, settle_heap
 from order_intake.entrypoints.consumers import GROUP
@@ -80,7 +80,7 @@ async def main() -> None:
                 continue
             events = [event for record in records if isinstance(event := decode(record.value), wanted)]
             applied = await apply(runtime, events, group=group, inbox=inbox)
-            await consumer.commit({TopicPartition(topic, p): part[-1].offset + 1 for p, part in fetched.items()})
+            await consumer.commit({partition: part[-1].offset + 1 for partition, part in fetched.items()})
             log.info("events.applied", topic=topic, count=applied, records=len(records))
     finally:
         await consumer.stop()
