@@ -52,7 +52,7 @@ from bench.order_stack import (
 )
 from bench.runtime_phase import BenchError
 from bench.shopify_orders import Shop, store_connected
-from storefront_events import STORES_V1, encode
+from storefront_events import STORES_V1, StoreProductsSynced, encode
 
 REPO = Path(__file__).resolve().parent.parent
 APP_KEY, APP_SECRET = "storefronts-dev-app", "storefronts-dev-app-secret"  # the connector's and simulator's defaults
@@ -318,7 +318,8 @@ async def _batches(stack: Stack) -> dict:
     async with kafka.TopicCounter(stack.bootstrap, topic, STORES_V1.partitions) as counter:
         count = await counter.count()
     records = await kafka.read_all(stack.bootstrap, topic, count=count, timeout=60)
-    synced = [r for r in records if b'"store.products_synced"' in r.value]
+    wanted = f'"type":"{StoreProductsSynced.ce_type()}"'.encode()
+    synced = [r for r in records if wanted in r.value]
     return {
         "records": len(synced),
         "bytes_total": sum(len(r.value) for r in synced),
