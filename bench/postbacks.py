@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from bench import kafka, machine
 from bench.order_stack import ServiceProcess, Stack, create_databases, create_topics, drop_databases, publish
@@ -139,7 +140,11 @@ async def run(args: argparse.Namespace) -> dict:
         process = ServiceProcess(
             stack,
             SERVICE,
-            env={"STOREFRONTS_JWKS_JSON": json.dumps(mint.jwks), "STOREFRONTS_OUTBOUND_ALLOW_PRIVATE": "true"},
+            env={
+                "STOREFRONTS_JWKS_JSON": json.dumps(mint.jwks),
+                "STOREFRONTS_OUTBOUND_ALLOW_PRIVATE": "true",
+                "STOREFRONTS_INVITATION_KEYS": json.dumps([Fernet.generate_key().decode()]),  # required at start
+            },
         )
         results["service_start_seconds"] = await process.ready()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{process.port}", timeout=30) as http:
