@@ -47,7 +47,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m bench postbacks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--label", default=datetime.now(UTC).strftime("%Y%m%d"), help="postbacks-<label>.json")
-    parser.add_argument("--orders", type=int, default=2000, help="OrderAccepted produced, one delivery each")
+    parser.add_argument("--orders", type=int, default=500, help="OrderAccepted produced, one delivery each")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="longest wait for every delivery")
     parser.add_argument("--note", default="")
     parser.add_argument("--keep", action="store_true", help="keep the database, topics and logs")
