@@ -4,7 +4,7 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest --durations=25
 UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract tests/bench $(wildcard services/*/tests/unit)
 
-.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check bench-order-path
+.PHONY: install up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check bench-order-path bench-runtime
 
 install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars, the console's npm packages and Debian's chromium (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
@@ -51,10 +51,13 @@ test-integration: install infra-up
 	set -a && source var/run/stack.env && set +a && $(PYTEST) $(wildcard services/*/tests/integration) tests/delivery
 
 LABEL ?= $(shell date -u +%Y%m%d)
-bench: install infra-up ## the Kafka ceiling and the runtime measured here: bench/results/runtime-$(LABEL).json and .md
+bench: install infra-up ## every benchmark in sequence (QUICK=1: small workloads; ONLY=intake,...): bench/results/*-$(LABEL).*, suite-$(LABEL).md
+	set -a && source var/run/stack.env && set +a && $(PY) -m bench all --label $(LABEL) $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
+bench-runtime: install infra-up ## the Kafka ceiling and the runtime alone (what make bench ran before): bench/results/runtime-$(LABEL).json and .md
 	set -a && source var/run/stack.env && set +a && $(PY) -m bench --label $(LABEL) $(BENCH_ARGS)
 
-bench-order-path: install infra-up ## webhooks in to OrderAccepted out, at rising rates: bench/results/order-path-$(LABEL).json, .md, .svg
+bench-order-path: install infra-up ## webhooks in to OrderAccepted out, at rising rates: bench/results/order-path-$(LABEL).json, .md, .svg, .png
 	set -a && source var/run/stack.env && set +a && $(PY) -m bench order-path --label $(LABEL) $(BENCH_ARGS)
 
 lint: ## ruff (lint and format), one-way imports inside every service, mypy --strict on what is typed

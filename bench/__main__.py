@@ -178,6 +178,16 @@ async def _on(database: str, args, options, results: dict, work: Path, prefix: s
                 await server.close()
 
 
+#: python -m bench <command>: the module whose main(argv) runs it
+COMMANDS = {
+    "intake": "bench.intake",
+    "product-sync": "bench.product_sync",
+    "order-import": "bench.order_import",
+    "postbacks": "bench.postbacks",
+    "all": "bench.suite",
+}
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -188,6 +198,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import order_path
 
         order_path.main(argv[1:])
+        return
+    if argv[:1] and argv[0] in COMMANDS:  # python -m bench intake | product-sync | order-import | postbacks | all
+        import importlib
+
+        importlib.import_module(COMMANDS[argv[0]]).main(argv[1:])
         return
     args = parse(argv)
     results = asyncio.run(run(args))

@@ -42,27 +42,7 @@ async def measure(bootstrap: str, topic: str, partitions: int, n: int, *, value:
     finally:
         await producer.stop()
 
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"{topic}.consumer",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        consumed, first = 0, None
-        while consumed < n:
-            batches = await consumer.getmany(timeout_ms=1000, max_records=MAX_RECORDS)
-            got = sum(len(batch) for batch in batches.values())
-            if got and first is None:
-                first = time.perf_counter()  # from the first record: the group join is not consumption
-            if got:
-                await consumer.commit()
-                consumed += got
-        consume_seconds = time.perf_counter() - first
-    finally:
-        await consumer.stop()
+    consume_seconds = await consume(bootstrap, topic, n, group=f"{topic}.consumer")
     return asdict(
         Ceiling(
             messages=n,
@@ -75,3 +55,26 @@ async def measure(bootstrap: str, topic: str, partitions: int, n: int, *, value:
             load_average=machine.load_average(),
         )
     )
+
+
+async def consume(bootstrap: str, topic: str, n: int, *, group: str) -> float:
+    """Seconds one consumer of a fresh group takes to read n records of the topic, from the
+    first record to the last (the group join is not consumption): ``getmany`` of at most
+    MAX_RECORDS and a manual offset commit after each batch, nothing decoded."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumed, first = 0, None
+        while consumed < n:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=MAX_RECORDS)
+            got = sum(len(batch) for batch in batches.values())
+            if got and first is None:
+                first = time.perf_counter()
+            if got:
+                await consumer.commit()
+                consumed += got
+        return time.perf_counter() - first
+    finally:
+        await consumer.stop()

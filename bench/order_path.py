@@ -1,6 +1,6 @@
 """``python -m bench order-path``: the order path measured end to end, with the raw Kafka
 ceiling of the same records beside it. Writes bench/results/order-path-<label>.json, .md and
-.svg (latency against offered rate) and prints the table.
+.svg and .png (latency against offered rate) and prints the table.
 
 The connector and order intake run as their own processes on PostgreSQL (and once more on
 SQLite with ``--databases postgresql,sqlite``), with the stores and thousands of mapped

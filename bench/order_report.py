@@ -1,11 +1,14 @@
 """The results of one order-path run: the sustained rate, the ratios to the Kafka ceiling,
 the issue's targets with PASS/BELOW (printed, never asserted), the JSON, the Markdown table
-and an SVG plot of latency against offered rate (no plotting library in the environment:
-the SVG is written by hand, and stands in for the issue's PNG)."""
+and a plot of latency against offered rate, as SVG and PNG (no plotting library in the
+environment: the SVG is written by hand, the PNG by bench/png.py)."""
 
+import itertools
 import json
 import math
 from pathlib import Path
+
+from bench.png import BLACK, GREY, Canvas, hex_colour
 
 TARGET_DATABASE = "postgresql"
 BURST = {"rate": 1000, "ack_p99_ms": 100, "drain_seconds": 180}
@@ -121,14 +124,15 @@ def _targets(results: dict) -> dict:
     return targets
 
 
-def write(results: dict, directory: Path) -> tuple[Path, Path, Path]:
+def write(results: dict, directory: Path) -> tuple[Path, Path, Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"order-path-{results['label']}"
-    json_path, md_path, svg_path = (directory / f"{stem}.{ext}" for ext in ("json", "md", "svg"))
+    json_path, md_path, svg_path, png_path = (directory / f"{stem}.{ext}" for ext in ("json", "md", "svg", "png"))
     json_path.write_text(json.dumps(results, indent=2) + "\n")
-    md_path.write_text(markdown(results, svg_path.name))
+    md_path.write_text(markdown(results, png_path.name))
     svg_path.write_text(plot(results))
-    return json_path, md_path, svg_path
+    png_path.write_bytes(plot_png(results))
+    return json_path, md_path, svg_path, png_path
 
 
 def _n(value, digits: int = 0) -> str:
@@ -221,10 +225,12 @@ def markdown(results: dict, plot_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot(results: dict, width: int = 720, height: int = 420) -> str:
-    """Latency (log scale) against offered rate: ingress p99, end-to-end p50 and p99, per database."""
+COLOURS = {"ack p99": "#1f77b4", "end-to-end p50": "#2ca02c", "end-to-end p99": "#d62728"}
+
+
+def _series(results: dict) -> list[tuple[str, str, str, list[tuple[float, float]]]]:
+    """(label, colour, database, [(offered rate, latency ms)]) of every line of the plot."""
     series = []
-    colours = {"ack p99": "#1f77b4", "end-to-end p50": "#2ca02c", "end-to-end p99": "#d62728"}
     for database, measured in results["order_path"].items():
         if "rates" not in measured:
             continue
@@ -234,7 +240,13 @@ def plot(results: dict, width: int = 720, height: int = 420) -> str:
             ("end-to-end p99", lambda s: s["end_to_end"]["p99_ms"]),
         ):
             points = [(s["offered_per_s"], pick(s)) for s in measured["rates"] if pick(s)]
-            series.append((f"{NAMES.get(database, database)} {label}", colours[label], database, points))
+            series.append((f"{NAMES.get(database, database)} {label}", COLOURS[label], database, points))
+    return series
+
+
+def plot(results: dict, width: int = 720, height: int = 420) -> str:
+    """Latency (log scale) against offered rate: ingress p99, end-to-end p50 and p99, per database."""
+    series = _series(results)
     every = [p for *_, points in series for p in points]
     left, right, top, bottom = 70, 200, 30, 50
     if not every:
@@ -283,3 +295,48 @@ def plot(results: dict, width: int = 720, height: int = 420) -> str:
         out.append(f'<text x="{left + plot_w + 34}" y="{legend_y + 4}">{label}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def plot_png(results: dict, width: int = 720, height: int = 420) -> bytes:
+    """The same plot as ``plot``, as a PNG (bench/png.py: no plotting library needed)."""
+    canvas = Canvas(width, height)
+    series = _series(results)
+    every = [p for *_, points in series for p in points]
+    left, right, top, bottom = 70, 200, 30, 50
+    if not every:
+        return canvas.png()
+    x_max = max(x for x, _ in every) * 1.05
+    y_low = 10 ** math.floor(math.log10(max(0.1, min(y for _, y in every))))
+    y_high = 10 ** math.ceil(math.log10(max(y for _, y in every) * 1.01))
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(x: float) -> float:
+        return left + x / x_max * plot_w
+
+    def y_of(y: float) -> float:
+        return top + plot_h - (math.log10(max(y, y_low)) - math.log10(y_low)) / math.log10(y_high / y_low) * plot_h
+
+    canvas.text(left, 12, f"Order path: latency against offered rate ({results['label']}, {results['scenario']})")
+    decade = y_low
+    while decade <= y_high:
+        y = y_of(decade)
+        canvas.line(left, y, left + plot_w, y, GREY)
+        canvas.text(left - 6, y + 3, f"{decade:g}", anchor="end")
+        decade *= 10
+    canvas.line(left, top + plot_h, left + plot_w, top + plot_h, BLACK)
+    canvas.line(left, top, left, top + plot_h, BLACK)
+    canvas.text(left + plot_w / 2, height - 12, "offered orders/s", anchor="middle")
+    canvas.text(8, top - 4, "latency ms (log)")
+    for rate in sorted({x for x, _ in every}):
+        canvas.text(x_of(rate), top + plot_h + 16, f"{rate:g}", anchor="middle")
+    for n, (label, colour, database, points) in enumerate(series):
+        rgb, dash = hex_colour(colour), 5 if database == "sqlite" else 0
+        ordered = sorted(points)
+        for (x0, y0), (x1, y1) in itertools.pairwise(ordered):
+            canvas.line(x_of(x0), y_of(y0), x_of(x1), y_of(y1), rgb, width=2, dash=dash)
+        for x, y in points:
+            canvas.disc(x_of(x), y_of(y), 3, rgb)
+        legend_y = top + 14 * n
+        canvas.line(left + plot_w + 12, legend_y, left + plot_w + 30, legend_y, rgb, width=2, dash=dash)
+        canvas.text(left + plot_w + 34, legend_y + 3, label)
+    return canvas.png()

@@ -35,7 +35,12 @@ from storefront_events import ALL_TOPICS, KAFKA_HEADERS
 START_TIMEOUT = 180  # a loaded machine starts Python processes slowly
 
 #: name → (python package, settings prefix)
-SERVICES = {"connector": ("connector", "CONNECTOR_"), "order-intake": ("order_intake", "ORDER_INTAKE_")}
+SERVICES = {
+    "connector": ("connector", "CONNECTOR_"),
+    "order-intake": ("order_intake", "ORDER_INTAKE_"),
+    "mapping": ("mapping", "MAPPING_"),
+    "notifier": ("notifier", "NOTIFIER_"),
+}
 
 
 def free_port() -> int:
@@ -85,18 +90,29 @@ ROLES = {
 class ServiceProcess:
     """One service, started with ``python -m <package>``, stopped with SIGTERM."""
 
-    def __init__(self, stack: Stack, service: str, role: str = "all") -> None:
+    def __init__(
+        self,
+        stack: Stack,
+        service: str,
+        role: str = "all",
+        *,
+        env: dict[str, str] | None = None,
+        module: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        """``module``: run ``python -m <module>`` with the service's settings instead of the
+        service itself (e.g. ``bench.intake_raw``); ``env``: more variables."""
         self.service = service
-        self.name = f"{service}-relay" if role == "relay" else service
+        self.name = name or (f"{service}-relay" if role == "relay" else service)
         self.port = free_port()
         self.log_path = stack.log_dir / f"{stack.database}-{self.name}.log"
         self._log = self.log_path.open("wb")
         package, settings_prefix = SERVICES[service]
         role_env = {settings_prefix + name: value for name, value in ROLES[role].items()}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", package],
+            [sys.executable, "-m", module or package],
             cwd=stack.repo,
-            env=stack.env(service, self.port) | role_env,
+            env=stack.env(service, self.port) | role_env | (env or {}),
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -145,13 +161,15 @@ class ServiceProcess:
         self._log.close()
 
 
-async def create_databases(postgres_url: str, run_id: str) -> tuple[dict[str, str], str]:
+async def create_databases(
+    postgres_url: str, run_id: str, services: tuple[str, ...] = ("connector", "order-intake")
+) -> tuple[dict[str, str], str]:
     """A fresh database per service on the server; their URLs and the server's version."""
     server = await asyncpg.connect(postgres_url)
     urls = {}
     try:
         version = await server.fetchval("SHOW server_version")
-        for service in SERVICES:
+        for service in services:
             name = f"ob_{run_id}_{service.replace('-', '_')}"
             await server.execute(f'CREATE DATABASE "{name}"')
             urls[service] = postgres_url.rsplit("/", 1)[0] + f"/{name}"
@@ -170,14 +188,14 @@ async def drop_databases(postgres_url: str, urls: dict[str, str]) -> None:
 
 
 def sqlite_urls(directory: Path) -> dict[str, str]:
-    return {service: f"sqlite:///{directory / f'{service}.db'}" for service in SERVICES}
+    return {service: f"sqlite:///{directory / f'{service}.db'}" for service in ("connector", "order-intake")}
 
 
 async def create_topics(stack: Stack) -> None:
     await kafka.create_topics(stack.bootstrap, {stack.prefix + t.name: t.partitions for t in ALL_TOPICS})
 
 
-async def connect_stores(stack: Stack, shop_list: list[Shop]) -> None:
+async def connect_stores(stack: Stack, shop_list: list[Shop], *, access_token: str = "shpat_bench") -> None:
     """The shops as connected Shopify stores in the connector's database (migrated first),
     through the connector's own unit of work and vault, with a sealed access token."""
     from connector.bootstrap import build
@@ -210,7 +228,7 @@ async def connect_stores(stack: Stack, shop_list: list[Shop]) -> None:
                 )
                 uow.stores.add(store)
                 await uow.session.flush()
-                await uow.stores.keep_credentials(store.id, runtime.vault.seal({"access_token": "shpat_bench"}))
+                await uow.stores.keep_credentials(store.id, runtime.vault.seal({"access_token": access_token}))
             await uow.commit()
     finally:
         await runtime.engine.dispose()

@@ -270,8 +270,9 @@ def test_a_run_is_judged_against_the_issues_targets_and_written_as_json_markdown
     assert judged["targets"]["sustained"]["verdict"].startswith("PASS")
     assert judged["targets"]["burst"]["verdict"] == "PASS"  # 1,000/s for 60 s: ack p99 90 ms, zero loss
     assert "_sample_received" not in judged["order_path"]["postgresql"]
-    json_path, md_path, svg_path = order_report.write(judged, tmp_path)
+    json_path, md_path, svg_path, png_path = order_report.write(judged, tmp_path)
     assert json.loads(json_path.read_text())["label"] == "unit"
     table = md_path.read_text()
     assert "| PostgreSQL | 1,000 | 60,000 | 0 |" in table and "failed: 'it broke'" in table
     assert len(xml.dom.minidom.parse(str(svg_path)).getElementsByTagName("polyline")) == 3
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png_path.name in table  # the issue's PNG
