@@ -25,10 +25,7 @@ Writes bench/results/intake-<label>.json and .md; prints the table. A benchmark,
 
 import argparse
 import asyncio
-import json
-import os
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -38,6 +35,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from bench import ceiling, kafka, machine
+from bench.command import require_postgres, run_command, stack_arguments, write_results
 from bench.order_stack import (
     Database,
     ServiceProcess,
@@ -87,18 +85,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--variants", type=int, default=3, help="variants per product")
     parser.add_argument("--max-lines", type=int, default=4, help="an order has 1 to this many lines")
     parser.add_argument("--max-seconds", type=float, default=180.0, help="a phase stops after this long")
-    parser.add_argument("--note", default="", help="a sentence put in the results (e.g. what else ran)")
-    parser.add_argument("--keep", action="store_true", help="keep the databases, topics and logs")
-    parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""))
-    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
+    stack_arguments(parser, REPO / "bench" / "results")
     args = parser.parse_args(argv)
     args.phase_list = [p.strip() for p in args.phases.split(",") if p.strip()]
     unknown = [p for p in args.phase_list if p not in PHASES]
     if unknown:
         parser.error(f"unknown phases {unknown}: {', '.join(PHASES)}")
-    if not args.postgres_url:
-        parser.error("no PostgreSQL server: set STOREFRONTS_TEST_POSTGRES_URL or --postgres-url")
+    require_postgres(parser, args)
     return args
 
 
@@ -432,28 +425,15 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    json_path, md_path = directory / f"intake-{results['label']}.json", directory / f"intake-{results['label']}.md"
-    json_path.write_text(json.dumps(results, indent=2) + "\n")
-    md_path.write_text(markdown(results))
-    return json_path, md_path
+    return write_results(results, directory, f"intake-{results['label']}", markdown(results))
 
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _interrupted(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, _interrupted)
-    results = asyncio.run(run(args))
-    paths = write(results, args.results)
-    print(paths[1].read_text())
-    say("results: " + ", ".join(str(p) for p in paths))
+    run_command(argv, parse=parse, run=run, write=write)
 
 
 if __name__ == "__main__":

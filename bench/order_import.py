@@ -17,10 +17,8 @@ memory. Writes bench/results/order-import-<label>.json and .md. A benchmark, not
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -30,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench import kafka, machine
+from bench.command import require_postgres, run_command, stack_arguments, write_results
 from bench.order_stack import ServiceProcess, Stack, create_databases, create_topics, drop_databases
 from bench.runtime_phase import BenchError
 from storefront_events import ORDERS_V1, PrintFile, ProductMapped, StoreConnected
@@ -56,14 +55,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-lines", type=int, default=4, help="an order has 1 to this many rows")
     parser.add_argument("--skus", type=int, default=500, help="SKUs mapped in the manual store")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="longest wait for the job")
-    parser.add_argument("--note", default="")
-    parser.add_argument("--keep", action="store_true", help="keep the database, topics and logs")
-    parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""))
-    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
+    stack_arguments(parser, REPO / "bench" / "results")
     args = parser.parse_args(argv)
-    if not args.postgres_url:
-        parser.error("no PostgreSQL server: set STOREFRONTS_TEST_POSTGRES_URL or --postgres-url")
+    require_postgres(parser, args)
     return args
 
 
@@ -259,25 +253,11 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"order-import-{results['label']}"
-    json_path, md_path = directory / f"{stem}.json", directory / f"{stem}.md"
-    json_path.write_text(json.dumps(results, indent=2) + "\n")
-    md_path.write_text(markdown(results))
-    return json_path, md_path
-
-
-def _interrupted(*_: object) -> None:
-    raise KeyboardInterrupt
+    return write_results(results, directory, f"order-import-{results['label']}", markdown(results))
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, _interrupted)
-    results = asyncio.run(run(args))
-    paths = write(results, args.results)
-    print(paths[1].read_text())
-    print("results: " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    run_command(argv, parse=parse, run=run, write=write)
 
 
 if __name__ == "__main__":

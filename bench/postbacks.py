@@ -16,9 +16,7 @@ its peak memory. Writes bench/results/postbacks-<label>.json and .md."""
 import argparse
 import asyncio
 import json
-import os
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -29,6 +27,7 @@ import httpx
 from cryptography.fernet import Fernet
 
 from bench import kafka, machine
+from bench.command import require_postgres, run_command, stack_arguments, write_results
 from bench.order_stack import ServiceProcess, Stack, create_databases, create_topics, drop_databases, publish
 from bench.runtime_phase import BenchError
 from bench.workload import CLIENT_ID, THROUGHPUT, order_accepted, order_received
@@ -49,14 +48,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--label", default=datetime.now(UTC).strftime("%Y%m%d"), help="postbacks-<label>.json")
     parser.add_argument("--orders", type=int, default=500, help="OrderAccepted produced, one delivery each")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="longest wait for every delivery")
-    parser.add_argument("--note", default="")
-    parser.add_argument("--keep", action="store_true", help="keep the database, topics and logs")
-    parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""))
-    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
+    stack_arguments(parser, REPO / "bench" / "results")
     args = parser.parse_args(argv)
-    if not args.postgres_url:
-        parser.error("no PostgreSQL server: set STOREFRONTS_TEST_POSTGRES_URL or --postgres-url")
+    require_postgres(parser, args)
     return args
 
 
@@ -237,25 +231,11 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"postbacks-{results['label']}"
-    json_path, md_path = directory / f"{stem}.json", directory / f"{stem}.md"
-    json_path.write_text(json.dumps(results, indent=2) + "\n")
-    md_path.write_text(markdown(results))
-    return json_path, md_path
-
-
-def _interrupted(*_: object) -> None:
-    raise KeyboardInterrupt
+    return write_results(results, directory, f"postbacks-{results['label']}", markdown(results))
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, _interrupted)
-    results = asyncio.run(run(args))
-    paths = write(results, args.results)
-    print(paths[1].read_text())
-    print("results: " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    run_command(argv, parse=parse, run=run, write=write)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ service and of the simulator; peak memory. Writes bench/results/product-sync-<la
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -39,6 +38,7 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
 from bench import kafka, machine
+from bench.command import require_postgres, run_command, stack_arguments, write_results
 from bench.order_stack import (
     Database,
     ServiceProcess,
@@ -77,14 +77,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--bucket-max", type=float, default=2000.0, help="GraphQL points the bucket holds")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="longest wait for the sync and mapping")
-    parser.add_argument("--note", default="")
-    parser.add_argument("--keep", action="store_true", help="keep the databases, topics and logs")
-    parser.add_argument("--bootstrap", default=os.environ.get("STOREFRONTS_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--postgres-url", default=os.environ.get("STOREFRONTS_TEST_POSTGRES_URL", ""))
-    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results")
+    stack_arguments(parser, REPO / "bench" / "results")
     args = parser.parse_args(argv)
-    if not args.postgres_url:
-        parser.error("no PostgreSQL server: set STOREFRONTS_TEST_POSTGRES_URL or --postgres-url")
+    require_postgres(parser, args)
     return args
 
 
@@ -380,25 +375,11 @@ def markdown(results: dict) -> str:
 
 
 def write(results: dict, directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"product-sync-{results['label']}"
-    json_path, md_path = directory / f"{stem}.json", directory / f"{stem}.md"
-    json_path.write_text(json.dumps(results, indent=2) + "\n")
-    md_path.write_text(markdown(results))
-    return json_path, md_path
-
-
-def _interrupted(*_: object) -> None:
-    raise KeyboardInterrupt
+    return write_results(results, directory, f"product-sync-{results['label']}", markdown(results))
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, _interrupted)
-    results = asyncio.run(run(args))
-    paths = write(results, args.results)
-    print(paths[1].read_text())
-    print("results: " + ", ".join(str(p) for p in paths), file=sys.stderr)
+    run_command(argv, parse=parse, run=run, write=write)
 
 
 if __name__ == "__main__":
