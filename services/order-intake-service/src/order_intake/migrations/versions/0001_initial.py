@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 14:00:17.671111
+Create Date: 2026-11-30 07:09:03.389656
 """
 
 from collections.abc import Sequence
@@ -35,7 +35,6 @@ def upgrade() -> None:
     sa.Column('countries', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by', sa.String(length=100), nullable=False),
-    sa.Column('updated_by_name', sa.String(length=320), nullable=True),
     sa.PrimaryKeyConstraint('client_id')
     )
     op.create_table('intake_mappings',
@@ -75,13 +74,9 @@ def upgrade() -> None:
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=100), nullable=False),
-    sa.Column('actor_name', sa.String(length=320), nullable=True),
     sa.Column('from_status', sa.String(length=20), nullable=True),
     sa.Column('to_status', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('code', sa.String(length=60), nullable=True),
-    sa.Column('params', sa.JSON(), nullable=True),
-    sa.Column('holds', sa.JSON(), nullable=True),
     sa.Column('line_id', sa.String(length=36), nullable=True),
     sa.Column('cancelled_quantity', sa.Integer(), nullable=True),
     sa.Column('shipment', sa.JSON(), nullable=True),
@@ -150,7 +145,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('test', sa.Boolean(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('total', sa.String(length=40), nullable=True),
+    sa.Column('total', sa.String(length=40), nullable=False),
     sa.Column('shipping_address', sa.JSON(), nullable=False),
     sa.Column('shipping_method', sa.String(length=200), nullable=True),
     sa.Column('customer_email', sa.String(length=320), nullable=True),
