@@ -291,7 +291,7 @@ async def test_orders_listed_held_order_explained_read_only_and_french(
     await operator.get_by_role("link", name="#1004").click()
     attention = operator.get_by_test_id("order-attention")
     await expect(attention).to_have_text(
-        "À vérifier : annulée dans la boutique (customer) après le début de la production (Imprimée)"
+        "À vérifier : annulée dans la boutique (par le client) après le début de la production (Imprimée)"
     )
     await expect(operator.get_by_text("Imprimée", exact=True)).to_be_visible()  # it keeps its status
     await expect(french_history.get_by_role("listitem").last).to_contain_text("par la boutique")

@@ -131,7 +131,9 @@ async def _fill_variant(group, *, sku: str, title: str, options: str, price: str
     await group.get_by_label("UID du produit du catalogue" if fr else "Catalog product UID").fill(uid)
     found = "Produit du catalogue : " if fr else "Catalog product: "
     await expect(group.get_by_text(re.compile("^" + found))).to_be_visible(timeout=15_000)
-    await group.get_by_label(re.compile(r"^(URL du fichier de design|Design file URL) \(default\)")).fill(file_url)
+    await group.get_by_label(re.compile(r"^(URL du fichier de design \(principal\)|Design file URL \(main\))")).fill(
+        file_url
+    )
 
 
 async def test_an_admin_creates_and_publishes_a_product_to_shopify_and_from_a_template(
@@ -175,14 +177,14 @@ async def test_an_admin_creates_and_publishes_a_product_to_shopify_and_from_a_te
     await admin.get_by_role("button", name="Publish to the shop").click()
     refused = second.locator("[data-field-error=print_file_default]")
     await expect(refused).to_contain_text("the content is not a design file we accept", timeout=30_000)
-    await expect(second.get_by_label("Design file URL (default)")).to_have_attribute("aria-invalid", "true")
+    await expect(second.get_by_label("Design file URL (main)")).to_have_attribute("aria-invalid", "true")
     await expect(first.locator("[data-field-error]")).to_have_count(0)
     await expect(admin.get_by_role("alert")).to_contain_text("nothing was sent to the shop")
     assert not simulator.shops[shop].catalog
     await shots.check(admin, "create-refused-file")
 
     # saved as a template, then published: the status followed to published, the product in the shop
-    await second.get_by_label("Design file URL (default)").fill(f"{designs}/poster.png")
+    await second.get_by_label("Design file URL (main)").fill(f"{designs}/poster.png")
     await admin.get_by_label("Template name").fill("City poster, two sizes")
     await admin.get_by_role("button", name="Save as template").click()
     await expect(admin.get_by_text("Saved as the template “City poster, two sizes”.")).to_be_visible()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogProduct, StoreVariant } from "../api/mapping-types";
-import { byProduct, connectBody, draftOf, fileKey, importPercent, mayChangeMappings, parseOptions, placeRefusals, refusalsOf } from "./logic";
+import { byProduct, connectBody, draftOf, fileKey, importPercent, mayChangeMappings, parseOptions, placeRefusals, printFileName, refusalsOf } from "./logic";
 
 function variant(product: string, id: string, extra: Partial<StoreVariant> = {}): StoreVariant {
   return {
@@ -97,5 +97,16 @@ describe("mapping messages", () => {
     const { mappingEn, mappingFr } = await import("../i18n/mapping-messages");
     for (const [key, text] of Object.entries(mappingEn)) expect(en[key as keyof typeof en]).toBe(text);
     for (const [key, text] of Object.entries(mappingFr)) expect(fr[key as keyof typeof fr]).toBe(text);
+  });
+});
+
+describe("print file names", () => {
+  it("are said in the reader's language, and a name the console does not know as the catalog says it", async () => {
+    const { en, fr } = await import("../i18n/messages");
+    const say = (catalogue: Record<string, string>) => (key: string) => catalogue[key] ?? key;
+    expect(printFileName("default", say(fr))).toBe("principal");
+    expect(printFileName("back", say(fr))).toBe("verso");
+    expect(printFileName("default", say(en))).toBe("main");
+    expect(printFileName("label_inside_neck", say(fr))).toBe("label_inside_neck");
   });
 });

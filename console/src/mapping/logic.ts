@@ -4,6 +4,7 @@
 import type { CatalogProduct, ConnectProduct, ImportJob, MappingState, StoreVariant } from "../api/mapping-types";
 import { problemItems } from "../api/problems";
 import type { Problem, Role } from "../api/types";
+import { en, type MessageKey } from "../i18n/messages";
 
 /** mapping-service's MAY_CHANGE_MAPPINGS: operators, the client's admin and store managers. */
 export function mayChangeMappings(role: Role | null | undefined): boolean {
@@ -81,8 +82,15 @@ export function draftOf(variant: StoreVariant): VariantDraft {
 
 /** The print files to ask for: the catalog product's (front, back, ...), else those already
  * given (none until a catalog product is chosen). */
-export function printFilesOf(product: CatalogProduct | null | undefined, draft: VariantDraft): string[] {
+export function printFilesOf(product: CatalogProduct | null | undefined, draft: { files: Record<string, string> }): string[] {
   return product ? product.print_spec.print_files : Object.keys(draft.files);
+}
+
+/** A print file's name in the reader's language ("default" is the product's one print file, said
+ * "main"; front, back, sleeve…); a name this console does not know stays as the catalog says it. */
+export function printFileName(printFile: string, t: (key: MessageKey) => string): string {
+  const key = `printFile.${printFile}`;
+  return key in en ? t(key as MessageKey) : printFile;
 }
 
 /** The body of PUT .../mapping: the variants given a UID (the others are left as they are);

@@ -71,6 +71,14 @@ describe("history texts", () => {
     expect(attentionText({ attention: "something else", history: [] }, said("fr"), date)).toBe("something else");
   });
 
+  it("names the shop's cancel reason in the reader's language, and keeps one it does not know", () => {
+    const late = { reason: "cancelled in the shop: customer after production started (printed)", code: "history.cancelled_late_because", params: { reason: "customer", status: "printed" } };
+    expect(historyText(late, said("fr"), date)).toBe("annulée dans la boutique (par le client) après le début de la production (Imprimée)");
+    expect(historyText({ code: "history.cancelled_in_shop_because", params: { reason: "inventory" } }, said("en"), date)).toBe("cancelled in the shop: out of stock");
+    expect(historyText({ code: "history.cancelled_in_shop_because", params: { reason: "changed my mind" } }, said("fr"), date)).toBe("annulée dans la boutique : changed my mind");
+    expect(historyText({ reason: "fraud" }, said("fr"), date)).toBe("fraud");
+  });
+
   it("keeps a person's own words, and entries kept before codes, as they are", () => {
     expect(historyText({ reason: "rupture de stock", code: null }, said("en"), date)).toBe("rupture de stock");
     expect(historyText({ reason: "order received" }, said("fr"), date)).toBe("order received");

@@ -50,8 +50,12 @@ export function holdDetail(hold: HoldWords, t: Say, date: Dates): string {
   return key ? t(key, valuesOf(hold.params)) : holdText(hold, t, date);
 }
 
+/** The entries whose reason is the shop's cancel reason (a code such as Shopify's `customer`),
+ * not a person's own words. */
+const SHOP_CANCELLATIONS = new Set(["history.cancelled_in_shop_because", "history.cancelled_late_because"]);
+
 /** Why a history entry happened, in the reader's language: the sentence of its code, its statuses
- * named, the holds it lists each said by its own code; order intake's words otherwise (a person's
+ * and the shop's cancel reasons (Shopify's customer, fraud, …) named, the holds it lists each said by its own code; order intake's words otherwise (a person's
  * own reason, or an entry kept before entries had codes). */
 export function historyText(change: HistoryWords, t: Say, date: Dates): string {
   const key = keyOf("historyText", change.code);
@@ -60,6 +64,8 @@ export function historyText(change: HistoryWords, t: Say, date: Dates): string {
   if (values.at) values.when = date(values.at);
   const status = keyOf("orders.status", values.status);
   if (status) values.status = t(status);
+  const reason = SHOP_CANCELLATIONS.has(String(change.code)) ? keyOf("orders.cancelReason", values.reason) : null;
+  if (reason) values.reason = t(reason);
   if (Array.isArray(change.holds) && change.holds.length > 0) values.holds = change.holds.map((hold: HoldWords) => holdText(hold, t, date)).join("; ");
   return t(key, values);
 }

@@ -1,7 +1,7 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { query } from "../api/http";
-import type { CatalogPage, CatalogProduct, ConnectedProduct, StoreProductsPage, StoreVariant } from "../api/mapping-types";
+import type { CatalogProduct, ConnectedProduct, StoreProductsPage, StoreVariant } from "../api/mapping-types";
 import { ApiError } from "../api/problems";
 import type { Problem, Store } from "../api/types";
 import { useApp } from "../app";
@@ -11,54 +11,14 @@ import {
   fileKey,
   mayChangeMappings,
   placeRefusals,
-  printFilesOf,
+  printFileName,
   refusalsOf,
   variantLabel,
   type VariantDraft,
 } from "../mapping/logic";
+import { CatalogUidField, DesignFileFields, useCatalogChoice } from "../mapping/CatalogChoice";
 import { ConfirmButton, Field, FormError, LoadError, Notice, PageTitle, useLoad } from "../ui/components";
 import { MappingStateBadge } from "./StoreProducts";
-
-const LOOKUP_DELAY_MS = 350;
-
-type Lookup = { state: "idle" | "checking" } | { state: "found"; product: CatalogProduct } | { state: "unknown"; detail: string };
-
-/** The catalog product a typed UID names, looked up as the user types (the catalog's own
- * refusal when there is none), and the catalog products whose UID or title hold what is typed. */
-export function useCatalogLookup(uid: string) {
-  const { api } = useApp();
-  const [lookup, setLookup] = useState<Lookup>({ state: "idle" });
-  const [matches, setMatches] = useState<CatalogProduct[]>([]);
-  useEffect(() => {
-    const typed = uid.trim();
-    if (!typed) {
-      setLookup({ state: "idle" });
-      setMatches([]);
-      return;
-    }
-    let live = true;
-    setLookup({ state: "checking" });
-    const timer = window.setTimeout(() => {
-      api.get<CatalogProduct>(`/catalog/products/${encodeURIComponent(typed)}`).then(
-        (product) => live && setLookup({ state: "found", product }),
-        (error: unknown) => {
-          if (!live) return;
-          if (error instanceof ApiError && error.status === 404) setLookup({ state: "unknown", detail: error.problem.detail ?? error.problem.title });
-          else setLookup({ state: "idle" });
-        },
-      );
-      api.get<CatalogPage>(`/catalog/products${query({ search: typed, limit: 10 })}`).then(
-        (page) => live && setMatches(page.items),
-        () => live && setMatches([]),
-      );
-    }, LOOKUP_DELAY_MS);
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [api, uid]);
-  return { lookup, matches };
-}
 
 /** One variant's choice: the catalog UID (searched as typed), a design file URL per print file
  * of the chosen catalog product, print options; the API's refusals next to the field they are about. */
@@ -75,15 +35,7 @@ function VariantFields(props: {
 }) {
   const { t } = useApp();
   const { variant, draft } = props;
-  const { lookup, matches } = useCatalogLookup(draft.uid);
-  const id = useId();
-  const product = lookup.state === "found" ? lookup.product : null;
-  useEffect(() => {
-    if (lookup.state === "found") props.onProduct(lookup.product.product_uid, lookup.product);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lookup]);
-  const uidError = props.uidErrors.length ? props.uidErrors.join(" ") : lookup.state === "unknown" ? lookup.detail : undefined;
-  const described = [`${id}-hint`, uidError ? `${id}-error` : "", product || lookup.state === "checking" ? `${id}-found` : ""].filter(Boolean).join(" ");
+  const choice = useCatalogChoice(draft.uid, props.onProduct);
   const label = variantLabel(variant);
   return (
     <fieldset className="panel variant-choice" aria-label={t("mapping.connect.variant", { name: label })}>
@@ -97,60 +49,8 @@ function VariantFields(props: {
           ))}
         </ul>
       )}
-      <div className={`field${uidError ? " field-invalid" : ""}`}>
-        <label htmlFor={id}>{t("mapping.connect.uid")}</label>
-        <input
-          id={id}
-          name="product_uid"
-          list={`${id}-catalog`}
-          value={draft.uid}
-          autoComplete="off"
-          aria-invalid={uidError ? true : undefined}
-          aria-describedby={described}
-          onChange={(e) => props.onChange({ ...draft, uid: e.target.value })}
-        />
-        <datalist id={`${id}-catalog`}>
-          {matches.map((m) => (
-            <option key={m.product_uid} value={m.product_uid}>
-              {m.title}
-            </option>
-          ))}
-        </datalist>
-        <p className="hint" id={`${id}-hint`}>
-          {t("mapping.connect.uidHint")}
-        </p>
-        {lookup.state === "checking" && (
-          <p className="hint" id={`${id}-found`} role="status">
-            {t("mapping.connect.uidChecking")}
-          </p>
-        )}
-        {product && (
-          <p className="hint found" id={`${id}-found`} data-catalog-title>
-            {t("mapping.connect.uidFound", { title: product.title })}
-          </p>
-        )}
-        {uidError && (
-          <p className="field-error" id={`${id}-error`} data-field-error="product_uid">
-            {uidError}
-          </p>
-        )}
-      </div>
-      {printFilesOf(product, draft).length === 0 && <p className="hint">{t("mapping.connect.chooseFirst")}</p>}
-      {printFilesOf(product, draft).map((printFile) => {
-        const errors = props.fileErrors(printFile);
-        return (
-          <Field
-            key={printFile}
-            label={t("mapping.connect.file", { printFile })}
-            name={`print_file_${printFile}`}
-            type="url"
-            value={draft.files[printFile] ?? ""}
-            onChange={(url) => props.onChange({ ...draft, files: { ...draft.files, [printFile]: url } })}
-            hint={t("mapping.connect.fileHint")}
-            error={errors.length ? errors.join(" ") : undefined}
-          />
-        );
-      })}
+      <CatalogUidField uid={draft.uid} choice={choice} errors={props.uidErrors} onChange={(uid) => props.onChange({ ...draft, uid })} />
+      <DesignFileFields product={choice.product} files={draft.files} errorsOf={props.fileErrors} onChange={(files) => props.onChange({ ...draft, files })} />
       <Field label={t("mapping.connect.options")} name="print_options" value={draft.options} optional onChange={(options) => props.onChange({ ...draft, options })} hint={t("mapping.connect.optionsHint")} error={props.optionsError} />
       {variant.mapping && (
         <ConfirmButton label={t("mapping.connect.unmap")} question={t("mapping.connect.unmapQuestion", { variant: label })} onConfirm={props.onUnmap} />
@@ -192,7 +92,7 @@ function FileRow({ type, url }: { type: string; url: string }) {
   const { t } = useApp();
   return (
     <>
-      <dt>{t("mapping.connect.file", { printFile: type })}</dt>
+      <dt>{t("mapping.connect.file", { printFile: printFileName(type, t) })}</dt>
       <dd className="url">{url}</dd>
     </>
   );

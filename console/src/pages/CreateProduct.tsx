@@ -1,14 +1,14 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { query } from "../api/http";
 import type { CatalogProduct, ProductTemplate, PublishRequest, TemplateCreate } from "../api/mapping-types";
 import { ApiError, fieldErrors, problemItems } from "../api/problems";
 import type { Problem, Store } from "../api/types";
 import { useApp } from "../app";
-import { printFilesOf, refusalsOf } from "../mapping/logic";
+import { CatalogUidField, DesignFileFields, useCatalogChoice } from "../mapping/CatalogChoice";
+import { refusalsOf } from "../mapping/logic";
 import { blankProduct, blankVariant, draftOfTemplate, publishBody, type ProductDraft, type PublishVariantDraft } from "../mapping/publishing";
 import { Field, FormError, LoadError, Notice, PageTitle, useLoad } from "../ui/components";
-import { useCatalogLookup } from "./ConnectProduct";
 
 /** A publish refusal's reasons for one variant (the n-th, named by its SKU): by field, by file,
  * the rest; and the request's own checks of its fields (location ["body", "variants", n, field]). */
@@ -46,16 +46,8 @@ function VariantToPublishFields(props: {
 }) {
   const { t } = useApp();
   const { draft, n } = props;
-  const { lookup, matches } = useCatalogLookup(draft.uid);
-  const id = useId();
-  const product = lookup.state === "found" ? lookup.product : null;
-  useEffect(() => {
-    if (lookup.state === "found") props.onProduct(lookup.product.product_uid, lookup.product);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lookup]);
+  const choice = useCatalogChoice(draft.uid, props.onProduct);
   const refused = refusalsFor(props.problem, draft, n - 1);
-  const uidError = refused.uid.length ? refused.uid.join(" ") : lookup.state === "unknown" ? lookup.detail : undefined;
-  const described = [`${id}-hint`, uidError ? `${id}-error` : "", product ? `${id}-found` : ""].filter(Boolean).join(" ");
   const name = t("publish.variant", { n });
   return (
     <fieldset className="panel variant-choice" aria-label={name}>
@@ -81,55 +73,8 @@ function VariantToPublishFields(props: {
         error={props.badOptions ? t("publish.optionsInvalid") : undefined}
         onChange={(options) => props.onChange({ ...draft, options })}
       />
-      <div className={`field${uidError ? " field-invalid" : ""}`}>
-        <label htmlFor={id}>{t("mapping.connect.uid")}</label>
-        <input
-          id={id}
-          name="product_uid"
-          list={`${id}-catalog`}
-          value={draft.uid}
-          autoComplete="off"
-          aria-invalid={uidError ? true : undefined}
-          aria-describedby={described}
-          onChange={(e) => props.onChange({ ...draft, uid: e.target.value })}
-        />
-        <datalist id={`${id}-catalog`}>
-          {matches.map((m) => (
-            <option key={m.product_uid} value={m.product_uid}>
-              {m.title}
-            </option>
-          ))}
-        </datalist>
-        <p className="hint" id={`${id}-hint`}>
-          {t("mapping.connect.uidHint")}
-        </p>
-        {product && (
-          <p className="hint found" id={`${id}-found`} data-catalog-title>
-            {t("mapping.connect.uidFound", { title: product.title })}
-          </p>
-        )}
-        {uidError && (
-          <p className="field-error" id={`${id}-error`} data-field-error="product_uid">
-            {uidError}
-          </p>
-        )}
-      </div>
-      {printFilesOf(product, draft).length === 0 && <p className="hint">{t("mapping.connect.chooseFirst")}</p>}
-      {printFilesOf(product, draft).map((printFile) => {
-        const errors = refused.files[printFile] ?? [];
-        return (
-          <Field
-            key={printFile}
-            label={t("mapping.connect.file", { printFile })}
-            name={`print_file_${printFile}`}
-            type="url"
-            value={draft.files[printFile] ?? ""}
-            onChange={(url) => props.onChange({ ...draft, files: { ...draft.files, [printFile]: url } })}
-            hint={t("mapping.connect.fileHint")}
-            error={errors.length ? errors.join(" ") : undefined}
-          />
-        );
-      })}
+      <CatalogUidField uid={draft.uid} choice={choice} errors={refused.uid} onChange={(uid) => props.onChange({ ...draft, uid })} />
+      <DesignFileFields product={choice.product} files={draft.files} errorsOf={(printFile) => refused.files[printFile] ?? []} onChange={(files) => props.onChange({ ...draft, files })} />
       {props.removable && (
         <button type="button" className="button secondary small" onClick={props.onRemove}>
           {t("publish.removeVariant", { n })}

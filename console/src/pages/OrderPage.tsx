@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import type { OrderDetail } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
+import { printFileName } from "../mapping/logic";
 import { orderStatusOf } from "../orders/logic";
 import { actorName, attentionText, capitalized, historyText, holdText, problemText } from "../orders/texts";
 import { ConfirmButton, Field, FormError, Notice, LoadError, PageTitle, useLoad, useProblem } from "../ui/components";
@@ -143,7 +144,7 @@ export function OrderViewPage() {
                         <ul>
                           {line.print_files.map((file) => (
                             <li key={file.url}>
-                              {file.type}: <a href={file.url}>{file.url}</a>
+                              {file.type && t("order.printFile", { name: printFileName(file.type, t) })} <a href={file.url}>{file.url}</a>
                             </li>
                           ))}
                         </ul>
