@@ -132,12 +132,11 @@ def _decode_json_in_one_pass(raw: bytes | str) -> Event | None:
     consumed record comes through here."""
     try:
         envelope = _typed_envelopes().validate_json(raw)
-        event_id = UUID(envelope.id)
-    except (ValidationError, ValueError):
+    except ValidationError:
         return None
     cls, constants = _EVENT_OF_ENVELOPE[type(envelope)]
     values = envelope.data.__dict__ | constants
-    values["event_id"] = event_id
+    values["event_id"] = envelope.id
     values["occurred_at"] = envelope.time
     values["correlation_id"] = envelope.correlationid
     # Every field was validated just now (the data by the event's own field definitions, the
@@ -176,6 +175,7 @@ def _typed_envelope(ce_type: str, cls: type[Event]) -> type[CloudEvent]:
     envelope: type[CloudEvent] = create_model(
         f"{cls.__name__}Envelope",
         __base__=CloudEvent,
+        id=(UUID, Field(description="The event's event_id")),
         type=(tag, ...),
         data=(data, ...),
     )
