@@ -118,6 +118,7 @@ class EventRouter:
                 batch=True,
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                parser=_batch_parsed_by_its_first_record,
                 decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
@@ -149,6 +150,15 @@ def _by_partition(items: Sequence[tuple[Any, Event]]) -> dict[int, list[Any]]:
     for record, _ in items:
         records.setdefault(record.partition, []).append(record)
     return records
+
+
+async def _batch_parsed_by_its_first_record(records: tuple[Any, ...], original: Callable[..., Awaitable[Any]]) -> Any:
+    """FastStream's batch message for our subscribers, its headers and bodies taken from the
+    first record only: its parser decoded every record's headers into a dict and listed every
+    body, which nothing reads (the delivery reads ``raw_message``, the whole batch)."""
+    message = await original(records[:1])
+    message.raw_message = records
+    return message
 
 
 async def _records_only(message: Any) -> None:
