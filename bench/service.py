@@ -20,7 +20,7 @@ import uuid
 from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import Field, SQLModel
@@ -82,15 +82,32 @@ class Orders:
         return {key: version for key, version in found.tuples()}
 
     async def upsert(self, rows: list[dict[str, object]]) -> None:
-        """Writes the rows with one INSERT ... ON CONFLICT DO UPDATE (executemany)."""
+        """Writes the rows with one INSERT ... ON CONFLICT DO UPDATE: on PostgreSQL one array
+        per column (``INSERT ... SELECT * FROM unnest(...)``: the same SQL text and prepared
+        statement whatever the number of rows, no per-row work in SQLAlchemy), elsewhere an
+        executemany."""
         if not rows:
             return
-        table = BenchOrder.metadata.tables["bench_orders"]
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(table)
-        changed = {name: statement.excluded[name] for name in ("version", "total", "produced_at", "applied_at")}
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(_UPSERT_POSTGRESQL, {name: [row[name] for row in rows] for name in _COLUMNS})
+            return
+        statement = sqlite.insert(_TABLE)
+        changed = {name: statement.excluded[name] for name in _CHANGED}
         await self._session.execute(statement.on_conflict_do_update(index_elements=["order_key"], set_=changed), rows)
+
+
+_TABLE = BenchOrder.metadata.tables["bench_orders"]
+_COLUMNS = {column.name: column.type for column in _TABLE.columns}
+_CHANGED = ("version", "total", "produced_at", "applied_at")
+_ROWS = (
+    func.unnest(*(bindparam(name, type_=postgresql.ARRAY(type_)) for name, type_ in _COLUMNS.items()))
+    .table_valued(*_COLUMNS)
+    .render_derived(name="rows")
+)
+_INSERT = postgresql.insert(_TABLE).from_select(list(_COLUMNS), select(*(_ROWS.c[name] for name in _COLUMNS)))
+_UPSERT_POSTGRESQL = _INSERT.on_conflict_do_update(
+    index_elements=["order_key"], set_={name: _INSERT.excluded[name] for name in _CHANGED}
+)
 
 
 class BenchUnitOfWork(SqlUnitOfWork):

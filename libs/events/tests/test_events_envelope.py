@@ -123,3 +123,32 @@ def test_encode_gives_the_bytes_of_the_cloudevent_model(event, subject):
             {k: v for k, v in envelope.items() if v is not None}, separators=(",", ":"), ensure_ascii=False
         )
         assert encode(variant, source="/test-service", subject=subject) == expected.encode()
+
+
+@pytest.mark.parametrize("event", ALL, ids=lambda event: event.ce_type())
+def test_a_record_decodes_to_the_same_event_as_its_parsed_envelope(event):
+    """Records (bytes) are validated in one pass, envelope and data together; the event is
+    the one the long way (the parsed envelope, then its data) gives, field for field."""
+    raw = encode(event, source="/test-service", subject="s-1")
+    quick, long_way = decode(raw), decode(json.loads(raw))
+    assert type(quick) is type(long_way)
+    assert quick.model_dump() == long_way.model_dump()
+    assert encode(quick, source="/test-service", subject="s-1") == raw
+
+
+def test_a_record_with_unknown_fields_or_envelope_attributes_in_its_data_keeps_the_envelopes():
+    event = SAMPLES[ClientCreated]
+    envelope = json.loads(encode(event, source="/client-service"))
+    envelope["data"] |= {"loyalty_tier": "gold", "event_id": "not-a-uuid", "correlation_id": "from-data"}
+    envelope["traceparent"] = "00-abc-def-01"
+    assert decode(json.dumps(envelope).encode()) == event
+
+
+def test_a_record_of_an_unknown_type_or_with_bad_data_raises_as_a_parsed_one():
+    envelope = json.loads(encode(SAMPLES[ClientCreated], source="/client-service"))
+    with pytest.raises(UnknownEventType):
+        decode(json.dumps(envelope | {"type": "storefronts.client.exploded.v1"}).encode())
+    with pytest.raises(MalformedEvent, match="name"):
+        decode(json.dumps(envelope | {"data": {k: v for k, v in envelope["data"].items() if k != "name"}}).encode())
+    with pytest.raises(MalformedEvent):
+        decode(json.dumps(envelope | {"id": "not-a-uuid"}).encode())

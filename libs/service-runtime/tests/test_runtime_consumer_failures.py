@@ -140,6 +140,47 @@ async def test_a_batch_with_one_poison_event_applies_the_rest_and_dead_letters_t
         assert max(batches) == len(healthy) + 1  # the handler first saw the whole batch at once
 
 
+async def test_a_batch_handler_failing_after_writing_the_whole_batch_leaves_nothing_of_that_attempt(
+    service_settings, stack, topic_prefix, started
+):
+    """The handler given the whole batch runs without a savepoint: its rows and outbox events
+    of that attempt go with the batch's rollback; each event is then applied alone, the poison
+    one dead-lettered, every other one applied once, its outbox event added once."""
+    runtime = _runtime(service_settings)
+    attempts: list[int] = []
+
+    @runtime.events.on(CLIENTS_V1, group=GROUP, events=(ClientCreated,), batch=True)
+    async def keep_all(events, *, uow) -> None:
+        attempts.append(len(events))
+        async with uow:
+            for event in events:
+                uow.session.add(ProbeClient(id=event.client_id, name=event.name))
+                uow.outbox.add(_created(f"echo-{event.client_id}"))
+            await uow.session.flush()  # every row written, the poison one's too, before the failure
+            if any(event.client_id == "c-poison" for event in events):
+                raise Poison("this event can never be applied")
+            await uow.commit()
+
+    healthy = [f"c-{i}" for i in range(6)]
+    poison = _created("c-poison")
+    await _produce(
+        stack,
+        topic_prefix + CLIENTS_V1.name,
+        [_created(c) for c in healthy[:3]] + [poison] + [_created(c) for c in healthy[3:]],
+    )
+    await started(runtime)
+
+    await eventually(lambda: _is(_applied(runtime), set(healthy)), timeout=60)
+    dead = await _dead_letters(stack, topic_prefix, at_least=1, timeout=10)
+    assert [letter[1].event_id for letter in dead] == [poison.event_id]
+    assert attempts[0] == len(healthy) + 1  # the whole batch first, then each event alone
+    async with runtime.sessions() as session:
+        echoed = (await session.execute(text("SELECT message_key FROM outbox_messages ORDER BY id"))).scalars().all()
+        inbox = set((await session.execute(text("SELECT event_id FROM applied_events"))).scalars())
+    assert sorted(echoed) == sorted(f"echo-{c}" for c in healthy)  # once each, none for the poison event
+    assert str(poison.event_id) not in inbox and len(inbox) == len(healthy)
+
+
 async def test_a_deadlock_reported_by_postgresql_is_retried_until_applied_never_dead_lettered(
     service_settings, stack, topic_prefix, started
 ):

@@ -6,9 +6,11 @@ consumers call `decode(record.value)` and dispatch on the returned event's class
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic_core import to_json
 
 from storefront_events.base import ENVELOPE_FIELDS, Event
@@ -86,6 +88,9 @@ def decode(raw: bytes | str | dict[str, Any]) -> Event:
     Unknown attributes and data fields are ignored.
     """
     if isinstance(raw, bytes | str):
+        event = _decode_json_in_one_pass(raw)
+        if event is not None:
+            return event
         envelope = _envelope_from_json(raw)
     elif not isinstance(raw, dict):
         raise MalformedEvent(f"envelope is a {type(raw).__name__}, not an object")
@@ -117,3 +122,69 @@ def _envelope_from_json(raw: bytes | str) -> CloudEvent:
         if first["type"] == "model_type" and not first["loc"]:
             raise MalformedEvent(f"envelope is a {type(first['input']).__name__}, not an object") from exc
         raise MalformedEvent(f"invalid CloudEvent: {exc}") from exc
+
+
+def _decode_json_in_one_pass(raw: bytes | str) -> Event | None:
+    """The event of a valid record, validated by pydantic-core in one pass (the envelope and
+    its data together, by the envelope's `type`), or None for any record that is not, which
+    `decode` then reads the long way to say what is wrong. The long way parses `data` into
+    Python objects and validates them again into the event: twice the work, and every
+    consumed record comes through here."""
+    try:
+        envelope = _typed_envelopes().validate_json(raw)
+    except ValidationError:
+        return None
+    cls, constants = _EVENT_OF_ENVELOPE[type(envelope)]
+    values = envelope.data.__dict__ | constants
+    values["event_id"] = envelope.id
+    values["occurred_at"] = envelope.time
+    values["correlation_id"] = envelope.correlationid
+    # Every field was validated just now (the data by the event's own field definitions, the
+    # identity by the envelope's): the event is built as `model_construct` builds one, without
+    # its loop over the fields in Python, which cost as much as the validation.
+    event = cls.__new__(cls)
+    object.__setattr__(event, "__dict__", values)
+    object.__setattr__(event, "__pydantic_fields_set__", set(values))
+    object.__setattr__(event, "__pydantic_extra__", None)
+    object.__setattr__(event, "__pydantic_private__", None)
+    return event
+
+
+_EVENT_OF_ENVELOPE: dict[type[CloudEvent], tuple[type[Event], dict[str, Any]]] = {}
+"""Per typed envelope: its event class, and the values of the event's fields that neither
+the envelope nor its data carry (``event_type``, ``schema_version``: constants)."""
+
+
+@cache
+def _typed_envelopes() -> TypeAdapter[Any]:
+    """One validator for the envelope of every event type in the catalog, chosen by `type`
+    (built at the first decode: the services that never consume do not pay for it)."""
+    envelopes = tuple(_typed_envelope(ce_type, cls) for ce_type, cls in EVENT_TYPES.items())
+    by_type: Any = Annotated[Union[envelopes], Field(discriminator="type")]  # noqa: UP007 (a tuple of classes)
+    return TypeAdapter(by_type)
+
+
+def _typed_envelope(ce_type: str, cls: type[Event]) -> type[CloudEvent]:
+    """The envelope of `cls`: its `type`, and `data` holding the event's fields but those
+    the envelope carries (which `decode` ignores in `data`)."""
+    data_fields: dict[str, Any] = {
+        name: (field.annotation, field) for name, field in cls.model_fields.items() if name not in ENVELOPE_FIELDS
+    }
+    data = create_model(f"{cls.__name__}Data", __config__=ConfigDict(extra="ignore"), **data_fields)
+    tag: Any = Literal[ce_type]
+    envelope: type[CloudEvent] = create_model(
+        f"{cls.__name__}Envelope",
+        __base__=CloudEvent,
+        id=(UUID, Field(description="The event's event_id")),
+        type=(tag, ...),
+        data=(data, ...),
+    )
+    _EVENT_OF_ENVELOPE[envelope] = (
+        cls,
+        {
+            name: field.get_default(call_default_factory=True)
+            for name, field in cls.model_fields.items()
+            if name in ENVELOPE_FIELDS - _IDENTITY
+        },
+    )
+    return envelope

@@ -118,6 +118,7 @@ class EventRouter:
                 batch=True,
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                parser=_batch_parsed_by_its_first_record,
                 decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,
@@ -151,12 +152,30 @@ def _by_partition(items: Sequence[tuple[Any, Event]]) -> dict[int, list[Any]]:
     return records
 
 
+async def _batch_parsed_by_its_first_record(records: tuple[Any, ...], original: Callable[..., Awaitable[Any]]) -> Any:
+    """FastStream's batch message for our subscribers, its headers and bodies taken from the
+    first record only: its parser decoded every record's headers into a dict and listed every
+    body, which nothing reads (the delivery reads ``raw_message``, the whole batch)."""
+    message = await original(records[:1])
+    message.raw_message = records
+    return message
+
+
 async def _records_only(message: Any) -> None:
     """FastStream's decoder for our subscribers: nothing. The delivery reads the raw
     records (``message.raw_message``) and decodes each event once itself; FastStream's
     default decoder parsed every record's JSON (and built a message object for it) only
     to hand a body no subscriber reads."""
     return None
+
+
+class _SplitBatch(Exception):
+    """A batch handler failed on the whole batch, whose work had no savepoint: the batch's
+    transaction is rolled back and applied again, one event at a time."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(repr(error))
+        self.error = error
 
 
 class _Cut:
@@ -260,11 +279,16 @@ class _Delivery:
 
     async def _with_transient_retries(self, items: list[tuple[Any, Event]]) -> _Cut | None:
         wait = self.settings.consumer_backoff_seconds
+        split = False
         while True:
             try:
-                return await self._apply_once(items)
+                return await self._apply_once(items, split=split)
             except asyncio.CancelledError:
                 raise
+            except _SplitBatch as failure:  # rolled back: each event next, in savepoints
+                log.warning("events.batch_split", error=repr(failure.error), events=len(items))
+                split = True
+                continue
             except Exception as error:
                 RETRIED.labels(self.topic, self.group).inc()
                 transient = is_transient(error)
@@ -279,10 +303,11 @@ class _Delivery:
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, self.settings.consumer_max_backoff_seconds)
 
-    async def _apply_once(self, items: list[tuple[Any, Event]]) -> _Cut | None:
+    async def _apply_once(self, items: list[tuple[Any, Event]], *, split: bool = False) -> _Cut | None:
         """One transaction: inbox insert of the events' ids, the handlers of the new ones,
         one commit. A transient error raises (the caller retries all); a handler's other
-        error cuts the batch before its event."""
+        error cuts the batch before its event. A batch handler gets the whole batch first
+        (``split``: each event alone, to find the one that fails)."""
         probe = self.router.uow_factory()
         async with probe.shared_transaction() as shared:
             inbox = Inbox(shared.session)
@@ -298,7 +323,7 @@ class _Delivery:
                     outcomes[index] = "applied"
                 else:
                     outcomes[index] = "duplicate"
-            failure = await self._run_handlers(shared, [items[i][1] for i in to_apply])
+            failure = await self._run_handlers(shared, [items[i][1] for i in to_apply], split=split)
             end = len(items)
             cut = None
             if failure is not None:
@@ -355,19 +380,23 @@ class _Delivery:
             offsets={p: [part[0].offset, part[-1].offset] for p, part in _by_partition(items).items()},
         )
 
-    async def _run_handlers(self, shared: SharedTransaction, events: list[Event]) -> tuple[int, BaseException] | None:
+    async def _run_handlers(
+        self, shared: SharedTransaction, events: list[Event], *, split: bool
+    ) -> tuple[int, BaseException] | None:
         """Runs the handlers in the shared transaction; returns (position, error) of the
-        first event that failed (its work rolled back), None if all applied."""
+        first event that failed (its work rolled back), None if all applied. A batch handler
+        given the whole batch runs without a savepoint: if it fails, ``_SplitBatch`` rolls
+        the transaction back (a batch of one is that event's failure)."""
         if not events:
             return None
-        if self.batch:
+        if self.batch and not split:
             structlog.contextvars.clear_contextvars()
-            failure = await self._run_one(shared, events)
+            failure = await self._run_one(shared, events, savepoint=len(events) == 1)
             if failure is None:
                 return None
             if len(events) == 1:
                 return 0, failure
-            log.warning("events.batch_split", error=repr(failure), events=len(events))
+            raise _SplitBatch(failure)
         for position, event in enumerate(events):
             structlog.contextvars.bind_contextvars(event_id=str(event.event_id), correlation_id=event.correlation_id)
             failure = await self._run_one(shared, [event] if self.batch else event)
@@ -376,8 +405,10 @@ class _Delivery:
         structlog.contextvars.clear_contextvars()
         return None
 
-    async def _run_one(self, shared: SharedTransaction, argument: Any) -> BaseException | None:
-        uow = self.router.uow_factory().sharing(shared)
+    async def _run_one(
+        self, shared: SharedTransaction, argument: Any, *, savepoint: bool = True
+    ) -> BaseException | None:
+        uow = self.router.uow_factory().sharing(shared, savepoint=savepoint)
         try:
             await self.handler(argument, uow=uow)
         except asyncio.CancelledError:

@@ -11,10 +11,13 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 
 from service_runtime.kafka_admin import ensure_topics
 from service_runtime.kafka_clients import broker_security, client_options
+from service_runtime.partitioner import default_partition
 from service_runtime.settings import ServiceSettings
 from storefront_events import ALL_TOPICS
 
 log = structlog.get_logger()
+
+RELAY_BATCH_BYTES = 256 * 1024
 
 
 class Messaging:
@@ -76,6 +79,10 @@ class Messaging:
             enable_idempotence=True,  # forces acks=all; one batch per partition in flight keeps key order
             acks="all",
             linger_ms=5,
+            # Room for a pass's records of a partition in one batch (aiokafka's default, 16 KiB,
+            # is about 15 events): fewer, larger produce requests for the relay.
+            max_batch_size=min(RELAY_BATCH_BYTES, self.settings.kafka_max_request_bytes),
+            partitioner=default_partition,
             request_timeout_ms=30000,
             max_request_size=self.settings.kafka_max_request_bytes,
         )

@@ -147,24 +147,22 @@ class Outbox:
         topic = topic_of(event)
         key = topic.key_for(event)
         payload = encode(event, source=self._source, subject=subject or key)
+        event_type = event.ce_type()
         if len(payload) + len(key.encode()) > self._max_bytes:
             raise EventTooLarge(
-                f"{event.ce_type()} is {len(payload)} bytes encoded; events are limited to {self._max_bytes} bytes",
-                event_type=event.ce_type(),
+                f"{event_type} is {len(payload)} bytes encoded; events are limited to {self._max_bytes} bytes",
+                event_type=event_type,
                 size=len(payload),
                 limit=self._max_bytes,
             )
         self.added.append(event)
+        # Only the columns written (the others keep their defaults: unsent, no attempt).
         return {
             "event_id": str(event.event_id),
-            "event_type": event.ce_type(),
+            "event_type": event_type,
             "topic": topic.name,
             "message_key": key,
             "payload": payload.decode(),
             "created_at": datetime.now(UTC),
-            "sent_at": None,
             "holds_secret": holds_secret,
-            "attempts": 0,
-            "last_error": None,
-            "failed_at": None,
         }

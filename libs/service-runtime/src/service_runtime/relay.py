@@ -36,14 +36,14 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import structlog
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from prometheus_client import Counter, Gauge
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, case, exists, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from service_runtime.background import BackgroundTask, raise_if_stop_requested
@@ -131,10 +131,50 @@ Failures = dict[int, tuple[BaseException, bool]]
 """Per row id: the error, and whether it counts as one of the row's own attempts."""
 
 
-def _id(row: OutboxMessage) -> int:
-    """A stored row's id (the rows the relay handles were read from the table)."""
-    assert row.id is not None
-    return row.id
+class _Row(NamedTuple):
+    """The columns of an unsent outbox row the relay needs, read as a plain row: building
+    an ORM object per row cost the relay more than the rest of a row's work in Python."""
+
+    id: int
+    event_id: str
+    event_type: str
+    topic: str
+    message_key: str
+    payload: str
+    attempts: int
+
+
+_OUTBOX = OutboxMessage.metadata.tables["outbox_messages"]
+_PARKED = _OUTBOX.alias("parked")
+_NEXT_ROWS = (
+    select(*(_OUTBOX.c[name] for name in _Row._fields))
+    .where(
+        _OUTBOX.c.sent_at.is_(None),
+        _OUTBOX.c.failed_at.is_(None),
+        ~exists().where(
+            _PARKED.c.sent_at.is_(None),
+            _PARKED.c.failed_at.is_not(None),
+            _PARKED.c.topic == _OUTBOX.c.topic,
+            _PARKED.c.message_key == _OUTBOX.c.message_key,
+        ),
+    )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
+"""The oldest unsent rows, without parked ones nor any row of a parked row's key (one
+statement, so one snapshot)."""
+_SENT_VALUES = {
+    "sent_at": bindparam("sent_at"),
+    "payload": case((_OUTBOX.c.holds_secret == True, ""), else_=_OUTBOX.c.payload),  # noqa: E712
+}
+_MARK_SENT_POSTGRESQL = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger))))
+    .values(_SENT_VALUES)
+)
+"""Marks the sent rows with one array parameter: the same SQL text (and prepared
+statement) whatever the number of rows."""
+_MARK_SENT = update(_OUTBOX).where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True))).values(_SENT_VALUES)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -245,90 +285,68 @@ class OutboxRelay(BackgroundTask):
         async with self._sessions() as session, session.begin():
             return await self._mark(session, rows, outcome, failures)
 
-    async def _send(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
+    async def _send(self, rows: list[_Row]) -> tuple[Outcome, Failures]:
         if self._isolating:
             return await self._send_one_at_a_time(rows)
         return await self._send_all(rows)
 
-    async def _mark(
-        self, session: AsyncSession, rows: list[OutboxMessage], outcome: Outcome, failures: Failures
-    ) -> Pass:
+    async def _mark(self, session: AsyncSession, rows: list[_Row], outcome: Outcome, failures: Failures) -> Pass:
         crash_point("relay.after_publish")
-        sent_ids = [row_id for row in rows if (row_id := _id(row)) in outcome and outcome[row_id] is None]
-        if sent_ids:
+        sent = [row for row in rows if row.id in outcome and outcome[row.id] is None]
+        if sent:
+            mark = _MARK_SENT_POSTGRESQL if session.get_bind().dialect.name == "postgresql" else _MARK_SENT
             await session.execute(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(sent_ids))
-                .execution_options(synchronize_session=False)
-                .values(
-                    sent_at=datetime.now(UTC),
-                    payload=case((col(OutboxMessage.holds_secret) == True, ""), else_=col(OutboxMessage.payload)),  # noqa: E712
-                )
+                mark.execution_options(synchronize_session=False),
+                {"ids": [row.id for row in sent], "sent_at": datetime.now(UTC)},
             )
         parked = await self._record_failures(session, rows, failures)
-        published = set(sent_ids)
-        for row in rows:
-            if _id(row) in published:
-                PUBLISHED.labels(row.topic).inc()
-        PENDING.set(len(rows) - len(sent_ids))
+        per_topic: dict[str, int] = {}
+        for row in sent:
+            per_topic[row.topic] = per_topic.get(row.topic, 0) + 1
+        for topic, count in per_topic.items():  # one counter update per topic, not per row
+            PUBLISHED.labels(topic).inc(count)
+        PENDING.set(len(rows) - len(sent))
         return Pass(
-            sent=len(sent_ids), failed=len(failures), parked=parked, held_back=len(rows) - len(sent_ids) - len(failures)
+            sent=len(sent), failed=len(failures), parked=parked, held_back=len(rows) - len(sent) - len(failures)
         )
 
-    async def _next_rows(self, session: AsyncSession) -> list[OutboxMessage]:
-        """The oldest unsent rows, without parked ones nor any row of a parked row's key
-        (one statement, so one snapshot)."""
-        parked = aliased(OutboxMessage)
-        query = (
-            select(OutboxMessage)
-            .where(
-                col(OutboxMessage.sent_at).is_(None),
-                col(OutboxMessage.failed_at).is_(None),
-                ~exists().where(
-                    col(parked.sent_at).is_(None),
-                    col(parked.failed_at).is_not(None),
-                    col(parked.topic) == col(OutboxMessage.topic),
-                    col(parked.message_key) == col(OutboxMessage.message_key),
-                ),
-            )
-            .order_by(col(OutboxMessage.id))
-            .limit(self._batch_size)
-        )
-        return list((await session.execute(query)).scalars().all())
+    async def _next_rows(self, session: AsyncSession) -> list[_Row]:
+        found = await session.execute(_NEXT_ROWS, {"limit": self._batch_size})
+        return [_Row(*values) for values in found]
 
-    def _check_size(self, row: OutboxMessage) -> None:
-        size = len(row.payload.encode()) + len(row.message_key.encode())
+    async def _queue(self, row: _Row, topics: dict[str, str]) -> "asyncio.Future[Any]":
+        value = row.payload.encode()
+        key = row.message_key.encode()
+        size = len(value) + len(key)
         if size > self._settings.outbox_max_event_bytes:
             raise RowTooLarge(f"row is {size} bytes; the limit is {self._settings.outbox_max_event_bytes}")
-
-    async def _queue(self, row: OutboxMessage) -> "asyncio.Future[Any]":
-        self._check_size(row)
+        topic = topics.get(row.topic)
+        if topic is None:
+            topic = topics[row.topic] = self._settings.topic(row.topic)
         queued: asyncio.Future[Any] = await self._messaging.producer.send(
-            self._settings.topic(row.topic),
-            value=row.payload.encode(),
-            key=row.message_key.encode(),
-            headers=KAFKA_HEADERS,
+            topic, value=value, key=key, headers=KAFKA_HEADERS
         )
         return queued
 
-    async def _send_all(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
+    async def _send_all(self, rows: list[_Row]) -> tuple[Outcome, Failures]:
         """Queues every row (but those of a key that already failed in this pass), then
         awaits every send. Returns the outcome per row id (None: published) and the failures
         with whether they count as the row's own attempt."""
         failed_keys: set[tuple[str, str]] = set()
         failures: Failures = {}
-        queued: list[tuple[OutboxMessage, asyncio.Future[Any]]] = []
+        topics: dict[str, str] = {}
+        queued: list[tuple[_Row, asyncio.Future[Any]]] = []
         rebuild = False
         for row in rows:
             key = (row.topic, row.message_key)
             if key in failed_keys:
                 continue  # held back behind the failed row of its key
             try:
-                queued.append((row, await self._queue(row)))
+                queued.append((row, await self._queue(row, topics)))
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # refused before queueing
-                failures[_id(row)] = (error, _the_rows_own(error))
+                failures[row.id] = (error, _the_rows_own(error))
                 failed_keys.add(key)
                 if not _retriable(error) and not _the_rows_own(error):
                     rebuild = True  # the producer itself may be broken
@@ -338,74 +356,75 @@ class OutboxRelay(BackgroundTask):
         for row, future in queued:
             key = (row.topic, row.message_key)
             if not future.done():  # broker unreachable: left to the producer; the next pass sends again
-                failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)
                 failed_keys.add(key)
                 continue
             if future.cancelled():  # the producer was closed under the send: the next pass sends again
-                failures[_id(row)] = (SendCancelled("the send was cancelled"), False)
+                failures[row.id] = (SendCancelled("the send was cancelled"), False)
                 failed_keys.add(key)
                 continue
             result = future.exception()
             if isinstance(result, BaseException):
                 # A whole Kafka batch fails together, so the culprit is not known yet:
                 # not counted as an attempt; the next pass isolates.
-                failures[_id(row)] = (result, False)
+                failures[row.id] = (result, False)
                 failed_keys.add(key)
                 if not _retriable(result):
                     rebuild = True
             elif key in failed_keys:
                 log.warning("outbox.published_after_failed_row", event_id=row.event_id, topic=row.topic)
             else:
-                outcome[_id(row)] = None
+                outcome[row.id] = None
         if rebuild:
             self._isolating = True
             await self._messaging.restart_producer()
         return outcome, failures
 
-    async def _send_one_at_a_time(self, rows: list[OutboxMessage]) -> tuple[Outcome, Failures]:
+    async def _send_one_at_a_time(self, rows: list[_Row]) -> tuple[Outcome, Failures]:
         """After a non-retriable failure of a batch: each row alone, so a failure is its own."""
         failed_keys: set[tuple[str, str]] = set()
         failures: Failures = {}
+        topics: dict[str, str] = {}
         outcome: Outcome = {}
         for row in rows:
             key = (row.topic, row.message_key)
             if key in failed_keys:
                 continue
             try:
-                future = await self._queue(row)
+                future = await self._queue(row, topics)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # refused before queueing
-                failures[_id(row)] = (error, _the_rows_own(error))
+                failures[row.id] = (error, _the_rows_own(error))
                 failed_keys.add(key)
                 if not _retriable(error) and not _the_rows_own(error):
                     await self._messaging.restart_producer()
                 continue
             done, _ = await asyncio.wait([future], timeout=self._settings.relay_send_timeout_seconds)
             if not done:  # the broker does not answer: the rest waits for the next pass
-                failures[_id(row)] = (SendTimedOut("not acknowledged in time"), False)
+                failures[row.id] = (SendTimedOut("not acknowledged in time"), False)
                 break
             if future.cancelled():  # the producer was closed under the send: the rest waits for the next pass
-                failures[_id(row)] = (SendCancelled("the send was cancelled"), False)
+                failures[row.id] = (SendCancelled("the send was cancelled"), False)
                 break
             outcome_error = future.exception()
             if outcome_error is None:
-                outcome[_id(row)] = None
+                outcome[row.id] = None
                 continue
-            failures[_id(row)] = (outcome_error, not _retriable(outcome_error))
+            failures[row.id] = (outcome_error, not _retriable(outcome_error))
             failed_keys.add(key)
             if not _retriable(outcome_error):
                 await self._messaging.restart_producer()
         self._isolating = any(counted for _, counted in failures.values())
         return outcome, failures
 
-    async def _record_failures(self, session: AsyncSession, rows: list[OutboxMessage], failures: Failures) -> int:
+    async def _record_failures(self, session: AsyncSession, rows: list[_Row], failures: Failures) -> int:
         parked = 0
         now = datetime.now(UTC)
         for row in rows:
-            if _id(row) not in failures:
+            if row.id not in failures:
                 continue
-            error, counted = failures[_id(row)]
+            error, counted = failures[row.id]
             retriable = _retriable(error)
             PUBLISH_FAILURES.labels(row.topic, str(retriable).lower()).inc()
             attempts = row.attempts + (1 if counted else 0)
@@ -413,7 +432,7 @@ class OutboxRelay(BackgroundTask):
             description = f"{type(error).__name__}: {error}"[:2000]
             await session.execute(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == _id(row))
+                .where(col(OutboxMessage.id) == row.id)
                 .execution_options(synchronize_session=False)
                 .values(attempts=attempts, last_error=description, failed_at=now if park else None)
             )

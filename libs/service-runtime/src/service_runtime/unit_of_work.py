@@ -94,16 +94,20 @@ class SqlUnitOfWork:
         self.committed = False
         self._shared: SharedTransaction | None = None
         self._savepoint: AsyncSessionTransaction | None = None
+        self._with_savepoint = True
         self._after_commit: list[Callable[[], None]] = []
 
     def shared_transaction(self) -> SharedTransaction:
         """A new transaction that units of work can join with ``sharing``."""
         return SharedTransaction(self._sessions)
 
-    def sharing(self, transaction: SharedTransaction) -> "SqlUnitOfWork":
+    def sharing(self, transaction: SharedTransaction, *, savepoint: bool = True) -> "SqlUnitOfWork":
         """This unit of work joins ``transaction`` (a consumed batch's): commit flushes into
-        a savepoint of it instead of committing."""
+        a savepoint of it instead of committing. ``savepoint=False``: straight into the
+        transaction, whose owner then rolls it all back if this unit of work fails (a batch
+        handler given the whole batch: its work is the batch's, two round trips saved)."""
         self._shared = transaction
+        self._with_savepoint = savepoint
         return self
 
     def after_commit(self, callback: Callable[[], None]) -> None:
@@ -123,7 +127,7 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._shared is not None:
             self.session = self._shared.session
-            if self._savepoint is None or not self._savepoint.is_active:
+            if self._with_savepoint and (self._savepoint is None or not self._savepoint.is_active):
                 self._savepoint = await self.session.begin_nested()
         else:
             self.session = self._sessions()
