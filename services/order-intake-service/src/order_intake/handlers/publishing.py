@@ -101,6 +101,7 @@ def status_changed(order: Order, change: Change) -> OrderStatusChanged:
         line_id=change.line_id,
         cancelled_quantity=change.cancelled_quantity,
         actor=change.actor,
+        actor_name=change.actor_name,
     )
 
 
