@@ -123,3 +123,8 @@ class OrderStatusChanged(OrderEvent):
     line_id: str | None = Field(default=None, description="The line the change is about (partial cancellation)")
     cancelled_quantity: int | None = Field(default=None, description="Quantity of line_id cancelled by this change")
     actor: str | None = Field(default=None, description="Who made the change: a user id, 'shop', 'system'")
+    actor_name: str | None = Field(
+        default=None,
+        description="The name (or e-mail) of the user who made the change, as their token gave it then; "
+        "None when the shop or the system made it",
+    )

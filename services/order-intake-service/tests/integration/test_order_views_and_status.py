@@ -181,7 +181,12 @@ async def test_lines_are_cancelled_in_part_and_each_change_is_published(api, ord
     ]
 
 
-async def test_the_history_says_who_by_name_and_why_by_code_and_a_parcel_when_it_shipped(api, orders, token_mint):
+async def test_the_history_says_who_by_name_and_why_by_code_and_a_parcel_when_it_shipped(
+    api, orders, token_mint, intake_settings
+):
+    from service_runtime.testing.helpers import read_topic
+    from storefront_events import ORDERS_V1, OrderStatusChanged
+
     order_id = orders[ACME_US]
     olive = token_mint.headers("operator", subject="u-olive", name="Olive Oyl", email="olive@provider.example")
     moved = await api.post(f"/orders/{order_id}/status", json={"status": "in_production"}, headers=olive)
@@ -203,6 +208,13 @@ async def test_the_history_says_who_by_name_and_why_by_code_and_a_parcel_when_it
     mailed = token_mint.headers("operator", subject="u-mail", email="mail-only@provider.example")
     delivered = await api.post(f"/orders/{order_id}/status", json={"status": "delivered"}, headers=mailed)
     assert delivered.json()["history"][-1]["actor_name"] == "mail-only@provider.example"  # no name: the e-mail
+    records = await read_topic(intake_settings.kafka_bootstrap, intake_settings.topic(ORDERS_V1.name), count=6)
+    changed = [e for key, e, _ in records if isinstance(e, OrderStatusChanged) and key == order_id.encode()]
+    assert [(e.status, e.actor, e.actor_name) for e in changed] == [  # who, by name, for those who read the event
+        ("in_production", "u-olive", "Olive Oyl"),
+        ("shipped", "u-olive", "Olive Oyl"),
+        ("delivered", "u-mail", "mail-only@provider.example"),
+    ]
 
 
 async def test_a_held_orders_history_lists_its_holds_with_their_codes(api, publish, token_mint):

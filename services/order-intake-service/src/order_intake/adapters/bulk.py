@@ -1,17 +1,18 @@
 """Bulk statements of the hot path without SQLAlchemy's work per bound value.
 
-On PostgreSQL a page of rows is inserted by the driver's executemany of one prepared
-statement (asyncpg encodes every value in C, where SQLAlchemy's Core insert runs each value
-of each row through Python bind processors and recompiles the multi-row statement per page),
-and a list of values is compared as one array (``= ANY(...)``) instead of a bound parameter
-per value of an ``IN`` list. Other databases (SQLite) take the Core statements."""
+On PostgreSQL the rows are inserted by one statement whatever their number: each column
+goes in as one array and ``unnest`` turns the arrays back into rows (asyncpg encodes the arrays
+in C; SQLAlchemy's Core insert would run each value of each row through Python bind processors,
+and an executemany makes the server plan and run one INSERT per row, which costs PostgreSQL,
+on the same cores as the service, more than the service itself); and a list of values is
+compared as one array (``= ANY(...)``) instead of a bound parameter per value of an ``IN``
+list. Other databases (SQLite) take the Core statements."""
 
 import json
 from collections.abc import Iterable, Sequence
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Table, Text, any_, bindparam, insert
+from sqlalchemy import JSON, Boolean, ColumnElement, DateTime, Integer, Table, Text, any_, bindparam, insert
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -26,40 +27,56 @@ def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _array_type(table: Table, name: str) -> str:
+    """The PostgreSQL array a column's values travel in: text for strings (the INSERT's own
+    assignment checks their length, as a row's would) and JSON (its text, cast by the SELECT)."""
+    kind = table.c[name].type
+    if isinstance(kind, Boolean):
+        return "boolean[]"
+    if isinstance(kind, Integer):
+        return "bigint[]"
+    if isinstance(kind, DateTime):
+        return "timestamptz[]"
+    return "text[]"
+
+
 def _insert(table: Table, names: tuple[str, ...]) -> str:
-    """``INSERT INTO t ("a", "b") VALUES ($1, $2)`` in asyncpg's own placeholders, built once."""
+    """``INSERT INTO t ("a", "b") SELECT "a", CAST("b" AS json) FROM unnest($1::text[], $2::text[])
+    AS u("a", "b")``: one parameter per column, built once per table and columns."""
     statement = _STATEMENTS.get((table.name, names))
     if statement is None:
         columns = ", ".join(f'"{name}"' for name in names)
-        placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-        statement = _STATEMENTS[(table.name, names)] = f'INSERT INTO "{table.name}" ({columns}) VALUES ({placeholders})'
+        selected = ", ".join(
+            f'CAST("{name}" AS json)' if isinstance(table.c[name].type, JSON) else f'"{name}"' for name in names
+        )
+        arrays = ", ".join(f"${i}::{_array_type(table, name)}" for i, name in enumerate(names, start=1))
+        statement = _STATEMENTS[(table.name, names)] = (
+            f'INSERT INTO "{table.name}" ({columns}) SELECT {selected} FROM unnest({arrays}) AS u({columns})'
+        )
     return statement
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Inserts rows that all have the same keys. On PostgreSQL the driver's executemany of one
-    prepared statement gets the values as they are (JSON columns as their text)."""
+    """Inserts rows that all have the same keys. On PostgreSQL one statement of one array per
+    column (JSON columns as their text)."""
     if not rows:
         return
     if not is_postgres(session):
         await session.execute(insert(table), rows)
         return
     names = tuple(rows[0])
-    as_json = [i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
-    values = list(map(itemgetter(*names), rows)) if len(names) > 1 else [(row[names[0]],) for row in rows]
-    if as_json:
-        values = [_json_columns(row, as_json) for row in values]
+    columns = [[row[name] for row in rows] for name in names]
+    for i, name in enumerate(names):
+        if isinstance(table.c[name].type, JSON):
+            columns[i] = [_json_text(value) for value in columns[i]]
     connection = await session.connection()
-    await connection.exec_driver_sql(_insert(table, names), values)
+    await connection.exec_driver_sql(_insert(table, names), tuple(columns))
 
 
-def _json_columns(row: tuple[Any, ...], as_json: list[int]) -> tuple[Any, ...]:
-    values = list(row)
-    for i in as_json:
-        value = values[i]
-        if value is not None:
-            values[i] = to_json(value) if value else "[]" if isinstance(value, list) else "{}"
-    return tuple(values)
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return to_json(value) if value else "[]" if isinstance(value, list) else "{}"
 
 
 def among(column: KeyedColumnElement[Any], values: Iterable[str], *, postgres: bool) -> ColumnElement[bool]:
