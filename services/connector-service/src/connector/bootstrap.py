@@ -9,6 +9,7 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.adapters.webhook_writes import AutocommitDeliveries
 from connector.entrypoints.connection_checking import ConnectionChecking
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
@@ -50,6 +51,9 @@ class ConnectorRuntime(Runtime):
                 lambda: cast(UnitOfWork, self.uow()),
                 writers=settings.webhook_group_writers,
                 stored=self.webhook_deriving.wake,
+                write=AutocommitDeliveries(self.engine).record_many
+                if self.engine.dialect.name == "postgresql"
+                else None,
             )
             if settings.webhook_group_writers > 0
             else None

@@ -271,6 +271,18 @@ def _delivery_values(delivery: WebhookDelivery, delivery_id: str) -> dict[str, A
     }
 
 
+def delivery_rows(deliveries: Sequence[WebhookDelivery]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Each delivery's key (store, webhook id), and the rows to insert: one per key, sorted by
+    key so that two groups written at once lock their common rows in the same order (no
+    deadlock)."""
+    keys = [(d.store_id, d.delivery_id[:200]) for d in deliveries]
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, delivery in sorted(zip(keys, deliveries, strict=True), key=lambda pair: pair[0]):
+        if key not in rows:
+            rows[key] = _delivery_values(delivery, key[1])
+    return keys, list(rows.values())
+
+
 @functools.cache
 def _record_delivery(dialect: str) -> Any:
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -309,18 +321,14 @@ class SqlWebhookDeliveries:
         """One INSERT ... ON CONFLICT DO NOTHING RETURNING of every row (SQLAlchemy's
         "insertmanyvalues": multi-row VALUES), sorted by key so that two groups written at once
         lock their common rows in the same order (no deadlock)."""
-        keys = [(d.store_id, d.delivery_id[:200]) for d in deliveries]
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for key, delivery in sorted(zip(keys, deliveries, strict=True), key=lambda pair: pair[0]):
-            if key not in rows:
-                rows[key] = _delivery_values(delivery, key[1])
+        keys, rows = delivery_rows(deliveries)
         if not rows:
             return []
         if self._session.get_bind().dialect.name == "postgresql":
-            columns = {name: [row[name] for row in rows.values()] for name in _DELIVERY_TYPES}
+            columns = {name: [row[name] for row in rows] for name in _DELIVERY_TYPES}
             stored = await self._session.execute(_RECORD_DELIVERIES_POSTGRESQL, columns)
         else:
-            stored = await self._session.execute(_record_deliveries("sqlite"), list(rows.values()))
+            stored = await self._session.execute(_record_deliveries("sqlite"), rows)
         return firsts_stored(keys, {(store_id, delivery_id) for store_id, delivery_id in stored.all()})
 
     async def take_pending(self, limit: int, *, ids: Sequence[int] | None = None) -> list[PendingWebhook] | None:

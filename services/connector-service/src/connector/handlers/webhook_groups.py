@@ -15,7 +15,7 @@ nothing of a failed transaction is kept."""
 
 import asyncio
 import contextvars
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -57,11 +57,14 @@ class WebhookGroups:
         writers: int = 2,
         max_group: int = MAX_GROUP,
         stored: Callable[[], None] | None = None,
+        write: Callable[[Sequence[WebhookDelivery]], Awaitable[list[bool]]] | None = None,
     ) -> None:
         """``stored``: called after each group that stored a new delivery committed (wakes the
-        deriving stage)."""
+        deriving stage). ``write``: stores a group's deliveries and commits them (as
+        ``record_together``, without a unit of work: PostgreSQL's one-statement autocommit)."""
         self._uow = uow
         self._stored = stored
+        self._write_group = write
         self._writers = max(1, writers)
         self._max_group = max(1, max_group)
         self._waiting: list[tuple[GroupedWebhook, asyncio.Future[bool]]] = []
@@ -99,7 +102,11 @@ class WebhookGroups:
 
     async def _commit(self, group: list[tuple[GroupedWebhook, "asyncio.Future[bool]"]]) -> None:
         try:
-            fresh = await record_together([webhook for webhook, _ in group], uow=self._uow())
+            webhooks = [webhook for webhook, _ in group]
+            if self._write_group is not None:
+                fresh = await self._write_group([webhook.delivery for webhook in webhooks])
+            else:
+                fresh = await record_together(webhooks, uow=self._uow())
         except Exception as error:
             if len(group) == 1:
                 _answer(group[0][1], error=error)
