@@ -1,7 +1,7 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay) and the connector's
 own parts (platform adapters, credentials vault, housekeeping, product syncs)."""
 
-from typing import cast
+from typing import Any, cast
 
 from connector.adapters.clock import SystemClock
 from connector.adapters.db import MIGRATIONS, ConnectorUnitOfWork
@@ -9,15 +9,18 @@ from connector.adapters.housekeeping import ConnectorHousekeeping
 from connector.adapters.platforms import PlatformAdapters, load_platforms
 from connector.adapters.sync_runner import SyncRunner
 from connector.adapters.vault import SecretBoxVault
+from connector.adapters.webhook_writes import AutocommitDeliveries
 from connector.entrypoints.connection_checking import ConnectionChecking
 from connector.entrypoints.consumers import register_consumers
 from connector.entrypoints.order_polling import OrderPolling
 from connector.entrypoints.publishing_consumers import register_publishing
 from connector.entrypoints.reconciling import Reconciling
 from connector.entrypoints.tracking import TrackingPushes, register_tracking_consumer
+from connector.entrypoints.webhook_deriving import WebhookDeriving
 from connector.handlers.credentials import Connections
 from connector.handlers.install import Addresses
 from connector.handlers.tracking import Pushing
+from connector.handlers.webhook_deriving import Derivation, derive_pending
 from connector.handlers.webhook_groups import WebhookGroups
 from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import UnitOfWork
@@ -37,8 +40,21 @@ class ConnectorRuntime(Runtime):
         self.vault = SecretBoxVault(self.secrets or SecretBox([SecretBox.generate_key()]))
         self.clock = SystemClock()
         self.webhook_stores = WebhookStores(settings.webhook_store_cache_seconds)
+        self.webhook_deriving = WebhookDeriving(
+            self._derive,
+            batch_size=settings.webhook_derive_batch_size,
+            poll_seconds=settings.webhook_derive_poll_seconds,
+            products_to_sync=lambda store_id, products: self.syncs.start_products(store_id, products),
+        )
         self.webhook_groups = (
-            WebhookGroups(lambda: cast(UnitOfWork, self.uow()), writers=settings.webhook_group_writers)
+            WebhookGroups(
+                lambda: cast(UnitOfWork, self.uow()),
+                writers=settings.webhook_group_writers,
+                stored=self.webhook_deriving.wake,
+                write=AutocommitDeliveries(self.engine).record_many
+                if self.engine.dialect.name == "postgresql"
+                else None,
+            )
             if settings.webhook_group_writers > 0
             else None
         )
@@ -88,6 +104,18 @@ class ConnectorRuntime(Runtime):
             uow.on_store_change(self.webhook_stores.forget)
         return uow
 
+    async def _derive(self, limit: int, **options: Any) -> Derivation:
+        """One batch of the deriving stage, on a unit of work of its own."""
+        return await derive_pending(
+            uow=cast(UnitOfWork, self.uow()),
+            platforms=self.platforms,
+            vault=self.vault,
+            clock=self.clock,
+            known=self.webhook_stores,
+            limit=limit,
+            **options,
+        )
+
     def connector_uow(self) -> ConnectorUnitOfWork:
         """``uow()`` typed as the connector's (``ports.UnitOfWork``)."""
         uow = self.uow()
@@ -107,6 +135,8 @@ class ConnectorRuntime(Runtime):
     async def start(self) -> None:
         await super().start()
         await self.syncs.interrupt_left_over()
+        if self.connector_settings.webhook_deriving_enabled:
+            self.webhook_deriving.start()
         if self.settings.housekeeping_enabled:
             self.connector_housekeeping.start()
         if self.connector_settings.order_poll_seconds > 0:
@@ -121,6 +151,7 @@ class ConnectorRuntime(Runtime):
     async def stop(self) -> None:
         if self.webhook_groups is not None:
             await self.webhook_groups.stop()
+        await self.webhook_deriving.stop()
         await self.syncs.stop()
         await self.connector_housekeeping.stop()
         await self.order_polling.stop()

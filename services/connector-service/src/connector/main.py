@@ -12,6 +12,7 @@ from connector.entrypoints.shopify_api import router as shopify_router
 from connector.entrypoints.stores_api import router as stores_router
 from connector.entrypoints.syncs_api import router as syncs_router
 from connector.entrypoints.tracking_api import router as tracking_router
+from connector.entrypoints.webhook_front import WebhookFront
 from connector.entrypoints.webhooks_api import ROUTES as WEBHOOK_ROUTES
 from connector.entrypoints.webhooks_api import router as webhooks_router
 from connector.entrypoints.woocommerce_api import router as woocommerce_router
@@ -52,4 +53,5 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
     )
     install_translated_problems(app, CATALOG)
     app.router.routes[0:0] = WEBHOOK_ROUTES  # the busiest route, matched first
+    app.add_middleware(WebhookFront, max_body_bytes=WEBHOOK_MAX_BYTES)  # ahead of the API's own middleware
     return app

@@ -80,6 +80,21 @@ class WebhookDelivery:
     received_at: datetime
     raw_body: bytes
     platform_order_id: str | None = None
+    correlation_id: str | None = None
+    pending: bool = False  # what it means is derived later (webhook_deriving.py), not in this transaction
+
+
+@dataclass(frozen=True)
+class PendingWebhook:
+    """A delivery stored and acknowledged whose events are still to be derived."""
+
+    id: int
+    store_id: str
+    delivery_id: str
+    topic: str
+    received_at: datetime
+    raw_body: bytes | None  # None: erased (a privacy request) before it was derived
+    correlation_id: str | None = None
 
 
 class WebhookDeliveries(Protocol):
@@ -90,6 +105,24 @@ class WebhookDeliveries(Protocol):
     async def record_many(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
         """``record`` for many deliveries in one statement: for each, True when it was stored
         (False: there before, or earlier in ``deliveries``)."""
+        ...
+
+    async def take_pending(self, limit: int, *, ids: Sequence[int] | None = None) -> list[PendingWebhook] | None:
+        """The oldest deliveries still to be derived (``ids``: only those, if still pending),
+        not parked ones. None when another process is deriving now (one at a time, so a
+        shop's webhooks are derived in the order they were stored)."""
+        ...
+
+    async def mark_derived(self, derived: Sequence[tuple[int, str | None]], *, at: datetime) -> None:
+        """(delivery row id, the platform order id it is about): derived, never taken again."""
+        ...
+
+    async def park(self, parked: Sequence[tuple[int, str]], *, at: datetime) -> None:
+        """(delivery row id, why): kept with its raw body, never taken again by the deriving."""
+        ...
+
+    async def parked(self, store_id: str) -> int:
+        """How many of the store's deliveries are parked."""
         ...
 
     async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:
@@ -386,6 +419,12 @@ class ShopPlatform(Protocol):
 
     def read_webhook(self, headers: Mapping[str, str]) -> WebhookReceipt:
         """Topic and delivery id from the headers (lower-case names)."""
+        ...
+
+    def derived_later(self, receipt: WebhookReceipt) -> bool:
+        """True when what a signed webhook of this topic means may be derived after it is
+        acknowledged (stored, then derived by the background stage): it depends on its body
+        alone, is never refused once signed, and needs no answer but a 2xx."""
         ...
 
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:

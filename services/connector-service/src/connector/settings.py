@@ -37,6 +37,20 @@ class ConnectorSettings(ServiceSettings):
         "most this many groups are written at a time, each on a database connection of its own. 0: every "
         "webhook in a transaction of its own",
     )
+    webhook_deriving_enabled: bool = Field(
+        default=True,
+        description="This process derives the events of stored webhooks (OrderReceived, cancellations, products "
+        "to sync) in the background; one process derives at a time. False: another process of the service does",
+    )
+    webhook_derive_batch_size: int = Field(
+        default=500, ge=1, description="Most stored webhooks derived in one transaction"
+    )
+    webhook_derive_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often the deriving looks for stored webhooks when not woken (by a webhook this process "
+        "stored): webhooks another process stored wait at most this long",
+    )
     oauth_state_ttl_seconds: int = Field(default=600, description="How long an OAuth state may be used")
     sync_batch_products: int = Field(default=250, description="Products per StoreProductsSynced event")
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from connector.adapters.tables import StoreRow, WebhookDeliveryRow
 from service_runtime.outbox import OutboxMessage
-from service_runtime.testing.helpers import read_topic
+from service_runtime.testing.helpers import eventually, read_topic
 from storefront_events import SHOP_ORDERS_V1, STORES_V1, OrderCancelledInStore, OrderReceived, StoreDisconnected
 
 from .shops import connected_shopify_store, shopify_order, signed
@@ -165,16 +165,40 @@ async def test_the_privacy_webhooks_are_verified_and_erase_what_we_hold(api):
         assert (await session.get(StoreRow, store.id)).sealed_credentials is None
 
 
-async def test_an_order_that_cannot_be_read_is_kept_and_said_on_the_store(api):
+async def test_an_order_that_cannot_be_read_is_kept_parked_and_said_on_the_store_while_others_flow(
+    api, connector_settings
+):
+    """Acknowledged (the platform must not retry what retrying cannot fix), its raw body kept and
+    parked, the store's health says why; the orders around it are derived all the same."""
     runtime = runtime_of(api)
     store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
-    digital = shopify_order(SHOP) | {"shipping_address": None}
-    answer = await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(digital, "orders/create"))
-    assert answer.status_code == 200 and answer.json()["status"] == "unreadable"
-    assert await _count(runtime, WebhookDeliveryRow, WebhookDeliveryRow.raw_body.is_not(None)) == 1
-    assert await _count(runtime, OutboxMessage) == 0
+    before, after = shopify_order(SHOP) | {"id": 31}, shopify_order(SHOP) | {"id": 33}
+    digital = shopify_order(SHOP) | {"id": 32, "shipping_address": None}
+    poison = shopify_order(SHOP) | {"id": 34, "line_items": "not a list of lines"}
+    answers = [
+        await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(order, "orders/create"))
+        for order in (before, digital, poison, after)
+    ]
+    assert [(a.status_code, a.json()["status"]) for a in answers] == [(200, "accepted")] * 4
+
+    records = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=3, timeout=5
+    )
+    assert sorted(e.platform_order_id for _, e, _ in records) == ["31", "33"]
+    parked = WebhookDeliveryRow.parked_at.is_not(None)
+    await eventually(lambda: _is(_count(runtime, WebhookDeliveryRow, parked), 2))
+    assert await _count(runtime, WebhookDeliveryRow, parked, WebhookDeliveryRow.raw_body.is_not(None)) == 2
+    assert await _count(runtime, WebhookDeliveryRow, WebhookDeliveryRow.derived_at.is_not(None)) == 2
     async with runtime.sessions() as session:
-        assert (await session.get(StoreRow, store.id)).last_error == "webhook_no_shipping_address"
+        assert (await session.get(StoreRow, store.id)).last_error in (
+            "webhook_no_shipping_address",
+            "webhook_payload_invalid",
+        )
+    assert await _count(runtime, OutboxMessage) == 2
+
+
+async def _is(count, expected):
+    return await count == expected
 
 
 async def test_orders_are_derived_again_from_the_raw_bodies_kept(api, connector_settings):

@@ -1,13 +1,15 @@
 """The store repository, the unit of work and the schema migrations of the connector."""
 
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import DateTime, LargeBinary, String, bindparam, delete, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -30,7 +32,7 @@ from connector.adapters.tables import (
 )
 from connector.domain.stores import Platform, Store
 from connector.domain.syncs import SyncJob
-from connector.ports import OAuthState, StoreNotes, SyncedProduct, WebhookDelivery
+from connector.ports import OAuthState, PendingWebhook, StoreNotes, SyncedProduct, WebhookDelivery
 from service_runtime.migrations import Migrations
 from service_runtime.unit_of_work import SqlUnitOfWork
 
@@ -213,10 +215,78 @@ class SqlOAuthStates:
         )
 
 
+_DELIVERY_COLUMNS = (
+    "store_id",
+    "delivery_id",
+    "topic",
+    "platform_order_id",
+    "received_at",
+    "raw_body",
+    "correlation_id",
+    "derived_at",
+)
+_DELIVERY_TYPES: dict[str, Any] = {
+    "store_id": String(),
+    "delivery_id": String(),
+    "topic": String(),
+    "platform_order_id": String(),
+    "received_at": DateTime(timezone=True),
+    "raw_body": LargeBinary(),
+    "correlation_id": String(),
+    "derived_at": DateTime(timezone=True),
+}
+_GIVEN = (
+    func.unnest(*(bindparam(name, type_=postgresql.ARRAY(type_)) for name, type_ in _DELIVERY_TYPES.items()))
+    .table_valued(*_DELIVERY_TYPES, with_ordinality="position")
+    .render_derived(name="given")
+)
+_DELIVERIES_TABLE = WebhookDeliveryRow.metadata.tables["webhook_deliveries"]
+_RECORD_DELIVERIES_POSTGRESQL = (
+    postgresql.insert(_DELIVERIES_TABLE)
+    .from_select(
+        list(_DELIVERY_TYPES), select(*(_GIVEN.c[name] for name in _DELIVERY_TYPES)).order_by(_GIVEN.c.position)
+    )
+    .on_conflict_do_nothing(index_elements=["store_id", "delivery_id"])
+    .returning(_DELIVERIES_TABLE.c.store_id, _DELIVERIES_TABLE.c.delivery_id)
+)
+"""``INSERT ... SELECT ... FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``: one array per
+column, so one SQL text (one prepared statement) whatever the group's size."""
+
+#: Only one process derives webhooks at a time (a transaction-scoped advisory lock).
+DERIVING_LOCK_ID = int.from_bytes(
+    hashlib.sha256(b"storefronts.connector.webhook-deriving").digest()[:8], "big", signed=True
+)
+
+
+def _delivery_values(delivery: WebhookDelivery, delivery_id: str) -> dict[str, Any]:
+    return {
+        "store_id": delivery.store_id,
+        "delivery_id": delivery_id,
+        "topic": delivery.topic[:100],
+        "platform_order_id": delivery.platform_order_id,
+        "received_at": delivery.received_at,
+        "raw_body": delivery.raw_body,
+        "correlation_id": delivery.correlation_id[:100] if delivery.correlation_id else None,
+        "derived_at": None if delivery.pending else delivery.received_at,
+    }
+
+
+def delivery_rows(deliveries: Sequence[WebhookDelivery]) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """Each delivery's key (store, webhook id), and the rows to insert: one per key, sorted by
+    key so that two groups written at once lock their common rows in the same order (no
+    deadlock)."""
+    keys = [(d.store_id, d.delivery_id[:200]) for d in deliveries]
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for key, delivery in sorted(zip(keys, deliveries, strict=True), key=lambda pair: pair[0]):
+        if key not in rows:
+            rows[key] = _delivery_values(delivery, key[1])
+    return keys, list(rows.values())
+
+
 @functools.cache
 def _record_delivery(dialect: str) -> Any:
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    columns = ("store_id", "delivery_id", "topic", "platform_order_id", "received_at", "raw_body")
+    columns = _DELIVERY_COLUMNS
     return (
         insert(WebhookDeliveryRow)
         .values({name: bindparam(name) for name in columns})
@@ -243,40 +313,81 @@ class SqlWebhookDeliveries:
     async def record(self, delivery: WebhookDelivery) -> bool:
         """One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id (built once per
         database kind, its values bound at each call)."""
-        values = {
-            "store_id": delivery.store_id,
-            "delivery_id": delivery.delivery_id[:200],
-            "topic": delivery.topic[:100],
-            "platform_order_id": delivery.platform_order_id,
-            "received_at": delivery.received_at,
-            "raw_body": delivery.raw_body,
-        }
         statement = _record_delivery(self._session.get_bind().dialect.name)
+        values = _delivery_values(delivery, delivery.delivery_id[:200])
         return (await self._session.execute(statement, values)).first() is not None
 
     async def record_many(self, deliveries: Sequence[WebhookDelivery]) -> list[bool]:
         """One INSERT ... ON CONFLICT DO NOTHING RETURNING of every row (SQLAlchemy's
         "insertmanyvalues": multi-row VALUES), sorted by key so that two groups written at once
         lock their common rows in the same order (no deadlock)."""
-        keys = [(d.store_id, d.delivery_id[:200]) for d in deliveries]
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for key, delivery in sorted(zip(keys, deliveries, strict=True), key=lambda pair: pair[0]):
-            rows.setdefault(
-                key,
-                {
-                    "store_id": delivery.store_id,
-                    "delivery_id": key[1],
-                    "topic": delivery.topic[:100],
-                    "platform_order_id": delivery.platform_order_id,
-                    "received_at": delivery.received_at,
-                    "raw_body": delivery.raw_body,
-                },
-            )
+        keys, rows = delivery_rows(deliveries)
         if not rows:
             return []
-        statement = _record_deliveries(self._session.get_bind().dialect.name)
-        stored = await self._session.execute(statement, list(rows.values()))
+        if self._session.get_bind().dialect.name == "postgresql":
+            columns = {name: [row[name] for row in rows] for name in _DELIVERY_TYPES}
+            stored = await self._session.execute(_RECORD_DELIVERIES_POSTGRESQL, columns)
+        else:
+            stored = await self._session.execute(_record_deliveries("sqlite"), rows)
         return firsts_stored(keys, {(store_id, delivery_id) for store_id, delivery_id in stored.all()})
+
+    async def take_pending(self, limit: int, *, ids: Sequence[int] | None = None) -> list[PendingWebhook] | None:
+        if self._session.get_bind().dialect.name == "postgresql":
+            if not await self._session.scalar(select(func.pg_try_advisory_xact_lock(DERIVING_LOCK_ID))):
+                return None
+        table = _DELIVERIES_TABLE.c
+        query = sa_select(
+            table.id,
+            table.store_id,
+            table.delivery_id,
+            table.topic,
+            table.received_at,
+            table.raw_body,
+            table.correlation_id,
+        ).where(table.derived_at.is_(None), table.parked_at.is_(None))
+        if ids is not None:
+            query = query.where(table.id.in_(list(ids)))
+        query = query.order_by(table.id).limit(limit)
+        return [
+            PendingWebhook(
+                id=id_,
+                store_id=store_id,
+                delivery_id=delivery_id,
+                topic=topic,
+                received_at=utc(received_at) or received_at,
+                raw_body=bytes(body) if body is not None else None,
+                correlation_id=correlation_id,
+            )
+            for id_, store_id, delivery_id, topic, received_at, body, correlation_id in (
+                await self._session.execute(query)
+            ).all()
+        ]
+
+    async def mark_derived(self, derived: Sequence[tuple[int, str | None]], *, at: datetime) -> None:
+        if not derived:
+            return
+        await self._session.execute(
+            update(_DELIVERIES_TABLE)
+            .where(_DELIVERIES_TABLE.c.id == bindparam("row_id"))
+            .values(derived_at=at, platform_order_id=bindparam("order_id")),
+            [{"row_id": row_id, "order_id": order_id[:100] if order_id else None} for row_id, order_id in derived],
+        )
+
+    async def park(self, parked: Sequence[tuple[int, str]], *, at: datetime) -> None:
+        if not parked:
+            return
+        await self._session.execute(
+            update(_DELIVERIES_TABLE)
+            .where(_DELIVERIES_TABLE.c.id == bindparam("row_id"))
+            .values(parked_at=at, park_reason=bindparam("reason")),
+            [{"row_id": row_id, "reason": reason} for row_id, reason in parked],
+        )
+
+    async def parked(self, store_id: str) -> int:
+        query = select(func.count()).where(
+            col(WebhookDeliveryRow.store_id) == store_id, col(WebhookDeliveryRow.parked_at).is_not(None)
+        )
+        return int((await self._session.execute(query)).scalar_one())
 
     def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
         where = col(WebhookDeliveryRow.store_id) == store_id
@@ -507,8 +618,13 @@ class SqlSyncedProducts:
 
 
 async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
-    """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention."""
-    result: Any = await session.execute(delete(WebhookDeliveryRow).where(col(WebhookDeliveryRow.received_at) < before))
+    """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention,
+    once derived (one still to be derived or parked is kept)."""
+    result: Any = await session.execute(
+        delete(WebhookDeliveryRow).where(
+            col(WebhookDeliveryRow.received_at) < before, col(WebhookDeliveryRow.derived_at).is_not(None)
+        )
+    )
     return int(result.rowcount or 0)
 
 

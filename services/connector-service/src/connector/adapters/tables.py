@@ -6,7 +6,7 @@ Credentials are kept sealed (encrypted with ``service_runtime.secrets``) in
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -77,6 +77,12 @@ class WebhookDeliveryRow(SQLModel, table=True):
         Index("ix_webhook_deliveries_received", "received_at"),
         Index("ix_webhook_deliveries_store_received", "store_id", "received_at"),
         Index("ix_webhook_deliveries_order", "store_id", "platform_order_id"),
+        Index(
+            "ix_webhook_deliveries_pending",
+            "id",
+            postgresql_where=text("derived_at IS NULL AND parked_at IS NULL"),
+            sqlite_where=text("derived_at IS NULL AND parked_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -86,6 +92,10 @@ class WebhookDeliveryRow(SQLModel, table=True):
     platform_order_id: str | None = Field(default=None, max_length=100)
     received_at: datetime = _at(nullable=False)
     raw_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    correlation_id: str | None = Field(default=None, max_length=100)
+    derived_at: datetime | None = _at(nullable=True)  # None: what it means is still to be derived (or parked)
+    parked_at: datetime | None = _at(nullable=True)  # it could not be derived: kept, said on the store, skipped
+    park_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SyncJobRow(SQLModel, table=True):

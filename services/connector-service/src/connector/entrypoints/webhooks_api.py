@@ -3,10 +3,11 @@ platform for one store) and ``POST /webhooks/{platform}`` (the app's own topics,
 privacy webhooks, for the shop its headers name). No bearer token: the platform's signature
 is the authentication. Answers 200 only once the delivery is durable.
 
-The store webhook is the connector's busiest route (a shop's orders, in bursts): ``ROUTES``
-serves it as a plain Starlette route placed before every other route, so a webhook skips the
-matching of the whole API and FastAPI's dependency solving; the FastAPI route below documents
-it in the OpenAPI schema and runs the same code."""
+The store webhook is the connector's busiest route (a shop's orders, in bursts): webhook_front.py
+answers it ahead of the API's middleware and passes on here only the webhooks it does not take
+(refused, over the body limit); ``ROUTES`` serves those as a plain Starlette route placed before
+every other route, and the FastAPI route below documents it in the OpenAPI schema and runs the
+same code."""
 
 from typing import Any
 
@@ -41,6 +42,7 @@ async def _store_webhook(request: Request) -> Response:
         clock=runtime.clock,
         known=runtime.webhook_stores,
         groups=runtime.webhook_groups,
+        stored=runtime.webhook_deriving.wake,
     )
     if answer.products_to_sync:
         await runtime.syncs.start_products(store_id, list(answer.products_to_sync))
@@ -70,5 +72,6 @@ async def app_webhook(platform: str, request: Request) -> Any:
         platforms=runtime.platforms,
         vault=runtime.vault,
         clock=runtime.clock,
+        derive_first=runtime.webhook_deriving.catch_up,
     )
     return JSONResponse({"status": "accepted", "stores": len(answers)})

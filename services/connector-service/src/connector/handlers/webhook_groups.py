@@ -1,12 +1,13 @@
-"""Order webhooks that arrive together are made durable together: one transaction, one commit
-for a group of them (group commit), each request answered once its group is committed.
+"""Webhooks that arrive together are made durable together: one transaction, one commit for a
+group of them (group commit), each request answered once its group is committed.
 
 A platform sends a shop's orders as they come, often many at once (a sale, a flash of orders,
 a backlog it delivers again after an outage). Committing each alone costs a transaction, a
 pool connection and its round trips per webhook; here the webhooks that wait while a group is
 being written form the next group, so a lone webhook is written at once and a burst is written
-in a few transactions. Each group writes its deliveries in one statement, announces its orders
-in one statement and adds their ``OrderReceived`` to the outbox in one statement.
+in a few transactions. A group is one statement: each delivery (store, webhook id, topic, raw
+body) inserted unless its store and id are there. What the webhooks mean (OrderReceived, ...) is
+derived afterwards by the deriving stage (webhook_deriving.py), woken once the group commits.
 
 A group that fails (a webhook the database refuses, a lost connection) is written again one
 webhook at a time: only the webhook at fault fails, the others are answered as if alone, and
@@ -14,13 +15,12 @@ nothing of a failed transaction is kept."""
 
 import asyncio
 import contextvars
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
 
 from connector.ports import UnitOfWork, WebhookDelivery
-from storefront_events import OrderReceived
 
 log = structlog.get_logger()
 
@@ -30,30 +30,17 @@ MAX_GROUP = 500
 
 @dataclass(frozen=True)
 class GroupedWebhook:
-    """A verified webhook to make durable: its delivery (de-duplication key and raw body) and
-    the orders it announces (once per store and platform order id)."""
+    """A verified webhook to make durable: its delivery (de-duplication key and raw body), its
+    meaning derived later."""
 
     delivery: WebhookDelivery
-    orders: Sequence[OrderReceived] = ()
 
 
 async def record_together(webhooks: Sequence[GroupedWebhook], *, uow: UnitOfWork) -> list[bool]:
-    """One transaction: the deliveries not seen before, and the orders of those not announced
-    before (their ``OrderReceived`` in the outbox). For each webhook, True when its delivery is
-    new (False: a duplicate, there before or earlier in ``webhooks``)."""
+    """One transaction: the deliveries not seen before. For each webhook, True when its
+    delivery is new (False: a duplicate, there before or earlier in ``webhooks``)."""
     async with uow:
         fresh = await uow.webhooks.record_many([webhook.delivery for webhook in webhooks])
-        orders = [
-            (order, webhook.delivery.received_at)
-            for webhook, new in zip(webhooks, fresh, strict=True)
-            if new
-            for order in webhook.orders
-        ]
-        if orders:
-            firsts = await uow.intake.announce_orders([(o.store_id, o.platform_order_id, at) for o, at in orders])
-            for (order, _), first in zip(orders, firsts, strict=True):
-                if first:
-                    uow.outbox.add(order)
         if any(fresh):
             await uow.commit()
     return fresh
@@ -63,8 +50,21 @@ class WebhookGroups:
     """Writes the webhooks given to ``record`` in groups, with at most ``writers`` groups being
     written at a time (each on a connection of its own)."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], *, writers: int = 2, max_group: int = MAX_GROUP) -> None:
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        *,
+        writers: int = 2,
+        max_group: int = MAX_GROUP,
+        stored: Callable[[], None] | None = None,
+        write: Callable[[Sequence[WebhookDelivery]], Awaitable[list[bool]]] | None = None,
+    ) -> None:
+        """``stored``: called after each group that stored a new delivery committed (wakes the
+        deriving stage). ``write``: stores a group's deliveries and commits them (as
+        ``record_together``, without a unit of work: PostgreSQL's one-statement autocommit)."""
         self._uow = uow
+        self._stored = stored
+        self._write_group = write
         self._writers = max(1, writers)
         self._max_group = max(1, max_group)
         self._waiting: list[tuple[GroupedWebhook, asyncio.Future[bool]]] = []
@@ -102,7 +102,11 @@ class WebhookGroups:
 
     async def _commit(self, group: list[tuple[GroupedWebhook, "asyncio.Future[bool]"]]) -> None:
         try:
-            fresh = await record_together([webhook for webhook, _ in group], uow=self._uow())
+            webhooks = [webhook for webhook, _ in group]
+            if self._write_group is not None:
+                fresh = await self._write_group([webhook.delivery for webhook in webhooks])
+            else:
+                fresh = await record_together(webhooks, uow=self._uow())
         except Exception as error:
             if len(group) == 1:
                 _answer(group[0][1], error=error)
@@ -115,6 +119,8 @@ class WebhookGroups:
             for _, future in group:
                 _answer(future, error=RuntimeError("stopped while the webhook was being written"))
             raise
+        if self._stored is not None and any(fresh):
+            self._stored()
         for (_, future), new in zip(group, fresh, strict=True):
             _answer(future, new=new)
 

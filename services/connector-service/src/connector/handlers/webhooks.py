@@ -1,12 +1,15 @@
-"""Webhooks in: verified, de-duplicated and made durable in one transaction.
+"""Webhooks in: verified, de-duplicated and made durable before they are answered.
 
-The delivery row (its de-duplication key and raw body), the canonical events in the outbox and
-any change of the store commit together before the platform gets its 2xx: an acknowledged
-order is never lost (the relay publishes it when Kafka is reachable) and a delivery repeated by
-the platform changes nothing. A bad signature is refused (401) before anything is written."""
+An order, cancellation or product webhook is stored (its de-duplication key, raw body and
+correlation id) and answered once committed; its events are derived from the stored body
+afterwards, exactly once, by the deriving stage (webhook_deriving.py), whose outbox rows the
+relay publishes: an acknowledged order is never lost (it is in the database before the 2xx)
+and a delivery repeated by the platform changes nothing. The other webhooks (uninstall,
+privacy, WooCommerce's ping, Pressero) are applied in the transaction that records them. A bad
+signature is refused (401) before anything is written."""
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,7 +40,6 @@ from connector.ports import (
     WebhookReceipt,
 )
 from service_runtime.correlation import current_correlation_id
-from storefront_events import OrderReceived
 
 log = structlog.get_logger()
 
@@ -64,30 +66,41 @@ async def receive_webhook(
     clock: Clock,
     known: WebhookStores | None = None,
     groups: WebhookGroups | None = None,
+    correlation_id: str | None = None,
+    stored: Callable[[], None] | None = None,
 ) -> WebhookAnswer:
     """A webhook delivered to the address registered for one store. ``known``: the stores read
-    lately, with their credentials opened (an order webhook then reads neither again).
-    ``groups``: an order webhook of a store known is made durable together with the webhooks
-    that arrive with it (webhook_groups.py) rather than in a transaction of its own."""
+    lately, with their credentials opened (a webhook then reads neither again). A webhook whose
+    meaning the platform's adapter lets us derive later (orders, cancellations, products) is
+    only stored, raw body and all, and answered: the deriving stage (webhook_deriving.py)
+    derives its events. ``groups``: such a webhook of a store known is made durable together
+    with the webhooks that arrive with it (webhook_groups.py) rather than in a transaction of
+    its own. ``stored``: called once a webhook to derive later is committed outside a group.
+    ``correlation_id``: the request's (else the one bound to the logs)."""
     try:
         adapter = platforms.adapter(platform)
     except PlatformNotSupported:
         raise StoreNotFound("store_not_found", store_id=store_id) from None
     receipt = adapter.read_webhook(headers)
+    later = adapter.derived_later(receipt)
     addressed = _known(known, adapter, platform, store_id, body, headers, receipt)
-    derived = _derived(adapter, addressed.connection, receipt, body) if addressed is not None else None
-    if groups is not None and addressed is not None and derived is not None:
-        grouped = _grouped(addressed.store, receipt, body, derived, now=clock.now())
-        if grouped is not None:
-            return await _record_grouped(groups, grouped, derived.outcome)
+    if later and groups is not None and addressed is not None:
+        delivery = _pending(addressed.store, receipt, body, now=clock.now(), correlation_id=correlation_id)
+        return _taken(delivery, await groups.record(GroupedWebhook(delivery)))
     async with uow:
         if addressed is None:
             addressed = await _addressed(uow, vault, known, platform, store_id)
             _verify(adapter, addressed.connection, body, headers, receipt)
         store, connection = addressed.store, addressed.connection
-        answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock, derived=derived)
+        if later:
+            delivery = _pending(store, receipt, body, now=clock.now(), correlation_id=correlation_id)
+            answer = _taken(delivery, await uow.webhooks.record(delivery))
+        else:
+            answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
         if answer.status != "duplicate":
             await uow.commit()
+    if later and answer.status != "duplicate" and stored is not None:
+        stored()
     return answer
 
 
@@ -131,46 +144,30 @@ def _derived(adapter: ShopPlatform, connection: ShopConnection, receipt: Webhook
         return _Derived(WebhookOutcome(), error)
 
 
-def _grouped(
-    store: Store, receipt: WebhookReceipt, body: bytes, derived: _Derived, *, now: datetime
-) -> GroupedWebhook | None:
-    """The webhook as one of a group, when all it asks is its delivery kept and its orders
-    announced (orders in, order changes); None for the rest (unreadable, privacy, uninstall,
-    products, cancellations), which take their own transaction."""
-    outcome = derived.outcome
-    if derived.unreadable is not None or outcome.privacy is not None or outcome.disconnect_reason is not None:
-        return None
-    if outcome.products_to_sync or not all(isinstance(event, OrderReceived) for event in outcome.events):
-        return None
+def _pending(
+    store: Store, receipt: WebhookReceipt, body: bytes, *, now: datetime, correlation_id: str | None
+) -> WebhookDelivery:
+    """The delivery of a webhook whose meaning is derived later."""
     if not store.takes_platform_webhooks:
         raise WebhookNotAccepted("webhook_store_not_accepting")
-    correlation_id = current_correlation_id()
-    orders = [
-        event.model_copy(update={"correlation_id": correlation_id})
-        if event.correlation_id is None and correlation_id
-        else event
-        for event in outcome.events
-        if isinstance(event, OrderReceived)
-    ]
-    delivery = WebhookDelivery(
+    return WebhookDelivery(
         store_id=store.id,
         delivery_id=_delivery_id(receipt, body),
         topic=receipt.topic,
         received_at=now,
         raw_body=body,
-        platform_order_id=outcome.platform_order_id,
+        correlation_id=correlation_id or current_correlation_id(),
+        pending=True,
     )
-    return GroupedWebhook(delivery, orders)
 
 
-async def _record_grouped(groups: WebhookGroups, grouped: GroupedWebhook, outcome: WebhookOutcome) -> WebhookAnswer:
-    delivery = grouped.delivery
-    if not await groups.record(grouped):
+def _taken(delivery: WebhookDelivery, fresh: bool) -> WebhookAnswer:
+    if not fresh:
         log.info(
             "webhook.duplicate", store_id=delivery.store_id, topic=delivery.topic, delivery_id=delivery.delivery_id
         )
-        return WebhookAnswer(status="duplicate", store_id=delivery.store_id, reply=outcome.reply)
-    return WebhookAnswer(status="accepted", store_id=delivery.store_id, reply=outcome.reply)
+        return WebhookAnswer(status="duplicate", store_id=delivery.store_id)
+    return WebhookAnswer(status="accepted", store_id=delivery.store_id)
 
 
 def _delivery_id(receipt: WebhookReceipt, body: bytes) -> str:
@@ -186,9 +183,12 @@ async def receive_app_webhook(
     platforms: Platforms,
     vault: Vault,
     clock: Clock,
+    derive_first: Callable[[], Awaitable[object]] | None = None,
 ) -> list[WebhookAnswer]:
     """A webhook of the app as a whole (Shopify's privacy topics), for the shop its headers name:
-    applied to every store connected to that shop, disconnected ones included."""
+    applied to every store connected to that shop, disconnected ones included. ``derive_first``:
+    derives the webhooks stored and not derived yet, so that a privacy request finds every
+    order body taken before it by its order id."""
     adapter = platforms.adapter(platform)
     receipt = adapter.read_webhook(headers)
     async with uow:
@@ -196,6 +196,9 @@ async def receive_app_webhook(
         anonymous = ShopConnection(store_id="", client_id="", platform=adapter.platform, shop_url=receipt.shop)
         if not adapter.webhook_signed(anonymous, body, headers):
             raise WebhookRefused("webhook_signature_invalid")
+    if stores and derive_first is not None:
+        await derive_first()
+    async with uow:
         answers = []
         for store in stores:
             connection = await _connection(uow, vault, store)
@@ -240,11 +243,11 @@ async def _apply(
     *,
     uow: UnitOfWork,
     clock: Clock,
-    derived: _Derived | None = None,
 ) -> WebhookAnswer:
-    """``derived``: what the webhook means, when it was already read with ``connection``."""
+    """A webhook applied before it is answered (uninstall, privacy, pings, Pressero): its
+    delivery recorded and what it means, in the caller's transaction."""
     now = clock.now()
-    derived = derived or _derived(adapter, connection, receipt, body)
+    derived = _derived(adapter, connection, receipt, body)
     outcome, unreadable = derived.outcome, derived.unreadable
     if outcome.privacy is None and not store.takes_platform_webhooks:
         raise WebhookNotAccepted("webhook_store_not_accepting")

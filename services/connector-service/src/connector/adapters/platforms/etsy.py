@@ -241,6 +241,9 @@ class EtsyAdapter:
     def read_webhook(self, headers: Mapping[str, str]) -> WebhookReceipt:
         return WebhookReceipt(topic=headers.get("webhook-event-type", ""), delivery_id=headers.get("webhook-id"))
 
+    def derived_later(self, receipt: WebhookReceipt) -> bool:
+        return False
+
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
         return False  # no Etsy webhook is taken: every delivery is refused and stores nothing
 

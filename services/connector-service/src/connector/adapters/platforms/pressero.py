@@ -61,6 +61,10 @@ class Pressero:
         """Pressero sends no event or delivery id header: the body's hash de-duplicates."""
         return WebhookReceipt(topic="pressero", delivery_id=None)
 
+    def derived_later(self, receipt: WebhookReceipt) -> bool:
+        """No: a signed body naming another integration is refused, which needs the body read."""
+        return False
+
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
         return rules.signed(connection.credentials.get("security_key", ""), body, headers.get("messagehash"))
 

@@ -50,6 +50,13 @@ TOPICS = {
     "APP_UNINSTALLED": "app/uninstalled",
 }
 
+#: Topics whose meaning (orders, cancellations, products to sync) is derived after the webhook is
+#: acknowledged; the others (uninstall, privacy) are applied before it is answered.
+DERIVED_LATER = frozenset(
+    {"orders/create", "orders/updated", "orders/paid", "orders/cancelled"}
+    | {"products/update", "products/create", "products/delete"}
+)
+
 SHOP_QUERY = "{ shop { id name currencyCode myshopifyDomain plan { displayName } } }"
 SUBSCRIPTIONS_QUERY = "{ webhookSubscriptions(first: 100) { nodes { id topic uri } } }"
 CREATE_SUBSCRIPTION = """
@@ -257,6 +264,9 @@ class ShopifyAdapter:
             delivery_id=headers.get("x-shopify-webhook-id") or None,
             shop=headers.get("x-shopify-shop-domain") or None,
         )
+
+    def derived_later(self, receipt: WebhookReceipt) -> bool:
+        return receipt.topic in DERIVED_LATER
 
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
         return signing.webhook_signed(body, headers.get("x-shopify-hmac-sha256"), self._secrets)

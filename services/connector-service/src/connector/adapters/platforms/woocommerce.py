@@ -131,6 +131,10 @@ class WooCommerce:
             delivery_id=headers.get("x-wc-webhook-delivery-id") or None,
         )
 
+    def derived_later(self, receipt: WebhookReceipt) -> bool:
+        """Orders (not the creation ping, which is answered with a body)."""
+        return receipt.topic in rules.ORDER_TOPICS
+
     def webhook_signed(self, connection: ShopConnection, body: bytes, headers: Mapping[str, str]) -> bool:
         """The creation ping is unsigned by WooCommerce's design: it passes, and changes nothing."""
         if rules.is_ping(body, headers.get("x-wc-webhook-topic")):
