@@ -45,12 +45,20 @@ async def eventually(check: Callable[[], Awaitable[object]], *, timeout: float =
         await asyncio.sleep(interval)
 
 
-async def create_database(server_url: str) -> str:
-    """A fresh, empty PostgreSQL database on the test server; returns its URL."""
+async def create_database(server_url: str, *, durable: bool = True) -> str:
+    """A fresh, empty PostgreSQL database on the test server; returns its URL.
+
+    ``durable=False`` (the tests' fixtures): its sessions commit without waiting for the WAL to
+    reach the disk (``synchronous_commit = off``). What a committed transaction is and shows does
+    not change; only a crash of the PostgreSQL server itself could lose the last few commits, and
+    no test crashes it. Each commit then costs about 0.8 ms instead of 2.5 ms here. Benchmarks keep
+    the server's durable default."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     connection = await asyncpg.connect(server_url)
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
+        if not durable:
+            await connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
     finally:
         await connection.close()
     return server_url.rsplit("/", 1)[0] + f"/{name}"

@@ -16,7 +16,7 @@ def stack() -> Stack:
 
 @pytest.fixture
 async def postgres_url(stack: Stack):
-    url = await create_database(stack.postgres_url)
+    url = await create_database(stack.postgres_url, durable=False)
     yield url
     await drop_database(stack.postgres_url, url)
 
