@@ -118,6 +118,7 @@ class EventRouter:
                 batch=True,
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                heartbeat_interval_ms=self.settings.consumer_heartbeat_interval_ms,
                 decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,

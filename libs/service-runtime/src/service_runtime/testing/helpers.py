@@ -22,6 +22,13 @@ from storefront_events import Event, UserInvited, decode
 INVITATION_KEY = SecretBox.generate_key()
 
 
+#: Consumers of the tests heartbeat every 250 ms instead of Kafka's 3 s: a service's subscribers join
+#: its group one after the other and each waits for the others to rejoin, which they learn from a
+#: heartbeat's answer (a service with three subscribers started in 6.5 s, 1.4 s with this). Failure
+#: detection (the session timeout) is unchanged.
+TEST_HEARTBEAT_INTERVAL_MS = 250
+
+
 def accept_link(invited: UserInvited) -> str:
     """The invitation link access sealed in ``invited`` for the notifier."""
     return SecretBox([INVITATION_KEY]).decrypt(invited.sealed_accept_url or "")
