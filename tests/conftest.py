@@ -10,7 +10,7 @@ from service_runtime.testing.processes import SERVICE_MODULES, Launcher
 
 @pytest.fixture
 async def databases(stack):
-    urls = {name: await create_database(stack.postgres_url) for name in SERVICE_MODULES}
+    urls = {name: await create_database(stack.postgres_url, durable=False) for name in SERVICE_MODULES}
     yield urls
     for url in urls.values():
         await drop_database(stack.postgres_url, url)

@@ -136,7 +136,7 @@ class _RunningPlatform:
     async def start(self) -> "_RunningPlatform":
         try:
             for name in SERVICE_MODULES:
-                self.databases[name] = await create_database(self.stack.postgres_url)
+                self.databases[name] = await create_database(self.stack.postgres_url, durable=False)
             self._start_processes()
         except BaseException:
             await self.stop()

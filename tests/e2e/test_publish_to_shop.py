@@ -77,7 +77,7 @@ async def shop():
 @pytest.fixture
 async def services(stack, service_settings, shop):
     """(connector HTTP client, mapping HTTP client), each service on its own database."""
-    connector_db = await create_database(stack.postgres_url)
+    connector_db = await create_database(stack.postgres_url, durable=False)
     try:
         connector_settings = service_settings(
             ConnectorSettings, database_url=connector_db, shopify_base_url=shop[0], outbound_allow_private=True

@@ -119,6 +119,7 @@ class EventRouter:
                 max_records=self.settings.consumer_batch_max_records,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
                 parser=_batch_parsed_by_its_first_record,
+                heartbeat_interval_ms=self.settings.consumer_heartbeat_interval_ms,
                 decoder=_records_only,
                 title=f"{topic_name}:{handler.__name__}",
                 description=handler.__doc__,

@@ -111,6 +111,16 @@ class ServiceSettings(BaseSettings):
     consumer_max_backoff_seconds: float = Field(default=30, gt=0, description="Ceiling of the retry backoff")
     consumer_batch_max_records: int = Field(default=500, ge=1, description="Most records applied in one transaction")
     consumer_batch_timeout_ms: int = Field(default=100, ge=1, description="Longest wait for a batch to fill")
+    consumer_heartbeat_interval_ms: int = Field(
+        default=3000,
+        ge=10,
+        lt=10000,  # below the consumers' session timeout (aiokafka's 10 s)
+        validation_alias="STOREFRONTS_CONSUMER_HEARTBEAT_INTERVAL_MS",
+        description="How often each consumer heartbeats its group (Kafka's default, 3 s). A consumer learns"
+        " that its group rebalances from a heartbeat's answer: a service's subscribers share one group and"
+        " join it one after the other, so each one joining waits up to this long for the others to rejoin"
+        " (the tests use 250 ms: a service starting with three subscribers took 6.5 s)",
+    )
     consumer_log_each_event: bool = Field(
         default=False,
         description="false: one events.applied line per committed batch listing its event ids, correlation ids and"

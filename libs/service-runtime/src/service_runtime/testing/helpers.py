@@ -22,6 +22,13 @@ from storefront_events import Event, UserInvited, decode
 INVITATION_KEY = SecretBox.generate_key()
 
 
+#: Consumers of the tests heartbeat every 250 ms instead of Kafka's 3 s: a service's subscribers join
+#: its group one after the other and each waits for the others to rejoin, which they learn from a
+#: heartbeat's answer (a service with three subscribers started in 6.5 s, 1.4 s with this). Failure
+#: detection (the session timeout) is unchanged.
+TEST_HEARTBEAT_INTERVAL_MS = 250
+
+
 def accept_link(invited: UserInvited) -> str:
     """The invitation link access sealed in ``invited`` for the notifier."""
     return SecretBox([INVITATION_KEY]).decrypt(invited.sealed_accept_url or "")
@@ -45,12 +52,20 @@ async def eventually(check: Callable[[], Awaitable[object]], *, timeout: float =
         await asyncio.sleep(interval)
 
 
-async def create_database(server_url: str) -> str:
-    """A fresh, empty PostgreSQL database on the test server; returns its URL."""
+async def create_database(server_url: str, *, durable: bool = True) -> str:
+    """A fresh, empty PostgreSQL database on the test server; returns its URL.
+
+    ``durable=False`` (the tests' fixtures): its sessions commit without waiting for the WAL to
+    reach the disk (``synchronous_commit = off``). What a committed transaction is and shows does
+    not change; only a crash of the PostgreSQL server itself could lose the last few commits, and
+    no test crashes it. Each commit then costs about 0.8 ms instead of 2.5 ms here. Benchmarks keep
+    the server's durable default."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     connection = await asyncpg.connect(server_url)
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
+        if not durable:
+            await connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
     finally:
         await connection.close()
     return server_url.rsplit("/", 1)[0] + f"/{name}"

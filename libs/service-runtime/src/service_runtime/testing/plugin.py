@@ -4,7 +4,13 @@ import uuid
 
 import pytest
 
-from service_runtime.testing.helpers import INVITATION_KEY, create_database, delete_topics, drop_database
+from service_runtime.testing.helpers import (
+    INVITATION_KEY,
+    TEST_HEARTBEAT_INTERVAL_MS,
+    create_database,
+    delete_topics,
+    drop_database,
+)
 from service_runtime.testing.infra import Stack, start_stack
 from service_runtime.testing.tokens import TokenMint
 
@@ -16,7 +22,7 @@ def stack() -> Stack:
 
 @pytest.fixture
 async def postgres_url(stack: Stack):
-    url = await create_database(stack.postgres_url)
+    url = await create_database(stack.postgres_url, durable=False)
     yield url
     await drop_database(stack.postgres_url, url)
 
@@ -53,6 +59,7 @@ def service_settings(stack, postgres_url, topic_prefix, token_mint):
             "redis_url": stack.redis_url,
             "log_json": False,
             "relay_poll_seconds": 0.1,
+            "consumer_heartbeat_interval_ms": TEST_HEARTBEAT_INTERVAL_MS,
             "invitation_keys": [INVITATION_KEY],  # read by access and the notifier, ignored by the others
             "secret_keys": [SecretBox.generate_key()],
         }

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from service_runtime.secrets import SecretBox
-from service_runtime.testing.helpers import INVITATION_KEY
+from service_runtime.testing.helpers import INVITATION_KEY, TEST_HEARTBEAT_INTERVAL_MS
 
 #: The services a test may launch, by the name the settings' prefix is made of, and their modules.
 SERVICE_MODULES = {
@@ -116,6 +116,7 @@ class Launcher:
             f"{prefix}_DATABASE_URL": self.databases[service],
             f"{prefix}_PORT": str(port),
             f"{prefix}_RELAY_POLL_SECONDS": "0.1",
+            "STOREFRONTS_CONSUMER_HEARTBEAT_INTERVAL_MS": str(TEST_HEARTBEAT_INTERVAL_MS),
             "STOREFRONTS_KAFKA_BOOTSTRAP": self.stack.kafka_bootstrap,
             "STOREFRONTS_TOPIC_PREFIX": self.topic_prefix,
             "STOREFRONTS_JWKS_JSON": json.dumps(self.token_mint.jwks),
