@@ -111,6 +111,17 @@ class ServiceSettings(BaseSettings):
     consumer_max_backoff_seconds: float = Field(default=30, gt=0, description="Ceiling of the retry backoff")
     consumer_batch_max_records: int = Field(default=500, ge=1, description="Most records applied in one transaction")
     consumer_batch_timeout_ms: int = Field(default=100, ge=1, description="Longest wait for a batch to fill")
+    consumer_concurrency: int = Field(
+        default=1,
+        ge=1,
+        validation_alias="STOREFRONTS_CONSUMER_CONCURRENCY",
+        description="Kafka consumers of the same group each subscription runs in the process: the group's "
+        "partitions are shared out among them and their batches are applied concurrently (each its own "
+        "transaction), so one batch's waits on the database and the broker overlap another's. Per-partition "
+        "order, commit after apply, inbox de-duplication and dead-lettering are unchanged (a partition belongs to "
+        "one consumer at a time). More than the topic's partitions leaves the extra consumers idle; on SQLite "
+        "(one writer at a time) it gains nothing",
+    )
     consumer_log_each_event: bool = Field(
         default=False,
         description="false: one events.applied line per committed batch listing its event ids, correlation ids and"
