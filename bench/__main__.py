@@ -64,6 +64,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "per call (works on every runtime)",
     )
     parser.add_argument(
+        "--consumers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the bench service's consumers of its subscription (STOREFRONTS_CONSUMER_CONCURRENCY; default: the "
+        "runtime's own default, 1): N consumers of the group in the one process, its partitions shared among them",
+    )
+    parser.add_argument(
         "--runtime-src",
         action="append",
         default=[],
@@ -105,6 +113,7 @@ async def run(args: argparse.Namespace) -> dict:
             "latency_rate": args.latency_rate,
             "log_level": args.log_level,
             "handler": args.handler,
+            "consumers": args.consumers,
             "runtime_src": [str(path) for path in args.runtime_src],
             "producer": kafka.PRODUCER_SETTINGS,
             "ceiling_max_records": ceiling.MAX_RECORDS,
@@ -126,6 +135,7 @@ async def run(args: argparse.Namespace) -> dict:
         latency_rate=args.latency_rate,
         log_level=args.log_level,
         handler=args.handler,
+        consumers=args.consumers,
         runtime_src=tuple(str(path.resolve()) for path in args.runtime_src),
     )
     try:

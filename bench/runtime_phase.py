@@ -53,6 +53,7 @@ class Options:
     latency_rate: float | None
     log_level: str
     handler: str = "event"  # the bench service's handler form: event (per event) or batch (set-based)
+    consumers: int | None = None  # STOREFRONTS_CONSUMER_CONCURRENCY of the bench service (None: the runtime's default)
     runtime_src: tuple[str, ...] = ()  # directories imported before the installed packages (another checkout's runtime)
 
 
@@ -108,21 +109,25 @@ _SECRET_KEYS = json.dumps([Fernet.generate_key().decode()])
 def service_env(
     options: Options, *, database_url: str, prefix: str, consumers: bool, relay: bool, seed_outbox: int = 0
 ) -> dict[str, str]:
-    return os.environ | {
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])
-        ),
-        "BENCH_SERVICE_DATABASE_URL": database_url,
-        "BENCH_SERVICE_CONSUMERS_ENABLED": str(consumers).lower(),
-        "BENCH_SERVICE_RELAY_ENABLED": str(relay).lower(),
-        "BENCH_SERVICE_SEED_OUTBOX": str(seed_outbox),
-        "BENCH_SERVICE_HANDLER": options.handler,
-        "STOREFRONTS_KAFKA_BOOTSTRAP": options.bootstrap,
-        "STOREFRONTS_TOPIC_PREFIX": prefix,
-        "STOREFRONTS_LOG_LEVEL": options.log_level,
-        "STOREFRONTS_LOG_JSON": "true",
-        "STOREFRONTS_SECRET_KEYS": _SECRET_KEYS,
-    }
+    return (
+        os.environ
+        | {
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(options.repo), *options.runtime_src, os.environ.get("PYTHONPATH")])
+            ),
+            "BENCH_SERVICE_DATABASE_URL": database_url,
+            "BENCH_SERVICE_CONSUMERS_ENABLED": str(consumers).lower(),
+            "BENCH_SERVICE_RELAY_ENABLED": str(relay).lower(),
+            "BENCH_SERVICE_SEED_OUTBOX": str(seed_outbox),
+            "BENCH_SERVICE_HANDLER": options.handler,
+            "STOREFRONTS_KAFKA_BOOTSTRAP": options.bootstrap,
+            "STOREFRONTS_TOPIC_PREFIX": prefix,
+            "STOREFRONTS_LOG_LEVEL": options.log_level,
+            "STOREFRONTS_LOG_JSON": "true",
+            "STOREFRONTS_SECRET_KEYS": _SECRET_KEYS,
+        }
+        | ({"STOREFRONTS_CONSUMER_CONCURRENCY": str(options.consumers)} if options.consumers else {})
+    )
 
 
 def delivery_settings(options: Options) -> dict:

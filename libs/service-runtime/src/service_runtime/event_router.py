@@ -33,7 +33,18 @@ commits once after its last event (see unit_of_work.py). A handler must therefor
 expect its changes to be visible to other connections when ``commit()`` returns (work to do
 after the real commit, such as waking a background task, goes in
 ``uow.after_commit(callback)``), and must not commit through any other session. Progress (time since a subscription last moved, its
-lag) is in ``progress()``, /readyz and the Prometheus gauges."""
+lag) is in ``progress()``, /readyz and the Prometheus gauges.
+
+With ``consumer_concurrency`` N > 1, each subscription runs N consumers of its group in the
+process: Kafka gives each its own partitions, each applies and commits its batches as above
+(its own transaction, its own offsets), concurrently with the others, so one's waits on the
+database and the broker overlap another's. Everything above holds per partition. What
+handlers must know: two batches of one subscription may now be in flight at once, holding
+events of different partitions (different keys); rows that events of different keys both
+write (a per-store counter...) are locked by one transaction while the other waits, and a
+deadlock between them is a transient failure, rolled back and retried. The subscription's
+lag is the sum of its consumers' lags, its seconds since progress the longest of theirs (a
+consumer stuck behind its partitions shows even while another moves)."""
 
 import asyncio
 import logging
@@ -89,7 +100,7 @@ class EventRouter:
         self.uow_factory = uow_factory
         self.router = KafkaRouter()
         self.subscribed: list[str] = []
-        self.deliveries: list[_Delivery] = []
+        self.subscriptions: list[_Subscription] = []
 
     def on(
         self, topic: Topic, *, group: str, events: tuple[type[Event], ...], batch: bool = False
@@ -103,38 +114,80 @@ class EventRouter:
         self.messaging.dead_letter_topics.add(dead_letter_topic)
 
         def register(handler: Handler) -> Handler:
-            delivery = _Delivery(self, handler, events, topic_name, group_id, dead_letter_topic, batch=batch)
-
-            async def subscriber(message: KafkaMessage) -> None:
-                await delivery(message)
-
-            subscriber.__name__ = handler.__name__
-            subscriber.__doc__ = handler.__doc__
-            delivery.subscriber = self.router.subscriber(
-                topic_name,
-                group_id=group_id,
-                ack_policy=AckPolicy.MANUAL,
-                auto_offset_reset="earliest",
-                batch=True,
-                max_records=self.settings.consumer_batch_max_records,
-                batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
-                parser=_batch_parsed_by_its_first_record,
-                heartbeat_interval_ms=self.settings.consumer_heartbeat_interval_ms,
-                decoder=_records_only,
-                title=f"{topic_name}:{handler.__name__}",
-                description=handler.__doc__,
-            )
-            delivery.subscriber(subscriber)
+            subscription = _Subscription(topic_name, group_id)
+            for member in range(1, self.settings.consumer_concurrency + 1):
+                delivery = _Delivery(
+                    self,
+                    handler,
+                    events,
+                    topic_name,
+                    group_id,
+                    dead_letter_topic,
+                    batch=batch,
+                    subscription=subscription,
+                )
+                title = f"{topic_name}:{handler.__name__}" + (f"#{member}" if member > 1 else "")
+                delivery.subscriber = self.router.subscriber(
+                    topic_name,
+                    group_id=group_id,
+                    ack_policy=AckPolicy.MANUAL,
+                    auto_offset_reset="earliest",
+                    batch=True,
+                    max_records=self.settings.consumer_batch_max_records,
+                    batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                    parser=_batch_parsed_by_its_first_record,
+                    heartbeat_interval_ms=self.settings.consumer_heartbeat_interval_ms,
+                    decoder=_records_only,
+                    title=title,
+                    description=handler.__doc__,
+                )
+                delivery.subscriber(_subscriber_of(delivery, handler))
+                subscription.deliveries.append(delivery)
             self.subscribed.append(f"{topic_name}:{group_id}")
-            self.deliveries.append(delivery)
+            self.subscriptions.append(subscription)
             return handler
 
         return register
 
     async def progress(self) -> dict[str, dict[str, float | int | None]]:
         """``{"<topic>:<group>": {"lag": ..., "seconds_since_progress": ...}}`` for each
-        subscription (lag None while its consumer is not running or the broker does not answer)."""
-        return {f"{d.topic}:{d.group}": await d.progress() for d in self.deliveries}
+        subscription (lag None while a consumer of it is not running or the broker does not answer)."""
+        return {f"{s.topic}:{s.group}": await s.progress() for s in self.subscriptions}
+
+
+def _subscriber_of(delivery: "_Delivery", handler: Handler) -> Callable[[KafkaMessage], Awaitable[None]]:
+    """The function FastStream calls with a consumer's batches (one per consumer: FastStream
+    reads its signature, so the delivery is bound here, not as a parameter)."""
+
+    async def subscriber(message: KafkaMessage) -> None:
+        await delivery(message)
+
+    subscriber.__name__ = handler.__name__
+    subscriber.__doc__ = handler.__doc__
+    return subscriber
+
+
+class _Subscription:
+    """A handler's subscription to a topic in a group: its consumers in this process (one
+    ``_Delivery`` each, ``consumer_concurrency`` of them), reported as one."""
+
+    def __init__(self, topic: str, group: str) -> None:
+        self.topic = topic
+        self.group = group
+        self.deliveries: list[_Delivery] = []
+        SINCE_PROGRESS.labels(topic, group).set_function(self.seconds_since_progress)
+
+    def seconds_since_progress(self) -> float:
+        """The longest of its consumers' (each 0 while caught up on its own partitions)."""
+        return max((d.seconds_since_progress() for d in self.deliveries), default=0.0)
+
+    def lag_changed(self) -> None:
+        LAG.labels(self.topic, self.group).set(sum(d.lag or 0 for d in self.deliveries))
+
+    async def progress(self) -> dict[str, float | int | None]:
+        lags = [await d.refresh_lag() for d in self.deliveries]
+        lag = None if any(one is None for one in lags) else sum(one for one in lags if one is not None)
+        return {"lag": lag, "seconds_since_progress": round(self.seconds_since_progress(), 3)}
 
 
 async def _known_position(consumer: Any, topic_partition: Any, *, default: int) -> int:
@@ -199,8 +252,10 @@ class _Delivery:
         dead_letter_topic: str,
         *,
         batch: bool,
+        subscription: _Subscription,
     ) -> None:
         self.router = router
+        self.subscription = subscription
         self.settings = router.settings
         self.handler = handler
         self.events = events
@@ -213,7 +268,7 @@ class _Delivery:
         self.pending: dict[int, int] = {}  # partition -> first offset received, not yet committed
         self.last_progress = time.monotonic()
         self.caught_up = False
-        SINCE_PROGRESS.labels(topic, group).set_function(self.seconds_since_progress)
+        self.lag: int | None = None
 
     def seconds_since_progress(self) -> float:
         return 0.0 if self.caught_up else time.monotonic() - self.last_progress
@@ -507,18 +562,20 @@ class _Delivery:
         self._set_lag(await self._lag(consumer))
 
     def _set_lag(self, lag: int) -> None:
-        LAG.labels(self.topic, self.group).set(lag)
+        self.lag = lag
         self.caught_up = lag == 0
         if self.caught_up:
             self.last_progress = time.monotonic()
+        self.subscription.lag_changed()
 
-    async def progress(self) -> dict[str, float | int | None]:
+    async def refresh_lag(self) -> int | None:
+        """This consumer's lag on its partitions, None while it is not running."""
         consumer = getattr(self.subscriber, "consumer", None)
-        lag = None
-        if consumer is not None:
-            lag = await self._lag(consumer)
-            self._set_lag(lag)
-        return {"lag": lag, "seconds_since_progress": round(self.seconds_since_progress(), 3)}
+        if consumer is None:
+            return None
+        lag = await self._lag(consumer)
+        self._set_lag(lag)
+        return lag
 
     async def _lag(self, consumer: Any) -> int:
         """From what the consumer already knows, never waiting on the broker: per assigned

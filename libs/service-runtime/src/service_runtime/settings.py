@@ -121,6 +121,17 @@ class ServiceSettings(BaseSettings):
         " join it one after the other, so each one joining waits up to this long for the others to rejoin"
         " (the tests use 250 ms: a service starting with three subscribers took 6.5 s)",
     )
+    consumer_concurrency: int = Field(
+        default=1,
+        ge=1,
+        validation_alias="STOREFRONTS_CONSUMER_CONCURRENCY",
+        description="Kafka consumers of the same group each subscription runs in the process: the group's "
+        "partitions are shared out among them and their batches are applied concurrently (each its own "
+        "transaction), so one batch's waits on the database and the broker overlap another's. Per-partition "
+        "order, commit after apply, inbox de-duplication and dead-lettering are unchanged (a partition belongs to "
+        "one consumer at a time). More than the topic's partitions leaves the extra consumers idle; on SQLite "
+        "(one writer at a time) it gains nothing",
+    )
     consumer_log_each_event: bool = Field(
         default=False,
         description="false: one events.applied line per committed batch listing its event ids, correlation ids and"
