@@ -159,3 +159,32 @@ def test_a_refused_file_is_said_by_codes_too():
         f"the file is not UTF-8 (byte {latin1.errors[0].params['position']})",
     )
     assert [(e.line, e.code) for e in parse_orders_csv(b"").errors] == [(1, "order_csv.no_header")]
+
+
+def test_a_report_kept_before_row_errors_had_codes_still_reads_with_its_english_words():
+    from datetime import UTC, datetime
+
+    from order_intake.adapters.db import _job_of, _job_values
+    from order_intake.adapters.tables import ImportJobRow
+    from order_intake.entrypoints.schemas import ImportJobPublic
+
+    now = datetime.now(UTC)
+    counts = dict.fromkeys(("rows", "orders_total", "orders_done", "orders_created", "orders_existing"), 1)
+    old = ImportJobRow(
+        id="j-1", client_id="c", store_id="s", created_by="u", created_at=now, status="done",
+        **counts, orders_flagged=0, orders_failed=1, finished_at=now,
+        errors=[{"line": 4, "column": "quantity", "message": "quantity 'many' is not a whole number from 1"}],
+    )  # fmt: skip
+    job = _job_of(old)
+    [public] = ImportJobPublic.of(job).errors
+    assert (public.line, public.message, public.code, public.params) == (
+        4,
+        "quantity 'many' is not a whole number from 1",
+        None,
+        None,
+    )
+    job.errors = parse_orders_csv((HEADER + "C-1,Ann,1 Main St,Springfield,62701,IL,US,,TEE-1,,many\n").encode()).errors
+    [kept] = _job_of(ImportJobRow(**_job_values(job))).errors  # stored in the same JSON column, read back
+    assert (kept.code, kept.params) == ("order_csv.quantity_not_whole", {"quantity": "many"})
+    [public] = ImportJobPublic.of(_job_of(ImportJobRow(**_job_values(job)))).errors
+    assert (public.code, public.params) == ("order_csv.quantity_not_whole", {"quantity": "many"})
