@@ -2,7 +2,7 @@
 store (added in the connector, its SKU mapped by a ProductMapped event). The admin places an order
 (the API's refusals next to the address field and the line's SKU, then the order by SKU and by
 catalog UID), a test order whose postcode holds it, and imports a CSV file whose bad row is
-reported by line and column (the same file again creates nothing new). A Read-only user sees the
+reported by line and column, in French too (the same file again creates nothing new). A Read-only user sees the
 store and the orders with no button that changes anything, and no "Place order" page. The
 operator, in French, tries hold rules on the client's recent orders (a refusal next to its field,
 then which orders they would hold, each rule said once), saves them, sees a parcel's tracking link,
@@ -198,6 +198,16 @@ async def test_manual_orders_placed_imported_held_by_rules_shipped(
     bad = admin.get_by_role("table", name="Rows to correct (1)")
     await expect(bad.get_by_role("row").nth(1)).to_contain_text(re.compile(r"^4\s*quantity"))
     await shots.check(admin, "import-report")
+    # in French, the bad row's problem is said in French (from its code), not in order intake's English
+    await admin.get_by_label("Language").select_option("fr")
+    bad_fr = admin.get_by_role("table", name="Lignes à corriger (1)")
+    await expect(bad_fr.get_by_role("row").nth(1)).to_contain_text(
+        "La quantité « many » n'est pas un nombre entier à partir de 1."
+    )
+    await expect(bad_fr).not_to_contain_text("whole number")
+    await shots.check(admin, "import-report-fr")
+    await admin.get_by_label("Langue").select_option("en")
+    await expect(bad).to_be_visible()
     await admin.get_by_label("File to import").set_input_files(str(csv_file))
     await admin.get_by_role("button", name="Import", exact=True).click()
     await expect(counts).to_contain_text(re.compile(r"Already imported \(nothing new\)\s*2"))

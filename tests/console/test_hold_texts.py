@@ -6,7 +6,7 @@ a hold after its title use only that hold's values."""
 import json
 import re
 
-from order_intake.domain.texts import ENGLISH, HISTORY
+from order_intake.domain.texts import ENGLISH, HISTORY, LINES, ORDER_CSV
 
 from .conftest import REPO
 
@@ -51,3 +51,11 @@ def test_a_holds_shorter_words_use_only_its_values():
         code = key.removeprefix("holdDetail.")
         assert code in ENGLISH, key
         assert _values(english[key]) <= _values(ENGLISH[code]) and _values(french[key]) <= _values(ENGLISH[code]), key
+
+
+def test_every_row_error_code_of_an_order_import_is_said_in_english_and_french():
+    english, french = _catalogues("importText")
+    assert set(english) == set(french) == {f"importText.{code}" for code in LINES | ORDER_CSV}
+    for code, sentence in (LINES | ORDER_CSV).items():
+        assert english[f"importText.{code}"] == sentence, code
+        assert _values(french[f"importText.{code}"]) == _values(sentence), code

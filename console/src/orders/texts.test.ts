@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { translate } from "../i18n/locale";
 import type { MessageKey } from "../i18n/messages";
-import { actorName, attentionText, historyText, holdDetail, holdText, problemText, shippedAt } from "./texts";
+import { actorName, attentionText, historyText, holdDetail, holdText, problemText, rowProblemText, shippedAt } from "./texts";
 
 const said = (locale: "en" | "fr") => (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
 const date = (iso: string) => `<${iso}>`;
@@ -107,5 +107,25 @@ describe("a parcel's shipped time", () => {
     expect(shippedAt({ tracking_number: "1Z999", shipped_at: "2026-11-30T11:45:00Z" }, history)).toBe("2026-11-30T11:45:00Z");
     expect(shippedAt({ tracking_number: "1Z999", shipped_at: null }, history)).toBe("2026-11-30T11:44:00Z");
     expect(shippedAt({ tracking_number: "other" }, history)).toBeNull();
+  });
+});
+
+describe("an order import's bad rows", () => {
+  it("says each row's problem in the reader's language from its code and values, as a sentence", () => {
+    const row = { line: 4, column: "quantity", message: "quantity 'many' is not a whole number from 1", code: "order_csv.quantity_not_whole", params: { quantity: "many" } };
+    expect(rowProblemText(row, said("en"), date)).toBe("Quantity 'many' is not a whole number from 1.");
+    expect(rowProblemText(row, said("fr"), date)).toBe("La quantité « many » n'est pas un nombre entier à partir de 1.");
+    const refused = { message: "more than 50000 rows: split the file", code: "order_csv.too_many_rows", params: { max: "50000" } };
+    expect(rowProblemText(refused, said("fr"), date)).toBe("Plus de 50000 lignes : découpez le fichier.");
+  });
+
+  it("says an address problem with the hold's sentence of its code", () => {
+    const row = { message: "postcode 'NOPE' is not a valid GB postcode", code: "address.postcode_invalid", params: { postcode: "NOPE", country: "GB" } };
+    expect(rowProblemText(row, said("fr"), date)).toBe("Le code postal « NOPE » n'est pas un code postal GB valide.");
+  });
+
+  it("keeps order intake's English words for a code it does not know or a row kept without one", () => {
+    expect(rowProblemText({ message: "something new", code: "order_csv.unheard_of", params: {} }, said("fr"), date)).toBe("Something new.");
+    expect(rowProblemText({ message: "order reference missing", code: null, params: null }, said("fr"), date)).toBe("Order reference missing.");
   });
 });

@@ -102,6 +102,24 @@ export function problemText(problem: { code?: unknown; params?: unknown; detail?
   return sentence(holdText({ code: problem.code, params: problem.params, message: problem.detail }, t, date));
 }
 
+/** A bad row of an order CSV import as order intake reports it: its English words, and the code and
+ * values they were made from (none for reports kept before row errors had codes). */
+export interface RowWords {
+  message?: unknown;
+  code?: unknown;
+  params?: unknown;
+}
+
+/** What is wrong with a row of an import, in the reader's language and as a sentence: the import's
+ * own sentence of its code, else (an address problem) the hold's; order intake's English words when
+ * this console has no sentence for the code, or for a report kept before row errors had codes. */
+export function rowProblemText(row: RowWords, t: Say, date: Dates): string {
+  const key = keyOf("importText", row.code);
+  if (key) return sentence(t(key, valuesOf(row.params)));
+  if (keyOf("holdText", row.code)) return sentence(holdText(row, t, date));
+  return sentence(String(row.message ?? ""));
+}
+
 /** Words that begin a line: a capital first. */
 export function capitalized(words: string): string {
   const trimmed = words.trim();

@@ -17,7 +17,7 @@ import {
   type LineForm,
   type OrderForm,
 } from "../orders/manual";
-import { problemText } from "../orders/texts";
+import { problemText, rowProblemText } from "../orders/texts";
 import { Field, FormError, LoadError, Notice, PageTitle, useLoad } from "../ui/components";
 
 const POLL_MS = 1000;
@@ -344,7 +344,7 @@ export function ImportOrdersPage() {
                   <tr key={index}>
                     <td>{row.line}</td>
                     <td>{row.column ? <code>{row.column}</code> : "—"}</td>
-                    <td>{row.message}</td>
+                    <td>{rowProblemText(row, t, date)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -829,6 +829,11 @@ export interface components {
         };
         /** RowErrorPublic */
         RowErrorPublic: {
+            /**
+             * Code
+             * @description What is wrong, by code (e.g. order_csv.quantity_not_whole, address.country_unknown), to say it in the reader's language; absent from reports kept before row errors had codes
+             */
+            code?: string | null;
             /** Column */
             column: string | null;
             /**
@@ -836,8 +841,18 @@ export interface components {
              * @description Line of the file (the header is line 1)
              */
             line: number;
-            /** Message */
+            /**
+             * Message
+             * @description What is wrong, in English (made from code and params)
+             */
             message: string;
+            /**
+             * Params
+             * @description The values the code's sentence names
+             */
+            params?: {
+                [key: string]: string;
+            } | null;
         };
         /** ShipmentBody */
         ShipmentBody: {

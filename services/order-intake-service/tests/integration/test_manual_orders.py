@@ -158,6 +158,9 @@ async def test_a_csv_of_1000_orders_with_five_bad_rows_imports_the_rest_and_repo
         zip(bad_lines, ["quantity", "sku", "product_uid", "quantity", "sku"], strict=True)
     )
     assert job["errors"][1]["message"] == "SKU 'UNKNOWN-SKU' is not mapped in this store"
+    # each said by a code and its values too, for the reader's language (kept in the job's errors)
+    assert (job["errors"][1]["code"], job["errors"][1]["params"]) == ("order_csv.sku_unmapped", {"sku": "UNKNOWN-SKU"})
+    assert {e["code"] for e in job["errors"]} >= {"order_csv.sku_unmapped", "order_line.product_or_sku_required"}
 
     listed = (await api.get("/orders", headers=admin, params={"search": "CSV-0010"})).json()["items"]
     assert listed == []  # an order with a bad row is not half-imported

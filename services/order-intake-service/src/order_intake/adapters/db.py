@@ -594,7 +594,9 @@ def _job_of(row: ImportJobRow) -> ImportJob:
         orders_existing=row.orders_existing,
         orders_flagged=row.orders_flagged,
         orders_failed=row.orders_failed,
-        errors=[RowError(e["line"], e.get("column"), e["message"]) for e in row.errors],
+        errors=[
+            RowError(e["line"], e.get("column"), e["message"], e.get("code"), e.get("params") or {}) for e in row.errors
+        ],
         finished_at=utc(row.finished_at) if row.finished_at else None,
     )
 

@@ -13,6 +13,7 @@ from order_intake.domain.addresses import Address, refuse_impossible_country
 from order_intake.domain.errors import InvalidOrderInput
 from order_intake.domain.orders import Line, Order, Source
 from order_intake.domain.resolution import PrintFile
+from order_intake.domain.texts import Text, say
 
 REFERENCE_MAX = 200
 MAX_LINES = 500
@@ -55,24 +56,24 @@ def is_file_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.username and not parts.password
 
 
-def line_problem(line: DraftLine) -> tuple[str, str] | None:
-    """(field, message) of what is wrong with a line, or None."""
+def line_problem(line: DraftLine) -> tuple[str, Text] | None:
+    """(field, what is wrong) of a line, or None."""
     if line.quantity < 1 or line.quantity > MAX_QUANTITY:
-        return "quantity", f"quantity must be a whole number from 1 to {MAX_QUANTITY}"
+        return "quantity", say("order_line.quantity_range", max=MAX_QUANTITY)
     if line.product_uid and line.sku:
-        return "product_uid", "give a product UID or a SKU, not both"
+        return "product_uid", say("order_line.product_and_sku")
     if not line.product_uid and not line.sku:
-        return "product_uid", "a product UID or a SKU is required"
+        return "product_uid", say("order_line.product_or_sku_required")
     if line.product_uid:
         if not line.design_file_urls:
-            return "design_file_urls", "a line by product UID needs at least one design file URL"
+            return "design_file_urls", say("order_line.design_files_required")
         if len(line.design_file_urls) > len(PRINT_AREAS) + 8:
-            return "design_file_urls", "too many design file URLs"
+            return "design_file_urls", say("order_line.too_many_design_files")
         bad = next((url for url in line.design_file_urls if not is_file_url(url)), None)
         if bad is not None:
-            return "design_file_urls", f"'{bad[:100]}' is not an http(s) URL"
+            return "design_file_urls", say("order_line.design_file_not_url", url=bad[:100])
     elif line.design_file_urls:
-        return "design_file_urls", "a line by SKU takes its design files from the store's mapping"
+        return "design_file_urls", say("order_line.design_files_with_sku")
     return None
 
 
@@ -87,7 +88,9 @@ def check_draft(draft: OrderDraft) -> None:
         raise InvalidOrderInput(f"An order has 1 to {MAX_LINES} lines.", field="lines")
     for position, line in enumerate(draft.lines):
         if (problem := line_problem(line)) is not None:
-            raise InvalidOrderInput(f"Line {position + 1}: {problem[1]}.", field=f"lines[{position}].{problem[0]}")
+            raise InvalidOrderInput(
+                f"Line {position + 1}: {problem[1].english}.", field=f"lines[{position}].{problem[0]}"
+            )
     refuse_impossible_country(draft.address, field="shipping_address.country_code")
 
 

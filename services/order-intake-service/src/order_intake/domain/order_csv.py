@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from order_intake.domain.addresses import Address, check_address
 from order_intake.domain.manual import DraftLine, OrderDraft, line_problem
+from order_intake.domain.texts import Text, say
 from service_runtime.csv_files import CsvRefused, read_table
 
 REQUIRED = ("order_reference", "recipient_name", "address1", "city", "country_code", "quantity")
@@ -61,9 +62,19 @@ MAX_ROWS = 50_000
 
 @dataclass(frozen=True)
 class RowError:
+    """A bad row (or the file itself, line 1) by its line and column, and what is wrong: its
+    code and values, and the English sentence made from them (``message``, as the API and the
+    import jobs kept before row errors had codes have it: ``code`` None for those)."""
+
     line: int
     column: str | None
     message: str
+    code: str | None = None
+    params: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, line: int, column: str | None, text: Text) -> "RowError":
+        return cls(line, column, text.english, text.code, dict(text.params))
 
 
 @dataclass
@@ -77,16 +88,16 @@ class ParsedFile:
 
 
 _REFUSALS = {
-    "csv_empty": "the file has no header row",
-    "csv_no_header": "the file has no header row",
-    "csv_not_text": "the file is not a text (CSV) file",
+    "csv_empty": "order_csv.no_header",
+    "csv_no_header": "order_csv.no_header",
+    "csv_not_text": "order_csv.not_text",
 }
 
 
-def _refusal(refused: CsvRefused) -> str:
+def _refusal(refused: CsvRefused) -> Text:
     if refused.code == "csv_not_utf8":
-        return f"the file is not UTF-8 (byte {refused.values['position']})"
-    return _REFUSALS.get(refused.code, "the file cannot be read as a CSV")
+        return say("order_csv.not_utf8", position=refused.values["position"])
+    return say(_REFUSALS.get(refused.code, "order_csv.unreadable"))
 
 
 def _header(name: str) -> str:
@@ -107,15 +118,17 @@ def parse_orders_csv(content: bytes) -> ParsedFile:
         table = read_table(content, normalise=_header, strict=False)
     except CsvRefused as refused:
         parsed.refused = True
-        parsed.errors.append(RowError(1, None, _refusal(refused)))
+        parsed.errors.append(RowError.of(1, None, _refusal(refused)))
         return parsed
     headers = table.columns
-    missing = [name for name in REQUIRED if name not in headers]
+    missing = [
+        RowError.of(1, name, say("order_csv.column_missing", column=name)) for name in REQUIRED if name not in headers
+    ]
     if "product_uid" not in headers and "sku" not in headers:
-        missing.append("product_uid or sku")
+        missing.append(RowError.of(1, "product_uid or sku", say("order_csv.product_column_missing")))
     if missing:
         parsed.refused = True
-        parsed.errors.extend(RowError(1, name, f"column '{name}' is missing") for name in missing)
+        parsed.errors.extend(missing)
         return parsed
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
     order: list[str] = []
@@ -123,12 +136,12 @@ def parse_orders_csv(content: bytes) -> ParsedFile:
         parsed.rows += 1
         if parsed.rows > MAX_ROWS:
             parsed.refused = True
-            parsed.errors.append(RowError(start, None, f"more than {MAX_ROWS} rows: split the file"))
+            parsed.errors.append(RowError.of(start, None, say("order_csv.too_many_rows", max=MAX_ROWS)))
             return parsed
         values = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(headers) if name in KNOWN}
         key = values.get("order_reference", "").casefold()
         if not key:
-            parsed.errors.append(RowError(start, "order_reference", "order reference missing"))
+            parsed.errors.append(RowError.of(start, "order_reference", say("order_csv.reference_missing")))
             continue
         if key not in groups:
             groups[key] = []
@@ -165,7 +178,7 @@ def _draft(rows: list[tuple[int, dict[str, str]]]) -> tuple[OrderDraft | None, l
         phone=first.get("phone") or None,
     )
     for problem in check_address(address):
-        errors.append(RowError(first_line, ADDRESS_COLUMNS.get(problem.field, problem.field), problem.message))
+        errors.append(RowError.of(first_line, ADDRESS_COLUMNS.get(problem.field, problem.field), problem.text))
     lines: list[DraftLine] = []
     for number, values in rows:
         quantity_text = values.get("quantity", "")
@@ -178,10 +191,10 @@ def _draft(rows: list[tuple[int, dict[str, str]]]) -> tuple[OrderDraft | None, l
             sku=values.get("sku") or None,
         )
         if (wrong := line_problem(line)) is not None:
-            column, message = wrong
+            column, text = wrong
             if column == "quantity" and quantity_text and quantity == 0:
-                message = f"quantity '{quantity_text[:20]}' is not a whole number from 1"
-            errors.append(RowError(number, column, message))
+                text = say("order_csv.quantity_not_whole", quantity=quantity_text[:20])
+            errors.append(RowError.of(number, column, text))
         lines.append(line)
     if errors:
         return None, errors

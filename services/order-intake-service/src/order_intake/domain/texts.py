@@ -51,7 +51,33 @@ HISTORY: dict[str, str] = {
     "history.received_again": "received again with the same reference but other content",
 }
 
-_SENTENCES = ENGLISH | HISTORY
+#: What is wrong with a line of an order as a person gives it (placing an order, a row of the CSV).
+LINES: dict[str, str] = {
+    "order_line.quantity_range": "quantity must be a whole number from 1 to {max}",
+    "order_line.product_and_sku": "give a product UID or a SKU, not both",
+    "order_line.product_or_sku_required": "a product UID or a SKU is required",
+    "order_line.design_files_required": "a line by product UID needs at least one design file URL",
+    "order_line.too_many_design_files": "too many design file URLs",
+    "order_line.design_file_not_url": "'{url}' is not an http(s) URL",
+    "order_line.design_files_with_sku": "a line by SKU takes its design files from the store's mapping",
+}
+
+#: What the report of an order CSV import says of a file or a row (its address problems are the
+#: ``address.*`` sentences above, its lines' the ``order_line.*`` ones).
+ORDER_CSV: dict[str, str] = {
+    "order_csv.no_header": "the file has no header row",
+    "order_csv.not_text": "the file is not a text (CSV) file",
+    "order_csv.not_utf8": "the file is not UTF-8 (byte {position})",
+    "order_csv.unreadable": "the file cannot be read as a CSV",
+    "order_csv.column_missing": "column '{column}' is missing",
+    "order_csv.product_column_missing": "column 'product_uid or sku' is missing",
+    "order_csv.too_many_rows": "more than {max} rows: split the file",
+    "order_csv.reference_missing": "order reference missing",
+    "order_csv.quantity_not_whole": "quantity '{quantity}' is not a whole number from 1",
+    "order_csv.sku_unmapped": "SKU '{sku}' is not mapped in this store",
+}
+
+_SENTENCES = ENGLISH | HISTORY | LINES | ORDER_CSV
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from order_intake.domain.addresses import Address
 from order_intake.domain.imports import ImportJob
 from order_intake.domain.manual import DraftLine, OrderDraft
+from order_intake.domain.order_csv import RowError
 from order_intake.domain.orders import Change, Line, Order
 from order_intake.domain.policies import Approval, ClientPolicy, HoldRules
 
@@ -255,7 +256,18 @@ class PlaceOrder(BaseModel):
 class RowErrorPublic(BaseModel):
     line: int = Field(description="Line of the file (the header is line 1)")
     column: str | None
-    message: str
+    message: str = Field(description="What is wrong, in English (made from code and params)")
+    code: str | None = Field(
+        default=None,
+        description="What is wrong, by code (e.g. order_csv.quantity_not_whole, address.country_unknown), "
+        "to say it in the reader's language; absent from reports kept before row errors had codes",
+    )
+    params: dict[str, str] | None = Field(default=None, description="The values the code's sentence names")
+
+    @classmethod
+    def of(cls, error: RowError) -> "RowErrorPublic":
+        params = error.params if error.code else None
+        return cls(line=error.line, column=error.column, message=error.message, code=error.code, params=params)
 
 
 class ImportJobPublic(BaseModel):
@@ -278,7 +290,7 @@ class ImportJobPublic(BaseModel):
     @classmethod
     def of(cls, job: ImportJob) -> "ImportJobPublic":
         values = {name: getattr(job, name) for name in cls.model_fields if name != "errors"}
-        return cls(**values, errors=[RowErrorPublic(**asdict(e)) for e in job.errors])
+        return cls(**values, errors=[RowErrorPublic.of(e) for e in job.errors])
 
 
 class HoldRulesBody(BaseModel):

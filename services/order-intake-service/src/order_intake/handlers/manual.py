@@ -18,6 +18,7 @@ from order_intake.domain.order_csv import ParsedFile, RowError, parse_orders_csv
 from order_intake.domain.orders import Order, Source
 from order_intake.domain.resolution import LineKey, MappingIndex
 from order_intake.domain.stores import Store
+from order_intake.domain.texts import say
 from order_intake.domain.visibility import Viewer
 from order_intake.handlers.intake import line_id_for, order_id_for
 from order_intake.handlers.orders import OrderView
@@ -213,10 +214,8 @@ async def run_import(
             index = await _index(chunk, store, uow)
             unknown = unmapped_skus(chunk, store.store_id, index)
             errors = [
-                RowError(
-                    parsed.draft_lines[chunk[d].reference.casefold()][n],
-                    "sku",
-                    f"SKU '{sku}' is not mapped in this store",
+                RowError.of(
+                    parsed.draft_lines[chunk[d].reference.casefold()][n], "sku", say("order_csv.sku_unmapped", sku=sku)
                 )
                 for (d, n), sku in unknown.items()
             ]
