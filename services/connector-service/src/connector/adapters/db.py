@@ -215,7 +215,8 @@ class SqlOAuthStates:
         )
 
 
-_DELIVERY_COLUMNS = (
+#: A stored webhook's columns, in the order the group inserts give them (here and in webhook_writes).
+DELIVERY_COLUMNS = (
     "store_id",
     "delivery_id",
     "topic",
@@ -286,7 +287,7 @@ def delivery_rows(deliveries: Sequence[WebhookDelivery]) -> tuple[list[tuple[str
 @functools.cache
 def _record_delivery(dialect: str) -> Any:
     insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    columns = _DELIVERY_COLUMNS
+    columns = DELIVERY_COLUMNS
     return (
         insert(WebhookDeliveryRow)
         .values({name: bindparam(name) for name in columns})

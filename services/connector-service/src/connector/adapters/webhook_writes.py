@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from connector.adapters.db import delivery_rows
+from connector.adapters.db import DELIVERY_COLUMNS, delivery_rows
 from connector.adapters.inserted import firsts_stored
 from connector.ports import WebhookDelivery
 
@@ -20,16 +20,6 @@ SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[],
 ON CONFLICT (store_id, delivery_id) DO NOTHING
 RETURNING store_id, delivery_id
 """
-_COLUMNS = (
-    "store_id",
-    "delivery_id",
-    "topic",
-    "platform_order_id",
-    "received_at",
-    "raw_body",
-    "correlation_id",
-    "derived_at",
-)
 
 
 class AutocommitDeliveries:
@@ -43,5 +33,5 @@ class AutocommitDeliveries:
             return []
         async with self._engine.connect() as connection:
             raw: Any = (await connection.get_raw_connection()).driver_connection
-            stored = await raw.fetch(_INSERT, *([row[name] for row in rows] for name in _COLUMNS))
+            stored = await raw.fetch(_INSERT, *([row[name] for row in rows] for name in DELIVERY_COLUMNS))
         return firsts_stored(keys, {(record[0], record[1]) for record in stored})
