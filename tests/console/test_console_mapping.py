@@ -367,7 +367,7 @@ async def test_in_french_a_private_address_is_refused_and_read_only_changes_noth
     await expect(
         black.get_by_text("Produit du catalogue : T-shirt Gildan 5000 Heavy Cotton — XS / Black")
     ).to_be_visible()
-    await black.get_by_label("URL du fichier de design (front)").fill("http://10.20.30.40/front.png")
+    await black.get_by_label("URL du fichier de design (recto)").fill("http://10.20.30.40/front.png")
     await admin.get_by_role("button", name="Connecter", exact=True).click()
     refused = black.locator("[data-field-error=print_file_front]")
     await expect(refused).to_contain_text("cette adresse n'est pas autorisée", timeout=30_000)
