@@ -91,6 +91,20 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "reported per stage (ingress, relay, consume + resolve, relay); latencies then include the relay's "
         "poll interval, which one process avoids by waking its relay on commit",
     )
+    parser.add_argument(
+        "--split-ingress",
+        action="store_true",
+        help="PostgreSQL only: the connector's webhook front in a process of its own (it stores and answers "
+        "webhooks), a second connector process working them out, relaying and consuming, as a deployment "
+        "scales its ingress apart; the load goes to the front",
+    )
+    parser.add_argument(
+        "--nice-behind-ingress",
+        type=int,
+        default=0,
+        help="with --split-ingress: the niceness of every service process but the front (e.g. 10), so that on "
+        "a machine shared by every stage the front is served first, as it would be on cores of its own",
+    )
     parser.add_argument("--no-ceiling", action="store_true", help="skip the raw aiokafka ceiling")
     parser.add_argument("--log-level", default="INFO", help="the services' log level (production: INFO)")
     parser.add_argument("--note", default="", help="a remark printed above the table (e.g. 'smoke run')")
@@ -317,10 +331,21 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
         }
         split = args.split_relay and database == "postgresql"
         outcome["split_relay"] = split
+        ingress = args.split_ingress and database == "postgresql"
+        outcome["split_ingress"] = ingress
+        roles = {service: ("front", "relay") if split else ("all",) for service in ("connector", "order-intake")}
+        if ingress:  # the load goes to processes[0], the connector's front
+            roles["connector"] = ("ingress", "behind-ingress", *roles["connector"][1:])
         processes = [
-            ServiceProcess(stack, service, role)
+            ServiceProcess(
+                stack,
+                service,
+                role,
+                name="connector" if role == "behind-ingress" else None,
+                niceness=args.nice_behind_ingress if ingress and role != "ingress" else 0,
+            )
             for service in ("connector", "order-intake")
-            for role in (("front", "relay") if split else ("all",))
+            for role in roles[service]
         ]
         outcome["start_seconds"] = {p.name: await p.ready() for p in processes}
         intake = Database(urls["order-intake"])
@@ -430,6 +455,8 @@ async def run(args: argparse.Namespace) -> dict:
             "connections": args.connections,
             "e2e_p99_limit_ms": args.p99_limit_ms,
             "split_relay": args.split_relay,
+            "split_ingress": args.split_ingress,
+            "nice_behind_ingress": args.nice_behind_ingress,
             "log_level": args.log_level,
             "services": "connector and order-intake, each `python -m <package>`, its own database, one process",
             "webhook": "POST /webhooks/shopify/{store_id}, orders/create, HMAC-SHA256 with the app secret",
