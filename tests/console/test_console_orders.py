@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -92,7 +93,7 @@ def patient_expect():
 
 
 async def test_orders_listed_held_order_explained_read_only_and_french(
-    browser, platform, screens, stack, topic_prefix, patient_expect
+    browser, platform, databases, screens, stack, topic_prefix, patient_expect
 ):
     run = uuid.uuid4().hex[:8]
     shots = screens("orders")
@@ -117,6 +118,17 @@ async def test_orders_listed_held_order_explained_read_only_and_french(
             print_files=[PrintFile(type="default", url="https://files.example.com/summer-front.pdf")],
         ),
     )
+
+    # ProductMapped and OrderReceived travel on different topics: order 1002 must find its first
+    # line mapped, so the orders go out once order intake holds the mapping
+    async def mapping_held_by_order_intake():
+        connection = await asyncpg.connect(databases["order_intake"])
+        try:
+            return await connection.fetchval("SELECT count(*) FROM intake_mappings WHERE store_id = $1", store_id)
+        finally:
+            await connection.close()
+
+    await eventually(mapping_held_by_order_intake, timeout=60, interval=0.2)
     await _publish(
         stack.kafka_bootstrap,
         topic_prefix,
