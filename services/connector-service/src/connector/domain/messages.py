@@ -17,6 +17,7 @@ TITLES: dict[str, dict[str, str]] = {
     "WebhookUnreadable": {"en": "Webhook unreadable", "fr": "Webhook illisible"},
     "OAuthRefused": {"en": "Connection refused", "fr": "Connexion refusée"},
     "SyncNotFound": {"en": "Sync not found", "fr": "Synchronisation introuvable"},
+    "ParkedWebhookNotFound": {"en": "Webhook not found", "fr": "Webhook introuvable"},
     "SyncFailed": {"en": "Sync failed", "fr": "Échec de la synchronisation"},
 }
 
@@ -103,6 +104,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "webhook_field_invalid": {
         "en": "An order sent by the shop has an invalid {field_name} ({value}).",
         "fr": "Une commande envoyée par la boutique a un champ {field_name} non valide ({value}).",
+    },
+    "webhook_not_derived": {
+        "en": "An order sent by the shop could not be taken in because of an error on our side. It is kept: "
+        "retry it once the error is fixed.",
+        "fr": "Une commande envoyée par la boutique n'a pas pu être prise en compte à cause d'une erreur de notre "
+        "côté. Elle est conservée : relancez-la une fois l'erreur corrigée.",
+    },
+    "webhook_store_gone": {
+        "en": "The store was removed before this webhook could be read.",
+        "fr": "La boutique a été supprimée avant que ce webhook puisse être lu.",
+    },
+    "webhooks_parked": {
+        "en": "{count} webhook(s) sent by the shop could not be read and are kept aside: their orders are not "
+        "taken in. Fix the cause (or ask support), then retry them.",
+        "fr": "{count} webhook(s) envoyé(s) par la boutique n'ont pas pu être lus et sont mis de côté : leurs "
+        "commandes ne sont pas prises en compte. Corrigez la cause (ou contactez le support), puis relancez-les.",
+    },
+    "parked_webhook_not_found": {
+        "en": "This store has no webhook '{webhook_id}' kept.",
+        "fr": "Cette boutique ne conserve aucun webhook « {webhook_id} ».",
     },
     "shop_domain_invalid": {
         "en": "'{shop}' is not a Shopify shop address: give the shop's name or its address ending in .myshopify.com.",
