@@ -109,7 +109,7 @@ async def test_parked_webhooks_are_listed_said_on_the_health_and_retried_once_th
         "La commande #1042 n'a pas d'adresse de livraison : elle ne peut être produite ni expédiée."
     )
     operator = (await http.get(f"/stores/{store.id}/parked-webhooks", headers=token_mint.headers("operator"))).json()
-    assert operator["items"][0]["detail"] == "KeyError: 'presentment_money'"
+    assert [p["detail"] for p in operator["items"]] == ["KeyError: 'presentment_money'", None]  # none said twice
     first = (await http.get(f"/stores/{store.id}/parked-webhooks?limit=1", headers=admin)).json()
     rest = (await http.get(f"/stores/{store.id}/parked-webhooks?cursor={first['next_cursor']}", headers=admin)).json()
     assert [p["webhook_id"] for p in first["items"] + rest["items"]] == ["w-41", "w-42"]

@@ -16,7 +16,16 @@ STORE_GONE = "webhook_store_gone"
 #: The keys the store's last error takes when its webhooks are parked (a retry forgets them:
 #: what is parked again says so again).
 PARKING_KEYS = frozenset(
-    {"webhook_payload_invalid", "webhook_no_shipping_address", "webhook_field_invalid", NOT_DERIVED, STORE_GONE}
+    {
+        "webhook_payload_invalid",
+        "webhook_no_shipping_address",
+        "webhook_field_invalid",
+        "order_unreadable",  # WooCommerce, Etsy, Pressero (InvalidShopOrder)
+        "order_without_address",
+        "order_without_lines",
+        NOT_DERIVED,
+        STORE_GONE,
+    }
 )
 #: What webhooks parked before their key was kept are said as (their English reason then).
 EARLIER_KEY = "webhook_payload_invalid"

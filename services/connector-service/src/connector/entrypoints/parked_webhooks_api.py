@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from connector.domain.messages import CATALOG
+from connector.domain.parked_webhooks import ParkReason
 from connector.entrypoints.deps import ManagesStores, UowDep, ViewerDep
 from connector.entrypoints.health_api import say
 from connector.entrypoints.schemas import ParkedRetried, ParkedRetry, ParkedWebhookPage, ParkedWebhookPublic
@@ -34,7 +36,7 @@ async def list_parked_webhooks(
             received_at=parked.received_at,
             parked_at=parked.parked_at,
             reason=say(health.Problem(parked.reason.key, parked.reason.values, detail=parked.reason.detail), locale),
-            detail=parked.reason.detail if viewer.is_operator else None,
+            detail=_cause(parked.reason) if viewer.is_operator else None,
         )
         for parked in page.items
     ]
@@ -69,3 +71,10 @@ async def retry_parked_webhooks(
         derive=runtime.webhook_deriving.wake,
     )
     return ParkedRetried(retried=len(retried), webhook_ids=retried)
+
+
+def _cause(reason: ParkReason) -> str | None:
+    """The cause recorded, when it says more than the reason does (a technical one)."""
+    if reason.detail == CATALOG.render(reason.key, "en", dict(reason.values)):
+        return None
+    return reason.detail
