@@ -39,12 +39,12 @@ async def _token(api: httpx.AsyncClient, email: str, password: str) -> dict[str,
 
 
 async def _deliveries(databases, store_id: str) -> list[tuple[str, bool, bool]]:
-    """(platform order id or webhook id, derived, parked) of the store's webhooks, in order."""
+    """(webhook id, derived, parked) of the store's order webhooks (not the creation pings), in order."""
     connection = await asyncpg.connect(databases["connector"])
     try:
         rows = await connection.fetch(
-            "SELECT delivery_id, platform_order_id, derived_at IS NOT NULL AS derived, parked_at IS NOT NULL AS parked"
-            " FROM webhook_deliveries WHERE store_id = $1 ORDER BY id",
+            "SELECT delivery_id, derived_at IS NOT NULL AS derived, parked_at IS NOT NULL AS parked"
+            " FROM webhook_deliveries WHERE store_id = $1 AND topic = 'order.created' ORDER BY id",
             store_id,
         )
     finally:

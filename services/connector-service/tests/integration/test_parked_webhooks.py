@@ -255,3 +255,59 @@ async def test_parked_webhooks_are_kept_for_their_own_retention_then_removed(sho
 def test_parked_webhooks_are_never_kept_shorter_than_handled_ones(service_settings):
     with pytest.raises(ValueError, match="PARKED_WEBHOOK_RETENTION_DAYS"):
         service_settings(ConnectorSettings, webhook_retention_days=40, parked_webhook_retention_days=30)
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+async def bare_runtime(request, service_settings, tmp_path):
+    from connector.bootstrap import build
+
+    overrides = {"database_url": f"sqlite:///{tmp_path}/connector.db"} if request.param == "sqlite" else {}
+    runtime = build(service_settings(ConnectorSettings, **overrides))
+    await runtime.migrate()
+    try:
+        yield runtime
+    finally:
+        await runtime.engine.dispose()
+
+
+async def test_parking_listing_and_unparking_on_either_database(bare_runtime):
+    from connector.handlers.webhook_deriving import derive_pending
+    from connector.handlers.webhook_groups import GroupedWebhook, record_together
+    from connector.ports import WebhookDelivery
+
+    runtime = bare_runtime
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    body, _ = signed(
+        shopify_order(SHOP) | {"name": "#1081", "shipping_address": None}, topic="orders/create", shop=SHOP
+    )
+    delivery = WebhookDelivery(
+        store_id=store.id,
+        delivery_id="w-81",
+        topic="orders/create",
+        received_at=datetime.now(UTC),
+        raw_body=body,
+        pending=True,
+    )
+    assert await record_together([GroupedWebhook(delivery)], uow=runtime.connector_uow()) == [True]
+
+    async def derive():
+        return await derive_pending(
+            uow=runtime.connector_uow(), platforms=runtime.platforms, vault=runtime.vault, clock=runtime.clock, limit=10
+        )
+
+    assert (await derive()).parked == 1
+    async with runtime.connector_uow() as uow:
+        [parked] = await uow.webhooks.parked_of(store.id, after=None, limit=10)
+        assert (parked.webhook_id, parked.reason.key, dict(parked.reason.values)) == (
+            "w-81",
+            "webhook_no_shipping_address",
+            {"order": "#1081"},
+        )
+        assert await uow.webhooks.parked_of(store.id, after=parked.row_id, limit=10) == []
+        assert (await uow.webhooks.parked(store.id), await uow.webhooks.waiting(store.id)) == (1, 0)
+        assert await uow.webhooks.unpark(store.id, ["w-other"]) == []
+        assert await uow.webhooks.unpark(store.id, None) == ["w-81"]
+        assert (await uow.webhooks.parked(store.id), await uow.webhooks.waiting(store.id)) == (0, 1)
+        assert await uow.webhooks.unpark(store.id, None) == []
+        await uow.commit()
+    assert (await derive()).parked == 1  # read again: still no address
