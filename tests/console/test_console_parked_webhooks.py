@@ -125,7 +125,9 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     # the admin: the health says the store needs attention, the two set aside with why
     await admin.goto(f"{platform.url}/console/stores/{store_id}")
     health = admin.get_by_role("list", name="Problems")
-    await expect(health).to_contain_text("2 webhook(s) sent by the shop could not be read", timeout=30_000)
+    await expect(health).to_contain_text(
+        "Webhooks set aside (the shop sent them, they could not be read): 2.", timeout=30_000
+    )
     aside = admin.get_by_test_id("parked")
     await expect(aside.get_by_role("heading", name="Webhooks set aside")).to_be_visible()
     await expect(aside.get_by_test_id("parked-count")).to_have_text("2 set aside")
@@ -143,7 +145,9 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     await expect(aside.get_by_role("status")).to_have_text("Read again: 1 taken in, 1 still set aside.", timeout=60_000)
     await expect(aside.get_by_test_id("parked-count")).to_have_text("1 set aside")
     await expect(aside.get_by_role("row")).to_have_count(2)
-    await expect(health).to_contain_text("1 webhook(s) sent by the shop could not be read", timeout=30_000)
+    await expect(health).to_contain_text(
+        "Webhooks set aside (the shop sent them, they could not be read): 1.", timeout=30_000
+    )
     await shots.check(admin, "store-webhooks-retried")
     assert [(d, derived, parked) for d, derived, parked in await _deliveries(databases, store_id)] == [
         (bugged_id, True, False),
@@ -164,7 +168,10 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
         f"La commande {nowhere['id']} n'a ni adresse de livraison ni adresse de facturation."
     )
     await expect(french.get_by_role("button")).to_have_count(0)
-    await expect(reader.get_by_role("list", name="Problèmes")).to_contain_text("1 webhook(s) envoyé(s) par la boutique")
+    await expect(reader.get_by_role("list", name="Problèmes")).to_contain_text(
+        "Webhooks mis de côté (envoyés par la boutique, ils n'ont pas pu être lus) : 1."
+    )
+    await expect(reader.get_by_role("main")).not_to_contain_text("has no shipping")  # the last error in French too
     await shots.check(reader, "lecture-seule-webhooks-mis-de-cote")
 
     # the operator, in French, retries the one left: still unreadable, still aside

@@ -21,22 +21,23 @@ export function ParkedWebhooks({ storeId, canRetry, onRetried }: { storeId: stri
     setBusy(true);
     setNotice(null);
     try {
-      const done = await form.run(() => api.send<ParkedRetried>("POST", `${path}/retry`, webhookId ? { webhook_id: webhookId } : {}));
-      if (!done) return;
-      // the webhooks are read again in the background: follow until none is waiting
-      let latest = await api.get<ParkedWebhookPage>(path);
-      for (let polls = 0; latest.waiting > 0 && polls < MOST_POLLS; polls++) {
-        await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
-        latest = await api.get<ParkedWebhookPage>(path);
-      }
-      setData(latest);
-      const outcome = retryOutcome(done.webhook_ids, latest);
-      setNotice(
-        outcome.waiting
-          ? t("parked.retriedWaiting", { retried: number(done.retried) })
-          : t("parked.retriedDone", { taken: number(outcome.taken), parked: number(outcome.parkedAgain) }),
-      );
-      onRetried();
+      await form.run(async () => {
+        const done = await api.send<ParkedRetried>("POST", `${path}/retry`, webhookId ? { webhook_id: webhookId } : {});
+        // the webhooks are read again in the background: follow until none is waiting
+        let latest = await api.get<ParkedWebhookPage>(path);
+        for (let polls = 0; latest.waiting > 0 && polls < MOST_POLLS; polls++) {
+          await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
+          latest = await api.get<ParkedWebhookPage>(path);
+        }
+        setData(latest);
+        const outcome = retryOutcome(done.webhook_ids, latest);
+        setNotice(
+          outcome.waiting
+            ? t("parked.retriedWaiting", { retried: number(done.retried) })
+            : t("parked.retriedDone", { taken: number(outcome.taken), parked: number(outcome.parkedAgain) }),
+        );
+        onRetried();
+      });
     } finally {
       setBusy(false);
     }

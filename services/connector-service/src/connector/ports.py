@@ -131,6 +131,10 @@ class WebhookDeliveries(Protocol):
         """The store's parked deliveries, oldest first (``after``: past that row id)."""
         ...
 
+    async def last_parked(self, store_id: str) -> ParkedWebhook | None:
+        """The store's delivery parked last (the latest ``parked_at``)."""
+        ...
+
     async def unpark(self, store_id: str, webhook_ids: Sequence[str] | None) -> list[str]:
         """The store's parked deliveries (``webhook_ids``: only those; None: all) to be derived
         again: the webhook ids un-parked (one not parked is left as it is)."""

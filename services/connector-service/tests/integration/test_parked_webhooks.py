@@ -118,7 +118,7 @@ async def test_parked_webhooks_are_listed_said_on_the_health_and_retried_once_th
     assert (health["status"], health["credentials_valid"]) == ("connected", True)
     assert (health["parked_webhooks"], health["needs_attention"]) == (2, True)
     [problem] = [p for p in health["problems"] if p["code"] == "webhooks_parked"]
-    assert problem["message"].startswith("2 webhook(s) sent by the shop could not be read")
+    assert problem["message"].startswith("Webhooks set aside (the shop sent them, they could not be read): 2.")
     assert await _orders_received(settings, runtime, 1) == ["40"]
 
     bug.fixed = True  # the fix is deployed: the store manager retries every parked webhook
@@ -134,7 +134,11 @@ async def test_parked_webhooks_are_listed_said_on_the_health_and_retried_once_th
     assert after["total"] == 1
     health = (await http.get(f"/stores/{store.id}/health", headers=admin | {"Accept-Language": "fr"})).json()
     assert (health["parked_webhooks"], health["needs_attention"]) == (1, True)
-    assert any(p["message"].startswith("1 webhook(s) envoyé(s) par la boutique") for p in health["problems"])
+    assert [p["message"] for p in health["problems"] if p["code"] == "webhooks_parked"] == [
+        "Webhooks mis de côté (envoyés par la boutique, ils n'ont pas pu être lus) : 1. Leurs commandes ne sont pas "
+        "prises en compte ; corrigez la cause (ou contactez le support), puis relancez-les."
+    ]
+    assert health["last_error"]["message"].startswith("La commande #1042 n'a pas d'adresse de livraison")
 
     # again, and one already taken by its id: nothing more is announced
     again = await http.post(f"/stores/{store.id}/parked-webhooks/retry", json={"webhook_id": "w-41"}, headers=admin)

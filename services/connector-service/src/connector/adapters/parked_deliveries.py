@@ -16,6 +16,9 @@ from connector.domain.parked_webhooks import ParkedWebhook, ParkReason, parked_e
 
 _TABLE = WebhookDeliveryRow.metadata.tables["webhook_deliveries"]
 _C = _TABLE.c
+_PARKED = sa_select(
+    _C.id, _C.delivery_id, _C.topic, _C.received_at, _C.parked_at, _C.park_code, _C.park_values, _C.park_reason
+)
 
 
 class ParkedDeliveries:
@@ -49,25 +52,17 @@ class ParkedDeliveries:
         return int((await self._session.execute(query)).scalar_one())
 
     async def parked_of(self, store_id: str, *, after: int | None, limit: int) -> list[ParkedWebhook]:
-        query = sa_select(
-            _C.id, _C.delivery_id, _C.topic, _C.received_at, _C.parked_at, _C.park_code, _C.park_values, _C.park_reason
-        ).where(_C.store_id == store_id, _C.parked_at.is_not(None))
+        query = _PARKED.where(_C.store_id == store_id, _C.parked_at.is_not(None))
         if after is not None:
             query = query.where(_C.id > after)
-        rows = (await self._session.execute(query.order_by(_C.id).limit(limit))).all()
-        return [
-            ParkedWebhook(
-                row_id=row_id,
-                webhook_id=delivery_id,
-                topic=topic,
-                received_at=utc(received_at) or received_at,
-                parked_at=utc(parked_at) or parked_at,
-                reason=ParkReason(code, json.loads(values) if values else {}, reason)
-                if code
-                else parked_earlier(reason),
-            )
-            for row_id, delivery_id, topic, received_at, parked_at, code, values, reason in rows
-        ]
+        return _parked(list((await self._session.execute(query.order_by(_C.id).limit(limit))).all()))
+
+    async def last_parked(self, store_id: str) -> ParkedWebhook | None:
+        query = _PARKED.where(_C.store_id == store_id, _C.parked_at.is_not(None))
+        found = _parked(
+            list((await self._session.execute(query.order_by(_C.parked_at.desc(), _C.id.desc()).limit(1))).all())
+        )
+        return found[0] if found else None
 
     async def unpark(self, store_id: str, webhook_ids: Sequence[str] | None) -> list[str]:
         where: list[Any] = [_C.store_id == store_id, _C.parked_at.is_not(None)]
@@ -88,3 +83,17 @@ class ParkedDeliveries:
     async def waiting(self, store_id: str) -> int:
         query = sa_select(func.count()).where(_C.store_id == store_id, _C.derived_at.is_(None), _C.parked_at.is_(None))
         return int((await self._session.execute(query)).scalar_one())
+
+
+def _parked(rows: list[Any]) -> list[ParkedWebhook]:
+    return [
+        ParkedWebhook(
+            row_id=row_id,
+            webhook_id=delivery_id,
+            topic=topic,
+            received_at=utc(received_at) or received_at,
+            parked_at=utc(parked_at) or parked_at,
+            reason=ParkReason(code, json.loads(values) if values else {}, reason) if code else parked_earlier(reason),
+        )
+        for row_id, delivery_id, topic, received_at, parked_at, code, values, reason in rows
+    ]

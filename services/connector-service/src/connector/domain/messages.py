@@ -116,10 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La boutique a été supprimée avant que ce webhook puisse être lu.",
     },
     "webhooks_parked": {
-        "en": "{count} webhook(s) sent by the shop could not be read and are kept aside: their orders are not "
-        "taken in. Fix the cause (or ask support), then retry them.",
-        "fr": "{count} webhook(s) envoyé(s) par la boutique n'ont pas pu être lus et sont mis de côté : leurs "
-        "commandes ne sont pas prises en compte. Corrigez la cause (ou contactez le support), puis relancez-les.",
+        "en": "Webhooks set aside (the shop sent them, they could not be read): {count}. Their orders are not "
+        "taken in; fix the cause (or ask support), then retry them.",
+        "fr": "Webhooks mis de côté (envoyés par la boutique, ils n'ont pas pu être lus) : {count}. Leurs commandes "
+        "ne sont pas prises en compte ; corrigez la cause (ou contactez le support), puis relancez-les.",
     },
     "parked_webhook_not_found": {
         "en": "This store has no webhook '{webhook_id}' kept.",

@@ -69,6 +69,7 @@ async def store_health(
         syncs = await uow.sync_jobs.latest(store.id, limit=1)
         reconciliation = await uow.reconciliations.get(store.id)
         parked = await uow.webhooks.parked(store.id)
+        last_parked = await uow.webhooks.last_parked(store.id) if parked and notes.last_error in PARKING_KEYS else None
     problems: list[Problem] = []
     valid: bool | None = None
     registered: tuple[str, ...] | None = None
@@ -98,6 +99,8 @@ async def store_health(
     if last_sync is not None and last_sync.status == "failed" and last_sync.error:
         problems.append(Problem(last_sync.error))
     last_error = Problem(notes.last_error, detail=notes.last_error_detail) if notes.last_error else None
+    if last_error is not None and last_parked is not None and last_parked.reason.key == last_error.key:
+        last_error = Problem(last_error.key, last_parked.reason.values, detail=last_error.detail)  # its values kept
     said_by_parked = parked > 0 and last_error is not None and last_error.key in PARKING_KEYS
     if last_error is not None and not said_by_parked and all(p.key != last_error.key for p in problems):
         problems.append(last_error)
