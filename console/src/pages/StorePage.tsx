@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import type { Health, Store, Sync } from "../api/types";
 import { useApp } from "../app";
 import { followSync, syncFinished, syncPercent } from "../stores/logic";
+import { ParkedWebhooks } from "../stores/ParkedWebhooks";
 import { AttentionBanner, RECONCILED_PLATFORMS, ReconciliationStatus } from "../stores/Reconciliation";
 import { ConfirmButton, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
 import { ManualOrderActions } from "./ManualOrders";
@@ -76,7 +77,7 @@ export function StoreSettingsPage() {
       )}
       {store.platform === "manual" && store.status === "connected" && can.manageOrders && <ManualOrderActions storeId={storeId} />}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
-      {store.platform !== "manual" && active && <StoreHealth storeId={storeId} platform={store.platform} canReconcile={can.manageStores} />}
+      {store.platform !== "manual" && active && <StoreHealth storeId={storeId} platform={store.platform} canManage={can.manageStores} />}
     </>
   );
 }
@@ -152,7 +153,7 @@ function ProductSync({ storeId, canSync }: { storeId: string; canSync: boolean }
   );
 }
 
-function StoreHealth({ storeId, platform, canReconcile }: { storeId: string; platform: string; canReconcile: boolean }) {
+function StoreHealth({ storeId, platform, canManage }: { storeId: string; platform: string; canManage: boolean }) {
   const { api, t, date } = useApp();
   const { data: health, error, reload } = useLoad(() => api.get<Health>(`/stores/${storeId}/health`), [storeId]);
   const yesNo = (value: boolean | null) => (value === null ? t("health.unknown") : value ? t("health.ok") : t("health.bad"));
@@ -199,7 +200,8 @@ function StoreHealth({ storeId, platform, canReconcile }: { storeId: string; pla
           <button type="button" className="button secondary" onClick={reload}>
             {t("health.again")}
           </button>
-          {RECONCILED_PLATFORMS.includes(platform) && <ReconciliationStatus storeId={storeId} health={health} canReconcile={canReconcile} onReconciled={reload} />}
+          <ParkedWebhooks storeId={storeId} canRetry={canManage} onRetried={reload} />
+          {RECONCILED_PLATFORMS.includes(platform) && <ReconciliationStatus storeId={storeId} health={health} canReconcile={canManage} onReconciled={reload} />}
         </>
       )}
     </section>

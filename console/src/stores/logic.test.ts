@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sync } from "../api/types";
-import { followSync, isPlatform, shopifyShop, statusTone, syncPercent } from "./logic";
+import { followSync, isPlatform, retryOutcome, shopifyShop, statusTone, syncPercent } from "./logic";
 
 const sync = (changes: Partial<Sync>): Sync => ({
   batches: 0,
@@ -73,5 +73,16 @@ describe("a Shopify shop as typed", () => {
   it("keeps the domain of an address", () => {
     expect(shopifyShop(" https://Acme.myshopify.com/admin ")).toBe("acme.myshopify.com");
     expect(shopifyShop("acme")).toBe("acme");
+  });
+});
+
+describe("retryOutcome", () => {
+  it("counts the retried webhooks taken in and those set aside again", () => {
+    const after = { items: [{ webhook_id: "w-42" }, { webhook_id: "w-9" }], waiting: 0 };
+    expect(retryOutcome(["w-41", "w-42"], after)).toEqual({ taken: 1, parkedAgain: 1, waiting: false });
+    expect(retryOutcome([], after)).toEqual({ taken: 0, parkedAgain: 0, waiting: false });
+  });
+  it("says when some are still waiting to be read", () => {
+    expect(retryOutcome(["w-41"], { items: [], waiting: 1 }).waiting).toBe(true);
   });
 });

@@ -60,3 +60,15 @@ export async function followSync(
 export function shopifyShop(typed: string): string {
   return typed.trim().replace(/^https?:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
 }
+
+/** What a retry of parked webhooks came to, once read again: how many were taken in, how many
+ * are set aside again (still unreadable: listed again), and whether some are still waiting to
+ * be read. */
+export function retryOutcome(
+  retried: readonly string[],
+  after: { items: ReadonlyArray<{ webhook_id: string }>; waiting: number },
+): { taken: number; parkedAgain: number; waiting: boolean } {
+  const still = new Set(after.items.map((item) => item.webhook_id));
+  const parkedAgain = retried.filter((id) => still.has(id)).length;
+  return { taken: retried.length - parkedAgain, parkedAgain, waiting: after.waiting > 0 };
+}

@@ -302,6 +302,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stores/{store_id}/parked-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Parked Webhooks
+         * @description The webhooks the shop sent that could not be read (their orders are not taken in), why,
+         *     in the reader's language. Anyone who may see the store.
+         */
+        get: operations["list_parked_webhooks_stores__store_id__parked_webhooks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stores/{store_id}/parked-webhooks/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Parked Webhooks
+         * @description Reads the store's parked webhooks again (all, or ``webhook_id``), after the cause was
+         *     fixed: an order not taken yet is taken once; one already taken is not taken twice. One that
+         *     still cannot be read is parked again. The client's admin, a Store manager of the store, an
+         *     operator.
+         */
+        post: operations["retry_parked_webhooks_stores__store_id__parked_webhooks_retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stores/{store_id}/pressero/test-order": {
         parameters: {
             query?: never;
@@ -491,6 +535,18 @@ export interface components {
             /** Last Webhook At */
             last_webhook_at: string | null;
             /**
+             * Needs Attention
+             * @description The store needs the client's action: its status is needs_attention, the shop refuses our credentials, a webhook subscription is missing, or webhooks are parked
+             * @default false
+             */
+            needs_attention: boolean;
+            /**
+             * Parked Webhooks
+             * @description Webhooks the shop sent that could not be read, kept aside: GET /stores/{id}/parked-webhooks lists them, POST /stores/{id}/parked-webhooks/retry reads them again
+             * @default 0
+             */
+            parked_webhooks: number;
+            /**
              * Problems
              * @description What needs doing, in words a client understands
              */
@@ -615,6 +671,83 @@ export interface components {
             tracking_number: string;
             /** Tracking Url */
             tracking_url?: string | null;
+        };
+        /** ParkedRetried */
+        ParkedRetried: {
+            /**
+             * Retried
+             * @description Webhooks taken out of parking, to be read again now
+             */
+            retried: number;
+            /** Webhook Ids */
+            webhook_ids: string[];
+        };
+        /**
+         * ParkedRetry
+         * @example {}
+         * @example {
+         *       "webhook_id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"
+         *     }
+         */
+        ParkedRetry: {
+            /**
+             * Webhook Id
+             * @description Only this parked webhook; absent: every one
+             */
+            webhook_id?: string | null;
+        };
+        /** ParkedWebhookPage */
+        ParkedWebhookPage: {
+            /**
+             * Items
+             * @description Oldest first
+             */
+            items: components["schemas"]["ParkedWebhookPublic"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description The store's parked webhooks in all
+             */
+            total: number;
+            /**
+             * Waiting
+             * @description The store's webhooks still to be read (retried ones not read yet among them)
+             */
+            waiting: number;
+        };
+        /** ParkedWebhookPublic */
+        ParkedWebhookPublic: {
+            /**
+             * Detail
+             * @description Operators only: the cause as recorded when it was parked (for support)
+             */
+            detail?: string | null;
+            /**
+             * Parked At
+             * Format: date-time
+             */
+            parked_at: string;
+            /** @description Why it could not be read, in the reader's language */
+            reason: components["schemas"]["ProblemPublic"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Topic
+             * @description What the shop said happened, e.g. orders/create
+             */
+            topic: string;
+            /**
+             * Webhook Id
+             * @description The platform's id of the delivery (Shopify's X-Shopify-Webhook-Id, WooCommerce's delivery id)
+             */
+            webhook_id: string;
         };
         /**
          * PresseroConnect
@@ -1928,6 +2061,148 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, of the wrong type or beyond its limits (`errors` lists each) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_parked_webhooks_stores__store_id__parked_webhooks_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the page before */
+                cursor?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkedWebhookPage"];
+                };
+            };
+            /** @description No bearer token, or it is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role or client may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, of the wrong type or beyond its limits (`errors` lists each) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_parked_webhooks_stores__store_id__parked_webhooks_retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ParkedRetry"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkedRetried"];
+                };
+            };
+            /** @description Malformed JSON, or a business rule refused the input (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or it is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role or client may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than this route accepts */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ from connector.bootstrap import build
 from connector.domain.messages import CATALOG
 from connector.entrypoints.etsy_api import router as etsy_router
 from connector.entrypoints.health_api import router as health_router
+from connector.entrypoints.parked_webhooks_api import router as parked_webhooks_router
 from connector.entrypoints.pressero_api import router as pressero_router
 from connector.entrypoints.reconcile_api import router as reconcile_router
 from connector.entrypoints.shopify_api import router as shopify_router
@@ -42,6 +43,7 @@ def create_app(settings: ConnectorSettings | None = None) -> FastAPI:
             etsy_router,
             stores_router,
             health_router,
+            parked_webhooks_router,
             syncs_router,
             tracking_router,
             reconcile_router,

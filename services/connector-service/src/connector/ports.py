@@ -20,6 +20,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 from connector.domain.connection_checks import ConnectionCheck
 from connector.domain.order_polls import OrderPoll
+from connector.domain.parked_webhooks import ParkedWebhook, ParkReason
 from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Platform, Store
 from connector.domain.syncs import SyncJob
@@ -117,12 +118,34 @@ class WebhookDeliveries(Protocol):
         """(delivery row id, the platform order id it is about): derived, never taken again."""
         ...
 
-    async def park(self, parked: Sequence[tuple[int, str]], *, at: datetime) -> None:
-        """(delivery row id, why): kept with its raw body, never taken again by the deriving."""
+    async def park(self, parked: Sequence[tuple[int, ParkReason]], *, at: datetime) -> None:
+        """(delivery row id, why): kept with its raw body, not taken again by the deriving
+        until it is retried (``unpark``)."""
         ...
 
     async def parked(self, store_id: str) -> int:
         """How many of the store's deliveries are parked."""
+        ...
+
+    async def parked_of(self, store_id: str, *, after: int | None, limit: int) -> list[ParkedWebhook]:
+        """The store's parked deliveries, oldest first (``after``: past that row id)."""
+        ...
+
+    async def last_parked(self, store_id: str) -> ParkedWebhook | None:
+        """The store's delivery parked last (the latest ``parked_at``)."""
+        ...
+
+    async def unpark(self, store_id: str, webhook_ids: Sequence[str] | None) -> list[str]:
+        """The store's parked deliveries (``webhook_ids``: only those; None: all) to be derived
+        again: the webhook ids un-parked (one not parked is left as it is)."""
+        ...
+
+    async def held(self, store_id: str, webhook_id: str) -> bool:
+        """The store holds a delivery with this webhook id (parked or not)."""
+        ...
+
+    async def waiting(self, store_id: str) -> int:
+        """How many of the store's deliveries are still to be derived (neither derived nor parked)."""
         ...
 
     async def erase_bodies(self, store_id: str, platform_order_ids: Sequence[str] | None) -> int:

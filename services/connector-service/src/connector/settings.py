@@ -18,6 +18,11 @@ class ConnectorSettings(ServiceSettings):
     webhook_retention_days: float = Field(
         default=14, description="How long the raw body of an accepted webhook is kept (to derive an order again)"
     )
+    parked_webhook_retention_days: float = Field(
+        default=30,
+        description="How long a parked webhook (one that could not be read) is kept after it was received, so "
+        "that it can be retried once the cause is fixed; at least webhook_retention_days",
+    )
     database_pre_ping: bool = Field(
         default=False,
         description="Off here: webhooks would spend three round trips checking the connection before their "
@@ -146,4 +151,13 @@ class ConnectorSettings(ServiceSettings):
     def _https_in_production(self) -> "ConnectorSettings":
         if self.environment == "production" and not self.woocommerce_require_https:
             raise ValueError("production requires CONNECTOR_WOOCOMMERCE_REQUIRE_HTTPS=true")
+        return self
+
+    @model_validator(mode="after")
+    def _parked_kept_at_least_as_long(self) -> "ConnectorSettings":
+        if self.parked_webhook_retention_days < self.webhook_retention_days:
+            raise ValueError(
+                "CONNECTOR_PARKED_WEBHOOK_RETENTION_DAYS must be at least CONNECTOR_WEBHOOK_RETENTION_DAYS "
+                "(a parked webhook is kept for a retry at least as long as any other)"
+            )
         return self

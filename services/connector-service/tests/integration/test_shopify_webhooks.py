@@ -192,7 +192,7 @@ async def test_an_order_that_cannot_be_read_is_kept_parked_and_said_on_the_store
     async with runtime.sessions() as session:
         assert (await session.get(StoreRow, store.id)).last_error in (
             "webhook_no_shipping_address",
-            "webhook_payload_invalid",
+            "webhook_not_derived",  # the adapter choked on the lines: kept for a retry after a fix
         )
     assert await _count(runtime, OutboxMessage) == 2
 

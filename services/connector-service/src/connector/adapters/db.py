@@ -19,6 +19,7 @@ from connector.adapters.inserted import firsts_stored
 from connector.adapters.intake_db import SqlIntakeRepository, SqlKnownClients, SqlPresseroRepository
 from connector.adapters.intake_tables import INTAKE_TABLES
 from connector.adapters.order_polls import OrderPollRow, SqlOrderPolls
+from connector.adapters.parked_deliveries import ParkedDeliveries
 from connector.adapters.publishing_db import PublicationRow, SqlPublications
 from connector.adapters.reconciliations import ReconciliationRow, SqlReconciliations
 from connector.adapters.shipment_pushes import TRACKING_TABLES, SqlShipmentPushes
@@ -307,7 +308,7 @@ def _record_deliveries(dialect: str) -> Any:
     )
 
 
-class SqlWebhookDeliveries:
+class SqlWebhookDeliveries(ParkedDeliveries):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -373,22 +374,6 @@ class SqlWebhookDeliveries:
             .values(derived_at=at, platform_order_id=bindparam("order_id")),
             [{"row_id": row_id, "order_id": order_id[:100] if order_id else None} for row_id, order_id in derived],
         )
-
-    async def park(self, parked: Sequence[tuple[int, str]], *, at: datetime) -> None:
-        if not parked:
-            return
-        await self._session.execute(
-            update(_DELIVERIES_TABLE)
-            .where(_DELIVERIES_TABLE.c.id == bindparam("row_id"))
-            .values(parked_at=at, park_reason=bindparam("reason")),
-            [{"row_id": row_id, "reason": reason} for row_id, reason in parked],
-        )
-
-    async def parked(self, store_id: str) -> int:
-        query = select(func.count()).where(
-            col(WebhookDeliveryRow.store_id) == store_id, col(WebhookDeliveryRow.parked_at).is_not(None)
-        )
-        return int((await self._session.execute(query)).scalar_one())
 
     def _of(self, store_id: str, platform_order_ids: Sequence[str] | None) -> Any:
         where = col(WebhookDeliveryRow.store_id) == store_id
@@ -618,15 +603,22 @@ class SqlSyncedProducts:
         return taken
 
 
-async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime) -> int:
-    """Housekeeping: deliveries (raw bodies and de-duplication keys) older than the retention,
-    once derived (one still to be derived or parked is kept)."""
-    result: Any = await session.execute(
-        delete(WebhookDeliveryRow).where(
-            col(WebhookDeliveryRow.received_at) < before, col(WebhookDeliveryRow.derived_at).is_not(None)
-        )
+async def purge_webhook_deliveries(session: AsyncSession, *, before: datetime, parked_before: datetime) -> int:
+    """Housekeeping: deliveries (raw bodies and de-duplication keys) received before ``before``
+    once derived, and parked ones received before ``parked_before`` (kept longer, for a retry);
+    one still to be derived is kept whatever its age."""
+    received = col(WebhookDeliveryRow.received_at)
+    derived = delete(WebhookDeliveryRow).where(received < before, col(WebhookDeliveryRow.derived_at).is_not(None))
+    parked = delete(WebhookDeliveryRow).where(
+        received < parked_before,
+        col(WebhookDeliveryRow.parked_at).is_not(None),
+        col(WebhookDeliveryRow.derived_at).is_(None),
     )
-    return int(result.rowcount or 0)
+    removed = 0
+    for statement in (derived, parked):
+        result: Any = await session.execute(statement)
+        removed += int(result.rowcount or 0)
+    return removed
 
 
 async def purge_oauth_states(session: AsyncSession, *, before: datetime) -> int:

@@ -1,5 +1,6 @@
 """The connector's own housekeeping: raw webhook bodies (and their de-duplication keys) past
-``webhook_retention_days``, OAuth states past their expiry."""
+``webhook_retention_days`` once derived, parked ones past ``parked_webhook_retention_days`` (kept
+longer: they wait for a retry), OAuth states past their expiry."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -30,7 +31,9 @@ class ConnectorHousekeeping(BackgroundTask):
         now = now or datetime.now(UTC)
         async with self._sessions() as session:
             deliveries = await purge_webhook_deliveries(
-                session, before=now - timedelta(days=self._settings.webhook_retention_days)
+                session,
+                before=now - timedelta(days=self._settings.webhook_retention_days),
+                parked_before=now - timedelta(days=self._settings.parked_webhook_retention_days),
             )
             states = await purge_oauth_states(session, before=now)
             await session.commit()

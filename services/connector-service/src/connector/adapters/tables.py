@@ -83,6 +83,13 @@ class WebhookDeliveryRow(SQLModel, table=True):
             postgresql_where=text("derived_at IS NULL AND parked_at IS NULL"),
             sqlite_where=text("derived_at IS NULL AND parked_at IS NULL"),
         ),
+        Index(
+            "ix_webhook_deliveries_parked",
+            "store_id",
+            "id",
+            postgresql_where=text("parked_at IS NOT NULL"),
+            sqlite_where=text("parked_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,7 +102,9 @@ class WebhookDeliveryRow(SQLModel, table=True):
     correlation_id: str | None = Field(default=None, max_length=100)
     derived_at: datetime | None = _at(nullable=True)  # None: what it means is still to be derived (or parked)
     parked_at: datetime | None = _at(nullable=True)  # it could not be derived: kept, said on the store, skipped
-    park_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    park_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # English or technical
+    park_code: str | None = Field(default=None, max_length=100)  # why, as a message key (None: parked before 0003)
+    park_values: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the key's values (JSON)
 
 
 class SyncJobRow(SQLModel, table=True):

@@ -82,6 +82,10 @@ class OAuthRefused(ConnectorError):
     title = "Connection refused"
 
 
+class ParkedWebhookNotFound(ConnectorError, NotFound):
+    title = "Webhook not found"
+
+
 class SyncNotFound(ConnectorError, NotFound):
     title = "Sync not found"
 

@@ -17,6 +17,7 @@ TITLES: dict[str, dict[str, str]] = {
     "WebhookUnreadable": {"en": "Webhook unreadable", "fr": "Webhook illisible"},
     "OAuthRefused": {"en": "Connection refused", "fr": "Connexion refusée"},
     "SyncNotFound": {"en": "Sync not found", "fr": "Synchronisation introuvable"},
+    "ParkedWebhookNotFound": {"en": "Webhook not found", "fr": "Webhook introuvable"},
     "SyncFailed": {"en": "Sync failed", "fr": "Échec de la synchronisation"},
 }
 
@@ -103,6 +104,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "webhook_field_invalid": {
         "en": "An order sent by the shop has an invalid {field_name} ({value}).",
         "fr": "Une commande envoyée par la boutique a un champ {field_name} non valide ({value}).",
+    },
+    "webhook_not_derived": {
+        "en": "An order sent by the shop could not be taken in because of an error on our side. It is kept: "
+        "retry it once the error is fixed.",
+        "fr": "Une commande envoyée par la boutique n'a pas pu être prise en compte à cause d'une erreur de notre "
+        "côté. Elle est conservée : relancez-la une fois l'erreur corrigée.",
+    },
+    "webhook_store_gone": {
+        "en": "The store was removed before this webhook could be read.",
+        "fr": "La boutique a été supprimée avant que ce webhook puisse être lu.",
+    },
+    "webhooks_parked": {
+        "en": "Webhooks set aside (the shop sent them, they could not be read): {count}. Their orders are not "
+        "taken in; fix the cause (or ask support), then retry them.",
+        "fr": "Webhooks mis de côté (envoyés par la boutique, ils n'ont pas pu être lus) : {count}. Leurs commandes "
+        "ne sont pas prises en compte ; corrigez la cause (ou contactez le support), puis relancez-les.",
+    },
+    "parked_webhook_not_found": {
+        "en": "This store has no webhook '{webhook_id}' kept.",
+        "fr": "Cette boutique ne conserve aucun webhook « {webhook_id} ».",
     },
     "shop_domain_invalid": {
         "en": "'{shop}' is not a Shopify shop address: give the shop's name or its address ending in .myshopify.com.",

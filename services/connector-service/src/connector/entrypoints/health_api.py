@@ -14,7 +14,7 @@ from service_runtime.translated_problems import request_locale
 router = APIRouter(prefix="/stores/{store_id}", tags=["stores"])
 
 
-def _say(problem: health.Problem, locale: str) -> ProblemPublic:
+def say(problem: health.Problem, locale: str) -> ProblemPublic:
     template = (CATALOG.messages.get(problem.key) or {}).get(locale, "")
     needed = {name for _, name, _, _ in Formatter().parse(template) if name}
     if problem.detail and not needed <= set(problem.values):
@@ -53,10 +53,12 @@ async def store_health(store_id: str, request: Request, viewer: ViewerDep, uow: 
             started_at=sync.started_at,
             finished_at=sync.finished_at,
         ),
-        last_error=None if found.last_error is None else _say(found.last_error, locale),
+        last_error=None if found.last_error is None else say(found.last_error, locale),
         last_error_at=found.last_error_at,
-        problems=[_say(p, locale) for p in found.problems],
+        problems=[say(p, locale) for p in found.problems],
         reconciliation=_reconciliation(found, locale),
+        parked_webhooks=found.parked_webhooks,
+        needs_attention=found.needs_attention,
     )
 
 
@@ -64,7 +66,7 @@ def _reconciliation(found: health.StoreHealth, locale: str) -> ReconciliationSum
     run = found.reconciliation
     if run is None:
         return None
-    error = None if run.error is None else _say(health.Problem(run.error, detail=run.error_detail), locale)
+    error = None if run.error is None else say(health.Problem(run.error, detail=run.error_detail), locale)
     return ReconciliationSummary(
         last_run_at=run.last_run_at,
         seen=run.seen,

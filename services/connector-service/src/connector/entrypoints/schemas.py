@@ -159,3 +159,48 @@ class HealthPublic(BaseModel):
     reconciliation: ReconciliationSummary | None = Field(
         default=None, description="The last run recovering orders whose webhooks were missed (null: never ran)"
     )
+    parked_webhooks: int = Field(
+        default=0,
+        description="Webhooks the shop sent that could not be read, kept aside: GET /stores/{id}/parked-webhooks "
+        "lists them, POST /stores/{id}/parked-webhooks/retry reads them again",
+    )
+    needs_attention: bool = Field(
+        default=False,
+        description="The store needs the client's action: its status is needs_attention, the shop refuses our "
+        "credentials, a webhook subscription is missing, or webhooks are parked",
+    )
+
+
+class ParkedWebhookPublic(BaseModel):
+    webhook_id: str = Field(
+        description="The platform's id of the delivery (Shopify's X-Shopify-Webhook-Id, WooCommerce's delivery id)"
+    )
+    topic: str = Field(description="What the shop said happened, e.g. orders/create")
+    received_at: datetime
+    parked_at: datetime
+    reason: ProblemPublic = Field(description="Why it could not be read, in the reader's language")
+    detail: str | None = Field(
+        default=None, description="Operators only: the cause as recorded when it was parked (for support)"
+    )
+
+
+class ParkedWebhookPage(BaseModel):
+    items: list[ParkedWebhookPublic] = Field(description="Oldest first")
+    total: int = Field(description="The store's parked webhooks in all")
+    waiting: int = Field(description="The store's webhooks still to be read (retried ones not read yet among them)")
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class ParkedRetry(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{}, {"webhook_id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"}]}
+    )
+
+    webhook_id: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Only this parked webhook; absent: every one"
+    )
+
+
+class ParkedRetried(BaseModel):
+    retried: int = Field(description="Webhooks taken out of parking, to be read again now")
+    webhook_ids: list[str]

@@ -1,5 +1,6 @@
 """A store's health: are its credentials still accepted, are its webhooks still subscribed, when
-did the last webhook come, how did the last sync end, and what went wrong lately, as message keys
+did the last webhook come, how did the last sync end, how many webhooks are parked (could not be
+read: they wait for a retry), and what went wrong lately, as message keys
 the page says in the reader's language (the guide's troubleshooting list: authentication errors,
 sync problems, plan restrictions)."""
 
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from connector.domain.access import Viewer
 from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformNotSupported, PlatformUnavailable
+from connector.domain.parked_webhooks import PARKING_KEYS
 from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Store
 from connector.domain.syncs import SyncJob
@@ -35,12 +37,25 @@ class StoreHealth:
     last_error_at: datetime | None
     problems: tuple[Problem, ...]
     reconciliation: Reconciliation | None = None  # how the last run to recover missed orders went
+    parked_webhooks: int = 0  # webhooks that could not be read, kept aside until retried
 
     @property
     def webhooks_missing(self) -> tuple[str, ...]:
         if self.webhooks_registered is None:
             return ()
         return tuple(t for t in self.webhooks_expected if t not in self.webhooks_registered)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Orders are not coming in, or some are waiting for the client to act: the store needs
+        attention (its status says so), the shop refuses our credentials, a subscription is
+        missing, or webhooks are parked."""
+        return (
+            self.store.status == "needs_attention"
+            or self.credentials_valid is False
+            or bool(self.webhooks_missing)
+            or self.parked_webhooks > 0
+        )
 
 
 async def store_health(
@@ -53,6 +68,8 @@ async def store_health(
         last_webhook_at = await uow.webhooks.last_received(store.id)
         syncs = await uow.sync_jobs.latest(store.id, limit=1)
         reconciliation = await uow.reconciliations.get(store.id)
+        parked = await uow.webhooks.parked(store.id)
+        last_parked = await uow.webhooks.last_parked(store.id) if parked and notes.last_error in PARKING_KEYS else None
     problems: list[Problem] = []
     valid: bool | None = None
     registered: tuple[str, ...] | None = None
@@ -76,11 +93,16 @@ async def store_health(
         problems.append(Problem("store_disconnected", {"name": store.name}))
     if registered is not None and (missing := [t for t in notes.webhook_topics if t not in registered]):
         problems.append(Problem("webhooks_missing", {"topics": ", ".join(missing)}))
+    if parked:
+        problems.append(Problem("webhooks_parked", {"count": parked}))
     last_sync = syncs[0] if syncs else None
     if last_sync is not None and last_sync.status == "failed" and last_sync.error:
         problems.append(Problem(last_sync.error))
     last_error = Problem(notes.last_error, detail=notes.last_error_detail) if notes.last_error else None
-    if last_error is not None and all(p.key != last_error.key for p in problems):
+    if last_error is not None and last_parked is not None and last_parked.reason.key == last_error.key:
+        last_error = Problem(last_error.key, last_parked.reason.values, detail=last_error.detail)  # its values kept
+    said_by_parked = parked > 0 and last_error is not None and last_error.key in PARKING_KEYS
+    if last_error is not None and not said_by_parked and all(p.key != last_error.key for p in problems):
         problems.append(last_error)
     return StoreHealth(
         store=store,
@@ -93,4 +115,5 @@ async def store_health(
         last_error_at=notes.last_error_at,
         problems=tuple(problems),
         reconciliation=reconciliation,
+        parked_webhooks=parked,
     )

@@ -9,8 +9,9 @@ a time (the repository says so: ``take_pending`` answers None while another one 
 shop's webhooks are derived in the order they were stored.
 
 A body the platform's adapter cannot turn into events (unreadable, or anything the adapter
-raises) is parked: kept with its raw body, said on the store's health, never taken again, and
-the others of its batch are derived all the same. A batch the database refuses is derived
+raises) is parked: kept with its raw body, said on the store's health (why, by message key),
+not taken again until it is retried (handlers/parked_webhooks.py), and the others of its batch
+are derived all the same. A batch the database refuses is derived
 again one delivery at a time by the caller (entrypoints/webhook_deriving.py), which parks the
 one at fault."""
 
@@ -20,7 +21,9 @@ from datetime import datetime
 
 import structlog
 
+from connector.domain import parked_webhooks as parking
 from connector.domain.errors import PlatformNotSupported, WebhookUnreadable
+from connector.domain.parked_webhooks import ParkReason
 from connector.handlers.announcements import announced_first
 from connector.handlers.webhook_stores import WebhookStores
 from connector.ports import (
@@ -85,7 +88,7 @@ async def derive_pending(
             return done
         readers: dict[str, tuple[ShopPlatform, ShopConnection] | None] = {}
         derived: list[tuple[int, str | None]] = []
-        parked: list[tuple[int, str]] = []
+        parked: list[tuple[int, ParkReason]] = []
         noted: dict[str, WebhookUnreadable] = {}
         events: list[Event] = []
         for webhook in pending:
@@ -93,7 +96,7 @@ async def derive_pending(
                 readers[webhook.store_id] = await _reader(uow, vault, platforms, known, webhook.store_id)
             reader = readers[webhook.store_id]
             if reader is None:
-                parked.append((webhook.id, "The store is not there any more."))
+                parked.append((webhook.id, parking.store_gone()))
                 continue
             if webhook.raw_body is None:  # erased by a privacy request before it was derived
                 derived.append((webhook.id, None))
@@ -104,13 +107,13 @@ async def derive_pending(
                     connection, WebhookReceipt(topic=webhook.topic, delivery_id=webhook.delivery_id), webhook.raw_body
                 )
             except WebhookUnreadable as error:
-                parked.append((webhook.id, error.detail))
+                parked.append((webhook.id, parking.unreadable(error)))
                 noted[webhook.store_id] = error
                 continue
             except Exception as error:  # the adapter choked on this body: parked, the others flow
                 log.exception("webhook.not_derived", store_id=webhook.store_id, delivery_id=webhook.delivery_id)
-                parked.append((webhook.id, f"{type(error).__name__}: {error}"[:500]))
-                noted[webhook.store_id] = WebhookUnreadable("webhook_payload_invalid", reason=type(error).__name__)
+                parked.append((webhook.id, parking.not_derived(f"{type(error).__name__}: {error}")))
+                noted[webhook.store_id] = WebhookUnreadable(parking.NOT_DERIVED)
                 continue
             derived.append((webhook.id, outcome.platform_order_id))
             events.extend(_correlated(event, webhook) for event in outcome.events)
@@ -170,8 +173,8 @@ async def _announce(uow: UnitOfWork, events: Sequence[Event], *, at: datetime) -
 
 
 async def _park(uow: UnitOfWork, pending: Sequence[PendingWebhook], reason: str, *, now: datetime) -> None:
-    await uow.webhooks.park([(webhook.id, reason[:500]) for webhook in pending], at=now)
+    await uow.webhooks.park([(webhook.id, parking.not_derived(reason)) for webhook in pending], at=now)
     for store_id in {webhook.store_id for webhook in pending}:
-        error = WebhookUnreadable("webhook_payload_invalid", reason="refused by the database")
+        error = WebhookUnreadable(parking.NOT_DERIVED)
         log.warning("webhook.parked", store_id=store_id, reason=reason)
         await uow.stores.note_error(store_id, error.key, error.detail, now)
