@@ -41,7 +41,7 @@ NO_POSTCODE = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     """A postal address; every field may be missing until checked."""
 
@@ -62,7 +62,7 @@ class Address:
         return " ".join(part for part in (self.first_name, self.last_name) if part and part.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddressProblem:
     """One field of an address that stops production, said so a client understands."""
 

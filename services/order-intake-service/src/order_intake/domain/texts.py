@@ -80,7 +80,7 @@ ORDER_CSV: dict[str, str] = {
 _SENTENCES = ENGLISH | HISTORY | LINES | ORDER_CSV
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A sentence by its code and values (strings: each is shown as it is, but ``at``, a time
     in ISO 8601 the console writes in the reader's format, ``status``, an order status the

@@ -74,7 +74,7 @@ def order_of(event: OrderReceived, order_id: str, *, test: bool, now: datetime) 
                 sku=line.sku,
                 variant_title=line.variant_title,
                 unit_price=str(line.unit_price) if line.unit_price is not None else None,
-                attributes=tuple((a.name, a.value) for a in line.attributes),
+                attributes=tuple([(a.name, a.value) for a in line.attributes]) if line.attributes else (),
             )
             for position, line in enumerate(event.lines, start=1)
         ],

@@ -3,9 +3,11 @@ order, OrderHeld the reasons, OrderStatusChanged every other change. Each carrie
 order's sequence number as its aggregate version."""
 
 from collections.abc import Iterable
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any, cast
 
+from order_intake.domain.addresses import Address
 from order_intake.domain.orders import Change, Order
 from order_intake.ports import UnitOfWork
 from storefront_events import (
@@ -16,6 +18,8 @@ from storefront_events import (
     Shipment,
 )
 from storefront_events.base import Event
+
+_ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
 
 
 def _common(order: Order, change: Change) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def accepted(order: Order, change: Change) -> OrderAccepted:
             "source": order.source,
             "currency": order.currency,
             "total": Decimal(order.total or 0),  # required by the event: an order without prices says 0 here
-            "shipping_address": vars(order.shipping_address),  # flat strings
+            "shipping_address": {name: getattr(order.shipping_address, name) for name in _ADDRESS_FIELDS},
             "shipping_method": order.shipping_method,
             "lines": [
                 {
