@@ -114,5 +114,10 @@ def refuse_impossible_country(address: Address, *, field: str) -> None:
     if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
         text = say("address.country_unknown", country=country[:20])
         raise InvalidOrderInput(
-            text.english[:1].upper() + text.english[1:] + ".", field=field, code=text.code, params=text.params
+            text.english[:1].upper() + text.english[1:] + ".",
+            key=text.code,
+            values=text.params,
+            field=field,
+            code=text.code,
+            params=text.params,
         )
