@@ -205,6 +205,7 @@ async def _drain(name: str, process: ServiceProcess, database: Database, stack: 
         await asyncio.sleep(0.1)
         count = await _count(database, "SELECT count(*) FROM orders")
     first_count, first_at, first_cpu = count, time.monotonic(), process.sample().cpu_seconds
+    first_pg = machine.postgres_cpu_seconds(database.name)
     result: dict = {"start_seconds": round(first_at - started, 1), "orders": n}
     capped = False
     while count < n:
@@ -215,6 +216,7 @@ async def _drain(name: str, process: ServiceProcess, database: Database, stack: 
         await asyncio.sleep(POLL_SECONDS)
         count = await _count(database, "SELECT count(*) FROM orders")
     applied_at, applied_sample = time.monotonic(), process.sample()
+    applied_pg = machine.postgres_cpu_seconds(database.name)
     window = count - first_count
     seconds = applied_at - first_at
     result |= {
@@ -226,6 +228,9 @@ async def _drain(name: str, process: ServiceProcess, database: Database, stack: 
         if window > 0
         else None,
         "cpu_cores_busy": round((applied_sample.cpu_seconds - first_cpu) / seconds, 2) if seconds > 0 else None,
+        "postgres_cpu_ms_per_order_applied": round((applied_pg - first_pg) * 1000 / window, 3)
+        if window > 0 and first_pg is not None and applied_pg is not None
+        else None,
         "accepted_rows": await _count(database, "SELECT count(*) FROM orders WHERE status = 'accepted'"),
     }
     if PHASES[name][1].get("ORDER_INTAKE_RELAY_ENABLED") == "true":
@@ -383,17 +388,18 @@ def markdown(results: dict) -> str:
         f"consume {_n(c.get('consume_per_s'))} msg/s.",
         "",
         "| phase | what runs | orders/s applied | / ceiling consume | relayed (OrderAccepted)/s | CPU ms/order "
-        "| peak RSS MB | load avg |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| PostgreSQL CPU ms/order | peak RSS MB | load avg |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, p in results["phases"].items():
         if "error" in p:
-            lines.append(f"| {name} | {DESCRIPTIONS[name]} | error | | | | | |")
+            lines.append(f"| {name} | {DESCRIPTIONS[name]} | error | | | | | | |")
             continue
         capped = f" (capped, {p['applied']:,} applied)" if p.get("capped_at_seconds") else ""
         lines.append(
             f"| {name} | {p['what']} | **{_n(p['applied_per_s'])}**{capped} | {_n(results['ratios'].get(name), 3)} | "
-            f"{_n(p.get('relayed_per_s'))} | {_n(p['cpu_ms_per_order'], 3)} | {_n(p['peak_rss_mb'])} | "
+            f"{_n(p.get('relayed_per_s'))} | {_n(p['cpu_ms_per_order'], 3)} | "
+            f"{_n(p.get('postgres_cpu_ms_per_order_applied'), 3)} | {_n(p['peak_rss_mb'])} | "
             f"{p['load_average'][0]} → {p['load_average'][1]} |"
         )
     t, o = results["target"], results["overhead"]

@@ -34,6 +34,27 @@ def sample(pid: int) -> ProcessSample:
     )
 
 
+def postgres_cpu_seconds(database: str) -> float | None:
+    """CPU time (user + system) of the PostgreSQL backends serving ``database`` on this machine
+    (processes titled ``postgres: <user> <database> ...``), None when none is seen here (a server
+    elsewhere). Backends that ended between two samples are not counted: compare samples of
+    one pool's connections (a service's pool keeps them)."""
+    total, seen = 0.0, False
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").split()
+            if len(title) < 3 or title[0] != b"postgres:" or title[2] != database.encode():
+                continue
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICKS
+        seen = True
+    return total if seen else None
+
+
 def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 

@@ -269,6 +269,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine = create_async_engine(async_url(url))
+        self.name = url.rsplit("/", 1)[1].split("?")[0]  # the database's name
 
     async def count(self, sql: str, **params: object) -> int:
         async with self.engine.connect() as connection:

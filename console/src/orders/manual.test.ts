@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { emptyLine, emptyOrderForm, importPercent, nestedFieldErrors, placeOrderBody, rulesBody, rulesForm, safeLink } from "./manual";
 import type { OrderImport } from "../api/types";
+import { translate } from "../i18n/locale";
+import type { MessageKey } from "../i18n/messages";
+import { rowProblemText } from "./texts";
 
 describe("place order", () => {
   it("sends a line by SKU or by UID with its design files, and leaves empty fields out", () => {
@@ -34,6 +37,27 @@ describe("place order", () => {
     expect(errors["lines[1].quantity"]).toBe("at least 1");
     expect(nestedFieldErrors({ type: "x", title: "Invalid", status: 422, detail: "Line 1: SKU 'X' is not mapped", field: "lines[0].sku" })["lines[0].sku"]).toContain("not mapped");
     expect(nestedFieldErrors({ type: "x", title: "Store not known", status: 404 })[""]).toBe("Store not known");
+  });
+
+  it("says each refused line of Place order next to its field in the reader's language, from its code", () => {
+    const problem = {
+      type: "about:blank",
+      title: "Commande non valide",
+      status: 422,
+      detail: "Ligne 2 : « ftp://f.example/a.pdf » n'est pas une URL http(s).",
+      field: "lines[1].design_file_urls",
+      errors: [
+        { location: ["body", "lines", "1", "design_file_urls"], message: "'ftp://f.example/a.pdf' is not an http(s) URL.", type: "order_line.design_file_not_url", code: "order_line.design_file_not_url", params: { url: "ftp://f.example/a.pdf" }, line: 2 },
+        { location: ["body", "lines", "2", "quantity"], message: "Quantity must be a whole number from 1 to 100000.", type: "order_line.quantity_range", code: "order_line.quantity_range", params: { max: "100000" }, line: 3 },
+        { location: ["body", "lines", "3", "sku"], message: "SKU 'X' is not mapped in this store.", type: "order_csv.sku_unmapped", code: "order_csv.sku_unmapped", params: { sku: "X" }, line: 4 },
+      ],
+    } as never;
+    const french = (key: MessageKey, params?: Record<string, string | number>) => translate("fr", key, params);
+    const errors = nestedFieldErrors(problem, (line) => rowProblemText(line, french, (iso) => iso));
+    expect(errors["lines[1].design_file_urls"]).toBe("« ftp://f.example/a.pdf » n'est pas une URL http(s).");
+    expect(errors["lines[2].quantity"]).toBe("La quantité doit être un nombre entier de 1 à 100000.");
+    expect(errors["lines[3].sku"]).toBe("Le SKU « X » n'est pas relié dans cette boutique.");
+    expect(nestedFieldErrors(problem)["lines[2].quantity"]).toBe("Quantity must be a whole number from 1 to 100000."); // no reader's language: the API's words
   });
 });
 

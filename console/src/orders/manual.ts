@@ -71,17 +71,29 @@ export function placeOrderBody(storeId: string, form: OrderForm): PlaceOrder {
  * "postcode"] is "shipping_address.postcode", ["body", "lines", "0", "quantity"] is
  * "lines[0].quantity" (how order intake names a line's field in a business rule's `field`).
  * What names no field is under "". */
-export function nestedFieldErrors(problem: Problem | null | undefined): Record<string, string> {
+export function nestedFieldErrors(problem: Problem | null | undefined, said?: (error: SaidError) => string | undefined): Record<string, string> {
   const found: Record<string, string> = {};
   if (!problem) return found;
-  for (const error of problem.errors ?? []) {
+  for (const error of (problem.errors ?? []) as SaidError[]) {
     const [where, ...path] = error.location;
     const key = where === "body" ? path.reduce<string>((name, part) => (/^\d+$/.test(String(part)) ? `${name}[${part}]` : name ? `${name}.${part}` : String(part)), "") : "";
-    found[key] ??= error.message;
+    found[key] ??= (error.code ? said?.(error) : undefined) ?? error.message;
   }
-  if (problem.field) found[problem.field] = problem.detail ?? problem.title;
+  if (problem.field) found[problem.field] ??= problem.detail ?? problem.title; // an entry of `errors` says its field more precisely
   if (Object.keys(found).length === 0) found[""] = problem.detail ?? problem.title;
   return found;
+}
+
+/** One entry of a 422's ``errors``: the field and its English words; order intake's refused lines of
+ * "Place order" also say what is wrong by code and values (and which line, from 1), which ``said``
+ * puts in the reader's language. */
+export interface SaidError {
+  location: string[];
+  message: string;
+  type: string;
+  code?: string | null;
+  params?: Record<string, unknown> | null;
+  line?: number;
 }
 
 /** A line's error: the field's own, else one about the whole line (e.g. "lines[0]"). */

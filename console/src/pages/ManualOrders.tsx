@@ -65,7 +65,7 @@ export function PlaceOrderPage() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   if (!store) return <LoadError error={error} retry={reload} />;
-  const errors = nestedFieldErrors(problem);
+  const errors = nestedFieldErrors(problem, (line) => rowProblemText(line, t, date)); // each refused line by its code, in the reader's language
   if (problem?.type?.endsWith("/duplicate-order-reference")) errors.reference = problem.detail ?? problem.title;
   const refusal = problemText(problem, t, date); // a refusal said by a code of ours, in the reader's language
   if (refusal && problem?.field) errors[problem.field] = refusal;

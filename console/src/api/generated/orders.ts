@@ -665,11 +665,14 @@ export interface components {
         };
         /** PlaceOrder */
         PlaceOrder: {
-            /** Lines */
+            /**
+             * Lines
+             * @description 1 to 500 (none: refused with its code)
+             */
             lines: components["schemas"]["PlaceOrderLine"][];
             /**
              * Reference
-             * @description The client's order reference (unique per store)
+             * @description The client's order reference (unique per store; not blank)
              */
             reference: string;
             shipping_address: components["schemas"]["AddressBody"];
@@ -691,7 +694,7 @@ export interface components {
         PlaceOrderLine: {
             /**
              * Design File Urls
-             * @description Front first, then back, ...
+             * @description Front first, then back, ... (at most 10; more is refused with its line's code)
              * @default []
              */
             design_file_urls: string[];
@@ -700,7 +703,10 @@ export interface components {
              * @description Catalog product UID (with design files)
              */
             product_uid?: string | null;
-            /** Quantity */
+            /**
+             * Quantity
+             * @description 1 to 100,000 (out of range: refused with its line's code, domain/manual.py)
+             */
             quantity: number;
             /**
              * Sku

@@ -246,3 +246,63 @@ async def test_a_country_code_that_cannot_be_one_is_refused_next_to_its_field_an
     )
     assert "errors" not in problem or not problem["errors"]  # not pydantic's "at most 2 characters"
     assert (await api.get("/orders", headers=operator, params={"search": "PO-5"})).json()["items"] == []
+
+
+async def test_bad_lines_are_refused_each_by_its_line_field_and_code_in_the_readers_language_and_nothing_is_placed(
+    api, stores, token_mint, operator
+):
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    lines = [
+        {"product_uid": UID, "design_file_urls": ["https://files.example.com/poster.pdf"], "quantity": 1},
+        {"product_uid": UID, "design_file_urls": ["ftp://files.example.com/poster.pdf"], "quantity": 1},
+        {"sku": "POSTER-A4", "quantity": 0},
+    ]
+    refused = await api.post("/orders", json=_order("PO-6", lines=lines), headers=admin)
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert (problem["title"], problem["field"], problem["code"], problem["params"], problem["detail"]) == (
+        "Invalid order",
+        "lines[1].design_file_urls",
+        "order_line.design_file_not_url",
+        {"url": "ftp://files.example.com/poster.pdf"},
+        "Line 2: 'ftp://files.example.com/poster.pdf' is not an http(s) URL.",
+    )
+    assert [(e["line"], e["location"], e["code"], e["params"], e["message"]) for e in problem["errors"]] == [
+        (
+            2,
+            ["body", "lines", "1", "design_file_urls"],
+            "order_line.design_file_not_url",
+            {"url": "ftp://files.example.com/poster.pdf"},
+            "'ftp://files.example.com/poster.pdf' is not an http(s) URL.",
+        ),
+        (
+            3,
+            ["body", "lines", "2", "quantity"],
+            "order_line.quantity_range",
+            {"max": "100000"},
+            "Quantity must be a whole number from 1 to 100000.",
+        ),
+    ]
+
+    french = await api.post("/orders", json=_order("PO-6", lines=lines), headers=admin | {"Accept-Language": "fr-FR"})
+    assert french.status_code == 422
+    said = french.json()
+    assert (said["title"], said["detail"], said["code"]) == (
+        "Commande non valide",
+        "Ligne 2 : « ftp://files.example.com/poster.pdf » n'est pas une URL http(s).",
+        "order_line.design_file_not_url",
+    )
+    assert [e["code"] for e in said["errors"]] == ["order_line.design_file_not_url", "order_line.quantity_range"]
+
+    unmapped = [{"sku": "POSTER-A4", "quantity": 1}, {"sku": "POSTER-A3", "quantity": 1}]
+    refused = await api.post("/orders", json=_order("PO-6", lines=unmapped), headers=admin | {"Accept-Language": "fr"})
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert (problem["field"], problem["code"], problem["params"], problem["detail"]) == (
+        "lines[1].sku",
+        "order_csv.sku_unmapped",
+        {"sku": "POSTER-A3"},
+        "Ligne 2 : le SKU « POSTER-A3 » n'est pas relié dans cette boutique.",
+    )
+    assert [(e["line"], e["location"]) for e in problem["errors"]] == [(2, ["body", "lines", "1", "sku"])]
+    assert (await api.get("/orders", headers=operator, params={"search": "PO-6"})).json()["items"] == []

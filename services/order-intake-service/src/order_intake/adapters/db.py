@@ -2,7 +2,7 @@
 Writes of the hot path are set-based: one query to read many, bulk inserts and updates."""
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, Table, delete, func, insert, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
-from order_intake.adapters.bulk import among, insert_rows, is_postgres, to_json
+from order_intake.adapters.bulk import among, insert_rows, is_postgres, json_of, json_value, to_json
 from order_intake.adapters.tables import (
     ClientPolicyRow,
     ImportJobRow,
@@ -117,65 +117,131 @@ def _search_key(order: Order) -> str:
     return " ".join(p.casefold() for p in parts if p)[:500]
 
 
-def order_values(order: Order, key: str | None = None) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "id": order.id,
-        "client_id": order.client_id,
-        "store_id": order.store_id,
-        "platform": order.platform,
-        "source": order.source,
-        "platform_order_id": order.platform_order_id,
-        "client_reference": order.client_reference,
-        "order_number": order.order_number,
-        "search_key": _search_key(order),
-        "status": order.status,
-        "test": order.test,
-        "currency": order.currency,
-        "total": order.total,
-        "shipping_address": {name: getattr(order.shipping_address, name) for name in _ADDRESS_FIELDS},
-        "shipping_method": order.shipping_method,
-        "customer_email": order.customer_email,
-        "placed_at": order.placed_at,
-        "received_at": order.received_at,
-        "updated_at": order.updated_at or order.received_at,
-        "content_hash": order.content_hash,
-        "sequence": order.sequence,
-        "holds": [_hold_values(h) for h in order.holds],
-        "shipments": [_shipment(s) for s in order.shipments],
-        "possible_duplicate": order.possible_duplicate,
-        "attention": order.attention,
-        "first_of_store": order.first_of_store,
-        "approved_at": order.approved_at,
-        "release_at": order.release_at,
-    }
-    if key is not None:
-        values["order_key"] = key
-    return values
+#: The columns of an order's row, in the order ``_order_row`` gives their values.
+ORDER_COLUMNS = (
+    "id",
+    "client_id",
+    "store_id",
+    "platform",
+    "source",
+    "platform_order_id",
+    "client_reference",
+    "order_number",
+    "search_key",
+    "status",
+    "test",
+    "currency",
+    "total",
+    "shipping_address",
+    "shipping_method",
+    "customer_email",
+    "placed_at",
+    "received_at",
+    "updated_at",
+    "content_hash",
+    "sequence",
+    "holds",
+    "shipments",
+    "possible_duplicate",
+    "attention",
+    "first_of_store",
+    "approved_at",
+    "release_at",
+)
+_NEW_ORDER_COLUMNS = (*ORDER_COLUMNS, "order_key")
+
+
+def _order_row(order: Order, js: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """``js``: how the database takes a JSON column's value (adapters/bulk.py ``json_of``)."""
+    address = order.shipping_address
+    return (
+        order.id,
+        order.client_id,
+        order.store_id,
+        order.platform,
+        order.source,
+        order.platform_order_id,
+        order.client_reference,
+        order.order_number,
+        _search_key(order),
+        order.status,
+        order.test,
+        order.currency,
+        order.total,
+        js({name: getattr(address, name) for name in _ADDRESS_FIELDS}),
+        order.shipping_method,
+        order.customer_email,
+        order.placed_at,
+        order.received_at,
+        order.updated_at or order.received_at,
+        order.content_hash,
+        order.sequence,
+        js([_hold_values(h) for h in order.holds]),
+        js([_shipment(s) for s in order.shipments]),
+        order.possible_duplicate,
+        order.attention,
+        order.first_of_store,
+        order.approved_at,
+        order.release_at,
+    )
+
+
+def order_values(order: Order) -> dict[str, Any]:
+    return dict(zip(ORDER_COLUMNS, _order_row(order, json_value), strict=True))
+
+
+#: The columns of a line's row, in the order ``_line_row`` gives their values.
+LINE_COLUMNS = (
+    "line_id",
+    "order_id",
+    "store_id",
+    "position",
+    "title",
+    "quantity",
+    "cancelled_quantity",
+    "platform_line_id",
+    "platform_product_id",
+    "platform_variant_id",
+    "sku",
+    "variant_title",
+    "unit_price",
+    "attributes",
+    "product_uid",
+    "print_files",
+    "problem",
+    "problem_message",
+    "given",
+    "waiting",
+)
+
+
+def _line_row(order: Order, line: Line, js: Callable[[Any], Any]) -> tuple[Any, ...]:
+    return (
+        line.line_id,
+        order.id,
+        order.store_id,
+        line.position,
+        line.title,
+        line.quantity,
+        line.cancelled_quantity,
+        line.platform_line_id,
+        line.platform_product_id,
+        line.platform_variant_id,
+        line.sku,
+        line.variant_title,
+        line.unit_price,
+        js([list(a) for a in line.attributes]),
+        line.product_uid,
+        js(_files(line.print_files)),
+        line.problem,
+        line.problem_message,
+        line.given,
+        order.status == "on_hold" and not line.resolved and line.open_quantity > 0,  # waiting
+    )
 
 
 def line_values(order: Order, line: Line) -> dict[str, Any]:
-    return {
-        "line_id": line.line_id,
-        "order_id": order.id,
-        "store_id": order.store_id,
-        "position": line.position,
-        "title": line.title,
-        "quantity": line.quantity,
-        "cancelled_quantity": line.cancelled_quantity,
-        "platform_line_id": line.platform_line_id,
-        "platform_product_id": line.platform_product_id,
-        "platform_variant_id": line.platform_variant_id,
-        "sku": line.sku,
-        "variant_title": line.variant_title,
-        "unit_price": line.unit_price,
-        "attributes": [list(a) for a in line.attributes],
-        "product_uid": line.product_uid,
-        "print_files": _files(line.print_files),
-        "problem": line.problem,
-        "problem_message": line.problem_message,
-        "given": line.given,
-        "waiting": order.status == "on_hold" and not line.resolved and line.open_quantity > 0,
-    }
+    return dict(zip(LINE_COLUMNS, _line_row(order, line, json_value), strict=True))
 
 
 def _line_of(row: OrderLineRow) -> Line:
@@ -234,23 +300,42 @@ def _order_of(row: OrderRow, lines: list[Line]) -> Order:
     )
 
 
-def _change_values(change: Change) -> dict[str, Any]:
-    return {
-        "order_id": change.order_id,
-        "sequence": change.sequence,
-        "at": change.at,
-        "actor": change.actor,
-        "actor_name": change.actor_name[:320] if change.actor_name else None,
-        "from_status": change.from_status,
-        "to_status": change.to_status,
-        "reason": change.reason,
-        "code": change.code,
-        "params": change.params or None,
-        "holds": [_hold_values(h) for h in change.holds] or None,
-        "line_id": change.line_id,
-        "cancelled_quantity": change.cancelled_quantity,
-        "shipment": _shipment(change.shipment) if change.shipment else None,
-    }
+#: The columns of a history entry's row, in the order ``_change_row`` gives their values.
+CHANGE_COLUMNS = (
+    "order_id",
+    "sequence",
+    "at",
+    "actor",
+    "actor_name",
+    "from_status",
+    "to_status",
+    "reason",
+    "code",
+    "params",
+    "holds",
+    "line_id",
+    "cancelled_quantity",
+    "shipment",
+)
+
+
+def _change_row(change: Change, js: Callable[[Any], Any]) -> tuple[Any, ...]:
+    return (
+        change.order_id,
+        change.sequence,
+        change.at,
+        change.actor,
+        change.actor_name[:320] if change.actor_name else None,
+        change.from_status,
+        change.to_status,
+        change.reason,
+        change.code,
+        js(change.params) if change.params else None,
+        js([_hold_values(h) for h in change.holds]) if change.holds else None,
+        change.line_id,
+        change.cancelled_quantity,
+        js(_shipment(change.shipment)) if change.shipment else None,
+    )
 
 
 def _change_of(row: OrderHistoryRow) -> Change:
@@ -482,9 +567,11 @@ class SqlOrders:
 
     async def add_many(self, orders: Sequence[tuple[Order, str]]) -> None:
         """New orders (with their idempotency key) and their lines: two bulk inserts."""
-        await insert_rows(self._session, _table(OrderRow), [order_values(order, key) for order, key in orders])
-        lines = [line_values(order, line) for order, _ in orders for line in order.lines]
-        await insert_rows(self._session, _table(OrderLineRow), lines)
+        js = json_of(self._session)
+        rows = [(*_order_row(order, js), key) for order, key in orders]
+        await insert_rows(self._session, _table(OrderRow), _NEW_ORDER_COLUMNS, rows)
+        lines = [_line_row(order, line, js) for order, _ in orders for line in order.lines]
+        await insert_rows(self._session, _table(OrderLineRow), LINE_COLUMNS, lines)
 
     async def save_many(self, orders: Sequence[Order]) -> None:
         """Changed orders and their lines: bulk updates by primary key."""
@@ -539,7 +626,8 @@ class SqlOrders:
         return list((await self._session.execute(query)).scalars())
 
     async def keep_history(self, changes: Sequence[Change]) -> None:
-        await insert_rows(self._session, _table(OrderHistoryRow), [_change_values(c) for c in changes])
+        js = json_of(self._session)
+        await insert_rows(self._session, _table(OrderHistoryRow), CHANGE_COLUMNS, [_change_row(c, js) for c in changes])
 
     async def history(self, order_id: str) -> list[Change]:
         query = (

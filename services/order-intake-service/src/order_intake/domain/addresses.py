@@ -41,7 +41,7 @@ NO_POSTCODE = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     """A postal address; every field may be missing until checked."""
 
@@ -62,7 +62,7 @@ class Address:
         return " ".join(part for part in (self.first_name, self.last_name) if part and part.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddressProblem:
     """One field of an address that stops production, said so a client understands."""
 
@@ -114,5 +114,10 @@ def refuse_impossible_country(address: Address, *, field: str) -> None:
     if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
         text = say("address.country_unknown", country=country[:20])
         raise InvalidOrderInput(
-            text.english[:1].upper() + text.english[1:] + ".", field=field, code=text.code, params=text.params
+            text.english[:1].upper() + text.english[1:] + ".",
+            key=text.code,
+            values=text.params,
+            field=field,
+            code=text.code,
+            params=text.params,
         )

@@ -1,5 +1,7 @@
 """Errors of the order rules, turned into problem+json by the runtime."""
 
+from typing import Any
+
 from service_runtime.errors import Conflict, DomainError, NotFound
 
 
@@ -18,5 +20,15 @@ class OrderNotEditable(Conflict):
 
 
 class InvalidOrderInput(DomainError):
+    """``key`` and ``values``: the refusal said by a code of messages.py, so that the answer's
+    detail is in the reader's language (``detail`` is its English sentence)."""
+
     status = 422
     title = "Invalid order"
+
+    def __init__(
+        self, detail: str, *, key: str | None = None, values: dict[str, str] | None = None, **extensions: Any
+    ) -> None:
+        super().__init__(detail, **extensions)
+        if key is not None:
+            self.key, self.values = key, dict(values or {})

@@ -5,6 +5,7 @@ store. An order is identified in its store by the client's order reference."""
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -77,20 +78,55 @@ def line_problem(line: DraftLine) -> tuple[str, Text] | None:
     return None
 
 
+def _sentence(text: Text) -> str:
+    return text.english[:1].upper() + text.english[1:] + "."
+
+
+def refused_lines(problems: Sequence[tuple[int, str, Text]]) -> InvalidOrderInput:
+    """The refusal of an order's bad lines, each given as (its index, its field, what is wrong):
+    ``detail`` and ``field`` say the first (in the reader's language: ``key``), ``errors`` every
+    one with its line (from 1), field, code and values, as a 422's ``errors`` name their fields."""
+    index, name, text = problems[0]
+    return InvalidOrderInput(
+        f"Line {index + 1}: {text.english}.",
+        key=text.code,
+        values={"line": str(index + 1), **text.params},
+        field=f"lines[{index}].{name}",
+        code=text.code,
+        params=text.params,
+        errors=[
+            {
+                "location": ["body", "lines", str(index), name],
+                "message": _sentence(text),
+                "type": text.code,
+                "code": text.code,
+                "params": text.params,
+                "line": index + 1,
+            }
+            for index, name, text in problems
+        ],
+    )
+
+
 def check_draft(draft: OrderDraft) -> None:
-    """What a person placing an order must fix before anything is stored (422)."""
+    """What a person placing an order must fix before anything is stored (422): every bad line is
+    named, with its field and what is wrong by code and values (the reader's language)."""
     reference = draft.reference.strip()
     if not reference or len(reference) > REFERENCE_MAX:
+        text = say("order.reference_length", max=REFERENCE_MAX)
         raise InvalidOrderInput(
-            f"An order reference of 1 to {REFERENCE_MAX} characters is required.", field="reference"
+            _sentence(text), key=text.code, values=text.params, field="reference", code=text.code, params=text.params
         )
     if not draft.lines or len(draft.lines) > MAX_LINES:
-        raise InvalidOrderInput(f"An order has 1 to {MAX_LINES} lines.", field="lines")
-    for position, line in enumerate(draft.lines):
-        if (problem := line_problem(line)) is not None:
-            raise InvalidOrderInput(
-                f"Line {position + 1}: {problem[1].english}.", field=f"lines[{position}].{problem[0]}"
-            )
+        text = say("order.lines_count", max=MAX_LINES)
+        raise InvalidOrderInput(
+            _sentence(text), key=text.code, values=text.params, field="lines", code=text.code, params=text.params
+        )
+    problems = [
+        (index, *problem) for index, line in enumerate(draft.lines) if (problem := line_problem(line)) is not None
+    ]
+    if problems:
+        raise refused_lines(problems)
     refuse_impossible_country(draft.address, field="shipping_address.country_code")
 
 

@@ -71,7 +71,7 @@ def can_move(current: Status, to: Status) -> bool:
     return current in FORWARD and to in FORWARD and FORWARD.index(to) > FORWARD.index(current)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     line_id: str
     position: int
@@ -114,7 +114,7 @@ HoldReason = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hold:
     """Why an order waits: a code, the words a client understands, and the line or field."""
 
@@ -139,7 +139,7 @@ class Hold:
         return cls(reason, text.english, line_id, field, rule, text.code, dict(text.params))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     tracking_number: str
     carrier: str | None = None
@@ -148,7 +148,7 @@ class Shipment:
     shipped_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One entry of an order's history."""
 
@@ -168,7 +168,7 @@ class Change:
     holds: tuple[Hold, ...] = ()  # the holds the reason lists ({holds}), each with its own code
 
 
-@dataclass
+@dataclass(slots=True)
 class Order:
     id: str
     client_id: str

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from order_intake.domain.texts import Text, say
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrintFile:
     type: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mapping:
     """A shop product or variant connected to a catalog product (read model of ProductMapped)."""
 
@@ -25,7 +25,7 @@ class Mapping:
     print_files: tuple[PrintFile, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineKey:
     """What a line is matched by: the variant, else the product (mapped for every variant), else the SKU."""
 

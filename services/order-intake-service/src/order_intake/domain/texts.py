@@ -62,6 +62,12 @@ LINES: dict[str, str] = {
     "order_line.design_files_with_sku": "a line by SKU takes its design files from the store's mapping",
 }
 
+#: What is wrong with an order as a person places it, besides its lines.
+ORDERS: dict[str, str] = {
+    "order.reference_length": "an order reference of 1 to {max} characters is required",
+    "order.lines_count": "an order has 1 to {max} lines",
+}
+
 #: What the report of an order CSV import says of a file or a row (its address problems are the
 #: ``address.*`` sentences above, its lines' the ``order_line.*`` ones).
 ORDER_CSV: dict[str, str] = {
@@ -77,10 +83,10 @@ ORDER_CSV: dict[str, str] = {
     "order_csv.sku_unmapped": "SKU '{sku}' is not mapped in this store",
 }
 
-_SENTENCES = ENGLISH | HISTORY | LINES | ORDER_CSV
+_SENTENCES = ENGLISH | HISTORY | LINES | ORDERS | ORDER_CSV
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A sentence by its code and values (strings: each is shown as it is, but ``at``, a time
     in ISO 8601 the console writes in the reader's format, ``status``, an order status the

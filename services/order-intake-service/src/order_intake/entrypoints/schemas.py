@@ -220,19 +220,21 @@ class OrderPage(BaseModel):
 
 class PlaceOrderLine(BaseModel):
     product_uid: str | None = Field(default=None, max_length=300, description="Catalog product UID (with design files)")
-    design_file_urls: list[str] = Field(default=[], max_length=10, description="Front first, then back, ...")
+    design_file_urls: list[str] = Field(
+        default=[], description="Front first, then back, ... (at most 10; more is refused with its line's code)"
+    )
     sku: str | None = Field(default=None, max_length=200, description="A SKU mapped in the store (instead of a UID)")
-    quantity: int = Field(ge=1, le=100_000)
+    quantity: int = Field(description="1 to 100,000 (out of range: refused with its line's code, domain/manual.py)")
     title: str | None = Field(default=None, max_length=500)
 
 
 class PlaceOrder(BaseModel):
     store_id: str = Field(max_length=64, description="A manual store")
-    reference: str = Field(min_length=1, max_length=200, description="The client's order reference (unique per store)")
+    reference: str = Field(max_length=200, description="The client's order reference (unique per store; not blank)")
     shipping_address: AddressBody
     shipping_method: str | None = Field(default=None, max_length=200)
     test: bool = Field(default=False, description="A test order: goes through every step, never produced")
-    lines: list[PlaceOrderLine] = Field(min_length=1, max_length=500)
+    lines: list[PlaceOrderLine] = Field(max_length=500, description="1 to 500 (none: refused with its code)")
 
     def to_draft(self) -> OrderDraft:
         return OrderDraft(

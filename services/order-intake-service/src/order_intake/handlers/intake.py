@@ -74,7 +74,7 @@ def order_of(event: OrderReceived, order_id: str, *, test: bool, now: datetime) 
                 sku=line.sku,
                 variant_title=line.variant_title,
                 unit_price=str(line.unit_price) if line.unit_price is not None else None,
-                attributes=tuple((a.name, a.value) for a in line.attributes),
+                attributes=tuple([(a.name, a.value) for a in line.attributes]) if line.attributes else (),
             )
             for position, line in enumerate(event.lines, start=1)
         ],
@@ -126,7 +126,8 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
             new[order_id] = (order, key)
         await uow.orders.add_many(list(new.values()))
         await uow.orders.save_many(list(again.values()))
-        await keep_changes([*(order for order, _ in new.values()), *again.values()], uow=uow)
+        await keep_changes([order for order, _ in new.values()], uow=uow, from_shop=True)
+        await keep_changes(again.values(), uow=uow)
         await uow.commit()
 
 

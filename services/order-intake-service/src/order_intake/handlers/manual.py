@@ -11,9 +11,9 @@ from typing import Literal
 
 import structlog
 
-from order_intake.domain.errors import InvalidOrderInput, OrderNotEditable
+from order_intake.domain.errors import OrderNotEditable
 from order_intake.domain.imports import ImportJob
-from order_intake.domain.manual import OrderDraft, check_draft, order_of_draft
+from order_intake.domain.manual import OrderDraft, check_draft, order_of_draft, refused_lines
 from order_intake.domain.order_csv import ParsedFile, RowError, parse_orders_csv
 from order_intake.domain.orders import Order, Source
 from order_intake.domain.resolution import LineKey, MappingIndex
@@ -141,8 +141,7 @@ async def place_order(store_id: str, draft: OrderDraft, *, viewer: Viewer, uow: 
         index = await _index([draft], store, uow)
         unknown = unmapped_skus([draft], store.store_id, index)
         if unknown:
-            (_, n), sku = next(iter(unknown.items()))
-            raise InvalidOrderInput(f"Line {n + 1}: SKU '{sku}' is not mapped in this store.", field=f"lines[{n}].sku")
+            raise refused_lines([(n, "sku", say("order_csv.sku_unmapped", sku=sku)) for (_, n), sku in unknown.items()])
         [placed] = await _place(
             [draft],
             store=store,
