@@ -86,6 +86,22 @@ async def test_a_bad_signature_is_refused_and_changes_nothing(api):
     assert await _count(runtime, OutboxMessage) == 0
 
 
+async def test_a_webhook_larger_than_the_limit_is_refused_and_changes_nothing(api):
+    from connector.main import WEBHOOK_MAX_BYTES
+
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    order = shopify_order(SHOP) | {"note": "x" * WEBHOOK_MAX_BYTES}
+    body, headers = signed(order, topic="orders/create", shop=SHOP)
+
+    answer = await api.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)
+
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert await _count(runtime, WebhookDeliveryRow) == 0
+    assert await _count(runtime, OutboxMessage) == 0
+
+
 async def test_a_webhook_for_a_manual_or_unknown_store_is_not_taken(api, token_mint):
     runtime = runtime_of(api)
     manual = await api.post(
