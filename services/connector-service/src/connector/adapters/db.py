@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, LargeBinary, String, bindparam, delete, func, update
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, bindparam, delete, func, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -275,6 +275,28 @@ DERIVING_LOCK_ID = int.from_bytes(
 )
 
 
+_TAKE_PENDING_SQL = """
+SELECT locked.taken, pending.id, pending.store_id, pending.delivery_id, pending.topic, pending.received_at,
+       pending.raw_body, pending.correlation_id
+FROM (SELECT pg_try_advisory_xact_lock(:lock) AS taken OFFSET 0) AS locked
+LEFT JOIN LATERAL (
+    SELECT id, store_id, delivery_id, topic, received_at, raw_body, correlation_id
+    FROM webhook_deliveries
+    WHERE locked.taken AND derived_at IS NULL AND parked_at IS NULL {only}
+    ORDER BY id
+    LIMIT :limit
+) AS pending ON true
+"""
+_TAKE_PENDING = text(_TAKE_PENDING_SQL.format(only=""))
+_TAKE_PENDING_OF = text(_TAKE_PENDING_SQL.format(only="AND id = ANY(:ids)")).bindparams(
+    bindparam("ids", type_=postgresql.ARRAY(BigInteger()))
+)
+"""The deriving lock taken (a transaction-scoped advisory lock: only one process derives at a
+time) and, only once it is, the oldest deliveries still to derive, in one statement: the
+subquery taking the lock (a volatile function: evaluated once, never folded into the join)
+gives one row, joined with the deliveries it lets us take."""
+
+
 def _delivery_values(delivery: WebhookDelivery, delivery_id: str) -> dict[str, Any]:
     return {
         "store_id": delivery.store_id,
@@ -350,8 +372,7 @@ class SqlWebhookDeliveries:
 
     async def take_pending(self, limit: int, *, ids: Sequence[int] | None = None) -> list[PendingWebhook] | None:
         if self._session.get_bind().dialect.name == "postgresql":
-            if not await self._session.scalar(select(func.pg_try_advisory_xact_lock(DERIVING_LOCK_ID))):
-                return None
+            return await self._take_pending_postgresql(limit, ids)
         table = _DELIVERIES_TABLE.c
         query = sa_select(
             table.id,
@@ -378,6 +399,31 @@ class SqlWebhookDeliveries:
             for id_, store_id, delivery_id, topic, received_at, body, correlation_id in (
                 await self._session.execute(query)
             ).all()
+        ]
+
+    async def _take_pending_postgresql(self, limit: int, ids: Sequence[int] | None) -> list[PendingWebhook] | None:
+        """The deriving lock and the deliveries in one statement (one round trip of the two the
+        deriving stage made for every batch): one row saying the lock was not taken, or one
+        row per delivery taken (one with no delivery when none is pending)."""
+        statement = _TAKE_PENDING if ids is None else _TAKE_PENDING_OF
+        values: dict[str, Any] = {"lock": DERIVING_LOCK_ID, "limit": limit}
+        if ids is not None:
+            values["ids"] = list(ids)
+        rows = (await self._session.execute(statement, values)).all()
+        if not rows or not rows[0][0]:
+            return None
+        return [
+            PendingWebhook(
+                id=id_,
+                store_id=store_id,
+                delivery_id=delivery_id,
+                topic=topic,
+                received_at=utc(received_at) or received_at,
+                raw_body=bytes(body) if body is not None else None,
+                correlation_id=correlation_id,
+            )
+            for _, id_, store_id, delivery_id, topic, received_at, body, correlation_id in rows
+            if id_ is not None
         ]
 
     async def mark_derived(self, derived: Sequence[tuple[int, str | None]], *, at: datetime) -> None:
