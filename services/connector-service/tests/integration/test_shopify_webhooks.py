@@ -119,6 +119,8 @@ async def test_orders_arriving_together_for_a_store_not_in_memory_read_the_store
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", note)
     try:
         alone = await post(7000)
+        derived = WebhookDeliveryRow.derived_at.is_not(None)
+        await eventually(lambda: _is(_count(runtime, WebhookDeliveryRow, derived), 1))  # its read is over too
         reading_alone, store_reads[:] = len(store_reads), []
         runtime.webhook_stores.forget(store.id)  # as when its time in memory is over
         together = await asyncio.gather(*(post(7001 + n) for n in range(8)))
