@@ -1,9 +1,10 @@
 """Shopify webhooks in, on the real PostgreSQL and Kafka: signed, de-duplicated, durable."""
 
+import asyncio
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from connector.adapters.tables import StoreRow, WebhookDeliveryRow
 from service_runtime.outbox import OutboxMessage
@@ -84,6 +85,55 @@ async def test_a_bad_signature_is_refused_and_changes_nothing(api):
     assert forged.headers["content-type"] == "application/problem+json"
     assert await _count(runtime, WebhookDeliveryRow) == 0
     assert await _count(runtime, OutboxMessage) == 0
+
+
+async def test_a_webhook_larger_than_the_limit_is_refused_and_changes_nothing(api):
+    from connector.main import WEBHOOK_MAX_BYTES
+
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    order = shopify_order(SHOP) | {"note": "x" * WEBHOOK_MAX_BYTES}
+    body, headers = signed(order, topic="orders/create", shop=SHOP)
+
+    answer = await api.post(f"/webhooks/shopify/{store.id}", content=body, headers=headers)
+
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert await _count(runtime, WebhookDeliveryRow) == 0
+    assert await _count(runtime, OutboxMessage) == 0
+
+
+async def test_orders_arriving_together_for_a_store_not_in_memory_read_the_store_once(api, connector_settings):
+    runtime = runtime_of(api)
+    store = await connected_shopify_store(runtime, client_id=CLIENT, shop=SHOP)
+    store_reads: list[str] = []
+
+    def note(connection, cursor, statement, parameters, context, executemany):
+        if "FROM stores" in statement:
+            store_reads.append(statement)
+
+    async def post(order_id):
+        order = shopify_order(SHOP) | {"id": order_id}
+        return await api.post(f"/webhooks/shopify/{store.id}", **_signed_kwargs(order, "orders/create"))
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        alone = await post(7000)
+        derived = WebhookDeliveryRow.derived_at.is_not(None)
+        await eventually(lambda: _is(_count(runtime, WebhookDeliveryRow, derived), 1))  # its read is over too
+        reading_alone, store_reads[:] = len(store_reads), []
+        runtime.webhook_stores.forget(store.id)  # as when its time in memory is over
+        together = await asyncio.gather(*(post(7001 + n) for n in range(8)))
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", note)
+
+    assert [(a.status_code, a.json()["status"]) for a in (alone, *together)] == [(200, "accepted")] * 9
+    assert reading_alone > 0
+    assert len(store_reads) == reading_alone
+    records = await read_topic(
+        connector_settings.kafka_bootstrap, connector_settings.topic(SHOP_ORDERS_V1.name), count=9, timeout=10
+    )
+    assert sorted(received.platform_order_id for _, received, _ in records) == [str(7000 + n) for n in range(9)]
 
 
 async def test_a_webhook_for_a_manual_or_unknown_store_is_not_taken(api, token_mint):

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, LargeBinary, String, bindparam, delete, func, update
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, bindparam, delete, func, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -254,10 +254,48 @@ _RECORD_DELIVERIES_POSTGRESQL = (
 """``INSERT ... SELECT ... FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``: one array per
 column, so one SQL text (one prepared statement) whatever the group's size."""
 
+_DERIVED_GIVEN = (
+    func.unnest(
+        bindparam("row_ids", type_=postgresql.ARRAY(BigInteger())),
+        bindparam("order_ids", type_=postgresql.ARRAY(String())),
+    )
+    .table_valued("row_id", "order_id")
+    .render_derived(name="given")
+)
+_MARK_DERIVED_POSTGRESQL = (
+    update(_DELIVERIES_TABLE)
+    .where(_DELIVERIES_TABLE.c.id == _DERIVED_GIVEN.c.row_id)
+    .values(derived_at=bindparam("at"), platform_order_id=_DERIVED_GIVEN.c.order_id)
+)
+"""``UPDATE ... FROM unnest(...)``: a batch's deliveries marked derived in one statement (an
+executemany of one UPDATE per delivery cost a round of the driver's work per order)."""
+
 #: Only one process derives webhooks at a time (a transaction-scoped advisory lock).
 DERIVING_LOCK_ID = int.from_bytes(
     hashlib.sha256(b"storefronts.connector.webhook-deriving").digest()[:8], "big", signed=True
 )
+
+
+_TAKE_PENDING_SQL = """
+SELECT locked.taken, pending.id, pending.store_id, pending.delivery_id, pending.topic, pending.received_at,
+       pending.raw_body, pending.correlation_id
+FROM (SELECT pg_try_advisory_xact_lock(:lock) AS taken OFFSET 0) AS locked
+LEFT JOIN LATERAL (
+    SELECT id, store_id, delivery_id, topic, received_at, raw_body, correlation_id
+    FROM webhook_deliveries
+    WHERE locked.taken AND derived_at IS NULL AND parked_at IS NULL {only}
+    ORDER BY id
+    LIMIT :limit
+) AS pending ON true
+"""
+_TAKE_PENDING = text(_TAKE_PENDING_SQL.format(only=""))
+_TAKE_PENDING_OF = text(_TAKE_PENDING_SQL.format(only="AND id = ANY(:ids)")).bindparams(
+    bindparam("ids", type_=postgresql.ARRAY(BigInteger()))
+)
+"""The deriving lock taken (a transaction-scoped advisory lock: only one process derives at a
+time) and, only once it is, the oldest deliveries still to derive, in one statement: the
+subquery taking the lock (a volatile function: evaluated once, never folded into the join)
+gives one row, joined with the deliveries it lets us take."""
 
 
 def _delivery_values(delivery: WebhookDelivery, delivery_id: str) -> dict[str, Any]:
@@ -335,8 +373,7 @@ class SqlWebhookDeliveries(ParkedDeliveries):
 
     async def take_pending(self, limit: int, *, ids: Sequence[int] | None = None) -> list[PendingWebhook] | None:
         if self._session.get_bind().dialect.name == "postgresql":
-            if not await self._session.scalar(select(func.pg_try_advisory_xact_lock(DERIVING_LOCK_ID))):
-                return None
+            return await self._take_pending_postgresql(limit, ids)
         table = _DELIVERIES_TABLE.c
         query = sa_select(
             table.id,
@@ -365,8 +402,44 @@ class SqlWebhookDeliveries(ParkedDeliveries):
             ).all()
         ]
 
+    async def _take_pending_postgresql(self, limit: int, ids: Sequence[int] | None) -> list[PendingWebhook] | None:
+        """The deriving lock and the deliveries in one statement (one round trip of the two the
+        deriving stage made for every batch): one row saying the lock was not taken, or one
+        row per delivery taken (one with no delivery when none is pending)."""
+        statement = _TAKE_PENDING if ids is None else _TAKE_PENDING_OF
+        values: dict[str, Any] = {"lock": DERIVING_LOCK_ID, "limit": limit}
+        if ids is not None:
+            values["ids"] = list(ids)
+        rows = (await self._session.execute(statement, values)).all()
+        if not rows or not rows[0][0]:
+            return None
+        return [
+            PendingWebhook(
+                id=id_,
+                store_id=store_id,
+                delivery_id=delivery_id,
+                topic=topic,
+                received_at=utc(received_at) or received_at,
+                raw_body=bytes(body) if body is not None else None,
+                correlation_id=correlation_id,
+            )
+            for _, id_, store_id, delivery_id, topic, received_at, body, correlation_id in rows
+            if id_ is not None
+        ]
+
     async def mark_derived(self, derived: Sequence[tuple[int, str | None]], *, at: datetime) -> None:
         if not derived:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            ordered = sorted(derived)
+            await self._session.execute(
+                _MARK_DERIVED_POSTGRESQL,
+                {
+                    "at": at,
+                    "row_ids": [row_id for row_id, _ in ordered],
+                    "order_ids": [order_id[:100] if order_id else None for _, order_id in ordered],
+                },
+            )
             return
         await self._session.execute(
             update(_DELIVERIES_TABLE)

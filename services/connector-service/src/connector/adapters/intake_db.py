@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import DateTime, String, bindparam, delete, false, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -42,6 +43,35 @@ def _announce_many(dialect: str) -> Any:
     )
 
 
+_RECEIVED_ORDERS = ReceivedOrderRow.metadata.tables["received_orders"]
+_ANNOUNCED_GIVEN = (
+    func.unnest(
+        bindparam("store_id", type_=postgresql.ARRAY(String())),
+        bindparam("platform_order_id", type_=postgresql.ARRAY(String())),
+        bindparam("received_at", type_=postgresql.ARRAY(DateTime(timezone=True))),
+    )
+    .table_valued("store_id", "platform_order_id", "received_at")
+    .render_derived(name="given")
+)
+_ANNOUNCE_POSTGRESQL = (
+    postgresql.insert(_RECEIVED_ORDERS)
+    .from_select(
+        ["store_id", "platform_order_id", "received_at", "cancelled"],
+        sa_select(
+            _ANNOUNCED_GIVEN.c.store_id,
+            _ANNOUNCED_GIVEN.c.platform_order_id,
+            _ANNOUNCED_GIVEN.c.received_at,
+            false(),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
+    .returning(_RECEIVED_ORDERS.c.store_id, _RECEIVED_ORDERS.c.platform_order_id)
+)
+"""``INSERT ... SELECT ... FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``: one array per
+column, one SQL text and prepared statement whatever the batch's size (a multi-row VALUES is
+rendered again for each batch)."""
+
+
 class SqlIntakeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -64,8 +94,14 @@ class SqlIntakeRepository:
             )
         if not rows:
             return []
-        statement = _announce_many(self._session.get_bind().dialect.name)
-        announced = await self._session.execute(statement, list(rows.values()))
+        if self._session.get_bind().dialect.name == "postgresql":
+            given = list(rows.values())
+            announced = await self._session.execute(
+                _ANNOUNCE_POSTGRESQL,
+                {name: [row[name] for row in given] for name in ("store_id", "platform_order_id", "received_at")},
+            )
+        else:
+            announced = await self._session.execute(_announce_many("sqlite"), list(rows.values()))
         return firsts_stored([order[:2] for order in orders], {(s, o) for s, o in announced.all()})
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:

@@ -7,7 +7,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text
+from sqlalchemy import Column, DateTime, Index, String, Text, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col, select
@@ -58,6 +59,29 @@ class ShippedOrderLinesRow(SQLModel, table=True):
 
 
 TRACKING_TABLES: tuple[type[SQLModel], ...] = (ShipmentPushRow, ShippedOrderLinesRow)
+
+_LINES_TABLE = ShippedOrderLinesRow.metadata.tables["shipped_order_lines"]
+_GIVEN_LINES = (
+    func.unnest(
+        bindparam("order_id", type_=postgresql.ARRAY(String())), bindparam("lines", type_=postgresql.ARRAY(Text()))
+    )
+    .table_valued("order_id", "lines")
+    .render_derived(name="given")
+)
+_KEEP_LINES = postgresql.insert(_LINES_TABLE).from_select(
+    ["order_id", "lines"], sa_select(_GIVEN_LINES.c.order_id, _GIVEN_LINES.c.lines)
+)
+_KEEP_LINES_POSTGRESQL = _KEEP_LINES.on_conflict_do_update(
+    index_elements=["order_id"], set_={"lines": _KEEP_LINES.excluded.lines}
+)
+"""``INSERT ... SELECT ... FROM unnest(...) ON CONFLICT DO UPDATE``: one array per column, so one
+SQL text (compiled once, one prepared statement) whatever the batch's size. A multi-row VALUES
+was compiled again for each batch: a third of what the consumer of orders.v1 cost per order in a profile."""
+_KEEP_LINES_ON_SQLITE = sqlite.insert(_LINES_TABLE)
+_KEEP_LINES_SQLITE = _KEEP_LINES_ON_SQLITE.on_conflict_do_update(
+    index_elements=["order_id"], set_={"lines": _KEEP_LINES_ON_SQLITE.excluded.lines}
+)
+"""The same on SQLite, one row per parameter set (executemany; one statement compiled once)."""
 
 
 def _push(row: ShipmentPushRow) -> ShipmentPush:
@@ -158,12 +182,16 @@ class SqlShipmentPushes:
         if not lines_by_order:
             return
         dialect = self._session.get_bind().dialect.name
-        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(ShippedOrderLinesRow).values(
-            [{"order_id": order_id, "lines": json.dumps(dict(lines))} for order_id, lines in lines_by_order.items()]
-        )
+        if dialect == "postgresql":
+            ordered = sorted(lines_by_order)  # two batches at once lock their common rows in one order
+            await self._session.execute(
+                _KEEP_LINES_POSTGRESQL,
+                {"order_id": ordered, "lines": [json.dumps(dict(lines_by_order[order_id])) for order_id in ordered]},
+            )
+            return
         await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["order_id"], set_={"lines": statement.excluded.lines})
+            _KEEP_LINES_SQLITE,
+            [{"order_id": order_id, "lines": json.dumps(dict(lines))} for order_id, lines in lines_by_order.items()],
         )
 
     async def platform_lines(self, order_id: str, line_ids: Sequence[str]) -> list[str] | None:

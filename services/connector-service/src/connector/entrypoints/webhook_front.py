@@ -42,14 +42,14 @@ class WebhookFront:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        read = await self._body(scope, receive)
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        read = await self._body(headers.get("content-length"), receive)
         if read is None:  # the caller went away before sending its whole body
             return
         body, complete = read
         if not complete:  # over the limit: the API's body limit answers 413
             await self.app(scope, _replay(body, receive, more=True) if body else receive, send)
             return
-        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
         correlation_id = headers.get("x-correlation-id") or str(uuid.uuid4())
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
@@ -91,11 +91,10 @@ class WebhookFront:
         _LATENCY.observe(time.perf_counter() - started)
         _ANSWERED.inc()
 
-    async def _body(self, scope: Scope, receive: Receive) -> tuple[bytes, bool] | None:
+    async def _body(self, declared: str | None, receive: Receive) -> tuple[bytes, bool] | None:
         """The whole body, or what was read when it passed the limit (False); None when the
-        caller went away."""
-        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        caller went away. ``declared``: its Content-Length header."""
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > self.max_body_bytes:
             return b"", False
         chunks: list[bytes] = []
         size = 0

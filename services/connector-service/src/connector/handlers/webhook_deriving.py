@@ -25,7 +25,7 @@ from connector.domain import parked_webhooks as parking
 from connector.domain.errors import PlatformNotSupported, WebhookUnreadable
 from connector.domain.parked_webhooks import ParkReason
 from connector.handlers.announcements import announced_first
-from connector.handlers.webhook_stores import WebhookStores
+from connector.handlers.webhook_stores import KnownStore, WebhookStores
 from connector.ports import (
     Clock,
     PendingWebhook,
@@ -134,8 +134,11 @@ async def _reader(
     uow: UnitOfWork, vault: Vault, platforms: Platforms, known: WebhookStores | None, store_id: str
 ) -> tuple[ShopPlatform, ShopConnection] | None:
     """The store's adapter and connection, whatever the store's status now (a webhook taken
-    while it was connected is derived even if it was disconnected since)."""
+    while it was connected is derived even if it was disconnected since). A store read here is
+    kept in ``known`` as the webhook front keeps it (where the front runs in a process of its
+    own, the deriving stage read the store and opened its credentials again for every batch)."""
     addressed = known.get(store_id) if known is not None else None
+    read = known.reading() if known is not None else 0
     store = addressed.store if addressed is not None else await uow.stores.get(store_id)
     if store is None:
         return None
@@ -146,7 +149,10 @@ async def _reader(
     if addressed is not None:
         return adapter, addressed.connection
     sealed = await uow.stores.sealed_credentials(store.id)
-    return adapter, ShopConnection.of(store, vault.open(sealed) if sealed else None)
+    connection = ShopConnection.of(store, vault.open(sealed) if sealed else None)
+    if known is not None:
+        known.keep(KnownStore(store, connection), read=read)
+    return adapter, connection
 
 
 def _correlated(event: Event, webhook: PendingWebhook) -> Event:

@@ -84,21 +84,30 @@ async def receive_webhook(
     receipt = adapter.read_webhook(headers)
     later = adapter.derived_later(receipt)
     addressed = _known(known, adapter, platform, store_id, body, headers, receipt)
+    if addressed is None and known is not None and await known.read_elsewhere(store_id):
+        addressed = _known(known, adapter, platform, store_id, body, headers, receipt)  # what that read kept
     if later and groups is not None and addressed is not None:
         delivery = _pending(addressed.store, receipt, body, now=clock.now(), correlation_id=correlation_id)
         return _taken(delivery, await groups.record(GroupedWebhook(delivery)))
-    async with uow:
-        if addressed is None:
-            addressed = await _addressed(uow, vault, known, platform, store_id)
-            _verify(adapter, addressed.connection, body, headers, receipt)
-        store, connection = addressed.store, addressed.connection
-        if later:
-            delivery = _pending(store, receipt, body, now=clock.now(), correlation_id=correlation_id)
-            answer = _taken(delivery, await uow.webhooks.record(delivery))
-        else:
-            answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
-        if answer.status != "duplicate":
-            await uow.commit()
+    reading = known.start_read(store_id) if known is not None and addressed is None else None
+    try:
+        async with uow:
+            if addressed is None:
+                addressed = await _addressed(uow, vault, known, platform, store_id)
+                if known is not None and reading is not None:
+                    known.end_read(store_id, reading)  # the webhooks waiting for this read go on
+                _verify(adapter, addressed.connection, body, headers, receipt)
+            store, connection = addressed.store, addressed.connection
+            if later:
+                delivery = _pending(store, receipt, body, now=clock.now(), correlation_id=correlation_id)
+                answer = _taken(delivery, await uow.webhooks.record(delivery))
+            else:
+                answer = await _apply(adapter, connection, store, receipt, body, uow=uow, clock=clock)
+            if answer.status != "duplicate":
+                await uow.commit()
+    finally:
+        if known is not None and reading is not None:
+            known.end_read(store_id, reading)
     if later and answer.status != "duplicate" and stored is not None:
         stored()
     return answer
