@@ -19,6 +19,7 @@ import time
 import uuid
 from typing import Literal
 
+import uvloop
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -145,7 +146,7 @@ async def accept_orders_core(events: list[OrderReceived], *, uow: BenchUnitOfWor
         held = await uow.orders.versions_for_update(keys)
         rows: dict[str, dict[str, object]] = {}
         for event, key in zip(events, keys, strict=False):
-            version = getattr(event, "version", None) or 1
+            version = event.aggregate_version or 1  # an order's first is 1
             if held.get(key, 0) >= version:
                 continue  # an old or repeated state changes nothing
             held[key] = version
@@ -167,7 +168,7 @@ async def accept_orders_core(events: list[OrderReceived], *, uow: BenchUnitOfWor
 
 def _apply(event: OrderReceived, key: str, order: BenchOrder | None, uow: BenchUnitOfWork) -> BenchOrder | None:
     """The order row and its OrderAccepted if the event is newer than the order held; else None."""
-    version = getattr(event, "version", None) or 1  # today's events carry no version: an order's first is 1
+    version = event.aggregate_version or 1  # the bench's orders carry no version: an order's first is 1
     if order is not None and order.version >= version:
         return None
     if order is None:
@@ -274,13 +275,14 @@ def main() -> None:
         return
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
     profile_to = os.environ.get("BENCH_SERVICE_PROFILE")  # a cProfile dump of the whole process, for `pstats`
+    # uvloop, as the services run (uvicorn takes it when it is installed)
     if not profile_to or settings.seed_outbox:
-        asyncio.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
+        uvloop.run(seed_outbox(settings) if settings.seed_outbox else serve(settings))
         return
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(serve(settings))
+        uvloop.run(serve(settings))
     finally:
         profiler.disable()
         profiler.dump_stats(f"{profile_to}.{os.getpid()}")
