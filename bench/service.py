@@ -21,7 +21,7 @@ from typing import Literal
 
 import uvloop
 from pydantic_settings import SettingsConfigDict
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import Field, SQLModel
@@ -77,6 +77,15 @@ class Orders:
     async def versions_for_update(self, order_keys: list[str]) -> dict[str, int]:
         """The version held for each order of ``order_keys`` (rows locked), without ORM objects."""
         table = BenchOrder.metadata.tables["bench_orders"]
+        if self._session.get_bind().dialect.name == "postgresql":
+            # One primary-key lookup per key of the array. ``order_key IN (500 keys)`` was
+            # planned as a sequential scan of the whole table (a hash join for ``JOIN
+            # unnest``) while the table held under a few hundred thousand rows: cheaper on
+            # paper, but a batch's dearest statement, growing with the table (5 to 14 ms at
+            # 50,000 rows on an idle machine against 2 ms; on a loaded one 8 times the time
+            # of the phase's other statements together).
+            found = await self._session.execute(_VERSIONS_POSTGRESQL, {"keys": order_keys})
+            return {key: version for key, version in found.tuples()}
         found = await self._session.execute(
             select(table.c.order_key, table.c.version).where(table.c.order_key.in_(order_keys)).with_for_update()
         )
@@ -106,6 +115,11 @@ _ROWS = (
     .render_derived(name="rows")
 )
 _INSERT = postgresql.insert(_TABLE).from_select(list(_COLUMNS), select(*(_ROWS.c[name] for name in _COLUMNS)))
+_VERSIONS_POSTGRESQL = text(
+    "SELECT held.order_key, held.version FROM unnest(CAST(:keys AS VARCHAR[])) AS wanted(key)"
+    " CROSS JOIN LATERAL (SELECT order_key, version FROM bench_orders WHERE order_key = wanted.key FOR UPDATE) AS held"
+).bindparams(bindparam("keys", type_=postgresql.ARRAY(String)))
+"""The versions held for a batch's keys, each looked up by the primary key (rows locked)."""
 _UPSERT_POSTGRESQL = _INSERT.on_conflict_do_update(
     index_elements=["order_key"], set_={name: _INSERT.excluded[name] for name in _CHANGED}
 )
