@@ -10,14 +10,6 @@
   the whole batch are committed once (a transaction per partition cost its fixed price a
   dozen times per fetch: small batches, a slow consumer, and on SQLite the partitions'
   transactions waiting on each other for the write lock);
-- one batch at a time, pipelined: while a batch is applied (in a task of its own), the next
-  is fetched and decoded, and its transaction starts once the one before is over (applied
-  or dead-lettered to its end); a batch's offset commit is queued behind the previous
-  batch's and not waited for. So offsets are committed in order and only for batches done
-  to their end; a commit lost (a crash, a rebalance) only brings records again, which the
-  inbox knows. A batch fetched while the one before it hit a defect is not applied (both
-  are read again); ``drain()`` (at stop) lets the batch being applied and the queued
-  commits finish first;
 - a handler failure that is not transient cuts the batch at that event: the events before
   it are committed, the event is retried alone (up to ``consumer_max_attempts``, with
   backoff), then it alone goes to the group's dead-letter topic ``<topic>.dlq.<group>``
@@ -64,7 +56,6 @@ from typing import Any
 
 import structlog
 from aiokafka import TopicPartition
-from aiokafka.errors import IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
@@ -158,13 +149,6 @@ class EventRouter:
 
         return register
 
-    async def drain(self, timeout: float = 10.0) -> None:
-        """Before the consumers stop: no batch is applied after this, and the batches being
-        applied finish and commit their offsets (cancelled, so rolled back and read again
-        after a restart, if that takes longer than ``timeout`` seconds)."""
-        deliveries = [delivery for subscription in self.subscriptions for delivery in subscription.deliveries]
-        await asyncio.gather(*(delivery.drain(timeout) for delivery in deliveries))
-
     async def progress(self) -> dict[str, dict[str, float | int | None]]:
         """``{"<topic>:<group>": {"lag": ..., "seconds_since_progress": ...}}`` for each
         subscription (lag None while a consumer of it is not running or the broker does not answer)."""
@@ -239,36 +223,6 @@ async def _records_only(message: Any) -> None:
     return None
 
 
-def _rewind(consumer: Any, topic: str, partition: int, offset: int) -> None:
-    """The consumer reads ``partition`` again from ``offset``. A partition it no longer holds
-    (moved in a rebalance) is read by its new owner from the committed offset anyway."""
-    try:
-        consumer.seek(TopicPartition(topic, partition), offset)
-    except IllegalStateError as error:
-        log.warning("consumer.rewind_skipped", partition=partition, offset=offset, error=repr(error))
-
-
-async def _finished(task: "asyncio.Task[Any] | None", timeout: float) -> None:
-    """Waits for ``task`` at most ``timeout`` seconds, then cancels it."""
-    if task is None or task.done():
-        return
-    _, late = await asyncio.wait([task], timeout=timeout)
-    for pending in late:
-        pending.cancel()
-        await asyncio.wait([pending])
-
-
-def _decoded(records: Sequence[Any]) -> list[tuple[Any, Event | ContractError]]:
-    """Each record with its event, or with why it is not one (dead-lettered when reached)."""
-    items: list[tuple[Any, Event | ContractError]] = []
-    for record in records:
-        try:
-            items.append((record, decode(record.value)))
-        except ContractError as error:
-            items.append((record, error))
-    return items
-
-
 class _SplitBatch(Exception):
     """A batch handler failed on the whole batch, whose work had no savepoint: the batch's
     transaction is rolled back and applied again, one event at a time."""
@@ -315,61 +269,23 @@ class _Delivery:
         self.last_progress = time.monotonic()
         self.caught_up = False
         self.lag: int | None = None
-        self.stopping = False
-        self._applying: asyncio.Task[dict[int, int] | None] | None = None  # the batch being applied
-        self._applying_from: dict[int, int] = {}  # its first offset in each of its partitions
-        self._committing: asyncio.Task[None] | None = None  # the last offset commit queued
 
     def seconds_since_progress(self) -> float:
         return 0.0 if self.caught_up else time.monotonic() - self.last_progress
 
     async def __call__(self, message: Any) -> None:
-        """FastStream's call with the consumer's next batch. The batch is decoded while the
-        previous one is still being applied (its database round trips and offset commit
-        leave this process idle), then applied in a task of its own once the previous one
-        is done: FastStream fetches the batch after it meanwhile."""
         records = tuple(message.raw_message)
         consumer = message.consumer
         structlog.contextvars.clear_contextvars()
         by_partition: dict[int, list[Any]] = {}
         for record in records:
             by_partition.setdefault(record.partition, []).append(record)
-        if self.stopping:
-            return  # neither applied nor committed: read again after the restart
         for partition, part in by_partition.items():
             self.pending.setdefault(partition, part[0].offset)
-        # Every partition of the fetch in one transaction: its records partition by
-        # partition, so each partition's order is kept whatever is cut out.
-        items = _decoded([record for part in by_partition.values() for record in part])
-        previous = self._applying  # stays there until done: drain() waits for it
-        rewound: dict[int, int] | None = None
-        if previous is not None:
-            await asyncio.wait([previous])
-            # cancelled (the service stops): that batch is not applied, read it again too
-            rewound = self._applying_from if previous.cancelled() else previous.result()
-            self._applying = None
-        if rewound is not None or self.stopping:
-            # The batch before this one was not applied to its end (a defect rewound its
-            # partitions, or the service stops): this one, fetched meanwhile, is not applied
-            # either; its partitions are read again from where it starts (or from where the
-            # rewound batch starts, if earlier), so nothing after an unapplied record is applied.
-            for partition, part in by_partition.items():
-                _rewind(
-                    consumer, self.topic, partition, min(part[0].offset, (rewound or {}).get(partition, part[0].offset))
-                )
-            return
-        self._applying_from = {p: part[0].offset for p, part in by_partition.items()}
-        self._applying = asyncio.create_task(self._deliver(consumer, items, by_partition))
-
-    async def _deliver(
-        self, consumer: Any, items: list[tuple[Any, Event | ContractError]], by_partition: dict[int, list[Any]]
-    ) -> dict[int, int] | None:
-        """Applies (or dead-letters) every record of the batch, then queues its offset
-        commit behind the previous batch's, without waiting for it: the next batch is
-        applied meanwhile. Returns None when the whole batch is done, or the offsets its
-        partitions were rewound to (a defect: they are read again)."""
         try:
-            await self._apply_records(items)
+            # Every partition of the fetch in one transaction: its records partition by
+            # partition, so each partition's order is kept whatever is cut out.
+            await self._apply_records([record for part in by_partition.values() for record in part])
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a defect: never let FastStream swallow it and commit past it
@@ -379,39 +295,20 @@ class _Delivery:
                 partitions={p: part[0].offset for p, part in by_partition.items()},
                 exc_info=error,
             )
-            rewound = {p: part[0].offset for p, part in by_partition.items()}
-            for partition, offset in rewound.items():
-                _rewind(consumer, self.topic, partition, offset)  # read again from there
+            for partition, part in by_partition.items():
+                consumer.seek(TopicPartition(self.topic, partition), part[0].offset)  # read again from there
             await asyncio.sleep(self.settings.consumer_backoff_seconds)
-            return rewound
+            return
         done = {TopicPartition(self.topic, p): part[-1].offset + 1 for p, part in by_partition.items()}
         if done:
-            self._committing = asyncio.create_task(self._commit_in_turn(self._committing, consumer, done))
-        return None
+            try:
+                await self._commit_offsets(consumer, done)
+            except Exception as error:
+                log.error("offsets.commit_failed", error=repr(error))
 
-    async def _commit_in_turn(
-        self, previous: "asyncio.Task[None] | None", consumer: Any, offsets: dict[TopicPartition, int]
-    ) -> None:
-        """Commits a batch's offsets once the previous batch's commit is over, so offsets
-        are committed in the order their batches were applied."""
-        if previous is not None:
-            await asyncio.wait([previous])
-        crash_point("consumer.before_offset_commit")
-        try:
-            await self._commit_offsets(consumer, offsets)
-        except Exception as error:
-            log.error("offsets.commit_failed", error=repr(error))
-
-    async def drain(self, timeout: float) -> None:
-        """Stops taking batches, and waits (at most ``timeout`` seconds, then cancels) for the
-        batch being applied and the offset commits queued behind it."""
-        self.stopping = True
-        await _finished(self._applying, timeout)
-        await _finished(self._committing, timeout)  # read after: the batch applied last queued it
-
-    async def _apply_records(self, records: Sequence[tuple[Any, Event | ContractError]]) -> None:
-        """Applies or dead-letters every record of the batch (each with its decoded event,
-        or why it is not one), in order; returns only when all are done."""
+    async def _apply_records(self, records: Sequence[Any]) -> None:
+        """Applies or dead-letters every record of the batch, in order; returns only when
+        all are done."""
         remaining = list(records)
         while remaining:
             cut = await self._apply_until_cut(remaining)
@@ -420,16 +317,17 @@ class _Delivery:
             await self._retry_alone(remaining[cut.index], cut)
             remaining = remaining[cut.index + 1 :]
 
-    async def _apply_until_cut(self, records: Sequence[tuple[Any, Event | ContractError]]) -> _Cut | None:
-        """Applies the longest prefix of ``records`` it can in one transaction (transient
-        failures retried here without limit); returns where it stopped."""
+    async def _apply_until_cut(self, records: Sequence[Any]) -> _Cut | None:
+        """Decodes ``records`` and applies the longest prefix it can in one transaction
+        (transient failures retried here without limit); returns where it stopped."""
         items: list[tuple[Any, Event]] = []
         malformed: _Cut | None = None
-        for index, (record, event) in enumerate(records):
-            if isinstance(event, ContractError):
-                malformed = _Cut(index, event, malformed=True)
+        for index, record in enumerate(records):
+            try:
+                items.append((record, decode(record.value)))
+            except ContractError as error:
+                malformed = _Cut(index, error, malformed=True)
                 break
-            items.append((record, event))
         if not items:
             return malformed
         cut = await self._with_transient_retries(items)
@@ -579,17 +477,16 @@ class _Delivery:
         await uow.keep()
         return None
 
-    async def _retry_alone(self, item: tuple[Any, Event | ContractError], cut: _Cut) -> None:
+    async def _retry_alone(self, record: Any, cut: _Cut) -> None:
         """The record a batch stopped at: retried alone up to ``consumer_max_attempts``
         (malformed ones are not), then dead-lettered."""
-        record = item[0]
         attempts = 1
         error = cut.error
         structlog.contextvars.bind_contextvars(partition=record.partition, offset=record.offset)
         while not cut.malformed and attempts < self.settings.consumer_max_attempts:
             log.warning("event.failed", error=repr(error), attempt=attempts)
             await asyncio.sleep(self.settings.consumer_backoff_seconds * 2 ** (attempts - 1))
-            retried = await self._apply_until_cut([item])
+            retried = await self._apply_until_cut([record])
             if retried is None:
                 return
             error = retried.error

@@ -96,7 +96,6 @@ class Runtime:
             await self.housekeeping.stop()
         if self._relay_started:
             await self.relay.stop()
-        await self.events.drain()
         await self.messaging.stop()
         await self.engine.dispose()
 
