@@ -85,6 +85,8 @@ TABLE: dict[str, dict[tuple[str, str], set[str]]] = {
         ("POST", "/stores/{store_id}/orders/poll"): {"operator", "admin", "store_manager"},
         ("GET", "/stores/{store_id}/orders/{platform_order_id}/tracking"): ANY,
         ("POST", "/stores/{store_id}/reconcile"): {"operator", "admin", "store_manager"},
+        ("GET", "/stores/{store_id}/parked-webhooks"): ANY,
+        ("POST", "/stores/{store_id}/parked-webhooks/retry"): {"operator", "admin", "store_manager"},
     },
     "mapping": {
         ("GET", "/catalog/products"): ANY,
