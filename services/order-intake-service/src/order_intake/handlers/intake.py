@@ -126,8 +126,7 @@ async def receive_orders(events: Sequence[OrderReceived], *, uow: UnitOfWork) ->
             new[order_id] = (order, key)
         await uow.orders.add_many(list(new.values()))
         await uow.orders.save_many(list(again.values()))
-        await keep_changes([order for order, _ in new.values()], uow=uow, from_shop=True)
-        await keep_changes(again.values(), uow=uow)
+        await keep_changes([*(order for order, _ in new.values()), *again.values()], uow=uow)
         await uow.commit()
 
 
