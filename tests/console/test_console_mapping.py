@@ -35,7 +35,7 @@ from service_runtime.testing.processes import free_port
 
 from .conftest import OPERATOR_PASSWORD, REPO
 from .test_console_journey import PASSWORD, _activate, _mail_link
-from .test_console_stores import _client_with_admin
+from .test_console_stores import _client_with_admin, _connect_woocommerce
 
 # six services to start and long journeys: over the suite's 300 s on a loaded machine
 pytestmark = pytest.mark.timeout(900)
@@ -125,19 +125,8 @@ async def _woo_store(platform, browser, shop, shop_url, run: str, *, locale: str
         )
         assert imported.status_code == 200, imported.text
         headers = await _token(api, admin_email, PASSWORD)
-        key = shop.add_key()
-        store = await api.post(
-            "/stores/woocommerce",
-            json={
-                "shop_url": shop_url,
-                "consumer_key": key.consumer_key,
-                "consumer_secret": key.consumer_secret,
-                "name": "Acme Woo",
-            },
-            headers=headers,
-        )
-        assert store.status_code in (200, 201), store.text
-    return admin, headers, store.json()["id"], client_id
+        store_id = await _connect_woocommerce(api, shop, shop_url, "Acme Woo", headers)
+    return admin, headers, store_id, client_id
 
 
 async def _products_listed(platform, headers, store_id: str, count: int) -> None:

@@ -21,7 +21,8 @@ from service_runtime.testing.helpers import eventually
 
 from .conftest import OPERATOR_PASSWORD
 from .test_console_journey import PASSWORD, _activate, _mail_link, _sign_in
-from .test_console_stores import _client_with_admin
+from .test_console_mapping import _token
+from .test_console_stores import _client_with_admin, _connect_woocommerce
 
 
 @pytest.fixture
@@ -30,12 +31,6 @@ async def woo_shop():
     shop.add_catalog(2)
     async with serving(woo_app(shop)) as url:
         yield shop, url
-
-
-async def _token(api: httpx.AsyncClient, email: str, password: str) -> dict[str, str]:
-    login = await api.post("/auth/login", json={"email": email, "password": password})
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
 async def _deliveries(databases, store_id: str) -> list[tuple[str, bool, bool]]:
@@ -80,19 +75,7 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     reader_email = f"rita-{run}@acme.example"
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
         headers = await _token(api, admin_email, PASSWORD)
-        key = shop.add_key()
-        connected = await api.post(
-            "/stores/woocommerce",
-            json={
-                "shop_url": shop_url,
-                "consumer_key": key.consumer_key,
-                "consumer_secret": key.consumer_secret,
-                "name": "Aside Woo",
-            },
-            headers=headers,
-        )
-        assert connected.status_code in (200, 201), connected.text
-        store_id = connected.json()["id"]
+        store_id = await _connect_woocommerce(api, shop, shop_url, "Aside Woo", headers)
         invited = await api.post(
             f"/clients/{client_id}/users",
             json={

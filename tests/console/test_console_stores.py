@@ -34,6 +34,24 @@ async def woo_shop():
         yield shop, url
 
 
+async def _connect_woocommerce(api: httpx.AsyncClient, shop: WooShop, shop_url: str, name: str, headers) -> str:
+    """Step 3 through the API (the stores journey clicks it): the shop's WooCommerce store
+    connected with a new REST key. Returns the store's id."""
+    key = shop.add_key()
+    store = await api.post(
+        "/stores/woocommerce",
+        json={
+            "shop_url": shop_url,
+            "consumer_key": key.consumer_key,
+            "consumer_secret": key.consumer_secret,
+            "name": name,
+        },
+        headers=headers,
+    )
+    assert store.status_code in (200, 201), store.text
+    return store.json()["id"]
+
+
 async def _client_with_admin(platform, run: str) -> tuple[str, str]:
     """The operator's steps 1 and 2 through the API (the other journey clicks them): a client
     with storefront access on and its admin invited. Returns the client's id and the admin's e-mail."""

@@ -32,17 +32,6 @@ def _announce(dialect: str) -> Any:
     )
 
 
-@functools.cache
-def _announce_many(dialect: str) -> Any:
-    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = ReceivedOrderRow.metadata.tables["received_orders"]
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
-        .returning(table.c.store_id, table.c.platform_order_id)
-    )
-
-
 _RECEIVED_ORDERS = ReceivedOrderRow.metadata.tables["received_orders"]
 _ANNOUNCED_GIVEN = (
     func.unnest(
@@ -70,6 +59,12 @@ _ANNOUNCE_POSTGRESQL = (
 """``INSERT ... SELECT ... FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``: one array per
 column, one SQL text and prepared statement whatever the batch's size (a multi-row VALUES is
 rendered again for each batch)."""
+_ANNOUNCE_SQLITE = (
+    sqlite.insert(_RECEIVED_ORDERS)
+    .on_conflict_do_nothing(index_elements=["store_id", "platform_order_id"])
+    .returning(_RECEIVED_ORDERS.c.store_id, _RECEIVED_ORDERS.c.platform_order_id)
+)
+"""The same on SQLite, one row per parameter set."""
 
 
 class SqlIntakeRepository:
@@ -101,7 +96,7 @@ class SqlIntakeRepository:
                 {name: [row[name] for row in given] for name in ("store_id", "platform_order_id", "received_at")},
             )
         else:
-            announced = await self._session.execute(_announce_many("sqlite"), list(rows.values()))
+            announced = await self._session.execute(_ANNOUNCE_SQLITE, list(rows.values()))
         return firsts_stored([order[:2] for order in orders], {(s, o) for s, o in announced.all()})
 
     async def announce_cancellation(self, store_id: str, platform_order_id: str, *, at: datetime) -> bool:
