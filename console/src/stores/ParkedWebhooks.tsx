@@ -46,7 +46,7 @@ export function ParkedWebhooks({ storeId, canRetry, onRetried }: { storeId: stri
   return (
     <section aria-labelledby="parked-title" data-testid="parked">
       <h3 id="parked-title">{t("parked.title")}</h3>
-      <p className="hint">{t("parked.lead")}</p>
+      {page && page.total > 0 && <p className="hint">{t("parked.lead")}</p>}
       <LoadError error={error} retry={reload} />
       {notice && <Notice>{notice}</Notice>}
       <FormError message={form.errors[""] ?? Object.values(form.errors)[0]} />

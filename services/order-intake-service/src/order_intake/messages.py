@@ -23,7 +23,7 @@ _LINE_FRENCH: dict[str, str] = {
     "order_line.design_files_required": "une ligne par UID de produit demande au moins une URL de fichier de design",
     "order_line.too_many_design_files": "trop d'URL de fichiers de design",
     "order_line.design_file_not_url": "« {url} » n'est pas une URL http(s)",
-    "order_line.design_files_with_sku": "une ligne par SKU prend ses fichiers de design dans la liaison de la boutique",
+    "order_line.design_files_with_sku": "une ligne par SKU prend ses fichiers de design dans l'association de la boutique",
     "order_csv.sku_unmapped": "le SKU « {sku} » n'est pas relié dans cette boutique",
 }
 
