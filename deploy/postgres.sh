@@ -103,7 +103,12 @@ start() {
     port_open "$POSTGRES_PORT" && die "port $POSTGRES_PORT is already in use by another process (ss -ltnp | grep :$POSTGRES_PORT)"
     if is_root; then chown "$PG_USER:" "$PG_DIR"; fi
     log "starting (logs: $PG_LOG)"
-    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t 60 -o "-p $POSTGRES_PORT" start >/dev/null ||
+    # Checkpoints far apart: the order path writes a lot of WAL, and with PostgreSQL's 1 GB
+    # default the benchmarks forced a checkpoint every minute or two (30 in 40 minutes), each
+    # followed by full-page writes that every commit waits behind, webhook acknowledgements
+    # included. Given at start, so a cluster created before this line gets them too.
+    as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PG_LOG" -w -t 60 \
+        -o "-p $POSTGRES_PORT -c max_wal_size=4GB -c checkpoint_timeout=15min -c wal_compression=lz4" start >/dev/null ||
         { tail -n 20 "$PG_LOG" >&2; die "pg_ctl start failed"; }
     log "ready: $URL"
 }
