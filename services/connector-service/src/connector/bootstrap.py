@@ -135,6 +135,7 @@ class ConnectorRuntime(Runtime):
     async def start(self) -> None:
         await super().start()
         await self.syncs.interrupt_left_over()
+        self.syncs.start()
         if self.connector_settings.webhook_deriving_enabled:
             self.webhook_deriving.start()
         if self.settings.housekeeping_enabled:

@@ -211,8 +211,13 @@ class SyncJobs(Protocol):
         ...
 
     async def latest(self, store_id: str, *, limit: int = 10) -> list[SyncJob]: ...
-    async def interrupt_running(self, *, now: datetime) -> int:
-        """At start: jobs left running by a stopped process are failed (``sync_interrupted``)."""
+    async def interrupt_running(self, *, now: datetime, silent_since: datetime) -> int:
+        """Jobs left running by a stopped process (no sign of life since ``silent_since``) are
+        failed (``sync_interrupted``); those another process is running are left alone."""
+        ...
+
+    async def beat(self, job_ids: Sequence[str], *, now: datetime) -> None:
+        """A sign of life of the process running these jobs."""
         ...
 
 

@@ -560,10 +560,11 @@ class SqlSyncJobs:
         )
         return [_to_job(row) for row in (await self._session.execute(query)).scalars()]
 
-    async def interrupt_running(self, *, now: datetime) -> int:
+    async def interrupt_running(self, *, now: datetime, silent_since: datetime) -> int:
+        last_sign_of_life = func.coalesce(col(SyncJobRow.heartbeat_at), col(SyncJobRow.started_at))
         result: Any = await self._session.execute(
             update(SyncJobRow)
-            .where(col(SyncJobRow.status) == "running")
+            .where(col(SyncJobRow.status) == "running", last_sign_of_life < silent_since)
             .values(
                 status="failed",
                 error="sync_interrupted",
@@ -572,6 +573,14 @@ class SqlSyncJobs:
             )
         )
         return int(result.rowcount or 0)
+
+    async def beat(self, job_ids: Sequence[str], *, now: datetime) -> None:
+        if job_ids:
+            await self._session.execute(
+                update(SyncJobRow)
+                .where(col(SyncJobRow.id).in_(list(job_ids)), col(SyncJobRow.status) == "running")
+                .values(heartbeat_at=now)
+            )
 
 
 class SqlSyncedProducts:

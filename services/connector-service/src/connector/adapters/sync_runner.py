@@ -1,8 +1,15 @@
 """Runs product syncs in the background of the service process: a task per whole-catalog job,
-one task per store for the products its webhooks said changed."""
+one task per store for the products its webhooks said changed.
+
+Every ``heartbeat_seconds`` the process gives a sign of life for the syncs it runs, and fails
+those no process has given one for ``SILENT_BEATS`` beats (``sync_interrupted``): the syncs a
+stopped process left running, never those another running process of the service has (a
+webhook front apart, a second process), and within a minute of a crash, not only at the next
+start."""
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -15,9 +22,20 @@ log = structlog.get_logger()
 
 class SyncRunner:
     PRODUCTS_PER_JOB = 50
+    HEARTBEAT_SECONDS = 15.0
+    #: a running sync without a sign of life for this many heartbeats was left by a stopped process
+    SILENT_BEATS = 4
 
     def __init__(
-        self, runtime: Any, *, platforms: Platforms, vault: Vault, clock: Clock, batch_size: int, batch_bytes: int
+        self,
+        runtime: Any,
+        *,
+        platforms: Platforms,
+        vault: Vault,
+        clock: Clock,
+        batch_size: int,
+        batch_bytes: int,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
     ) -> None:
         self._runtime = runtime
         self._platforms = platforms
@@ -28,17 +46,43 @@ class SyncRunner:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._waiting: dict[str, dict[str, None]] = {}  # store id → product ids to sync, in order
         self._draining: set[str] = set()
+        self._heartbeat = heartbeat_seconds
+        self._running: set[str] = set()  # ids of the syncs this process runs
 
     def _uow(self) -> UnitOfWork:
         uow: UnitOfWork = self._runtime.uow()
         return uow
 
-    async def interrupt_left_over(self) -> None:
+    def start(self) -> None:
+        """The heartbeat of this process's syncs, which also fails those left by a stopped one."""
+        task = asyncio.create_task(self._keep_alive(), name="sync-heartbeat")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def interrupt_left_over(self) -> int:
+        now = self._clock.now()
+        silent_since = now - timedelta(seconds=self._heartbeat * self.SILENT_BEATS)
         async with self._uow() as uow:
-            count = await uow.sync_jobs.interrupt_running(now=self._clock.now())
+            count = await uow.sync_jobs.interrupt_running(now=now, silent_since=silent_since)
             await uow.commit()
         if count:
             log.warning("sync.interrupted_jobs_failed", count=count)
+        return count
+
+    async def beat(self) -> None:
+        if self._running:
+            async with self._uow() as uow:
+                await uow.sync_jobs.beat(sorted(self._running), now=self._clock.now())
+                await uow.commit()
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat)
+            try:
+                await self.beat()
+                await self.interrupt_left_over()
+            except Exception as error:  # the database is away: the next beat tries again
+                log.warning("sync.heartbeat_failed", error=repr(error))
 
     def run(self, job_id: str) -> None:
         task = asyncio.create_task(self._run(job_id), name=f"sync-{job_id}")
@@ -75,6 +119,7 @@ class SyncRunner:
                 self._waiting.pop(store_id, None)
 
     async def _run(self, job_id: str) -> None:
+        self._running.add(job_id)
         try:
             await syncs.run_sync(
                 job_id,
@@ -90,6 +135,8 @@ class SyncRunner:
         except Exception as error:
             log.exception("sync.crashed", sync_id=job_id, error=repr(error))
             await syncs.fail_crashed(job_id, uows=self._uow, clock=self._clock)
+        finally:
+            self._running.discard(job_id)
 
     async def stop(self) -> None:
         for task in list(self._tasks):

@@ -129,6 +129,9 @@ class SyncJobRow(SQLModel, table=True):
     error_detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     started_at: datetime = _at(nullable=False)
     finished_at: datetime | None = _at(nullable=True)
+    # the last sign of life of the process running it (started_at until its first beat): a sync
+    # silent for too long was left by a stopped process
+    heartbeat_at: datetime | None = _at(nullable=True)
 
 
 class SyncedProductRow(SQLModel, table=True):
