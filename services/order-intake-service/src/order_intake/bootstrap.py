@@ -1,13 +1,13 @@
 """Composition root: settings → runtime (database, Kafka, outbox relay, consumers) plus what
-order intake adds: the loop releasing orders whose delay window passed."""
+order intake adds: the loop releasing orders whose delay window passed, and the one marking
+interrupted the CSV imports a stopped process left running."""
 
 import gc
-from typing import cast
 
 from order_intake.adapters.db import MIGRATIONS, OrderIntakeUnitOfWork
 from order_intake.entrypoints.consumers import register_consumers
 from order_intake.entrypoints.delayed_release import DelayedRelease
-from order_intake.handlers.manual import interrupt_left_imports
+from order_intake.entrypoints.left_imports import LeftImports
 from order_intake.settings import OrderIntakeSettings
 from service_runtime.runtime import Runtime
 
@@ -18,13 +18,12 @@ class OrderIntakeRuntime(Runtime):
     def __init__(self, settings: OrderIntakeSettings) -> None:
         super().__init__(settings, migrations=MIGRATIONS, unit_of_work=OrderIntakeUnitOfWork)
         self.delayed_release = DelayedRelease(self.uow, every_seconds=settings.delayed_release_seconds)
+        self.left_imports = LeftImports(self.uow)
         self._release_started = False
 
     async def start(self) -> None:
         await super().start()
-        await interrupt_left_imports(
-            uow=cast(OrderIntakeUnitOfWork, self.uow())
-        )  # one process serves imports: none of them runs now
+        self.left_imports.start()
         if self.settings.consumers_enabled:  # a process that applies events also releases orders
             self.delayed_release.start()
             self._release_started = True
@@ -32,6 +31,7 @@ class OrderIntakeRuntime(Runtime):
 
     async def stop(self) -> None:
         try:
+            await self.left_imports.stop()
             if self._release_started:
                 await self.delayed_release.stop()
         finally:

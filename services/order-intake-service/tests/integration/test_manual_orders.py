@@ -194,23 +194,40 @@ async def test_a_csv_without_its_required_columns_is_refused_with_the_columns_na
 
 
 async def test_an_import_cut_by_a_restart_says_interrupted(intake_settings, token_mint):
-    from datetime import UTC, datetime
+    """An import whose process stopped (no progress for a minute) is said interrupted; one
+    another process of the service is running (progress just now) is left alone."""
+    from datetime import UTC, datetime, timedelta
 
     from order_intake.domain.imports import ImportJob
     from order_intake.main import create_app
-    from service_runtime.testing.helpers import running
+    from service_runtime.testing.helpers import eventually, running
 
     app = create_app(intake_settings)
     async with running(app):
         async with app.state.runtime.uow() as uow:
-            job = ImportJob("job-cut", CLIENT, MANUAL, "someone", datetime.now(UTC), rows=10, orders_total=5)
-            await uow.import_jobs.add(job)
+            before = datetime.now(UTC) - timedelta(minutes=2)
+            await uow.import_jobs.add(ImportJob("job-cut", CLIENT, MANUAL, "someone", before, rows=10, orders_total=5))
+            await uow.import_jobs.add(
+                ImportJob("job-elsewhere", CLIENT, MANUAL, "someone", before, rows=10, orders_total=5)
+            )
+            await uow.commit()
+        async with app.state.runtime.uow() as uow:  # another process saves this one's progress
+            job = await uow.import_jobs.get("job-elsewhere")
+            job.progress(created=2, existing=0, flagged=0, failed=0, errors=[])
+            await uow.import_jobs.save(job)
             await uow.commit()
     app = create_app(intake_settings)
     async with running(app) as api:
         admin = token_mint.headers("admin", client_id=CLIENT)
-        job = (await api.get("/order-imports/job-cut", headers=admin)).json()
-        assert job["status"] == "interrupted" and job["finished_at"]
+
+        async def interrupted():
+            job = (await api.get("/order-imports/job-cut", headers=admin)).json()
+            return job if job["status"] == "interrupted" else None
+
+        job = await eventually(interrupted, timeout=10)
+        assert job["finished_at"]
+        elsewhere = (await api.get("/order-imports/job-elsewhere", headers=admin)).json()
+        assert (elsewhere["status"], elsewhere["orders_created"]) == ("running", 2)
         other = token_mint.headers("admin", client_id="client-other")
         assert (await api.get("/order-imports/job-cut", headers=other)).status_code == 404
 

@@ -701,13 +701,16 @@ class SqlImportJobs:
         return _job_of(row) if row else None
 
     async def save(self, job: ImportJob) -> None:
-        await self._session.execute(update(ImportJobRow), [_job_values(job)])
+        """Its progress, and with it a sign of life of the process running it."""
+        await self._session.execute(update(ImportJobRow), [_job_values(job) | {"heartbeat_at": datetime.now(UTC)}])
 
-    async def interrupt_running(self, at: datetime) -> int:
-        """Jobs left running by a stopped process: their file is not here any more."""
+    async def interrupt_running(self, at: datetime, *, silent_since: datetime) -> int:
+        """Jobs left running by a stopped process (no progress since ``silent_since``): their
+        file is not here any more. Those another running process is importing are left alone."""
+        table = _table(ImportJobRow)
         result = await self._session.execute(
-            update(_table(ImportJobRow))
-            .where(_table(ImportJobRow).c.status == "running")
+            update(table)
+            .where(table.c.status == "running", func.coalesce(table.c.heartbeat_at, table.c.created_at) < silent_since)
             .values(status="interrupted", finished_at=at)
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -157,6 +157,9 @@ class ImportJobRow(SQLModel, table=True):
     orders_failed: int
     errors: list[dict[str, Any]] = _json(nullable=False)
     finished_at: datetime | None = _at(nullable=True)
+    # when the process running it last saved its progress (created_at until then): an import
+    # silent for too long was left by a stopped process
+    heartbeat_at: datetime | None = _at(nullable=True)
 
 
 class ClientPolicyRow(SQLModel, table=True):

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import structlog
@@ -31,6 +31,9 @@ log = structlog.get_logger()
 
 #: Orders placed per transaction while importing a file.
 IMPORT_CHUNK = 200
+#: An import whose process saved no progress for this long was left by a stopped process (a
+#: chunk of IMPORT_CHUNK orders takes well under a second)
+IMPORT_SILENT = timedelta(minutes=1)
 
 
 class StoreNotKnown(NotFound):
@@ -254,10 +257,12 @@ async def get_import(job_id: str, *, viewer: Viewer, uow: UnitOfWork) -> ImportJ
 
 
 async def interrupt_left_imports(*, uow: UnitOfWork) -> int:
-    """At start: imports a stopped process left running are marked interrupted (re-importing
-    the file finishes them: what was imported is not imported twice)."""
+    """Imports a stopped process left running (no progress saved for ``IMPORT_SILENT``) are
+    marked interrupted (re-importing the file finishes them: what was imported is not imported
+    twice). Those another process of the service is running save progress every chunk."""
+    now = datetime.now(UTC)
     async with uow:
-        count = await uow.import_jobs.interrupt_running(datetime.now(UTC))
+        count = await uow.import_jobs.interrupt_running(now, silent_since=now - IMPORT_SILENT)
         await uow.commit()
     if count:
         log.warning("order_import.interrupted", jobs=count)
