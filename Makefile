@@ -6,12 +6,13 @@ UNIT_PATHS := libs/events/tests libs/service-runtime/tests tests/contract tests/
 
 .PHONY: install bytecode up down status test test-unit test-integration infra-up infra-down schemas docs lint typecheck clean migration migrations-initial bench console console-check bench-order-path bench-runtime
 
-install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars, the console's npm packages and Debian's chromium (what a fresh machine lacks)
+install: ## virtualenv with every package, Java and Maven (Debian packages), Kafka jars, nginx for the gateway, the console's npm packages and Debian's chromium (what a fresh machine lacks)
 	@command -v uv >/dev/null || python3 -m pip install --quiet uv
 	uv sync --all-packages --frozen --quiet
 	$(MAKE) --no-print-directory bytecode
 	deploy/kafka.sh install
 	deploy/kafka.sh fetch
+	deploy/gateway.sh install
 	deploy/console.sh install
 
 # Every Python process of a run (pytest, each service a test launches, each command-line test)
