@@ -32,6 +32,7 @@ from mapping.handlers.design_checks import Looked, look_at_all
 from mapping.handlers.mappings import Actor, check_files, mapped_event, may_change_mappings
 from mapping.handlers.store_products import visible_store
 from mapping.ports import Clock, DesignFiles, UnitOfWork
+from service_runtime.heap import full_collections_deferred
 
 log = structlog.get_logger()
 CHECK_CHUNK = 200  # design file URLs looked at between two progress updates
@@ -61,8 +62,9 @@ async def start_import(
     column; else records the job, to be run by ``run_import``."""
     async with uow:
         store = await may_change_mappings(store_id, actor, uow)
-    rows: list[CsvRow] = read_csv(content, required=REQUIRED, known=_all_columns(content))
-    wanted = mapping_rows(rows)
+    with full_collections_deferred():  # the rows live on in the job (service_runtime.heap)
+        rows: list[CsvRow] = read_csv(content, required=REQUIRED, known=_all_columns(content))
+        wanted = mapping_rows(rows)
     job = ImportJob(
         job_id=str(uuid.uuid4()),
         store_id=store_id,
@@ -115,14 +117,15 @@ async def run_import(
 ) -> ImportJob:
     job, store = started.job, started.store
     try:
-        return await _run(
-            started,
-            actor=actor,
-            uow_factory=uow_factory,
-            design_files=design_files,
-            clock=clock,
-            concurrency=concurrency,
-        )
+        with full_collections_deferred():  # tens of thousands of rows, checks and events (service_runtime.heap)
+            return await _run(
+                started,
+                actor=actor,
+                uow_factory=uow_factory,
+                design_files=design_files,
+                clock=clock,
+                concurrency=concurrency,
+            )
     except Exception as error:  # the job says it failed, and why; nothing was applied (one transaction)
         log.exception("mapping_import.failed", job_id=job.job_id, store_id=store.store_id)
         failed = replace(

@@ -26,6 +26,7 @@ from order_intake.handlers.policies import policies_for
 from order_intake.handlers.publishing import keep_changes
 from order_intake.ports import UnitOfWork
 from service_runtime.errors import NotFound
+from service_runtime.heap import full_collections_deferred
 
 log = structlog.get_logger()
 
@@ -171,7 +172,8 @@ async def start_import(
 ) -> tuple[ImportJob, ParsedFile]:
     """Reads the file and records the job (refused at once when the file itself is unusable);
     its orders are then placed by ``run_import``."""
-    parsed = parse_orders_csv(content)
+    with full_collections_deferred():  # the orders read live on until the job ends (service_runtime.heap)
+        parsed = parse_orders_csv(content)
     now = datetime.now(UTC)
     async with uow:
         store = await _manual_store(store_id, viewer, uow)
@@ -203,6 +205,14 @@ async def run_import(
     """Places the file's good orders a chunk per transaction, the job's progress with each.
     An order whose SKU is not mapped is reported by its row and not imported. The orders'
     history names the job's creator (``actor_name``: their name when they started it)."""
+    with full_collections_deferred():  # the file's orders live until the last chunk (service_runtime.heap)
+        await _run_import(job_id, parsed, new_uow=new_uow, actor_name=actor_name)
+    log.info("order_import.done", job_id=job_id)
+
+
+async def _run_import(
+    job_id: str, parsed: ParsedFile, *, new_uow: Callable[[], UnitOfWork], actor_name: str | None
+) -> None:
     for start in range(0, len(parsed.drafts), IMPORT_CHUNK):
         chunk = parsed.drafts[start : start + IMPORT_CHUNK]
         now = datetime.now(UTC)
@@ -245,7 +255,6 @@ async def run_import(
             await uow.import_jobs.save(job)
             await uow.commit()
         await asyncio.sleep(0)  # let the requests in between chunks
-    log.info("order_import.done", job_id=job_id)
 
 
 async def get_import(job_id: str, *, viewer: Viewer, uow: UnitOfWork) -> ImportJob:
