@@ -79,7 +79,7 @@ lint: ## ruff (lint and format), one-way imports inside every service, mypy --st
 # mypy --strict on what is typed so far (see [tool.mypy] in pyproject.toml); the rest is not checked yet
 RUNTIME_TYPED := errors ports unit_of_work outbox event_router http translated_problems transient runtime settings background correlation database faults \
 	kafka_admin kafka_clients logging messages messaging outbound problems secrets text versions dead_letters docs \
-	inbox housekeeping csv_files relay revocations auth migrations ops/__main__ ops/gateway ops/kafka_topics ops/lag ops/mail partitioner
+	inbox housekeeping csv_files relay revocations auth migrations ops/__main__ ops/gateway ops/kafka_topics ops/lag ops/mail partitioner heap
 TYPECHECKED := libs/events/src/storefront_events \
 	$(patsubst %,libs/service-runtime/src/service_runtime/%.py,$(RUNTIME_TYPED)) \
 	services/client-service/src/client/domain.py services/client-service/src/client/handlers.py \
