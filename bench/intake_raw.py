@@ -22,10 +22,11 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaConsumer
 
-from order_intake.bootstrap import OrderIntakeRuntime, settle_heap
+from order_intake.bootstrap import OrderIntakeRuntime
 from order_intake.entrypoints.consumers import GROUP
 from order_intake.handlers.intake import shop_orders
 from order_intake.settings import OrderIntakeSettings
+from service_runtime.heap import settle_heap
 from service_runtime.inbox import Inbox
 from service_runtime.logging import configure_logging
 from storefront_events import SHOP_ORDERS_V1, OrderCancelledInStore, OrderReceived, decode

@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bench import ceiling, machine, order_report
 from bench.histogram import LogHistogram
-from bench.openloop import LATE_SECONDS, Connections, Sent, drive, orders_for
+from bench.openloop import LATE_SECONDS, Connections, Sent, drive, orders_for, without_collector_pauses
 from bench.order_stack import (
     Database,
     ServiceProcess,
@@ -104,6 +104,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default=0,
         help="with --split-ingress: the niceness of every service process but the front (e.g. 10), so that on "
         "a machine shared by every stage the front is served first, as it would be on cores of its own",
+    )
+    parser.add_argument(
+        "--nice-order-intake",
+        type=int,
+        default=0,
+        help="the niceness of order intake's processes (e.g. 10): its work may wait behind the connector's "
+        "webhook answers, which are latency-bound, as it would on a machine where it ran apart",
     )
     parser.add_argument("--no-ceiling", action="store_true", help="skip the raw aiokafka ceiling")
     parser.add_argument("--log-level", default="INFO", help="the services' log level (production: INFO)")
@@ -342,7 +349,7 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
                 service,
                 role,
                 name="connector" if role == "behind-ingress" else None,
-                niceness=args.nice_behind_ingress if ingress and role != "ingress" else 0,
+                niceness=_niceness(args, service, role, split_ingress=ingress),
             )
             for service in ("connector", "order-intake")
             for role in roles[service]
@@ -366,7 +373,8 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
         outcome["rates"] = []
         for step, rate in enumerate(args.rate_list):
             say(f"  {database}: {rate:g} orders/s for {args.seconds:g}s")
-            result = await run_rate(rate, step, args, maker, processes, followed, processes[0])
+            with without_collector_pauses():
+                result = await run_rate(rate, step, args, maker, processes, followed, processes[0])
             outcome["rates"].append(result)
             say(
                 f"    ack p99 {result['ack']['p99_ms']} ms, end-to-end p99 {result['end_to_end']['p99_ms']} ms, "
@@ -400,6 +408,11 @@ async def on_database(database: str, args: argparse.Namespace, run_id: str, work
         if database == "postgresql" and not args.keep:
             await drop_databases(args.postgres_url, urls)
     return outcome
+
+
+def _niceness(args: argparse.Namespace, service: str, role: str, *, split_ingress: bool) -> int:
+    behind = args.nice_behind_ingress if split_ingress and role != "ingress" else 0
+    return max(args.nice_order_intake, behind) if service == "order-intake" else behind
 
 
 async def _at_least(database: Database, sql: str, wanted: int) -> bool:
@@ -457,6 +470,7 @@ async def run(args: argparse.Namespace) -> dict:
             "split_relay": args.split_relay,
             "split_ingress": args.split_ingress,
             "nice_behind_ingress": args.nice_behind_ingress,
+            "nice_order_intake": args.nice_order_intake,
             "log_level": args.log_level,
             "services": "connector and order-intake, each `python -m <package>`, its own database, one process",
             "webhook": "POST /webhooks/shopify/{store_id}, orders/create, HMAC-SHA256 with the app secret",

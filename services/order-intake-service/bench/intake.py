@@ -23,10 +23,11 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from order_intake.bootstrap import OrderIntakeRuntime, settle_heap
+from order_intake.bootstrap import OrderIntakeRuntime
 from order_intake.handlers.intake import receive_orders
 from order_intake.handlers.read_models import keep_mappings, keep_stores
 from order_intake.settings import OrderIntakeSettings
+from service_runtime.heap import settle_heap
 from service_runtime.testing.helpers import create_database, drop_database
 from storefront_events import OrderReceived, ProductMapped, StoreConnected
 from storefront_events.stores import ShopOrderLine

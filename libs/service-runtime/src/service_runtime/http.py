@@ -16,6 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service_runtime.heap import settle_heap
 from service_runtime.problems import document_problems, install_problem_handlers, problem
 from service_runtime.runtime import Runtime
 
@@ -23,6 +24,9 @@ REQUESTS = Counter("storefronts_http_requests_total", "HTTP requests", ["method"
 LATENCY = Histogram("storefronts_http_request_seconds", "HTTP request duration", ["method", "route"])
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 MAX_BODY_BYTES = 64 * 1024
+SETTLE_HEAP = "settle_heap_once_started"
+"""Set on ``app.state`` by ``serve``: a served process freezes its heap once started (tests,
+which start many apps in one process, do not)."""
 
 
 def create_api(
@@ -47,6 +51,8 @@ def create_api(
         await runtime.start()
         if on_started is not None:
             await on_started(app, runtime)
+        if getattr(app.state, SETTLE_HEAP, False):
+            settle_heap()  # what is alive now lives as long as the process (service_runtime.heap)
         try:
             yield
         finally:
@@ -70,6 +76,7 @@ def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int) -> None:
     STOREFRONTS_TRUSTED_PROXIES instead."""
     import uvicorn
 
+    setattr(app.state, SETTLE_HEAP, True)
     uvicorn.run(app, host=host, port=port, log_config=None, proxy_headers=False)
 
 

@@ -2,8 +2,6 @@
 order intake adds: the loop releasing orders whose delay window passed, and the one marking
 interrupted the CSV imports a stopped process left running."""
 
-import gc
-
 from order_intake.adapters.db import MIGRATIONS, OrderIntakeUnitOfWork
 from order_intake.entrypoints.consumers import register_consumers
 from order_intake.entrypoints.delayed_release import DelayedRelease
@@ -27,7 +25,6 @@ class OrderIntakeRuntime(Runtime):
         if self.settings.consumers_enabled:  # a process that applies events also releases orders
             self.delayed_release.start()
             self._release_started = True
-        settle_heap()
 
     async def stop(self) -> None:
         try:
@@ -36,15 +33,6 @@ class OrderIntakeRuntime(Runtime):
                 await self.delayed_release.stop()
         finally:
             await super().stop()
-
-
-def settle_heap() -> None:
-    """What is alive once the service has started (modules, models, schemas, the app) lives as
-    long as the process: it leaves the cyclic collector's generations, so its full collections
-    scan what batches allocate rather than everything (they cost ~40 % of the intake's CPU per
-    order, bench/intake.py)."""
-    gc.collect()
-    gc.freeze()
 
 
 def build(settings: OrderIntakeSettings) -> Runtime:
