@@ -126,6 +126,7 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     # the bug is fixed: "Retry all" takes the first in, the one without an address stays aside
     await aside.get_by_role("button", name="Retry all").click()
     await expect(aside.get_by_role("status")).to_have_text("Read again: 1 taken in, 1 still set aside.", timeout=60_000)
+    await expect(aside.get_by_role("status")).to_have_attribute("data-tone", "warn")  # one still aside: not a success
     await expect(aside.get_by_test_id("parked-count")).to_have_text("1 set aside")
     await expect(aside.get_by_role("row")).to_have_count(2)
     await expect(health).to_contain_text(
@@ -169,5 +170,6 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     await expect(mine.get_by_role("status")).to_have_text(
         "Relus : 0 pris en compte, 1 toujours mis de côté.", timeout=60_000
     )
+    await expect(mine.get_by_role("status")).to_have_class(re.compile(r"\balert-warn\b"))  # shown as a warning
     await expect(mine.get_by_role("button", name=re.compile("^Tout relancer"))).to_be_visible()
     await shots.check(operator, "operateur-webhooks-relances")

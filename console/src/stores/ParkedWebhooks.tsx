@@ -6,6 +6,8 @@ import { retryOutcome } from "./logic";
 
 const POLL_MS = 1000;
 const MOST_POLLS = 30;
+const PAGE_MOST = 200; // the API's largest page
+const MOST_PAGES = 50; // 10,000 parked webhooks: beyond, the outcome counts those read
 
 /** The store's webhooks that could not be read (their orders are not taken in), why, and
  * "Retry" (all, or one) for the roles that manage the store, once the cause is fixed. */
@@ -15,7 +17,19 @@ export function ParkedWebhooks({ storeId, canRetry, onRetried }: { storeId: stri
   const { data: page, error, reload, setData } = useLoad(() => api.get<ParkedWebhookPage>(path), [storeId]);
   const form = useProblem();
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; tone: "ok" | "warn" | "info" } | null>(null);
+
+  /** Every parked webhook's id after the first page (the outcome counts those of every page). */
+  async function laterPages(first: ParkedWebhookPage): Promise<ParkedWebhookPage["items"]> {
+    const items: ParkedWebhookPage["items"] = [];
+    let cursor = first.next_cursor;
+    for (let pages = 0; cursor && pages < MOST_PAGES; pages++) {
+      const next = await api.get<ParkedWebhookPage>(`${path}?cursor=${encodeURIComponent(cursor)}&limit=${PAGE_MOST}`);
+      items.push(...next.items);
+      cursor = next.next_cursor;
+    }
+    return items;
+  }
 
   async function retry(webhookId?: string) {
     setBusy(true);
@@ -30,12 +44,14 @@ export function ParkedWebhooks({ storeId, canRetry, onRetried }: { storeId: stri
           latest = await api.get<ParkedWebhookPage>(path);
         }
         setData(latest);
-        const outcome = retryOutcome(done.webhook_ids, latest);
-        setNotice(
-          outcome.waiting
+        const every = { items: [...latest.items, ...(await laterPages(latest))], waiting: latest.waiting };
+        const outcome = retryOutcome(done.webhook_ids, every);
+        setNotice({
+          tone: outcome.tone,
+          text: outcome.waiting
             ? t("parked.retriedWaiting", { retried: number(done.retried) })
             : t("parked.retriedDone", { taken: number(outcome.taken), parked: number(outcome.parkedAgain) }),
-        );
+        });
         onRetried();
       });
     } finally {
@@ -48,7 +64,7 @@ export function ParkedWebhooks({ storeId, canRetry, onRetried }: { storeId: stri
       <h3 id="parked-title">{t("parked.title")}</h3>
       {page && page.total > 0 && <p className="hint">{t("parked.lead")}</p>}
       <LoadError error={error} retry={reload} />
-      {notice && <Notice>{notice}</Notice>}
+      {notice && <Notice tone={notice.tone}>{notice.text}</Notice>}
       <FormError message={form.errors[""] ?? Object.values(form.errors)[0]} />
       {page && page.total === 0 && <p data-testid="parked-count">{t("parked.none")}</p>}
       {page && page.total > 0 && (

@@ -79,10 +79,16 @@ describe("a Shopify shop as typed", () => {
 describe("retryOutcome", () => {
   it("counts the retried webhooks taken in and those set aside again", () => {
     const after = { items: [{ webhook_id: "w-42" }, { webhook_id: "w-9" }], waiting: 0 };
-    expect(retryOutcome(["w-41", "w-42"], after)).toEqual({ taken: 1, parkedAgain: 1, waiting: false });
-    expect(retryOutcome([], after)).toEqual({ taken: 0, parkedAgain: 0, waiting: false });
+    expect(retryOutcome(["w-41", "w-42"], after)).toEqual({ taken: 1, parkedAgain: 1, waiting: false, tone: "warn" });
+    expect(retryOutcome([], after)).toEqual({ taken: 0, parkedAgain: 0, waiting: false, tone: "warn" });
+  });
+  it("reads as a success only when every retried webhook was taken in", () => {
+    expect(retryOutcome(["w-41", "w-43"], { items: [{ webhook_id: "w-9" }], waiting: 0 }).tone).toBe("ok");
+    expect(retryOutcome(["w-9"], { items: [{ webhook_id: "w-9" }], waiting: 0 }).tone).toBe("warn");
   });
   it("says when some are still waiting to be read", () => {
-    expect(retryOutcome(["w-41"], { items: [], waiting: 1 }).waiting).toBe(true);
+    const outcome = retryOutcome(["w-41"], { items: [], waiting: 1 });
+    expect(outcome.waiting).toBe(true);
+    expect(outcome.tone).toBe("info");
   });
 });

@@ -62,13 +62,17 @@ export function shopifyShop(typed: string): string {
 }
 
 /** What a retry of parked webhooks came to, once read again: how many were taken in, how many
- * are set aside again (still unreadable: listed again), and whether some are still waiting to
- * be read. */
+ * are set aside again (still unreadable: listed again, on any page: ``after.items`` is every
+ * parked webhook), whether some are still waiting to be read, and how the outcome reads. */
 export function retryOutcome(
   retried: readonly string[],
   after: { items: ReadonlyArray<{ webhook_id: string }>; waiting: number },
-): { taken: number; parkedAgain: number; waiting: boolean } {
+): { taken: number; parkedAgain: number; waiting: boolean; tone: "ok" | "warn" | "info" } {
   const still = new Set(after.items.map((item) => item.webhook_id));
   const parkedAgain = retried.filter((id) => still.has(id)).length;
-  return { taken: retried.length - parkedAgain, parkedAgain, waiting: after.waiting > 0 };
+  const waiting = after.waiting > 0;
+  const taken = retried.length - parkedAgain;
+  // a warning when some are still set aside (or none was taken in), not a success
+  const tone = waiting ? "info" : parkedAgain > 0 || taken === 0 ? "warn" : "ok";
+  return { taken, parkedAgain, waiting, tone };
 }

@@ -88,9 +88,11 @@ export function FormError({ message }: { message?: string }) {
   );
 }
 
-export function Notice({ children }: { children: ReactNode }) {
+/** An outcome to read: "ok" (done as asked), "warn" (done, but not all of it went through),
+ * "info" (under way). */
+export function Notice({ children, tone = "ok" }: { children: ReactNode; tone?: "ok" | "warn" | "info" }) {
   return (
-    <div className="alert alert-ok" role="status">
+    <div className={`alert alert-${tone}`} role="status" data-tone={tone}>
       {children}
     </div>
   );
