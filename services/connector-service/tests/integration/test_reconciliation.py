@@ -214,3 +214,67 @@ async def test_an_etsy_store_is_reconciled_by_its_poll_and_takes_no_receipt_twic
             assert (again["seen"], again["recovered"]) == (3, 0)
     orders = await _orders(settings, expected=3)
     assert sorted(o.platform_order_id for o in orders) == sorted(str(r["receipt_id"]) for r in [*polled, missed])
+
+
+async def test_a_store_whose_address_no_longer_resolves_fails_alone_and_the_others_are_reconciled(
+    service_settings, simulator, token_mint
+):
+    """The schedule: a WooCommerce shop's domain lapsed after it was connected (its name no
+    longer resolves); its reconciliation fails and its health page says so (it used to answer
+    422 itself), and the Shopify store beside it gets its lost orders back all the same."""
+    sim_url, _ = simulator
+    port = free_port()
+    settings = service_settings(
+        ConnectorSettings,
+        public_base_url=f"http://127.0.0.1:{port}",
+        shopify_base_url=sim_url,
+        outbound_allow_private=True,
+        woocommerce_require_https=False,
+        reconcile_seconds=0.5,
+    )
+    woo = WooShop(name="Lapsed Woo")
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    async with serving(create_woo(woo)) as woo_url, serving(create_app(settings), port=port) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            key = woo.add_key()
+            connected = await http.post(
+                "/stores/woocommerce",
+                json={"shop_url": woo_url, "consumer_key": key.consumer_key, "consumer_secret": key.consumer_secret},
+                headers=admin,
+            )
+            assert connected.status_code == 201, connected.text
+            lapsed = connected.json()["id"]
+            await woo.settled()
+            await _set_shop_url(settings, lapsed, "http://lapsed-shop.invalid")  # RFC 2606: never resolves
+
+            store, location = await _install(http, admin, SHOP)
+            assert (await http.get(_path(location))).status_code == 200
+            async with httpx.AsyncClient(base_url=f"{sim_url}/simulator/shops/{SHOP}") as shop:
+                assert (await shop.post("/webhooks/drop", json={"count": 2})).status_code == 200
+                dropped = [(await shop.post("/orders")).json() for _ in range(2)]
+
+            orders = await _orders(settings, expected=2)  # recovered by the schedule, not on demand
+            assert sorted(o.platform_order_id for o in orders) == sorted(str(d["order"]["id"]) for d in dropped)
+
+            answer = await http.get(f"/stores/{lapsed}/health", headers=admin | {"Accept-Language": "fr"})
+            assert answer.status_code == 200, answer.text  # the health page says what is wrong, it does not fail
+            health = answer.json()
+            unreachable = "Impossible de joindre « http://lapsed-shop.invalid »"
+            assert health["reconciliation"]["error"]["code"] == "woo_unreachable"
+            assert any(p["message"].startswith(unreachable) for p in health["problems"])  # checked now, in French
+            ran = (await http.get(f"/stores/{store['id']}/health", headers=admin)).json()["reconciliation"]
+            assert (ran["total_recovered"], ran["error"]) == (2, None)
+
+
+async def _set_shop_url(settings, store_id: str, shop_url: str) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from connector.adapters.tables import StoreRow
+
+    engine = create_async_engine(settings.database_url)
+    try:
+        async with engine.begin() as db:
+            await db.execute(update(StoreRow).where(StoreRow.id == store_id).values(shop_url=shop_url))
+    finally:
+        await engine.dispose()

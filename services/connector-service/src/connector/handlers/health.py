@@ -11,11 +11,14 @@ from datetime import datetime
 from connector.domain.access import Viewer
 from connector.domain.errors import PlatformAuthFailed, PlatformError, PlatformNotSupported, PlatformUnavailable
 from connector.domain.parked_webhooks import PARKING_KEYS
+from connector.domain.platform_errors import ShopUnreachable
 from connector.domain.reconciliations import Reconciliation
 from connector.domain.stores import Store
 from connector.domain.syncs import SyncJob
+from connector.handlers.shop_addresses import unavailable
 from connector.handlers.stores import load_visible
 from connector.ports import Platforms, ShopConnection, UnitOfWork, Vault
+from service_runtime.outbound import UnsafeUrl
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,11 @@ async def store_health(
             problems.append(Problem(error.key, error.values))
         except PlatformUnavailable as error:
             problems.append(Problem(error.key, error.values))
-        except (PlatformError, PlatformNotSupported) as error:
+        except (PlatformError, PlatformNotSupported, ShopUnreachable) as error:
             problems.append(Problem(error.key, error.values))
+        except UnsafeUrl as refused:  # its address lapsed since it was connected
+            said = unavailable(refused)
+            problems.append(Problem(said.key, said.values))
     if store.status == "needs_attention" and store.status_reason and valid is not False:
         problems.append(Problem(store.status_reason))
     if store.status == "disconnected":

@@ -16,8 +16,10 @@ from connector.domain.stores import Store
 from connector.handlers.announcements import announced_first
 from connector.handlers.credentials import Connections, with_connection
 from connector.handlers.order_polls import poll_orders, polls_orders
+from connector.handlers.shop_addresses import unavailable
 from connector.handlers.stores import load_managed
 from connector.ports import ShopConnection
+from service_runtime.outbound import UnsafeUrl
 from storefront_events import OrderReceived
 
 log = structlog.get_logger()
@@ -47,11 +49,14 @@ async def reconcile_store(
     if store.platform not in RECONCILED_PLATFORMS:
         raise PlatformNotSupported("reconcile_not_supported", field="platform", platform=store.platform)
     try:
-        if polls_orders(deps, store.platform):
-            polled = await poll_orders(store_id, deps, overlap_seconds=poll_overlap_seconds)
-            result = ReconcileResult(seen=polled.seen, recovered=polled.taken)
-        else:
-            result = await _recover(store, deps, lookback_seconds=lookback_seconds)
+        try:
+            if polls_orders(deps, store.platform):
+                polled = await poll_orders(store_id, deps, overlap_seconds=poll_overlap_seconds)
+                result = ReconcileResult(seen=polled.seen, recovered=polled.taken)
+            else:
+                result = await _recover(store, deps, lookback_seconds=lookback_seconds)
+        except UnsafeUrl as refused:  # the shop's name no longer resolves (a lapsed domain), or is private now
+            raise unavailable(refused) from refused
     except (StoreNotFound, StoreDisconnectedAlready):
         raise
     except ConnectorError as error:  # refused, unreachable, an order that cannot be read: said on its health
@@ -115,6 +120,9 @@ async def reconcile_every_store(
                 )
             except ConnectorError as error:  # noted on the store's reconciliation
                 log.warning("orders.reconcile_skipped", store_id=store.id, error=str(error.key))
+                continue
+            except Exception:  # a fault of ours with this store: the others are reconciled all the same
+                log.exception("orders.reconcile_crashed", store_id=store.id)
                 continue
             recovered += result.recovered
         if len(stores) < page:
