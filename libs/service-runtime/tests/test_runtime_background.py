@@ -83,3 +83,43 @@ async def test_a_cancellation_that_is_not_the_tasks_own_is_a_crash_restarted_not
     finally:
         await task.stop()
     assert not task.alive()
+
+
+class Passes(BackgroundTask):
+    """Counts its passes and what each found, as the relay does with the rows committed."""
+
+    name = "passes-test"
+
+    def __init__(self, gather: float) -> None:
+        super().__init__()
+        self.gather = gather
+        self.committed = 0
+        self.passes: list[int] = []
+
+    async def run(self) -> None:
+        while True:
+            await self.sleep(60, gather=self.gather)
+            found, self.committed = self.committed, 0
+            self.passes.append(found)
+
+    def commit(self) -> None:
+        self.committed += 1
+        self.wake()
+
+
+async def test_wakes_within_the_gather_time_make_one_pass_and_without_it_each_makes_its_own():
+    for gather, expected in ((0.2, [5]), (0.0, [1, 1, 1, 1, 1])):
+        task = Passes(gather)
+        task.start()
+        try:
+            for _ in range(5):
+                task.commit()
+                await asyncio.sleep(0.01)
+
+            async def all_passed(task: Passes = task) -> bool:
+                return sum(task.passes) == 5
+
+            await eventually(all_passed, timeout=5)
+            assert task.passes == expected
+        finally:
+            await task.stop()

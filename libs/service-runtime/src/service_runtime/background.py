@@ -56,12 +56,17 @@ class BackgroundTask:
     def wake(self) -> None:
         self._woken.set()
 
-    async def sleep(self, seconds: float) -> None:
-        """Until woken or ``seconds`` passed, whichever first."""
+    async def sleep(self, seconds: float, *, gather: float = 0.0) -> None:
+        """Until woken or ``seconds`` passed, whichever first. ``gather``: once woken, this much
+        longer, so that the work of the commits made meanwhile is done in the same pass (as
+        Kafka's ``linger.ms`` batches sends): fewer, larger passes for little latency."""
         try:
             await asyncio.wait_for(self._woken.wait(), timeout=seconds)
         except TimeoutError:
             pass
+        else:
+            if gather > 0:
+                await asyncio.sleep(gather)
         self._woken.clear()
 
     def start(self) -> None:

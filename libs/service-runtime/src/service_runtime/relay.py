@@ -235,7 +235,7 @@ class OutboxRelay(BackgroundTask):
                     continue
                 backoff = PASS_BACKOFF_SECONDS
                 if done.sent < self._batch_size:
-                    await self.sleep(self._settings.relay_poll_seconds)
+                    await self.sleep(self._settings.relay_poll_seconds, gather=self._settings.relay_gather_seconds)
         finally:
             RELAY_ALIVE.set(0)
 

@@ -71,6 +71,12 @@ class ServiceSettings(BaseSettings):
     consumers_enabled: bool = True
     relay_enabled: bool = True
     relay_poll_seconds: float = 0.5
+    relay_gather_seconds: float = Field(
+        default=0.01,
+        ge=0,
+        description="Once woken by a commit, how long the relay waits for more before its pass: one pass (a "
+        "transaction, a send, a mark) for the outbox rows of several commits. 0: a pass per wake",
+    )
     relay_batch_size: int = Field(default=500, ge=1)
     relay_send_timeout_seconds: float = Field(
         default=30, gt=0, description="How long a relay pass waits for the broker to acknowledge its sends"

@@ -44,6 +44,7 @@ class ConnectorRuntime(Runtime):
             self._derive,
             batch_size=settings.webhook_derive_batch_size,
             poll_seconds=settings.webhook_derive_poll_seconds,
+            gather_seconds=settings.webhook_derive_gather_seconds,
             products_to_sync=lambda store_id, products: self.syncs.start_products(store_id, products),
         )
         self.webhook_groups = (

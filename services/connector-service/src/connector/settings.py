@@ -56,6 +56,12 @@ class ConnectorSettings(ServiceSettings):
         description="How often the deriving looks for stored webhooks when not woken (by a webhook this process "
         "stored): webhooks another process stored wait at most this long",
     )
+    webhook_derive_gather_seconds: float = Field(
+        default=0.01,
+        ge=0,
+        description="Once woken by a stored webhook, how long the deriving stage waits for more before its batch "
+        "(one transaction for the webhooks of several group commits). 0: a batch per wake",
+    )
     oauth_state_ttl_seconds: int = Field(default=600, description="How long an OAuth state may be used")
     sync_batch_products: int = Field(default=250, description="Products per StoreProductsSynced event")
 

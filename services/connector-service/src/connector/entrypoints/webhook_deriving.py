@@ -1,5 +1,6 @@
 """The deriving stage's loop: stored webhooks become their events (handlers/webhook_deriving.py),
-a batch per transaction, woken as soon as a webhook to derive is committed in this process and
+a batch per transaction, woken when a webhook to derive is committed in this process (then
+gathering the next ones for ``webhook_derive_gather_seconds``) and
 every ``webhook_derive_poll_seconds`` otherwise (webhooks stored by another process, or left by
 a crash). Supervised like the relay: a crash is logged and the loop started again.
 
@@ -37,12 +38,14 @@ class WebhookDeriving(BackgroundTask):
         *,
         batch_size: int,
         poll_seconds: float,
+        gather_seconds: float = 0.0,
         products_to_sync: Callable[[str, list[str]], Awaitable[object]],
     ) -> None:
         super().__init__()
         self._derive = derive
         self._batch = batch_size
         self._poll = poll_seconds
+        self._gather = gather_seconds
         self._sync = products_to_sync
         self._turn = asyncio.Lock()  # one batch at a time in this process (the loop or a catch-up)
 
@@ -60,7 +63,7 @@ class WebhookDeriving(BackgroundTask):
                 continue
             backoff = BACKOFF_SECONDS
             if done.busy or done.taken < self._batch:
-                await self.sleep(self._poll)
+                await self.sleep(self._poll, gather=self._gather)
 
     async def catch_up(self, *, most_batches: int = 100) -> None:
         """Derives what is stored now (a privacy request needs every body taken before it
