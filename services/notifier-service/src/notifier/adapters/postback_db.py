@@ -5,7 +5,7 @@ import json
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, UniqueConstraint, exists, select, text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, UniqueConstraint, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel
@@ -57,6 +57,16 @@ class PostbackDeliveryRow(SQLModel, table=True):
         Index("ix_postback_deliveries_due", "status", "next_attempt_at"),
         Index("ix_postback_deliveries_order", "endpoint_id", "order_id", "sequence"),
         Index("ix_postback_deliveries_log", "endpoint_id", "created_at"),
+        # the lanes' queue: pending rows only, in the order they are sent, so a claim does not
+        # walk the endpoint's delivered history
+        Index(
+            "ix_postback_deliveries_pending_queue",
+            "endpoint_id",
+            "created_at",
+            "sequence",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
         UniqueConstraint("endpoint_id", "caused_by_event_id", name="uq_postback_deliveries_event"),
     )
 
@@ -235,7 +245,8 @@ class SqlPostbackRepository:
         return _endpoint(row, self._box) if row else None
 
     async def save_endpoint(self, endpoint: Endpoint) -> None:
-        _endpoint_row(endpoint, await self._endpoint_row(endpoint.id), self._box)
+        # the row read earlier in this unit of work, without another round trip
+        _endpoint_row(endpoint, await self._session.get(PostbackEndpointRow, endpoint.id), self._box)
 
     async def endpoints_of(self, client_ids: Collection[str]) -> list[Endpoint]:
         query = (
@@ -279,8 +290,18 @@ class SqlPostbackRepository:
         row = await self._delivery_row(delivery_id, for_update=for_update)
         return _delivery(row) if row else None
 
+    async def deliveries_for_update(self, delivery_ids: Collection[str]) -> dict[str, Delivery]:
+        query = (
+            select(PostbackDeliveryRow)
+            .where(PostbackDeliveryRow.id.in_(sorted(delivery_ids)))  # type: ignore[attr-defined]
+            .order_by(PostbackDeliveryRow.id)  # type: ignore[arg-type]
+            .with_for_update()
+        )
+        return {row.id: _delivery(row) for row in (await self._session.execute(query)).scalars()}
+
     async def save_delivery(self, delivery: Delivery) -> None:
-        _delivery_row(delivery, await self._delivery_row(delivery.id))
+        # the row read earlier in this unit of work, without another round trip
+        _delivery_row(delivery, await self._session.get(PostbackDeliveryRow, delivery.id))
 
     def add_attempt(self, attempt: Attempt) -> None:
         self._session.add(
@@ -337,25 +358,42 @@ class SqlPostbackRepository:
         return [_delivery(row) for row in (await self._session.execute(query)).scalars()]
 
     def _due(self, now: datetime):  # type: ignore[no-untyped-def]
-        """Pending, due, and not behind an earlier pending delivery of its order to its endpoint."""
+        """Pending, due, and not behind an earlier pending delivery of its order to its endpoint.
+
+        Said as "the first pending sequence of its order", which the planner answers with one
+        probe of ix_postback_deliveries_order per row, rather than NOT EXISTS or min(): with
+        statistics that did not know of the backlog, PostgreSQL planned those as a scan of
+        every pending row of the endpoint per row, quadratic in the backlog (150 to 180 ms a
+        claim at 850 pending deliveries, for 4 deliveries)."""
         earlier = aliased(PostbackDeliveryRow)
-        return (
-            PostbackDeliveryRow.status == PENDING,
-            PostbackDeliveryRow.next_attempt_at <= now,  # type: ignore[operator]
-            ~exists().where(
+        first_pending_of_order = (
+            select(earlier.sequence)
+            .where(
                 earlier.endpoint_id == PostbackDeliveryRow.endpoint_id,
                 earlier.order_id == PostbackDeliveryRow.order_id,
                 earlier.status == PENDING,
-                earlier.sequence < PostbackDeliveryRow.sequence,
+            )
+            .order_by(earlier.sequence)
+            .limit(1)
+            .scalar_subquery()
+        )
+        return (
+            PostbackDeliveryRow.status == PENDING,
+            PostbackDeliveryRow.next_attempt_at <= now,  # type: ignore[operator]
+            or_(
+                PostbackDeliveryRow.order_id.is_(None),  # type: ignore[union-attr]
+                PostbackDeliveryRow.sequence == first_pending_of_order,
             ),
         )
 
     async def endpoints_with_due_deliveries(self, now: datetime, limit: int) -> list[str]:
+        # per enabled endpoint, stops at its first due delivery (not every due row, then DISTINCT)
         query = (
-            select(PostbackDeliveryRow.endpoint_id)
-            .join(PostbackEndpointRow, PostbackEndpointRow.id == PostbackDeliveryRow.endpoint_id)
-            .where(PostbackEndpointRow.status == ENABLED, *self._due(now))
-            .distinct()
+            select(PostbackEndpointRow.id)
+            .where(
+                PostbackEndpointRow.status == ENABLED,
+                exists().where(PostbackDeliveryRow.endpoint_id == PostbackEndpointRow.id, *self._due(now)),
+            )
             .limit(limit)
         )
         return list((await self._session.execute(query)).scalars())
