@@ -35,6 +35,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    connection: tuple[str, int] | None = None  # the sender's address and port: one per TCP connection
 
     @property
     def id(self) -> str:
@@ -84,7 +85,8 @@ class Receiver:
             more = message.get("more_body", False)
         headers = {name.decode().lower(): value.decode() for name, value in scope["headers"]}
         status = self.status
-        self.requests.append(Received(headers, body, status))
+        client = scope.get("client")
+        self.requests.append(Received(headers, body, status, tuple(client) if client else None))
         if self.hang:
             self.hanging += 1
             await self._released.wait()

@@ -1,4 +1,5 @@
 from collections.abc import Collection, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -28,6 +29,9 @@ class PostbackRepository(Protocol):
     async def save_tracks(self, tracks: Collection[OrderTrack]) -> None: ...
     def add_deliveries(self, deliveries: Collection[Delivery]) -> None: ...
     async def delivery(self, delivery_id: str, *, for_update: bool = False) -> Delivery | None: ...
+    async def deliveries_for_update(self, delivery_ids: Collection[str]) -> dict[str, Delivery]:
+        """The deliveries with these ids (by id), locked until the unit of work ends."""
+
     async def save_delivery(self, delivery: Delivery) -> None: ...
     def add_attempt(self, attempt: Attempt) -> None: ...
     async def deliveries_of(
@@ -50,9 +54,14 @@ class ClientAdminRepository(Protocol):
     async def save(self, admin: ClientAdmin) -> None: ...
 
 
-class WebhookSender(Protocol):
+class WebhookConnection(Protocol):
     async def post(self, url: str, *, headers: Mapping[str, str], body: str) -> Response:
         """Posts the body; never raises for a receiver's failure (the Response says what happened)."""
+
+
+class WebhookSender(Protocol):
+    def connection(self) -> AbstractAsyncContextManager[WebhookConnection]:
+        """Connections to one endpoint, kept open while its deliveries are sent, closed on leaving."""
 
 
 class Mailer(Protocol):

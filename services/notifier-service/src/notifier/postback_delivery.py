@@ -1,8 +1,9 @@
 """The background task that sends postbacks: a dispatcher finds the endpoints with due
-deliveries and gives each its own lane (a task), so a slow or failing endpoint only ever
-holds up its own deliveries. A lane sends up to ``endpoint_concurrency`` deliveries at once
-(never two of one order: the next one waits until the earlier is delivered or given up),
-records each answer, and ends when its endpoint has nothing in flight nor due."""
+deliveries and gives each its own lane (a task with its own kept-alive connections), so a
+slow or failing endpoint only ever holds up its own deliveries. A lane sends up to
+``endpoint_concurrency`` deliveries at once (never two of one order: the next one waits until
+the earlier is delivered or given up), records the answers that came in together in one
+commit, and ends when its endpoint has nothing in flight nor due."""
 
 import asyncio
 from datetime import timedelta
@@ -10,8 +11,8 @@ from datetime import timedelta
 import structlog
 
 from notifier import postback_handlers as handlers
-from notifier.ports import Clock, WebhookSender
-from notifier.postbacks import Delivery, Endpoint, RetrySchedule, webhook_headers
+from notifier.ports import Clock, WebhookConnection, WebhookSender
+from notifier.postbacks import Delivery, Endpoint, Response, RetrySchedule, webhook_headers
 from service_runtime.background import BackgroundTask
 
 log = structlog.get_logger()
@@ -74,44 +75,55 @@ class PostbackDelivery(BackgroundTask):
                 self._lanes[endpoint_id] = asyncio.create_task(self._lane(endpoint_id), name=f"postbacks:{endpoint_id}")
 
     async def _lane(self, endpoint_id: str) -> None:
-        """Keeps up to ``endpoint_concurrency`` attempts of the endpoint in flight: claims more
-        as slots free up (or every sweep), ends once nothing is in flight nor due."""
-        in_flight: set[asyncio.Task] = set()
+        """Keeps up to ``endpoint_concurrency`` attempts of the endpoint in flight over the
+        lane's open connections. Each round records, in one commit, the attempts answered
+        since the last one and claims more as slots free up (or every sweep); the lane ends
+        once nothing is in flight nor due."""
+        in_flight: set[asyncio.Task[tuple[str, Response]]] = set()
+        answered: list[tuple[str, Response]] = []
         try:
-            while True:
-                free = self._endpoint_concurrency - len(in_flight)
-                if free > 0:
-                    claimed = await handlers.claim_due(
-                        endpoint_id, uow=self._uow_factory(), clock=self._clock, limit=free, lease=self._lease
+            async with self._sender.connection() as connection:
+                while True:
+                    free = self._endpoint_concurrency - len(in_flight)
+                    if answered or free > 0:
+                        lane_round = await handlers.record_and_claim(
+                            endpoint_id,
+                            answered,
+                            uow=self._uow_factory(),
+                            clock=self._clock,
+                            schedule=self._schedule,
+                            limit=free,
+                            lease=self._lease,
+                        )
+                        answered = []
+                        if any(outcome.endpoint_disabled for outcome in lane_round.outcomes):
+                            if self._on_endpoint_disabled is not None:
+                                self._on_endpoint_disabled()
+                        if lane_round.claimed and lane_round.endpoint is not None:
+                            endpoint = lane_round.endpoint
+                            in_flight.update(
+                                asyncio.create_task(self._attempt(connection, endpoint, delivery))
+                                for delivery in lane_round.claimed
+                            )
+                    if not in_flight:
+                        return
+                    done, pending = await asyncio.wait(
+                        in_flight, timeout=self._sweep_seconds, return_when=asyncio.FIRST_COMPLETED
                     )
-                    if claimed is not None:
-                        endpoint, deliveries = claimed
-                        in_flight.update(asyncio.create_task(self._attempt(endpoint, d)) for d in deliveries)
-                if not in_flight:
-                    return
-                _, pending = await asyncio.wait(
-                    in_flight, timeout=self._sweep_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-                in_flight = set(pending)
+                    answered = [attempt.result() for attempt in done]
+                    in_flight = set(pending)
         except asyncio.CancelledError:
             for attempt in in_flight:
                 attempt.cancel()
             raise
         except Exception as error:  # database down: the leases run out and the deliveries are due again
-            log.warning("postback.lane_failed", endpoint_id=endpoint_id, error=repr(error))
+            log.warning("postback.lane_failed", endpoint_id=endpoint_id, unrecorded=len(answered), error=repr(error))
             await asyncio.gather(*in_flight, return_exceptions=True)
         finally:
             self.wake()  # the dispatcher looks again (the lane may have stopped with work left)
 
-    async def _attempt(self, endpoint: Endpoint, delivery: Delivery) -> None:
+    async def _attempt(
+        self, connection: WebhookConnection, endpoint: Endpoint, delivery: Delivery
+    ) -> tuple[str, Response]:
         headers = webhook_headers(endpoint, webhook_id=delivery.id, body=delivery.body, now=self._clock.now())
-        response = await self._sender.post(endpoint.url, headers=headers, body=delivery.body)
-        try:
-            outcome = await handlers.record_response(
-                delivery.id, response, uow=self._uow_factory(), clock=self._clock, schedule=self._schedule
-            )
-        except Exception as error:  # database down: the lease runs out and the delivery is tried again
-            log.warning("postback.record_failed", delivery_id=delivery.id, error=repr(error))
-            return
-        if outcome is not None and outcome.endpoint_disabled and self._on_endpoint_disabled is not None:
-            self._on_endpoint_disabled()
+        return delivery.id, await connection.post(endpoint.url, headers=headers, body=delivery.body)

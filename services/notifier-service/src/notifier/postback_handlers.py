@@ -305,56 +305,69 @@ async def endpoints_due(*, uow: UnitOfWork, clock: Clock, limit: int) -> list[st
         return await uow.postbacks.endpoints_with_due_deliveries(clock.now(), limit)
 
 
-async def claim_due(
-    endpoint_id: str, *, uow: UnitOfWork, clock: Clock, limit: int, lease: timedelta
-) -> tuple[Endpoint, list[Delivery]] | None:
-    """The enabled endpoint and up to ``limit`` of its due deliveries, leased for ``lease``
-    (none behind an earlier pending delivery of the same order); None when there is nothing."""
-    now = clock.now()
-    async with uow:
-        endpoint = await uow.postbacks.endpoint(endpoint_id)
-        if endpoint is None or endpoint.status != postbacks.ENABLED:
-            return None
-        deliveries = await uow.postbacks.claim_due(endpoint_id, now=now, until=now + lease, limit=limit)
-        await uow.commit()
-    return (endpoint, deliveries) if deliveries else None
+@dataclass(frozen=True)
+class LaneRound:
+    """What one round of an endpoint's lane recorded and leased."""
+
+    outcomes: list[Outcome]
+    endpoint: Endpoint | None  # as it is now; None when it was deleted
+    claimed: list[Delivery]  # leased to this lane, to send now
 
 
-async def record_response(
-    delivery_id: str, response: Response, *, uow: UnitOfWork, clock: Clock, schedule: RetrySchedule
-) -> Outcome | None:
-    """Records one attempt: the delivery delivered, retried later or failed for good (and the
-    endpoint disabled after sustained failure, its client's admin mailed), with
-    PostbackDelivered or PostbackFailed in the same commit."""
+async def record_and_claim(
+    endpoint_id: str,
+    answered: Sequence[tuple[str, Response]],
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    schedule: RetrySchedule,
+    limit: int,
+    lease: timedelta,
+) -> LaneRound:
+    """One round of an endpoint's lane, in one commit: records the attempts answered since the
+    last round, in the order they were answered (each delivery delivered, retried later or
+    failed for good, and the endpoint disabled after sustained failure, its client's admin
+    mailed, with PostbackDelivered or PostbackFailed); then, while the endpoint is enabled,
+    leases up to ``limit`` of its due deliveries for ``lease`` (none behind an earlier pending
+    delivery of the same order, so an order's next delivery is due as soon as this one is in)."""
     now = clock.now()
     async with uow:
-        delivery = await uow.postbacks.delivery(delivery_id, for_update=True)
-        if delivery is None or delivery.status != postbacks.PENDING:
-            await uow.commit()
-            return None
-        endpoint = await uow.postbacks.endpoint(delivery.endpoint_id, for_update=True)
-        if endpoint is None:
-            await uow.commit()
-            return None
-        outcome = postbacks.attempted(delivery, endpoint, response, schedule=schedule, now=now)
-        await uow.postbacks.save_delivery(outcome.delivery)
-        await uow.postbacks.save_endpoint(outcome.endpoint)
-        uow.postbacks.add_attempt(outcome.attempt)
-        event = _announcement(outcome, endpoint.url)
-        uow.outbox.add(event)
-        if outcome.endpoint_disabled:
-            await _mail_admin(outcome.endpoint, caused_by_event_id=str(event.event_id), uow=uow, now=now)
+        outcomes: list[Outcome] = []
+        if answered:
+            held = await uow.postbacks.deliveries_for_update([delivery_id for delivery_id, _ in answered])
+            endpoint = await uow.postbacks.endpoint(endpoint_id, for_update=True)
+            for delivery_id, response in answered:
+                delivery = held.get(delivery_id)
+                if endpoint is None or delivery is None or delivery.status != postbacks.PENDING:
+                    continue  # replayed, or the endpoint deleted, while it was being sent
+                outcome = postbacks.attempted(delivery, endpoint, response, schedule=schedule, now=now)
+                endpoint = outcome.endpoint
+                await uow.postbacks.save_delivery(outcome.delivery)
+                uow.postbacks.add_attempt(outcome.attempt)
+                event = _announcement(outcome, endpoint.url)
+                uow.outbox.add(event)
+                if outcome.endpoint_disabled:
+                    await _mail_admin(endpoint, caused_by_event_id=str(event.event_id), uow=uow, now=now)
+                outcomes.append(outcome)
+            if endpoint is not None and outcomes:
+                await uow.postbacks.save_endpoint(endpoint)
+        else:
+            endpoint = await uow.postbacks.endpoint(endpoint_id)
+        claimed: list[Delivery] = []
+        if limit > 0 and endpoint is not None and endpoint.status == postbacks.ENABLED:
+            claimed = await uow.postbacks.claim_due(endpoint_id, now=now, until=now + lease, limit=limit)
         await uow.commit()
-    log.info(
-        "postback.attempted",
-        delivery_id=delivery_id,
-        endpoint_id=endpoint.id,
-        attempt=outcome.attempt.number,
-        status_code=response.status_code,
-        delivery_status=outcome.delivery.status,
-        endpoint_disabled=outcome.endpoint_disabled,
-    )
-    return outcome
+    for outcome in outcomes:
+        log.info(
+            "postback.attempted",
+            delivery_id=outcome.delivery.id,
+            endpoint_id=endpoint_id,
+            attempt=outcome.attempt.number,
+            status_code=outcome.attempt.status_code,
+            delivery_status=outcome.delivery.status,
+            endpoint_disabled=outcome.endpoint_disabled,
+        )
+    return LaneRound(outcomes=outcomes, endpoint=endpoint, claimed=claimed)
 
 
 async def _mail_admin(endpoint: Endpoint, *, caused_by_event_id: str, uow: UnitOfWork, now: datetime) -> None:

@@ -509,6 +509,26 @@ async def test_a_slow_receiver_does_not_hold_up_another_clients_deliveries(postb
         )
 
 
+async def test_an_endpoints_postbacks_share_a_few_kept_alive_connections(postback_settings, token_mint):
+    """A receiver is not made to accept a new connection (and TLS handshake) per postback: while
+    the endpoint's lane runs, its attempts reuse at most as many connections as it has in flight
+    (3 here). The lane ends when nothing is due, so a burst arriving in several batches may see a
+    few lanes; one connection per postback would be 40."""
+    settings = postback_settings(postback_endpoint_concurrency=3)
+    client = client_id()
+    admin = admin_of(token_mint, client)
+    async with receiving() as receiver, notifier(settings) as http:
+        endpoint = await add_endpoint(http, admin, client, receiver.url)
+        await publish(settings, *[accepted(order_ids(client)) for _ in range(40)])
+        got = await received(receiver, 40)
+        await eventually(lambda: _all_delivered(http, admin, client, endpoint["id"], 40), timeout=30)
+
+    assert len({request.id for request in got}) == 40
+    connections = {request.connection for request in receiver.requests}
+    assert None not in connections
+    assert 1 <= len(connections) <= 12, connections
+
+
 # --- paused endpoints ---------------------------------------------------------------------
 
 
