@@ -4,6 +4,7 @@ the repositories over them. Signing secrets are sealed at rest with STOREFRONTS_
 import json
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, Text, UniqueConstraint, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -226,10 +227,27 @@ def _attempt(row: PostbackAttemptRow) -> Attempt:
     )
 
 
+Row = TypeVar("Row", bound=SQLModel)
+
+
 class SqlPostbackRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._box: SecretBox | None = session.info.get(SECRETS_BOX)
+        self._orders_read: dict[str, PostbackOrderRow | None] = {}  # by tracks_of: None when there was none
+        # rows read in this unit of work, held: the session's identity map keeps rows only
+        # weakly, so a row read, turned into a domain object and dropped cost a second SELECT
+        # when saved (one per postback attempt recorded)
+        self._read: dict[tuple[type, str], Any] = {}
+
+    def _hold(self, row: Row | None) -> Row | None:
+        if row is not None:
+            self._read[type(row), row.id] = row  # type: ignore[attr-defined]
+        return row
+
+    async def _held(self, kind: type[Row], row_id: str) -> Row | None:
+        row = self._read.get((kind, row_id))
+        return row if row is not None else self._hold(await self._session.get(kind, row_id))
 
     def add_endpoint(self, endpoint: Endpoint) -> None:
         self._session.add(_endpoint_row(endpoint, None, self._box))
@@ -238,15 +256,14 @@ class SqlPostbackRepository:
         query = select(PostbackEndpointRow).where(PostbackEndpointRow.id == endpoint_id)
         if for_update:
             query = query.with_for_update()
-        return (await self._session.execute(query)).scalars().first()
+        return self._hold((await self._session.execute(query)).scalars().first())
 
     async def endpoint(self, endpoint_id: str, *, for_update: bool = False) -> Endpoint | None:
         row = await self._endpoint_row(endpoint_id, for_update=for_update)
         return _endpoint(row, self._box) if row else None
 
     async def save_endpoint(self, endpoint: Endpoint) -> None:
-        # the row read earlier in this unit of work, without another round trip
-        _endpoint_row(endpoint, await self._session.get(PostbackEndpointRow, endpoint.id), self._box)
+        _endpoint_row(endpoint, await self._held(PostbackEndpointRow, endpoint.id), self._box)
 
     async def endpoints_of(self, client_ids: Collection[str]) -> list[Endpoint]:
         query = (
@@ -254,10 +271,12 @@ class SqlPostbackRepository:
             .where(PostbackEndpointRow.client_id.in_(list(client_ids)))  # type: ignore[attr-defined]
             .order_by(PostbackEndpointRow.created_at, PostbackEndpointRow.id)  # type: ignore[arg-type]
         )
-        return [_endpoint(row, self._box) for row in (await self._session.execute(query)).scalars()]
+        return [_endpoint(self._hold(row), self._box) for row in (await self._session.execute(query)).scalars()]
 
     async def tracks_of(self, order_ids: Collection[str]) -> dict[str, OrderTrack]:
         query = select(PostbackOrderRow).where(PostbackOrderRow.order_id.in_(list(order_ids)))  # type: ignore[attr-defined]
+        rows = {row.order_id: row for row in (await self._session.execute(query)).scalars()}
+        self._orders_read.update({order_id: rows.get(order_id) for order_id in order_ids})
         return {
             row.order_id: OrderTrack(
                 order_id=row.order_id,
@@ -265,15 +284,21 @@ class SqlPostbackRepository:
                 sequence=row.sequence,
                 lines=tuple(json.loads(row.lines)),
             )
-            for row in (await self._session.execute(query)).scalars()
+            for row in rows.values()
         }
 
     async def save_tracks(self, tracks: Collection[OrderTrack]) -> None:
         for track in tracks:
-            row = await self._session.get(PostbackOrderRow, track.order_id)
+            # an order tracks_of read (found or not) costs no second round trip: a batch of new
+            # orders used to cost one SELECT each
+            if track.order_id in self._orders_read:
+                row = self._orders_read[track.order_id]
+            else:
+                row = await self._session.get(PostbackOrderRow, track.order_id)
             if row is None:
                 row = PostbackOrderRow(order_id=track.order_id, client_id=track.client_id, lines="[]")
                 self._session.add(row)
+                self._orders_read[track.order_id] = row
             row.sequence = track.sequence
             row.lines = json.dumps([dict(line) for line in track.lines])
 
@@ -284,7 +309,7 @@ class SqlPostbackRepository:
         query = select(PostbackDeliveryRow).where(PostbackDeliveryRow.id == delivery_id)
         if for_update:
             query = query.with_for_update()
-        return (await self._session.execute(query)).scalars().first()
+        return self._hold((await self._session.execute(query)).scalars().first())
 
     async def delivery(self, delivery_id: str, *, for_update: bool = False) -> Delivery | None:
         row = await self._delivery_row(delivery_id, for_update=for_update)
@@ -297,11 +322,10 @@ class SqlPostbackRepository:
             .order_by(PostbackDeliveryRow.id)  # type: ignore[arg-type]
             .with_for_update()
         )
-        return {row.id: _delivery(row) for row in (await self._session.execute(query)).scalars()}
+        return {row.id: _delivery(self._hold(row)) for row in (await self._session.execute(query)).scalars()}
 
     async def save_delivery(self, delivery: Delivery) -> None:
-        # the row read earlier in this unit of work, without another round trip
-        _delivery_row(delivery, await self._session.get(PostbackDeliveryRow, delivery.id))
+        _delivery_row(delivery, await self._held(PostbackDeliveryRow, delivery.id))
 
     def add_attempt(self, attempt: Attempt) -> None:
         self._session.add(
@@ -355,7 +379,7 @@ class SqlPostbackRepository:
             .order_by(PostbackDeliveryRow.created_at, PostbackDeliveryRow.sequence)  # type: ignore[arg-type]
             .with_for_update()
         )
-        return [_delivery(row) for row in (await self._session.execute(query)).scalars()]
+        return [_delivery(self._hold(row)) for row in (await self._session.execute(query)).scalars()]
 
     def _due(self, now: datetime):  # type: ignore[no-untyped-def]
         """Pending, due, and not behind an earlier pending delivery of its order to its endpoint.
