@@ -111,6 +111,8 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     await expect(health).to_contain_text(
         "Webhooks set aside (the shop sent them, they could not be read): 2.", timeout=30_000
     )
+    # the store is still connected, but its badge says what the health check found
+    await expect(admin.get_by_role("heading", level=1)).to_contain_text("Needs attention")
     aside = admin.get_by_test_id("parked")
     await expect(aside.get_by_role("heading", name="Webhooks set aside")).to_be_visible()
     await expect(aside.get_by_test_id("parked-count")).to_have_text("2 set aside")
@@ -155,6 +157,7 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     await expect(reader.get_by_role("list", name="Problèmes")).to_contain_text(
         "Webhooks mis de côté (envoyés par la boutique, ils n'ont pas pu être lus) : 1."
     )
+    await expect(reader.get_by_role("heading", level=1)).to_contain_text("À vérifier")
     await expect(reader.get_by_role("main")).not_to_contain_text("has no shipping")  # the last error in French too
     await shots.check(reader, "lecture-seule-webhooks-mis-de-cote")
 

@@ -19,8 +19,12 @@ export function StoreSettingsPage() {
   const location = useLocation();
   const { data: store, error, reload, setData } = useLoad(() => api.get<Store>(`/stores/${storeId}`), [storeId]);
   const form = useProblem();
+  // the live health check may find what the store's status does not say yet (a webhook
+  // subscription missing, webhooks set aside): the badge then says so too
+  const [checkedAttention, setCheckedAttention] = useState(false);
   if (!store) return <LoadError error={error} retry={reload} />;
   const active = store.status !== "disconnected";
+  const shownStatus = store.status === "connected" && checkedAttention ? "needs_attention" : store.status;
   const back = role === "operator" ? `/console/clients/${store.client_id}/stores` : "/console/stores";
   async function disconnect() {
     const done = await form.run(() => api.send<Store>("POST", `/stores/${storeId}/disconnect`));
@@ -38,7 +42,7 @@ export function StoreSettingsPage() {
           ) : undefined
         }
       >
-        {store.name} <StoreStatusBadge status={store.status} />
+        {store.name} <StoreStatusBadge status={shownStatus} />
       </PageTitle>
       {(location.state as { connected?: boolean } | null)?.connected && <Notice>{t("store.connected")}</Notice>}
       <FormError message={form.errors[""] ?? Object.values(form.errors)[0]} />
@@ -77,7 +81,9 @@ export function StoreSettingsPage() {
       )}
       {store.platform === "manual" && store.status === "connected" && can.manageOrders && <ManualOrderActions storeId={storeId} />}
       {store.platform !== "manual" && store.status === "connected" && <ProductSync storeId={storeId} canSync={can.manageStores} />}
-      {store.platform !== "manual" && active && <StoreHealth storeId={storeId} platform={store.platform} canManage={can.manageStores} />}
+      {store.platform !== "manual" && active && (
+        <StoreHealth storeId={storeId} platform={store.platform} canManage={can.manageStores} onChecked={(health) => setCheckedAttention(health.needs_attention)} />
+      )}
     </>
   );
 }
@@ -153,9 +159,22 @@ function ProductSync({ storeId, canSync }: { storeId: string; canSync: boolean }
   );
 }
 
-function StoreHealth({ storeId, platform, canManage }: { storeId: string; platform: string; canManage: boolean }) {
+function StoreHealth({
+  storeId,
+  platform,
+  canManage,
+  onChecked,
+}: {
+  storeId: string;
+  platform: string;
+  canManage: boolean;
+  onChecked: (health: Health) => void;
+}) {
   const { api, t, date } = useApp();
   const { data: health, error, reload } = useLoad(() => api.get<Health>(`/stores/${storeId}/health`), [storeId]);
+  useEffect(() => {
+    if (health) onChecked(health);
+  }, [health]); // once per check, not per render of the parent
   const yesNo = (value: boolean | null) => (value === null ? t("health.unknown") : value ? t("health.ok") : t("health.bad"));
   return (
     <section className="panel" aria-labelledby="health-title">
