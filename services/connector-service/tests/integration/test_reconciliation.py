@@ -266,6 +266,34 @@ async def test_a_store_whose_address_no_longer_resolves_fails_alone_and_the_othe
             assert (ran["total_recovered"], ran["error"]) == (2, None)
 
 
+async def test_a_shopify_shop_whose_name_no_longer_resolves_is_said_unavailable_not_a_crash(
+    connector, simulator, token_mint
+):
+    """The same Shopify store seen by a connector for which its shop's name no longer resolves
+    (and private addresses are refused, as in production): the SSRF guard refuses the call, and
+    reconciling it on demand answers 503 "platform unavailable (name not found)", noted on its
+    health page, which answers. It was a 422 from the guard, and the scheduled pass crashed."""
+    http, settings = connector
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    store, location = await _install(http, admin, SHOP)
+    assert (await http.get(_path(location))).status_code == 200
+
+    lapsed = settings.model_copy(
+        update={"shopify_base_url": "http://lapsed-shops.invalid", "outbound_allow_private": False}
+    )
+    async with serving(create_app(lapsed)) as url, httpx.AsyncClient(base_url=url, timeout=30) as elsewhere:
+        refused = await elsewhere.post(f"/stores/{store['id']}/reconcile", headers=admin)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["code"] == "platform_unavailable"
+        assert "(name not found)" in refused.json()["detail"], refused.json()
+
+        health = await elsewhere.get(f"/stores/{store['id']}/health", headers=admin | {"Accept-Language": "fr"})
+        assert health.status_code == 200, health.text
+        run = health.json()["reconciliation"]
+        assert run["recovered"] == 0 and run["error"]["code"] == "platform_unavailable"
+        assert run["error"]["message"].startswith("La plateforme de la boutique ne répond pas")
+
+
 async def _set_shop_url(settings, store_id: str, shop_url: str) -> None:
     from sqlalchemy import update
     from sqlalchemy.ext.asyncio import create_async_engine

@@ -1,5 +1,6 @@
 """How each store's last reconciliation went (see domain/reconciliations.py)."""
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Text
@@ -20,6 +21,9 @@ class ReconciliationRow(SQLModel, table=True):
     total_recovered: int = Field(default=0)
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True), description="Message key")
     error_detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error_values: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True), description="JSON: the message's values"
+    )
 
 
 class SqlReconciliations:
@@ -38,6 +42,7 @@ class SqlReconciliations:
             total_recovered=row.total_recovered,
             error=row.error,
             error_detail=row.error_detail,
+            error_values=json.loads(row.error_values) if row.error_values else {},
         )
 
     async def put(self, reconciliation: Reconciliation) -> None:
@@ -52,3 +57,4 @@ class SqlReconciliations:
         )
         row.total_recovered = reconciliation.total_recovered
         row.error, row.error_detail = reconciliation.error, reconciliation.error_detail
+        row.error_values = json.dumps(dict(reconciliation.error_values)) if reconciliation.error_values else None

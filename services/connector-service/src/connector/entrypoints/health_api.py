@@ -66,7 +66,9 @@ def _reconciliation(found: health.StoreHealth, locale: str) -> ReconciliationSum
     run = found.reconciliation
     if run is None:
         return None
-    error = None if run.error is None else say(health.Problem(run.error, detail=run.error_detail), locale)
+    error = (
+        None if run.error is None else say(health.Problem(run.error, run.error_values, detail=run.error_detail), locale)
+    )
     return ReconciliationSummary(
         last_run_at=run.last_run_at,
         seen=run.seen,

@@ -96,7 +96,9 @@ async def _note(
     async with deps.uow as uow:
         previous = await uow.reconciliations.get(store_id, for_update=True)
         if error is not None:
-            await uow.reconciliations.put(failed(previous, store_id, at=now, key=str(error.key), detail=str(error)))
+            await uow.reconciliations.put(
+                failed(previous, store_id, at=now, key=str(error.key), detail=str(error), values=error.values)
+            )
         elif result is not None:
             await uow.reconciliations.put(ran(previous, store_id, at=now, seen=result.seen, recovered=result.recovered))
         await uow.commit()
