@@ -176,6 +176,8 @@ async def test_two_consumers_apply_batches_at_once_each_event_once_each_key_in_o
         return (await runtime.subscriptions())[subscription] == {"lag": 0, "seconds_since_progress": 0}
 
     await eventually(caught_up, timeout=30)
+    # the process's two consumers hold every partition between them (reported by /readyz)
+    assert runtime.partitions()[subscription] == list(range(CLIENTS_V1.partitions))
 
     # The same events again (a producer's retry, a replay): each a duplicate, none applied again.
     group = topic_prefix + GROUP

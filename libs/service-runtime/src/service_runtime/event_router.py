@@ -154,6 +154,11 @@ class EventRouter:
         subscription (lag None while a consumer of it is not running or the broker does not answer)."""
         return {f"{s.topic}:{s.group}": await s.progress() for s in self.subscriptions}
 
+    def partitions(self) -> dict[str, list[int]]:
+        """``{"<topic>:<group>": [partition, ...]}``: the partitions Kafka gave this process's
+        consumers of each subscription (processes of one group share them out)."""
+        return {f"{s.topic}:{s.group}": s.partitions() for s in self.subscriptions}
+
 
 def _subscriber_of(delivery: "_Delivery", handler: Handler) -> Callable[[KafkaMessage], Awaitable[None]]:
     """The function FastStream calls with a consumer's batches (one per consumer: FastStream
@@ -183,6 +188,9 @@ class _Subscription:
 
     def lag_changed(self) -> None:
         LAG.labels(self.topic, self.group).set(sum(d.lag or 0 for d in self.deliveries))
+
+    def partitions(self) -> list[int]:
+        return sorted({partition for delivery in self.deliveries for partition in delivery.partitions()})
 
     async def progress(self) -> dict[str, float | int | None]:
         lags = [await d.refresh_lag() for d in self.deliveries]
@@ -567,6 +575,13 @@ class _Delivery:
         if self.caught_up:
             self.last_progress = time.monotonic()
         self.subscription.lag_changed()
+
+    def partitions(self) -> set[int]:
+        """The partitions of its topic assigned to its consumer now (none while it is not running)."""
+        consumer = getattr(self.subscriber, "consumer", None)
+        if consumer is None:
+            return set()
+        return {topic_partition.partition for topic_partition in consumer.assignment()}
 
     async def refresh_lag(self) -> int | None:
         """This consumer's lag on its partitions, None while it is not running."""

@@ -203,7 +203,7 @@ def operations_router() -> APIRouter:
     @router.get(
         "/readyz",
         summary="The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's "
-        "lag and progress",
+        "lag and progress, and the partitions this process holds",
         responses={503: {"description": "Not ready"}},
         response_model=None,
     )
@@ -212,8 +212,15 @@ def operations_router() -> APIRouter:
         checks = await runtime.ready()
         relay = await runtime.relay_status()
         subscriptions = await runtime.subscriptions()
+        partitions = runtime.partitions()
         if all(checks.values()):
-            return {"status": "ready", "checks": checks, "relay": relay, "subscriptions": subscriptions}
+            return {
+                "status": "ready",
+                "checks": checks,
+                "relay": relay,
+                "subscriptions": subscriptions,
+                "partitions": partitions,
+            }
         return problem(
             503,
             title="Not ready",
@@ -221,6 +228,7 @@ def operations_router() -> APIRouter:
             checks=checks,
             relay=relay,
             subscriptions=subscriptions,
+            partitions=partitions,
         )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)

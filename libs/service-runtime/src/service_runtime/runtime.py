@@ -135,3 +135,10 @@ class Runtime:
         if not self.settings.consumers_enabled:
             return {}
         return await self.events.progress()
+
+    def partitions(self) -> dict[str, list[int]]:
+        """The partitions each subscription's consumers hold in this process (reported, not
+        part of readiness): with several processes in a group, each holds its share."""
+        if not self.settings.consumers_enabled:
+            return {}
+        return self.events.partitions()

@@ -1,7 +1,8 @@
 """Order intake scaled out as a deployment scales it (bench/README.md: one process does not reach
 3,000 orders/s on two cores, two do): two processes of the service in one consumer group, on
 the real Kafka and PostgreSQL (Kafka shares the partitions out, each relays under one lock), and
-every order is still accepted once and announced once, a shop's repeated delivery included."""
+every order is still accepted once and announced once, a shop's repeated delivery included; each
+process holds its own share of the partitions (both took part)."""
 
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy import text
 from order_intake.main import create_app
 from service_runtime.database import create_engine
 from service_runtime.testing.helpers import eventually, load_module, read_topic, running
-from storefront_events import ORDERS_V1, OrderAccepted
+from storefront_events import ORDERS_V1, SHOP_ORDERS_V1, OrderAccepted
 
 samples = load_module("order_intake_test_samples", Path(__file__).parents[1] / "samples.py")
 
@@ -29,7 +30,8 @@ async def test_two_processes_in_one_group_accept_and_announce_each_order_once(in
             return int(await connection.scalar(text("SELECT count(*) FROM orders WHERE status = 'accepted'")) or 0)
 
     try:
-        async with running(create_app(intake_settings)), running(create_app(intake_settings)):
+        first, second = create_app(intake_settings), create_app(intake_settings)
+        async with running(first), running(second):
             for store in STORES:
                 await publish(samples.store(store, CLIENT), samples.mapped(store, CLIENT, line))
             orders = [
@@ -41,6 +43,12 @@ async def test_two_processes_in_one_group_accept_and_announce_each_order_once(in
             await publish(*orders)  # the first half again, as a shop delivering twice: still one order each
             total = len(orders)
             assert await eventually(lambda: _equals(accepted, total), timeout=60)
+
+            async def shared_out():  # (a rebalance in progress leaves both empty for a moment)
+                shares = [_shop_orders_partitions(app) for app in (first, second)]
+                return shares if all(shares) else None
+
+            shares = await eventually(shared_out, timeout=30)
             records = await read_topic(
                 intake_settings.kafka_bootstrap, intake_settings.topic(ORDERS_V1.name), count=total + 5, timeout=10
             )
@@ -48,8 +56,18 @@ async def test_two_processes_in_one_group_accept_and_announce_each_order_once(in
         assert len(announced) == total
         assert set(announced.values()) == {1}
         assert await accepted() == total
+        # Kafka shared the shop orders out: each process held some partitions, none held twice
+        # (what /readyz reports as "partitions")
+        assert all(shares), shares
+        assert not set(shares[0]) & set(shares[1]), shares
     finally:
         await engine.dispose()
+
+
+def _shop_orders_partitions(app) -> list[int]:
+    held = app.state.runtime.partitions()
+    [key] = [key for key in held if key.split(":")[0].endswith(SHOP_ORDERS_V1.name)]
+    return held[key]
 
 
 async def _equals(count, expected: int) -> bool:
