@@ -14,7 +14,11 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
   with their tracking), ``fulfillmentCreate`` (line items of the order's fulfillment orders,
   tracking info; quantities checked against what remains, the fulfillment recorded) and
   ``productSet`` (synchronous; with ``identifier: {handle}`` a second call updates the product of
-  that handle instead of creating another). Not a GraphQL engine: the operation is recognised by its root
+  that handle instead of creating another), ``bulkOperationRunQuery`` of a ``products`` query (one
+  at a time per shop; it runs ``bulk_seconds`` plus its objects at ``bulk_objects_per_second``)
+  and ``bulkOperation(id:)`` (its status, then the ``url`` of its JSONL under
+  ``/simulator/bulk/...``: every product's line, then every variant's with ``__parentId``).
+  Not a GraphQL engine: the operation is recognised by its root
   field. Every answer carries ``extensions.cost.throttleStatus`` of a leaky bucket; a query
   costing more than what is left gets ``THROTTLED``; ``throttle_every`` answers a 429 with
   ``Retry-After`` now and then; a revoked or unknown token gets 401; injected failures 5xx;
@@ -27,7 +31,7 @@ plays every shop, each under ``/shops/{shop}`` (``{shop}`` a ``*.myshopify.com``
 - ``/simulator/...`` — the test and demo controls: place an order, redeliver, uninstall the
   app, revoke tokens, inject failures (every call, or those about one order), change, delete or
   look at a product (or those of a handle), refuse the next products created (``productSet`` user
-  errors), look at the deliveries and at an order's fulfillments, drop webhooks on purpose
+  errors), fail the next bulk operations, look at the deliveries and at an order's fulfillments, drop webhooks on purpose
   (``POST /simulator/shops/{shop}/webhooks/drop``: recorded, never sent) and delete a
   subscription (as Shopify does after failing deliveries for hours).
 
@@ -55,7 +59,7 @@ from urllib.parse import urlencode
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 SHOP_DOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com$")
 TOPIC_HEADERS = {
@@ -86,6 +90,8 @@ class SimulatorConfig:
     webhook_attempts: int = 3
     webhook_retry_seconds: float = 0.5
     demo_shops: tuple[str, ...] = ("demo-shop.myshopify.com",)
+    bulk_seconds: float = 0.5  # a bulk operation runs this long, plus its objects at the rate below
+    bulk_objects_per_second: float = 50_000.0
 
 
 def sign_webhook(body: bytes, secret: str) -> str:
@@ -185,6 +191,28 @@ class Delivery:
 
 
 @dataclass
+class BulkOperation:
+    """``bulkOperationRunQuery``: runs in the background, then its JSONL is at ``url``."""
+
+    id: int
+    query: str
+    objects: int  # products and variants, each a line of the file
+    roots: int  # products
+    started: float = field(default_factory=time.monotonic)
+    runs_for: float = 0.0
+    fails: bool = False
+
+    @property
+    def gid(self) -> str:
+        return f"gid://shopify/BulkOperation/{self.id}"
+
+    def status(self) -> str:
+        if time.monotonic() - self.started < self.runs_for:
+            return "RUNNING"
+        return "FAILED" if self.fails else "COMPLETED"
+
+
+@dataclass
 class Shop:
     domain: str
     catalog: dict[int, Product]
@@ -209,6 +237,9 @@ class Shop:
     throttled: int = 0
     order_number: int = 1000
     drop_webhooks: int = 0  # the next N deliveries are dropped on purpose (-1: every one until switched off)
+    bulk_operations: list[BulkOperation] = field(default_factory=list)
+    fail_next_bulk: int = 0  # the next N bulk operations end FAILED (INTERNAL_SERVER_ERROR)
+    bulk_downloads: int = 0
 
 
 class ShopifySimulator:
@@ -256,7 +287,13 @@ class ShopifySimulator:
 
     # ------------------------------------------------------------------ GraphQL
 
-    def graphql(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    def graphql(
+        self, shop: Shop, query: str, variables: dict[str, Any], *, base_url: str = ""
+    ) -> tuple[dict[str, Any], float]:
+        if "bulkOperationRunQuery" in query:
+            return self._bulk_run(shop, variables), 10
+        if re.search(r"\bbulkOperation\s*\(", query):
+            return self._bulk_status(shop, variables, base_url), 1
         if "fulfillmentCreate" in query:
             return self._fulfil(shop, variables), 10
         if re.search(r"\border\s*\(", query):
@@ -375,6 +412,77 @@ class ShopifySimulator:
             data["productsCount"] = {"count": len(products)}
         cost = 2 + first * (1 + variants_first / 10)
         return data, cost
+
+    # ------------------------------------------------------------------ bulk operations
+
+    def _bulk_run(self, shop: Shop, variables: dict[str, Any]) -> dict[str, Any]:
+        """``bulkOperationRunQuery(query:)``: one bulk query at a time per shop and app; the
+        simulator knows how to run a ``products`` query (products and their variants)."""
+        query = str(variables.get("query", ""))
+        running = next((op for op in shop.bulk_operations if op.status() == "RUNNING"), None)
+        errors = []
+        if running is not None:
+            errors.append(
+                {
+                    "field": None,
+                    "message": f"A bulk query operation for this app and shop is already in progress: {running.gid}.",
+                }
+            )
+        elif not re.search(r"\bproducts\b", query):
+            errors.append({"field": ["query"], "message": "Invalid bulk query: the simulator runs products queries"})
+        if errors:
+            return {"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": errors}}
+        variants = sum(len(p.variants) for p in shop.catalog.values()) if re.search(r"\bvariants\b", query) else 0
+        objects = len(shop.catalog) + variants
+        operation = BulkOperation(
+            id=9_000_000 + len(shop.bulk_operations) + 1,
+            query=query,
+            objects=objects,
+            roots=len(shop.catalog),
+            runs_for=self.config.bulk_seconds + objects / self.config.bulk_objects_per_second,
+            fails=shop.fail_next_bulk > 0,
+        )
+        shop.fail_next_bulk = max(shop.fail_next_bulk - 1, 0)
+        shop.bulk_operations.append(operation)
+        return {
+            "bulkOperationRunQuery": {"bulkOperation": {"id": operation.gid, "status": "CREATED"}, "userErrors": []}
+        }
+
+    def _bulk_status(self, shop: Shop, variables: dict[str, Any], base_url: str) -> dict[str, Any]:
+        wanted = str(variables.get("id", ""))
+        operation = next((op for op in shop.bulk_operations if op.gid == wanted), None)
+        if operation is None:
+            return {"bulkOperation": None}
+        status = operation.status()
+        done = status == "COMPLETED"
+        return {
+            "bulkOperation": {
+                "id": operation.gid,
+                "status": status,
+                "errorCode": "INTERNAL_SERVER_ERROR" if status == "FAILED" else None,
+                "objectCount": str(operation.objects if done else 0),
+                "rootObjectCount": str(operation.roots if done else 0),
+                "url": f"{base_url.rstrip('/')}/simulator/bulk/{shop.domain}/{operation.id}.jsonl" if done else None,
+                "partialDataUrl": None,
+            }
+        }
+
+    def bulk_lines(self, shop: Shop, operation: BulkOperation) -> list[bytes]:
+        """The operation's JSONL: a line per product, then a line per variant naming its product in
+        ``__parentId`` (Shopify does not promise any order of the lines: every product first is the
+        hardest a reader can get)."""
+        products = sorted(shop.catalog.values(), key=lambda p: p.id)
+        lines = []
+        for product in products:
+            node = _product_node(product, 0)
+            del node["variants"]
+            lines.append(_json(node))
+        if re.search(r"\bvariants\b", operation.query):
+            for product in products:
+                parent = f"gid://shopify/Product/{product.id}"
+                for variant in _variant_connection(product, len(product.variants), None)["nodes"]:
+                    lines.append(_json(variant | {"__parentId": parent}))
+        return lines
 
     def _product_variants(self, shop: Shop, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], float]:
         """``product(id:) { variants(first:, after:) }``: the variants past a product's first page."""
@@ -758,7 +866,7 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         about = sim.order_about(target, query, variables)
         if about is not None and about in target.failing_orders:
             return JSONResponse({"errors": "Internal error"}, status_code=target.failing_orders[about])
-        data, cost = sim.graphql(target, query, variables)
+        data, cost = sim.graphql(target, query, variables, base_url=str(request.base_url))
         sim._refill(target)
         if cost > target.available:
             target.throttled += 1
@@ -858,6 +966,8 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
             "tokens": len(target.tokens),
             "requests": target.requests,
             "throttled": target.throttled,
+            "bulk_operations": [{"id": op.gid, "status": op.status()} for op in target.bulk_operations],
+            "bulk_downloads": target.bulk_downloads,
             "deliveries": [
                 {
                     "webhook_id": d.webhook_id,
@@ -961,6 +1071,23 @@ def create_app(config: SimulatorConfig | None = None) -> FastAPI:
         options = await request.json()
         sim.shop(shop).fail_next.extend([int(options.get("status", 503))] * int(options.get("count", 1)))
         return {"queued": len(sim.shop(shop).fail_next)}
+
+    @app.post("/simulator/shops/{shop}/bulk/failures")
+    async def fail_bulk(shop: str, request: Request) -> Any:
+        """The next ``count`` bulk operations end FAILED."""
+        options = await request.json()
+        sim.shop(shop).fail_next_bulk += int(options.get("count", 1))
+        return {"failing": sim.shop(shop).fail_next_bulk}
+
+    @app.get("/simulator/bulk/{shop}/{operation_id}.jsonl")
+    async def bulk_result(shop: str, operation_id: int) -> Any:
+        """Where a completed bulk operation's ``url`` points (Shopify's storage: no access token)."""
+        target = sim.shop(shop)
+        operation = next((op for op in target.bulk_operations if op.id == operation_id), None)
+        if operation is None or operation.status() != "COMPLETED":
+            return JSONResponse({"error": "NoSuchKey"}, status_code=404)
+        target.bulk_downloads += 1
+        return Response(b"\n".join(sim.bulk_lines(target, operation)) + b"\n", media_type="application/jsonl")
 
     @app.patch("/simulator/shops/{shop}/products/{product_id}")
     async def change_product(shop: str, product_id: int, request: Request) -> Any:

@@ -79,6 +79,17 @@ class ConnectorSettings(ServiceSettings):
         description="Read products and orders; fulfil the fulfillment orders the merchant manages (tracking back)",
     )
     shopify_api_version: str = "2025-07"
+    shopify_bulk_sync_min_products: int = Field(
+        default=250,
+        ge=0,
+        description="A full product sync of a shop with more products than this reads them with one bulk "
+        "operation (seconds, a few GraphQL points) instead of pages (their GraphQL points: minutes for "
+        "thousands of variants); the pages when the shop will not run it or it fails",
+    )
+    shopify_bulk_poll_seconds: float = Field(default=1.0, gt=0, description="How often a bulk operation is polled")
+    shopify_bulk_max_wait_seconds: float = Field(
+        default=1800, gt=0, description="Longest wait for a bulk operation before paging instead"
+    )
     shopify_base_url: str = Field(
         default="",
         description="Empty: https://{shop} (the real Shopify). Else the simulator's address "

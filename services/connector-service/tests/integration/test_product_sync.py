@@ -1,5 +1,6 @@
 """Product sync against the Shopify simulator (a real HTTP server) under its throttle, on the
-real PostgreSQL and Kafka: complete, in batches, with progress, incremental and idempotent."""
+real PostgreSQL and Kafka: complete, in batches, with progress, incremental and idempotent; a
+big catalog read with one bulk operation, and by pages when that fails."""
 
 import asyncio
 import uuid
@@ -38,7 +39,25 @@ async def simulator():
 
 @pytest.fixture
 async def shop_api(service_settings, simulator):
-    settings = service_settings(ConnectorSettings, shopify_base_url=simulator[0], outbound_allow_private=True)
+    settings = service_settings(
+        ConnectorSettings,
+        shopify_base_url=simulator[0],
+        outbound_allow_private=True,
+        shopify_bulk_sync_min_products=100_000,  # these tests are about the pages
+    )
+    async with running(create_app(settings)) as http:
+        yield http, settings
+
+
+@pytest.fixture
+async def bulk_shop_api(service_settings, simulator):
+    settings = service_settings(
+        ConnectorSettings,
+        shopify_base_url=simulator[0],
+        outbound_allow_private=True,
+        shopify_bulk_sync_min_products=100,
+        shopify_bulk_poll_seconds=0.05,
+    )
     async with running(create_app(settings)) as http:
         yield http, settings
 
@@ -217,3 +236,55 @@ async def test_a_burst_of_product_updates_is_synced_in_a_few_jobs(shop_api, simu
     assert len(jobs) <= 5  # 50 products a job, not one job per webhook
     events = await _synced_events(settings, len(jobs))
     assert {p.platform_product_id for e in events for p in e.products} == {str(p) for p in changed}
+
+
+# --- bulk operations ----------------------------------------------------------------------
+
+
+async def test_a_big_catalog_is_read_with_one_bulk_operation(bulk_shop_api, simulator, token_mint):
+    """1,000 products (over the 100 of the setting): one bulk operation and its file, a handful
+    of GraphQL calls instead of twenty pages of 552 points, and the same products and variants."""
+    http, settings = bulk_shop_api
+    _, sim = simulator
+    sim.shop(SHOP).tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    requests_before = sim.shops[SHOP].requests
+
+    job, _ = await _sync(http, store.id, admin)
+
+    assert job["status"] == "succeeded", job
+    assert (job["done"], job["total"], job["changed"], job["batches"]) == (1000, 1000, 1000, 4)
+    shop = sim.shops[SHOP]
+    assert [op.status() for op in shop.bulk_operations] == ["COMPLETED"]
+    assert shop.bulk_downloads == 1
+    assert shop.requests - requests_before < 20, shop.requests - requests_before  # 20 pages would be 20 calls alone
+    products = [p for e in await _synced_events(settings, 4) for p in e.products]
+    assert len({p.platform_product_id for p in products}) == 1000
+    assert sum(len(p.variants) for p in products) == 5000  # every variant found its product in any order of lines
+    first = next(p for p in products if p.platform_product_id == str(min(shop.catalog)))
+    assert (first.title, first.status, first.variants[0].options, first.variants[0].sku) == (
+        "T-shirt design #1",
+        "active",
+        {"Size": "XS", "Color": "Black"},
+        shop.catalog[min(shop.catalog)].variants[0].sku,
+    )
+
+
+async def test_a_failed_bulk_operation_falls_back_to_the_pages(bulk_shop_api, simulator, token_mint):
+    http, settings = bulk_shop_api
+    sim_url, sim = simulator
+    sim.shop(SHOP).tokens["shpat_test"] = "read_products"
+    store = await connected_shopify_store(http._transport.app.state.runtime, client_id=CLIENT, shop=SHOP)
+    admin = token_mint.headers("admin", client_id=CLIENT)
+    async with httpx.AsyncClient(base_url=sim_url) as shop_admin:
+        await shop_admin.post(f"/simulator/shops/{SHOP}/bulk/failures", json={"count": 1})
+
+    job, _ = await _sync(http, store.id, admin)
+
+    assert job["status"] == "succeeded", job
+    assert (job["done"], job["total"], job["changed"]) == (1000, 1000, 1000)
+    assert [op.status() for op in sim.shops[SHOP].bulk_operations] == ["FAILED"]
+    assert sim.shops[SHOP].bulk_downloads == 0
+    products = [p for e in await _synced_events(settings, 4) for p in e.products]
+    assert sum(len(p.variants) for p in products) == 5000

@@ -1,11 +1,11 @@
-"""The Shopify adapter's pure parts: signatures, the order payload, the throttle."""
+"""The Shopify adapter's pure parts: signatures, the order payload, the throttle, a bulk result."""
 
 from decimal import Decimal
 
 import pytest
 from platform_simulators.shopify import sign_query, sign_webhook
 
-from connector.adapters.shopify import orders, signing
+from connector.adapters.shopify import bulk, orders, signing
 from connector.adapters.shopify.graphql import Throttle
 from connector.domain.errors import WebhookUnreadable
 from connector.ports import ShopConnection
@@ -121,3 +121,29 @@ def test_the_throttle_waits_for_the_points_a_query_needs():
     )
     assert throttle.wait_for(50) == 0
     assert throttle.wait_for(600) == pytest.approx(10.0)
+
+
+def test_a_bulk_result_puts_each_variant_under_its_product_whatever_the_order_of_the_lines():
+    product = {"id": "gid://shopify/Product/1", "legacyResourceId": "1", "title": "Mug", "status": "ACTIVE"}
+    lonely = {"id": "gid://shopify/Product/2", "legacyResourceId": "2", "title": "Draft", "status": "DRAFT"}
+
+    def variant(n: int, parent: str) -> dict:
+        return {
+            "id": f"gid://shopify/ProductVariant/{n}",
+            "legacyResourceId": str(n),
+            "sku": f"MUG-{n}",
+            "title": "11 oz",
+            "price": "9.50",
+            "selectedOptions": [{"name": "Size", "value": "11 oz"}],
+            "__parentId": parent,
+        }
+
+    lines = [variant(11, product["id"]), lonely, variant(12, product["id"]), product]  # a child before its parent
+    mug, draft = sorted(bulk.catalog(lines), key=lambda p: p.platform_product_id)
+    assert (mug.title, [v.platform_variant_id for v in mug.variants]) == ("Mug", ["11", "12"])
+    assert (mug.variants[0].sku, mug.variants[0].options, mug.variants[0].price) == (
+        "MUG-11",
+        {"Size": "11 oz"},
+        Decimal("9.50"),
+    )
+    assert (draft.status, draft.variants) == ("draft", [])

@@ -15,7 +15,7 @@ import structlog
 from pydantic_core import from_json
 
 from connector.adapters.platforms import platform
-from connector.adapters.shopify import fulfillments, orders, product_set, products, rest_orders, signing
+from connector.adapters.shopify import bulk, fulfillments, orders, product_set, products, rest_orders, signing
 from connector.adapters.shopify.graphql import ShopifyGraphQL
 from connector.domain.errors import (
     PlatformAuthFailed,
@@ -201,6 +201,19 @@ class ShopifyAdapter:
                 data = await api.query(products.PRODUCTS_QUERY, variables, cost=products.QUERY_COST)
                 if after is None:
                     total = int(((data.get("productsCount") or {}).get("count")) or 0) or None
+                    if not product_ids and (total or 0) > self._settings.shopify_bulk_sync_min_products:
+                        everything = await bulk.products(
+                            api,
+                            poll_seconds=self._settings.shopify_bulk_poll_seconds,
+                            max_wait_seconds=self._settings.shopify_bulk_max_wait_seconds,
+                        )
+                        if everything is not None:
+                            for start in range(0, len(everything), products.PAGE_SIZE):
+                                yield ProductPage(
+                                    products=everything[start : start + products.PAGE_SIZE], total=len(everything)
+                                )
+                            return
+                        # the shop would not run it, or it failed: the pages, from this first one
                 page = data.get("products") or {}
                 nodes = [await self._all_variants(api, node) for node in page.get("nodes") or []]
                 yield ProductPage(products=[products.store_product(n) for n in nodes], total=total)

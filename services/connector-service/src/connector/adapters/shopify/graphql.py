@@ -5,9 +5,10 @@ and tries again, a 5xx or a network error is tried again a few times with backof
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import httpx
 import structlog
 
 from connector.adapters.shopify.answers import answer
@@ -111,3 +112,18 @@ class ShopifyGraphQL:
                 message = "; ".join(str(e.get("message")) for e in errors)[:300]
                 raise PlatformError("platform_refused", reason=message)
             return body.get("data") or {}
+
+    async def jsonl(self, url: str) -> AsyncIterator[Any]:
+        """The objects of a JSONL file the shop made (a bulk operation's result, on Shopify's
+        storage: a signed address, no access token sent), read as it streams in."""
+        try:
+            async with self._http.stream("GET", url, timeout=httpx.Timeout(self._timeout, read=120.0)) as response:
+                if response.status_code != 200:
+                    raise PlatformUnavailable("platform_unavailable", reason=f"HTTP {response.status_code}")
+                async for line in response.aiter_lines():
+                    if line.strip():
+                        yield json.loads(line)
+        except httpx.HTTPError as error:
+            raise PlatformUnavailable("platform_unavailable", reason=type(error).__name__) from error
+        except json.JSONDecodeError as error:
+            raise PlatformError("platform_refused", reason="a result line that is not JSON") from error
