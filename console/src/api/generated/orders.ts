@@ -260,7 +260,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's lag and progress */
+        /** The database and Kafka answer, the relay and consumers run; the relay's backlog, each subscription's lag and progress, and the partitions this process holds */
         get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
