@@ -105,7 +105,11 @@ async def test_webhooks_set_aside_are_shown_and_retried_by_those_who_manage_the_
     [(bugged_id, _, _), (nowhere_id, _, _)] = await _deliveries(databases, store_id)
     await _set_aside_by_a_bug(databases, store_id, bugged_id)
 
-    # the admin: the health says the store needs attention, the two set aside with why
+    # the admin: the stores list already says the store needs attention (its webhooks set aside)
+    await admin.goto(f"{platform.url}/console/stores")
+    row = admin.get_by_role("row").filter(has=admin.get_by_role("link", name="Aside Woo"))
+    await expect(row).to_contain_text("Needs attention", timeout=30_000)
+    # its page: the health says so, the two set aside with why
     await admin.goto(f"{platform.url}/console/stores/{store_id}")
     health = admin.get_by_role("list", name="Problems")
     await expect(health).to_contain_text(

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useParams } from "react-router-dom";
 import type { Health, Store, Sync } from "../api/types";
 import { useApp } from "../app";
-import { followSync, syncFinished, syncPercent } from "../stores/logic";
+import { followSync, shownStatus, syncFinished, syncPercent } from "../stores/logic";
 import { ParkedWebhooks } from "../stores/ParkedWebhooks";
 import { AttentionBanner, RECONCILED_PLATFORMS, ReconciliationStatus } from "../stores/Reconciliation";
 import { ConfirmButton, FormError, LoadError, Notice, PageTitle, useLoad, useProblem } from "../ui/components";
@@ -24,7 +24,7 @@ export function StoreSettingsPage() {
   const [checkedAttention, setCheckedAttention] = useState(false);
   if (!store) return <LoadError error={error} retry={reload} />;
   const active = store.status !== "disconnected";
-  const shownStatus = store.status === "connected" && checkedAttention ? "needs_attention" : store.status;
+
   const back = role === "operator" ? `/console/clients/${store.client_id}/stores` : "/console/stores";
   async function disconnect() {
     const done = await form.run(() => api.send<Store>("POST", `/stores/${storeId}/disconnect`));
@@ -42,7 +42,7 @@ export function StoreSettingsPage() {
           ) : undefined
         }
       >
-        {store.name} <StoreStatusBadge status={shownStatus} />
+        {store.name} <StoreStatusBadge status={shownStatus(store.status, checkedAttention)} />
       </PageTitle>
       {(location.state as { connected?: boolean } | null)?.connected && <Notice>{t("store.connected")}</Notice>}
       <FormError message={form.errors[""] ?? Object.values(form.errors)[0]} />

@@ -4,7 +4,7 @@ import { query } from "../api/http";
 import type { StorePage } from "../api/types";
 import { useApp } from "../app";
 import type { MessageKey } from "../i18n/messages";
-import { statusOf, statusTone } from "../stores/logic";
+import { shownStatus, statusOf, statusTone } from "../stores/logic";
 import { Badge, EmptyState, LoadError, useLoad } from "../ui/components";
 
 const PAGE_SIZE = 50;
@@ -72,7 +72,7 @@ export function StoreList({ clientId, page = false }: { clientId?: string; page?
                 </td>
                 <td>{platformName(t, store.platform)}</td>
                 <td>
-                  <StoreStatusBadge status={store.status} />
+                  <StoreStatusBadge status={shownStatus(store.status, store.needs_attention)} />
                 </td>
                 <td>{date(store.created_at)}</td>
               </tr>

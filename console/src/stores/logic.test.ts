@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sync } from "../api/types";
-import { followSync, isPlatform, retryOutcome, shopifyShop, statusTone, syncPercent } from "./logic";
+import { followSync, isPlatform, retryOutcome, shopifyShop, shownStatus, statusTone, syncPercent } from "./logic";
 
 const sync = (changes: Partial<Sync>): Sync => ({
   batches: 0,
@@ -29,6 +29,12 @@ describe("store statuses", () => {
       "muted",
       "bad",
     ]);
+  });
+  it("shows a connected store that needs a look as needing attention, never a disconnected one", () => {
+    expect(shownStatus("connected", true)).toBe("needs_attention");
+    expect(shownStatus("connected", false)).toBe("connected");
+    expect(shownStatus("disconnected", true)).toBe("disconnected");
+    expect(shownStatus("connecting", true)).toBe("connecting");
   });
   it("knows the platforms one can connect", () => {
     expect(isPlatform("woocommerce")).toBe(true);

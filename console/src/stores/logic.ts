@@ -11,6 +11,12 @@ export function statusOf(status: string): StoreStatus {
     : "needs_attention"; // an unknown status asks for a look rather than passing for fine
 }
 
+/** The status a badge shows: a connected store something needs a look at (webhooks set aside,
+ * a problem its health check found) is shown as needing attention. */
+export function shownStatus(status: string, needsAttention: boolean): StoreStatus {
+  return statusOf(status) === "connected" && needsAttention ? "needs_attention" : statusOf(status);
+}
+
 export function statusTone(status: string): "ok" | "warn" | "bad" | "muted" {
   return { connected: "ok", connecting: "warn", needs_attention: "bad", disconnected: "muted" }[statusOf(status)] as
     | "ok"

@@ -952,10 +952,59 @@ export interface components {
              */
             test_mode: boolean;
         };
+        /** StoreListed */
+        StoreListed: {
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency?: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Needs Attention
+             * @description What is stored says the store needs its client's action: its status is needs_attention, or webhooks are set aside. The health page (GET /stores/{id}/health) checks the shop itself
+             */
+            needs_attention: boolean;
+            /**
+             * Parked Webhooks
+             * @description Webhooks the shop sent that could not be read, set aside until retried (its health page lists them)
+             */
+            parked_webhooks: number;
+            /**
+             * Platform
+             * @description shopify, etsy, woocommerce, pressero or manual
+             */
+            platform: string;
+            /** Platform Shop Id */
+            platform_shop_id?: string | null;
+            /** Shop Url */
+            shop_url?: string | null;
+            /**
+             * Status
+             * @description connecting, connected, needs_attention or disconnected
+             */
+            status: string;
+            /** Status Reason */
+            status_reason?: string | null;
+            /** Test Mode */
+            test_mode: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** StorePage */
         StorePage: {
             /** Items */
-            items: components["schemas"]["StorePublic"][];
+            items: components["schemas"]["StoreListed"][];
             /**
              * Next Cursor
              * @description Pass as ?cursor= for the next page; null on the last page

@@ -127,6 +127,10 @@ class WebhookDeliveries(Protocol):
         """How many of the store's deliveries are parked."""
         ...
 
+    async def parked_counts(self, store_ids: Sequence[str]) -> dict[str, int]:
+        """How many deliveries are parked, per store of ``store_ids`` that has any (one query)."""
+        ...
+
     async def parked_of(self, store_id: str, *, after: int | None, limit: int) -> list[ParkedWebhook]:
         """The store's parked deliveries, oldest first (``after``: past that row id)."""
         ...

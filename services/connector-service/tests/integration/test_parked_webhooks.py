@@ -117,6 +117,8 @@ async def test_parked_webhooks_are_listed_said_on_the_health_and_retried_once_th
     health = (await http.get(f"/stores/{store.id}/health", headers=admin)).json()
     assert (health["status"], health["credentials_valid"]) == ("connected", True)
     assert (health["parked_webhooks"], health["needs_attention"]) == (2, True)
+    [listed] = [s for s in (await http.get("/stores", headers=admin)).json()["items"] if s["id"] == store.id]
+    assert (listed["status"], listed["parked_webhooks"], listed["needs_attention"]) == ("connected", 2, True)
     [problem] = [p for p in health["problems"] if p["code"] == "webhooks_parked"]
     assert problem["message"].startswith("Webhooks set aside (the shop sent them, they could not be read): 2.")
     assert await _orders_received(settings, runtime, 1) == ["40"]

@@ -46,6 +46,7 @@ async def test_an_operator_adds_a_store_for_a_client_and_lists_all_or_one_client
     assert {acme["id"], beta["id"]} <= {s["id"] for s in everything}
     only_acme = (await api.get(f"/stores?client_id={ACME}", headers=operator)).json()["items"]
     assert [s["id"] for s in only_acme] == [acme["id"]]
+    assert (only_acme[0]["parked_webhooks"], only_acme[0]["needs_attention"]) == (0, False)  # nothing to see to
     no_client = await api.post("/stores/manual", json={"name": "Orphan"}, headers=operator)
     assert no_client.status_code == 422 and no_client.json()["field"] == "client_id"
 

@@ -51,6 +51,14 @@ class ParkedDeliveries:
         query = sa_select(func.count()).where(_C.store_id == store_id, _C.parked_at.is_not(None))
         return int((await self._session.execute(query)).scalar_one())
 
+    async def parked_counts(self, store_ids: Sequence[str]) -> dict[str, int]:
+        query = (
+            sa_select(_C.store_id, func.count())
+            .where(_C.store_id.in_(list(store_ids)), _C.parked_at.is_not(None))
+            .group_by(_C.store_id)
+        )
+        return {store_id: int(count) for store_id, count in (await self._session.execute(query)).all()}
+
     async def parked_of(self, store_id: str, *, after: int | None, limit: int) -> list[ParkedWebhook]:
         query = _PARKED.where(_C.store_id == store_id, _C.parked_at.is_not(None))
         if after is not None:

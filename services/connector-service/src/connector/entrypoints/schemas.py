@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connector.domain.stores import NAME_MAX, Store
 from connector.domain.syncs import SyncJob
+from connector.handlers.stores import ListedStore
 
 
 class ManualStoreCreate(BaseModel):
@@ -50,8 +51,26 @@ class StorePublic(BaseModel):
         )
 
 
+class StoreListed(StorePublic):
+    parked_webhooks: int = Field(
+        description="Webhooks the shop sent that could not be read, set aside until retried (its health page lists them)"
+    )
+    needs_attention: bool = Field(
+        description="What is stored says the store needs its client's action: its status is needs_attention, or "
+        "webhooks are set aside. The health page (GET /stores/{id}/health) checks the shop itself"
+    )
+
+    @classmethod
+    def listed(cls, listed: ListedStore) -> "StoreListed":
+        return cls(
+            **StorePublic.of(listed.store).model_dump(),
+            parked_webhooks=listed.parked_webhooks,
+            needs_attention=listed.needs_attention,
+        )
+
+
 class StorePage(BaseModel):
-    items: list[StorePublic]
+    items: list[StoreListed]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from connector.adapters.clock import SystemClock
 from connector.entrypoints.deps import AddsStores, ManagesStores, UowDep, ViewerDep
-from connector.entrypoints.schemas import ManualStoreCreate, StorePage, StorePublic
+from connector.entrypoints.schemas import ManualStoreCreate, StoreListed, StorePage, StorePublic
 from connector.handlers import stores
 from service_runtime.problems import problem_responses
 
@@ -41,7 +41,9 @@ async def list_stores(
     """Operators see every store; a client's users their client's; a Store manager its own."""
     found = await stores.list_stores(viewer, client_id=client_id, after=cursor, limit=limit + 1, uow=uow)
     page = found[:limit]
-    return StorePage(items=[StorePublic.of(s) for s in page], next_cursor=page[-1].id if len(found) > limit else None)
+    return StorePage(
+        items=[StoreListed.listed(s) for s in page], next_cursor=page[-1].store.id if len(found) > limit else None
+    )
 
 
 @router.get("/{store_id}", response_model=StorePublic, responses=problem_responses(404))

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from connector.domain import stores as rules
 from connector.domain.access import Viewer, can_add_store, can_manage, can_see
@@ -40,11 +41,26 @@ async def get_store(viewer: Viewer, store_id: str, *, uow: UnitOfWork) -> Store:
         return await load_visible(uow, viewer, store_id)
 
 
+@dataclass(frozen=True)
+class ListedStore:
+    """A store as the stores list shows it: with what the stored facts say it needs (no call
+    to its platform: the store's health page checks that live)."""
+
+    store: Store
+    parked_webhooks: int  # webhooks the shop sent that could not be read, waiting for a retry
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.store.status == "needs_attention" or (
+            self.store.status != "disconnected" and self.parked_webhooks > 0
+        )
+
+
 async def list_stores(
     viewer: Viewer, *, client_id: str | None, after: str | None, limit: int, uow: UnitOfWork
-) -> list[Store]:
+) -> list[ListedStore]:
     """Operators: every store, or one client's. Client users: their client's; a Store manager
-    only the stores in its token."""
+    only the stores in its token. Each with its parked webhooks (one query for the page)."""
     store_ids: Sequence[str] | None = None
     if not viewer.is_operator:
         if client_id is not None and client_id != viewer.client_id:
@@ -53,7 +69,9 @@ async def list_stores(
         if viewer.role == "store_manager":
             store_ids = viewer.store_ids
     async with uow:
-        return await uow.stores.listed(client_id=client_id, store_ids=store_ids, after=after, limit=limit)
+        found = await uow.stores.listed(client_id=client_id, store_ids=store_ids, after=after, limit=limit)
+        parked = await uow.webhooks.parked_counts([store.id for store in found]) if found else {}
+    return [ListedStore(store, parked.get(store.id, 0)) for store in found]
 
 
 async def disconnect_store(viewer: Viewer, store_id: str, *, uow: UnitOfWork, clock: Clock) -> Store:
