@@ -118,6 +118,13 @@ class SqlUnitOfWork:
         else:
             self._after_commit.append(callback)
 
+    def commit_callbacks(self) -> list[Callable[[], None]]:
+        """The list ``after_commit`` adds to (the shared transaction's when this unit of work
+        shares one): for a repository that calls back after the commit without holding the unit
+        of work. A bound method of it kept by its own repository would make every unit of work
+        a reference cycle, freed only by the collector's full passes with all it holds."""
+        return self._shared.after_commit if self._shared is not None else self._after_commit
+
     def notify_committed(self) -> None:
         """Calls the commit hook (relay wake-up); the event router calls it after a shared
         transaction with outbox rows committed."""
@@ -162,7 +169,8 @@ class SqlUnitOfWork:
         self.committed = True
         if self._on_commit is not None and self.outbox.added:
             self._on_commit()
-        callbacks, self._after_commit = self._after_commit, []
+        callbacks = list(self._after_commit)
+        self._after_commit.clear()  # the same list: commit_callbacks() handed it out
         for callback in callbacks:
             callback()
 
