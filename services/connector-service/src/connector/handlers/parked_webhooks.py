@@ -30,9 +30,12 @@ class ParkedPage:
 async def list_parked(viewer: Viewer, store_id: str, *, after: int | None, limit: int, uow: UnitOfWork) -> ParkedPage:
     async with uow:
         store = await load_visible(uow, viewer, store_id)
+        # waiting first: each statement sees the latest commits, and a webhook only ever goes
+        # from waiting to derived or parked. Read after the list, a webhook parked again in
+        # between was in neither, and a retry's outcome counted it as taken in
+        waiting = await uow.webhooks.waiting(store.id)
         found = await uow.webhooks.parked_of(store.id, after=after, limit=limit + 1)
         total = await uow.webhooks.parked(store.id)
-        waiting = await uow.webhooks.waiting(store.id)
     return ParkedPage(items=found[:limit], total=total, waiting=waiting, more=len(found) > limit)
 
 
