@@ -7,10 +7,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from connector.adapters.sync_runner import SyncRunner
-from connector.bootstrap import build
 from connector.domain.syncs import SyncJob
 from connector.handlers import syncs
 
@@ -18,14 +15,6 @@ from .shops import connected_shopify_store
 
 SHOP = "busy-prints.myshopify.com"
 HEARTBEAT = 0.2  # seconds: a sync silent for SILENT_BEATS of them (0.8 s) was left by a stopped process
-
-
-@pytest.fixture
-async def runtime(connector_settings):
-    runtime = build(connector_settings)
-    await runtime.migrate()
-    yield runtime
-    await runtime.engine.dispose()
 
 
 def _runner(runtime) -> SyncRunner:

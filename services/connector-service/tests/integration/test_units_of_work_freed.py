@@ -7,19 +7,7 @@ import gc
 import weakref
 from dataclasses import replace
 
-import pytest
-
-from connector.bootstrap import build
-
 from .shops import connected_shopify_store
-
-
-@pytest.fixture
-async def runtime(connector_settings):
-    runtime = build(connector_settings)
-    await runtime.migrate()
-    yield runtime
-    await runtime.engine.dispose()
 
 
 async def test_a_unit_of_work_that_changed_a_store_is_freed_when_dropped(runtime):
